@@ -1,0 +1,61 @@
+# vaxorders — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-postgres protos protos-check migrate seed assets bench deploy-check clean
+
+# Virtualenv with the project (editable) and its dev tools; redone when pyproject changes.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) assets
+
+# Front-end assets (DSFR) from npm, served by the gateway.
+assets: services/gateway/static/dsfr/.installed
+services/gateway/static/dsfr/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	$(PY) -m tools.copy_assets
+	touch $@
+
+protos: $(STAMP)
+	$(PY) tools/gen_protos.py
+
+# CI: the committed generated code must be exactly what the protos generate.
+protos-check: $(STAMP)
+	rm -rf .protos-check && $(PY) tools/gen_protos.py .protos-check
+	diff -r gen .protos-check && rm -rf .protos-check
+
+migrate: $(STAMP)
+	$(PY) -m tools.devrun migrate
+
+seed: $(STAMP)
+	$(PY) -m tools.devrun seed
+
+# Installs, migrates, loads the demo data, starts every process; Ctrl-C stops them all.
+run: install
+	$(PY) -m tools.devrun run
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The same tests against PostgreSQL (fresh databases are created per run).
+test-postgres: install
+	VAXORDERS_TEST_DATABASE_URL=$${VAXORDERS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m bench $(BENCH_ARGS)
+
+deploy-check: $(STAMP)
+	$(PY) -m tools.deploy_check
+
+clean:
+	rm -rf $(VENV) var node_modules .protos-check

@@ -1,0 +1,140 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Message(_message.Message):
+    __slots__ = ("name", "to", "template", "params", "subject", "state", "attempts", "last_error", "create_time", "send_time")
+    class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        STATE_UNSPECIFIED: _ClassVar[Message.State]
+        STATE_QUEUED: _ClassVar[Message.State]
+        STATE_SENT: _ClassVar[Message.State]
+        STATE_FAILED: _ClassVar[Message.State]
+    STATE_UNSPECIFIED: Message.State
+    STATE_QUEUED: Message.State
+    STATE_SENT: Message.State
+    STATE_FAILED: Message.State
+    class ParamsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TO_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    LAST_ERROR_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    SEND_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    to: _containers.RepeatedScalarFieldContainer[str]
+    template: str
+    params: _containers.ScalarMap[str, str]
+    subject: str
+    state: Message.State
+    attempts: int
+    last_error: str
+    create_time: _timestamp_pb2.Timestamp
+    send_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., to: _Optional[_Iterable[str]] = ..., template: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., subject: _Optional[str] = ..., state: _Optional[_Union[Message.State, str]] = ..., attempts: _Optional[int] = ..., last_error: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., send_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SendMessageRequest(_message.Message):
+    __slots__ = ("message", "request_id")
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    message: Message
+    request_id: str
+    def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class SendMessageResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: Message
+    def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ...) -> None: ...
+
+class GetMessageRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetMessageResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: Message
+    def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ...) -> None: ...
+
+class ListMessagesRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "state")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    state: Message.State
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., state: _Optional[_Union[Message.State, str]] = ...) -> None: ...
+
+class ListMessagesResponse(_message.Message):
+    __slots__ = ("messages", "next_page_token")
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    messages: _containers.RepeatedCompositeFieldContainer[Message]
+    next_page_token: str
+    def __init__(self, messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class SendDeliveryConfirmationsRequest(_message.Message):
+    __slots__ = ("session", "request_id")
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    session: str
+    request_id: str
+    def __init__(self, session: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class SendDeliveryConfirmationsResponse(_message.Message):
+    __slots__ = ("queued",)
+    QUEUED_FIELD_NUMBER: _ClassVar[int]
+    queued: int
+    def __init__(self, queued: _Optional[int] = ...) -> None: ...
+
+class SupportRequest(_message.Message):
+    __slots__ = ("name", "contact_email", "subject", "body", "about", "create_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_EMAIL_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    ABOUT_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    contact_email: str
+    subject: str
+    body: str
+    about: str
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., contact_email: _Optional[str] = ..., subject: _Optional[str] = ..., body: _Optional[str] = ..., about: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateSupportRequestRequest(_message.Message):
+    __slots__ = ("support_request", "request_id")
+    SUPPORT_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    support_request: SupportRequest
+    request_id: str
+    def __init__(self, support_request: _Optional[_Union[SupportRequest, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class CreateSupportRequestResponse(_message.Message):
+    __slots__ = ("support_request",)
+    SUPPORT_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    support_request: SupportRequest
+    def __init__(self, support_request: _Optional[_Union[SupportRequest, _Mapping]] = ...) -> None: ...

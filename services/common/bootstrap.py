@@ -1,0 +1,116 @@
+"""Start one service: settings -> logging -> migrations -> server -> drain on signal.
+
+Each service describes itself with a ServiceSpec; its __main__ is one line:
+`run(SPEC, OrdersSettings)`. Tests call `start_service(spec, settings, ...)`
+to get the same server on port 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import structlog
+
+from services.common.authn import Authenticator
+from services.common.channels import Channels
+from services.common.clock import Clock, clock_from_start
+from services.common.db import Database, migrate
+from services.common.logging import configure_logging
+from services.common.server import Registration, RunningServer, create_server, serve_until_signalled
+from services.common.settings import ServiceSettings
+
+log = structlog.get_logger("bootstrap")
+
+
+@dataclass
+class Runtime:
+    """What a service's build function receives: its dependencies, created once."""
+
+    settings: ServiceSettings
+    clock: Clock
+    db: Database | None
+    channels: Channels
+    authenticator: Authenticator | None
+
+
+@dataclass
+class ServiceSpec:
+    name: str  # "orders": the settings' service, the log field, the ErrorInfo domain prefix
+    service_names: Sequence[str]  # full gRPC names, e.g. "vaxorders.orders.v1.OrderService"
+    build: Callable[[Runtime], Awaitable[Iterable[Registration]]]
+    migrations_dir: Path | None = None
+    public_methods: Sequence[str] = ()
+    # Background tasks started with the server (e.g. the mail dispatcher) and cancelled at stop.
+    background: Sequence[Callable[[Runtime], Awaitable[None]]] = field(default_factory=tuple)
+
+    @property
+    def domain(self) -> str:
+        return f"{self.name}.vaxorders.sante.gouv.fr"
+
+
+def default_authenticator(settings: ServiceSettings, clock: Clock) -> Authenticator:
+    from services.common.psc import PscAuthenticator  # noqa: PLC0415 (keeps import cost off tests that pass their own)
+
+    return PscAuthenticator(settings, clock)
+
+
+def migrate_service(spec: ServiceSpec, settings: ServiceSettings) -> None:
+    if spec.migrations_dir is not None:
+        migrate(settings.resolved_database_url(), spec.migrations_dir, f"alembic_version_{spec.name}")
+
+
+async def start_service(
+    spec: ServiceSpec,
+    settings: ServiceSettings,
+    *,
+    address: str | None = None,
+    clock: Clock | None = None,
+    authenticator: Authenticator | None = None,
+) -> tuple[RunningServer, Runtime]:
+    """Build and start the service (migrations must have run). Port 0 binds any free port."""
+    clock = clock or clock_from_start(settings.clock_start)
+    runtime = Runtime(
+        settings=settings,
+        clock=clock,
+        db=Database(settings.resolved_database_url()) if spec.migrations_dir is not None else None,
+        channels=Channels(settings.call_timeout_seconds),
+        authenticator=authenticator or default_authenticator(settings, clock),
+    )
+    registrations = await spec.build(runtime)
+    running = await create_server(
+        address or f"{settings.grpc_host}:{settings.resolved_grpc_port()}",
+        domain=spec.domain,
+        service_names=spec.service_names,
+        registrations=registrations,
+        authenticator=runtime.authenticator,
+        public_methods=spec.public_methods,
+    )
+    tasks = [asyncio.create_task(job(runtime)) for job in spec.background]
+
+    async def _close() -> None:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await runtime.channels.close()
+        if runtime.db is not None:
+            await runtime.db.dispose()
+
+    running.on_stop.append(_close)
+    return running, runtime
+
+
+def run(spec: ServiceSpec, settings_cls: type[ServiceSettings]) -> None:
+    """Entry point of `python -m services.<name>`."""
+    settings = settings_cls(service=spec.name)
+    configure_logging(spec.name, settings.log_format, settings.log_level)
+    migrate_service(spec, settings)
+
+    async def _main() -> None:
+        running, runtime = await start_service(spec, settings)
+        running.metrics.serve(settings.resolved_metrics_port(), settings.grpc_host)
+        await serve_until_signalled(running, settings.grace_seconds)
+
+    asyncio.run(_main())

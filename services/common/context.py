@@ -1,0 +1,71 @@
+"""Per-RPC context carried in contextvars: request id, caller, deadline.
+
+The server interceptor sets them from incoming metadata; the client
+interceptor forwards them on every outgoing call, so a request id and the
+original caller's token travel from the gateway through every hop.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from services.common.clock import monotonic
+
+# gRPC metadata keys (lower case, as gRPC requires).
+REQUEST_ID_KEY = "x-request-id"
+AUTHORIZATION_KEY = "authorization"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, as derived from their validated PSC token."""
+
+    national_id: str
+    given_name: str = ""
+    family_name: str = ""
+    profession_code: str = ""
+    roles: frozenset[str] = field(default_factory=frozenset)  # "OFFICINE", "EFFECTEUR", "OPERATOR"
+    acts_for: tuple[str, ...] = ()
+    explanation: str = ""
+
+    @property
+    def is_operator(self) -> bool:
+        return "OPERATOR" in self.roles
+
+    def may_act_for(self, resource: str) -> bool:
+        return resource in self.acts_for
+
+    @property
+    def officines(self) -> tuple[str, ...]:
+        return tuple(r for r in self.acts_for if r.startswith("officines/"))
+
+    @property
+    def effecteurs(self) -> tuple[str, ...]:
+        return tuple(r for r in self.acts_for if r.startswith("effecteurs/"))
+
+
+request_id_var: ContextVar[str] = ContextVar("request_id", default="")
+principal_var: ContextVar[Principal | None] = ContextVar("principal", default=None)
+token_var: ContextVar[str] = ContextVar("token", default="")
+# Monotonic instant by which the current RPC must be answered, if the caller set one.
+deadline_var: ContextVar[float | None] = ContextVar("deadline", default=None)
+
+
+def new_request_id() -> str:
+    return str(uuid.uuid4())
+
+
+def current_principal() -> Principal | None:
+    return principal_var.get()
+
+
+def caller_id() -> str:
+    principal = principal_var.get()
+    return principal.national_id if principal else "anonymous"
+
+
+def time_left() -> float | None:
+    deadline = deadline_var.get()
+    return None if deadline is None else deadline - monotonic()

@@ -1,0 +1,129 @@
+"""The error edge: domain errors <-> gRPC status with google.rpc details.
+
+Server side, `status_for` is the only place mapping exceptions to codes.
+Client side, `ErrorDetails.from_rpc_error` reads them back (gateway, services
+calling services).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from services.common.errors import (
+    Aborted,
+    AlreadyExists,
+    DomainError,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    QuotaExceeded,
+    Unauthenticated,
+    Unavailable,
+)
+
+_CODES: list[tuple[type[DomainError], int]] = [
+    (InvalidArgument, code_pb2.INVALID_ARGUMENT),
+    (NotFound, code_pb2.NOT_FOUND),
+    (AlreadyExists, code_pb2.ALREADY_EXISTS),
+    (Aborted, code_pb2.ABORTED),
+    (QuotaExceeded, code_pb2.RESOURCE_EXHAUSTED),
+    (FailedPrecondition, code_pb2.FAILED_PRECONDITION),
+    (Unauthenticated, code_pb2.UNAUTHENTICATED),
+    (PermissionDenied, code_pb2.PERMISSION_DENIED),
+    (Unavailable, code_pb2.UNAVAILABLE),
+]
+
+INTERNAL_MESSAGE = "Une erreur inattendue est survenue. Réessayez dans un instant ; si elle persiste, contactez le support."
+
+
+def _pack(message) -> any_pb2.Any:  # type: ignore[no-untyped-def]
+    detail = any_pb2.Any()
+    detail.Pack(message)
+    return detail
+
+
+def status_for(error: DomainError, domain: str) -> grpc.Status:
+    code = next((c for cls, c in _CODES if isinstance(error, cls)), code_pb2.UNKNOWN)
+    details = [
+        _pack(error_details_pb2.ErrorInfo(reason=error.reason, domain=domain, metadata=error.metadata)),
+        _pack(error_details_pb2.LocalizedMessage(locale="fr-FR", message=error.message)),
+    ]
+    if error.violations:
+        details.append(
+            _pack(
+                error_details_pb2.BadRequest(
+                    field_violations=[
+                        error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+                        for v in error.violations
+                    ]
+                )
+            )
+        )
+    return rpc_status.to_status(status_pb2.Status(code=code, message=error.message, details=details))
+
+
+def internal_status(domain: str) -> grpc.Status:
+    """What a client sees of an unexpected exception: nothing of its text."""
+    return rpc_status.to_status(
+        status_pb2.Status(
+            code=code_pb2.INTERNAL,
+            message=INTERNAL_MESSAGE,
+            details=[
+                _pack(error_details_pb2.ErrorInfo(reason="INTERNAL", domain=domain)),
+                _pack(error_details_pb2.LocalizedMessage(locale="fr-FR", message=INTERNAL_MESSAGE)),
+            ],
+        )
+    )
+
+
+@dataclass
+class ErrorDetails:
+    """A gRPC error as a caller reads it."""
+
+    code: grpc.StatusCode
+    message: str
+    reason: str = ""
+    domain: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+    violations: list[FieldViolation] = field(default_factory=list)
+
+    @classmethod
+    def from_rpc_error(cls, error: grpc.RpcError) -> ErrorDetails:
+        code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
+        text = error.details() if hasattr(error, "details") else ""
+        result = cls(code=code, message=text or "")
+        status = rpc_status.from_call(error) if hasattr(error, "trailing_metadata") else None
+        if status is None:
+            return result
+        for detail in status.details:
+            if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+                info = error_details_pb2.ErrorInfo()
+                detail.Unpack(info)
+                result.reason, result.domain, result.metadata = info.reason, info.domain, dict(info.metadata)
+            elif detail.Is(error_details_pb2.LocalizedMessage.DESCRIPTOR):
+                localized = error_details_pb2.LocalizedMessage()
+                detail.Unpack(localized)
+                result.message = localized.message
+            elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+                bad = error_details_pb2.BadRequest()
+                detail.Unpack(bad)
+                result.violations = [FieldViolation(v.field, v.description) for v in bad.field_violations]
+        return result
+
+    def to_domain_error(self) -> DomainError:
+        """Re-raise a downstream error as our own (a service relaying another's refusal)."""
+        by_code = {grpc.StatusCode[code_pb2.Code.Name(c)]: cls for cls, c in _CODES}
+        if self.code in (grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.UNAVAILABLE):
+            return Unavailable(
+                "Un service nécessaire ne répond pas pour le moment. Réessayez dans un instant.",
+                reason="DEPENDENCY_UNAVAILABLE",
+            )
+        error_cls = by_code.get(self.code, DomainError)
+        return error_cls(self.message, reason=self.reason, metadata=self.metadata, violations=self.violations)

@@ -1,0 +1,168 @@
+"""The server interceptor every service installs.
+
+For each RPC it binds the request id, caller and deadline to contextvars,
+authenticates the bearer token (unless the method is public), maps domain
+errors to gRPC status in one place, hides unexpected exceptions behind
+INTERNAL, and emits one log event and the metrics.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any
+
+import grpc
+import structlog
+
+from services.common import context as ctx
+from services.common.authn import Authenticator, is_infrastructure
+from services.common.errors import DomainError, Unauthenticated
+from services.common.grpc_errors import internal_status, status_for
+from services.common.metrics import RpcMetrics
+
+log = structlog.get_logger("rpc")
+
+_MISSING_TOKEN = "Authentification requise : connectez-vous avec Pro Santé Connect."
+
+
+class ServerInterceptor(grpc.aio.ServerInterceptor):
+    def __init__(
+        self,
+        domain: str,
+        metrics: RpcMetrics,
+        authenticator: Authenticator | None,
+        public_methods: Iterable[str] = (),
+    ) -> None:
+        self._domain = domain
+        self._metrics = metrics
+        self._authenticator = authenticator
+        self._public = frozenset(public_methods)
+
+    async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return None
+        method = handler_call_details.method
+        kwargs = {
+            "request_deserializer": handler.request_deserializer,
+            "response_serializer": handler.response_serializer,
+        }
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(self._unary(method, handler.unary_unary), **kwargs)
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(self._streaming(method, handler.unary_stream), **kwargs)
+        if handler.stream_unary:
+            return grpc.stream_unary_rpc_method_handler(self._unary(method, handler.stream_unary), **kwargs)
+        return grpc.stream_stream_rpc_method_handler(self._streaming(method, handler.stream_stream), **kwargs)
+
+    def _unary(self, method: str, behavior: Callable[..., Awaitable[Any]]):  # type: ignore[no-untyped-def]
+        async def wrapper(request, context):  # type: ignore[no-untyped-def]
+            async with _Call(self, method, context) as call:
+                return await call.run(behavior(request, context))
+
+        return wrapper
+
+    def _streaming(self, method: str, behavior: Callable[..., AsyncIterator[Any]]):  # type: ignore[no-untyped-def]
+        async def wrapper(request, context):  # type: ignore[no-untyped-def]
+            async with _Call(self, method, context) as call:
+                async for item in call.stream(behavior(request, context)):
+                    yield item
+
+        return wrapper
+
+
+class _Call:
+    """One RPC going through the interceptor."""
+
+    def __init__(self, owner: ServerInterceptor, method: str, context: grpc.aio.ServicerContext) -> None:
+        self.owner, self.method, self.context = owner, method, context
+        self.code = "OK"
+        self._tokens: list[Any] = []
+
+    async def __aenter__(self) -> _Call:
+        self.started = time.perf_counter()
+        metadata = {k: v for k, v in (self.context.invocation_metadata() or ()) if isinstance(v, str)}
+        request_id = metadata.get(ctx.REQUEST_ID_KEY) or ctx.new_request_id()
+        token = metadata.get(ctx.AUTHORIZATION_KEY, "")
+        token = token[7:].strip() if token[:7].lower() == "bearer " else ""
+        remaining = self.context.time_remaining()
+        self._tokens = [
+            (ctx.request_id_var, ctx.request_id_var.set(request_id)),
+            (ctx.token_var, ctx.token_var.set(token)),
+            (ctx.principal_var, ctx.principal_var.set(None)),
+            (ctx.deadline_var, ctx.deadline_var.set(None if remaining is None else time.monotonic() + remaining)),
+        ]
+        structlog.contextvars.bind_contextvars(request_id=request_id, rpc_method=self.method, caller="anonymous")
+        try:
+            await self._authenticate(token)
+        except BaseException as exc:
+            await self.__aexit__(type(exc), exc, None)
+            raise
+        return self
+
+    async def _authenticate(self, token: str) -> None:
+        owner = self.owner
+        if owner._authenticator is None or is_infrastructure(self.method):
+            return
+        try:
+            if token:
+                principal = await owner._authenticator.authenticate(token)
+                ctx.principal_var.set(principal)
+                structlog.contextvars.bind_contextvars(caller=principal.national_id)
+            elif self.method not in owner._public:
+                raise Unauthenticated(_MISSING_TOKEN, reason="MISSING_TOKEN")
+        except DomainError as error:
+            await self._abort_domain(error)
+
+    async def run(self, awaitable: Awaitable[Any]) -> Any:
+        try:
+            return await awaitable
+        except DomainError as error:
+            await self._abort_domain(error)
+        except grpc.aio.AbortError:
+            self.code = _code_name(self.context)
+            raise
+        except Exception:
+            await self._abort_internal()
+
+    async def stream(self, iterator: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        try:
+            async for item in iterator:
+                yield item
+        except DomainError as error:
+            await self._abort_domain(error)
+        except grpc.aio.AbortError:
+            self.code = _code_name(self.context)
+            raise
+        except Exception:
+            await self._abort_internal()
+
+    async def _abort_domain(self, error: DomainError) -> None:
+        status = status_for(error, self.owner._domain)
+        self.code = status.code.name
+        log.info("rpc.refused", reason=error.reason, error=error.message)
+        await self.context.abort_with_status(status)
+
+    async def _abort_internal(self) -> None:
+        self.code = "INTERNAL"
+        log.exception("rpc.unexpected_error")
+        await self.context.abort_with_status(internal_status(self.owner._domain))
+
+    async def __aexit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        if exc_type is not None and self.code == "OK":
+            # Cancelled by the client or the server shutting down.
+            self.code = "CANCELLED"
+        duration = time.perf_counter() - self.started
+        self.owner._metrics.observe(self.method, self.code, duration)
+        log.info("rpc", code=self.code, duration_ms=round(duration * 1000, 2))
+        structlog.contextvars.unbind_contextvars("request_id", "rpc_method", "caller")
+        for var, token in reversed(self._tokens):
+            var.reset(token)
+
+
+def _code_name(context: grpc.aio.ServicerContext) -> str:
+    code = context.code()
+    if isinstance(code, grpc.StatusCode):
+        return code.name
+    return "UNKNOWN"

@@ -1,0 +1,60 @@
+"""structlog, configured once per process: JSON lines in production, console in dev.
+
+Standard-library loggers (grpc, sqlalchemy, uvicorn) go through the same
+renderer, and every event carries the request id and caller bound in
+contextvars by the interceptors.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import structlog
+
+_SECRET_KEYS = {"token", "access_token", "refresh_token", "id_token", "authorization", "client_secret", "code"}
+
+
+def _drop_secrets(_logger, _name, event_dict):  # type: ignore[no-untyped-def]
+    """Never log a token, whatever a caller passed in."""
+    for key in _SECRET_KEYS & event_dict.keys():
+        event_dict[key] = "[redacted]"
+    return event_dict
+
+
+def configure_logging(service: str, fmt: str = "json", level: str = "INFO") -> None:
+    def add_service(_logger, _name, event_dict):  # type: ignore[no-untyped-def]
+        event_dict.setdefault("service", service)
+        return event_dict
+
+    shared = [
+        add_service,
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _drop_secrets,
+    ]
+    renderer = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+    )
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

@@ -1,0 +1,46 @@
+"""Generate Python code and .pyi stubs from protos/ into gen/.
+
+The generated files are committed; `make protos-check` (run by CI) fails when
+they differ from what the protos generate, so the two never drift.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import grpc_tools
+from grpc_tools import protoc
+
+ROOT = Path(__file__).resolve().parent.parent
+PROTOS = ROOT / "protos"
+
+
+def generate(out: Path) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    well_known = Path(grpc_tools.__file__).parent / "_proto"
+    files = sorted(str(p.relative_to(PROTOS)) for p in PROTOS.rglob("*.proto"))
+    code = protoc.main(
+        [
+            "grpc_tools.protoc",
+            f"-I{PROTOS}",
+            f"-I{well_known}",
+            f"--python_out={out}",
+            f"--pyi_out={out}",
+            f"--grpc_python_out={out}",
+            *files,
+        ]
+    )
+    if code != 0:
+        sys.exit(f"protoc failed with exit code {code}")
+    # Every directory becomes a regular package so setuptools and mypy find it.
+    for directory in [out, *(p for p in out.rglob("*") if p.is_dir())]:
+        if directory != out:
+            (directory / "__init__.py").touch()
+
+
+if __name__ == "__main__":
+    generate(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "gen")
