@@ -52,7 +52,7 @@ class CommonSettings(BaseSettings):
     call_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
 
     # PSC token validation, shared by the auth interceptor of every service.
-    psc_issuer: str = "http://127.0.0.1:8090/realms/esante-wallet"
+    psc_issuer: str = "http://127.0.0.1:8090/auth/realms/esante-wallet"
     psc_jwks_url: str = ""
     psc_client_id: str = "vaxorders-gateway"
     # National ids (SubjectNameID) given the OPERATOR role.
