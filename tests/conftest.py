@@ -8,6 +8,7 @@ gets its own copy, so tests never see each other's rows.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import os
@@ -22,11 +23,25 @@ from sqlalchemy.engine import make_url
 
 from services.common.bootstrap import ServiceSpec
 from services.common.db import migrate
+from services.common.logging import configure_logging
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET_PATH = ROOT / "fixtures" / "reference-week.json"
 PG_URL = os.environ.get("VAXORDERS_TEST_DATABASE_URL", "")
 _counter = itertools.count()
+
+
+@pytest.fixture
+def json_logs() -> Iterator[io.StringIO]:
+    """The JSON log lines every logger writes during the test."""
+    stream = io.StringIO()
+    configure_logging("tests", "json", "INFO", stream=stream)
+    yield stream
+    configure_logging("tests", "console", "INFO")
+
+
+def log_events(stream: io.StringIO) -> list[dict]:
+    return [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
 
 
 @pytest.fixture(scope="session")

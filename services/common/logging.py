@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TextIO
 
 import structlog
 
-_SECRET_KEYS = {"token", "access_token", "refresh_token", "id_token", "authorization", "client_secret", "code"}
+_SECRET_KEYS = {"token", "access_token", "refresh_token", "id_token", "authorization", "client_secret", "authorization_code", "code_verifier"}
 
 
 def _drop_secrets(_logger, _name, event_dict):  # type: ignore[no-untyped-def]
@@ -22,7 +23,7 @@ def _drop_secrets(_logger, _name, event_dict):  # type: ignore[no-untyped-def]
     return event_dict
 
 
-def configure_logging(service: str, fmt: str = "json", level: str = "INFO") -> None:
+def configure_logging(service: str, fmt: str = "json", level: str = "INFO", stream: TextIO | None = None) -> None:
     def add_service(_logger, _name, event_dict):  # type: ignore[no-untyped-def]
         event_dict.setdefault("service", service)
         return event_dict
@@ -43,7 +44,8 @@ def configure_logging(service: str, fmt: str = "json", level: str = "INFO") -> N
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=True,
+        # Not cached: tests reconfigure the output to read it back.
+        cache_logger_on_first_use=False,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,
@@ -53,7 +55,7 @@ def configure_logging(service: str, fmt: str = "json", level: str = "INFO") -> N
             renderer,
         ],
     )
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]

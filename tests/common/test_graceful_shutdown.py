@@ -1,0 +1,71 @@
+"""SIGTERM drains: in-flight RPCs finish, new ones are refused, the process exits."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import grpc
+
+from vaxorders.sessions.v1 import sessions_service_pb2 as pb
+from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def _read_until(stream: asyncio.StreamReader, predicate, timeout: float = 20.0) -> str:  # type: ignore[no-untyped-def]
+    async def scan() -> str:
+        while True:
+            line = (await stream.readline()).decode()
+            if not line:
+                raise AssertionError("server output ended")
+            if predicate(line):
+                return line
+
+    return await asyncio.wait_for(scan(), timeout)
+
+
+def _event(line: str) -> str:
+    try:
+        return json.loads(line).get("event", "")
+    except json.JSONDecodeError:
+        return ""
+
+
+async def test_sigterm_lets_a_slow_rpc_finish_and_refuses_new_ones() -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.common.slow_server", "2.0",
+        cwd=ROOT, stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    try:
+        port = int((await _read_until(process.stdout, lambda l: l.startswith("PORT "))).split()[1])
+        channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
+        stub = pb_grpc.SessionServiceStub(channel)
+        await channel.channel_ready()
+        slow_call = asyncio.ensure_future(stub.GetServiceState(pb.GetServiceStateRequest(), timeout=30))
+        await _read_until(process.stdout, lambda l: _event(l) == "plumbing.slow_call_started")
+        process.send_signal(signal.SIGTERM)
+        await _read_until(process.stdout, lambda l: _event(l) == "server.draining")
+
+        fresh = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
+        try:
+            await pb_grpc.SessionServiceStub(fresh).GetServiceState(pb.GetServiceStateRequest(), timeout=3)
+            refused = None
+        except grpc.aio.AioRpcError as error:
+            refused = error.code()
+        await fresh.close()
+
+        answer = await slow_call
+        assert answer.message  # the in-flight call completed normally
+        assert refused == grpc.StatusCode.UNAVAILABLE
+        assert await asyncio.wait_for(process.wait(), 20) == 0
+        await channel.close()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
