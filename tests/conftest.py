@@ -25,6 +25,9 @@ from services.common.bootstrap import ServiceSpec
 from services.common.db import migrate
 from services.common.logging import configure_logging
 
+# The local PSC issuer and its token helpers (fixture `psc`).
+pytest_plugins = ["tests.support.psc"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DATASET_PATH = ROOT / "fixtures" / "reference-week.json"
 PG_URL = os.environ.get("VAXORDERS_TEST_DATABASE_URL", "")

@@ -1,0 +1,1 @@
+"""AuthService: PSC login (OIDC code flow with PKCE), token validation, who acts for what."""

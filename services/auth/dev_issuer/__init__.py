@@ -1,0 +1,1 @@
+"""A local ProSantéConnect-compatible OpenID Connect issuer, for development and tests."""

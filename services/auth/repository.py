@@ -1,0 +1,45 @@
+"""Every SQL statement of the auth service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.auth.models import PendingLogin
+
+
+class PendingLogins:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, login: PendingLogin) -> None:
+        self.session.add(login)
+        await self.session.flush()
+
+    async def get(self, state: str) -> PendingLogin | None:
+        return await self.session.get(PendingLogin, state)
+
+    async def consume(self, state: str, now: datetime) -> PendingLogin | None:
+        """Marks the login used and returns it; None when unknown, used or expired.
+
+        A conditional UPDATE, so two exchanges racing on one state cannot both win.
+        """
+        result = await self.session.execute(
+            update(PendingLogin)
+            .where(
+                PendingLogin.state == state,
+                PendingLogin.consume_time.is_(None),
+                PendingLogin.expire_time > now,
+            )
+            .values(consume_time=now)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        return (await self.session.execute(select(PendingLogin).where(PendingLogin.state == state))).scalar_one()
+
+    async def purge(self, before: datetime) -> int:
+        """Drops logins expired before `before` (used or not): they can never be exchanged."""
+        result = await self.session.execute(delete(PendingLogin).where(PendingLogin.expire_time < before))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
