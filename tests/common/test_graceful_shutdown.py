@@ -62,7 +62,9 @@ async def test_sigterm_lets_a_slow_rpc_finish_and_refuses_new_ones() -> None:
 
         answer = await slow_call
         assert answer.message  # the in-flight call completed normally
-        assert refused == grpc.StatusCode.UNAVAILABLE
+        # Refused, never served: gRPC reports UNAVAILABLE (GOAWAY) or CANCELLED depending on
+        # how far the server's shutdown has gone when the call arrives.
+        assert refused in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED)
         assert await asyncio.wait_for(process.wait(), 20) == 0
         await channel.close()
     finally:

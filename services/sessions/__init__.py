@@ -1,0 +1,1 @@
+"""Sessions service: product catalogue, order sessions, service calendar, quota tables."""

@@ -1,0 +1,84 @@
+"""Who may call what, and request_id fingerprints, shared by the domain modules."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date, datetime
+from typing import Any
+
+from services.common.context import Principal, current_principal
+from services.common.errors import Aborted, InvalidArgument, PermissionDenied, Unauthenticated
+from services.common.timefmt import as_utc
+
+OPERATOR_ONLY = "Action réservée aux opérateurs de Santé publique France."
+_LOGIN = "Authentification requise : connectez-vous avec Pro Santé Connect."
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def require_caller() -> Principal:
+    """Any authenticated caller (reads of sessions and quota tables)."""
+    principal = current_principal()
+    if principal is None:
+        raise Unauthenticated(_LOGIN, reason="MISSING_TOKEN")
+    return principal
+
+
+def require_operator() -> Principal:
+    """Writes: SpF operators only."""
+    principal = require_caller()
+    if not principal.is_operator:
+        raise PermissionDenied(OPERATOR_ONLY, reason="OPERATOR_ONLY")
+    return principal
+
+
+def fingerprint(principal: Principal, payload: dict[str, Any]) -> str:
+    """Same request_id + same caller + same payload = a retry; anything else is refused."""
+    raw = json.dumps({"by": principal.national_id, **payload}, sort_keys=True, default=_plain).encode()
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return as_utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "__dataclass_fields__"):
+        return value.__dict__
+    if hasattr(value, "value"):  # enums
+        return value.value
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value, key=str) if isinstance(value, (set, frozenset)) else list(value)
+    return str(value)
+
+
+def parse_day(value: str, field_name: str) -> date | None:
+    """'YYYY-MM-DD' -> date; empty -> None."""
+    if not value:
+        return None
+    bad = InvalidArgument.field(field_name, f"Date invalide : « {value} » (attendu AAAA-MM-JJ).")
+    if not _DATE_RE.match(value):
+        raise bad
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise bad from exc
+
+
+def check_mask(paths: set[str], writable: frozenset[str], field_name: str = "update_mask") -> set[str]:
+    """The fields to change: every writable field when the mask is empty."""
+    unknown = sorted(paths - writable)
+    if unknown:
+        raise InvalidArgument.field(
+            field_name, f"Champ(s) non modifiable(s) : {', '.join(unknown)}. Modifiables : {', '.join(sorted(writable))}."
+        )
+    return set(paths) or set(writable)
+
+
+def check_etag(sent: str, current: str, what: str) -> None:
+    """An empty etag means "whatever the current version" (AIP-154)."""
+    if sent and sent != current:
+        raise Aborted(
+            f"{what} a été modifié(e) entre-temps : rechargez la page et recommencez.", reason="STALE_ETAG"
+        )

@@ -1,0 +1,157 @@
+"""The product catalogue: vaccines first, consumables with the same fields."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+
+from services.common.clock import Clock
+from services.common.db import Database
+from services.common.errors import AlreadyExists, InvalidArgument, NotFound, Violations
+from services.common.idempotency import check_request_id, previous_outcome, remember_outcome
+from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.sessions import repository as repo
+from services.sessions.access import check_etag, check_mask, fingerprint, require_operator
+from services.sessions.domain import (
+    ID_PATTERN,
+    PRODUCT_FIELDS,
+    EffecteurType,
+    Product,
+    ProductDraft,
+    parse_name,
+)
+from services.sessions.models import idempotency_keys
+
+
+def _draft_of(product: Product) -> ProductDraft:
+    return ProductDraft(
+        display_name=product.display_name,
+        unit=product.unit,
+        doses_per_unit=product.doses_per_unit,
+        shelf_life_days=product.shelf_life_days,
+        paediatric=product.paediatric,
+        redistributable_to=tuple(t.name for t in product.redistributable_to),
+        orderable_from=product.orderable_from,
+        orderable_until=product.orderable_until,
+        active=product.active,
+        display_order=product.display_order,
+    )
+
+
+def _validated(product_id: str, draft: ProductDraft, revision: int) -> Product:
+    """A product from a draft, or InvalidArgument naming every bad field (product.*)."""
+    violations = Violations()
+    display_name = draft.display_name.strip()
+    unit = draft.unit.strip()
+    if not display_name:
+        violations.add("product.display_name", "Le nom du produit est obligatoire.")
+    elif len(display_name) > 200:
+        violations.add("product.display_name", "Le nom du produit ne doit pas dépasser 200 caractères.")
+    if not unit:
+        violations.add("product.unit", "L'unité commandée est obligatoire (par exemple « flacon »).")
+    elif len(unit) > 100:
+        violations.add("product.unit", "L'unité ne doit pas dépasser 100 caractères.")
+    if draft.doses_per_unit < 0:
+        violations.add("product.doses_per_unit", "Le nombre de doses ne peut pas être négatif.")
+    if draft.shelf_life_days is not None and draft.shelf_life_days <= 0:
+        violations.add("product.shelf_life_days", "La durée de conservation doit être d'au moins un jour.")
+    types = []
+    for code in draft.redistributable_to:
+        effecteur_type = EffecteurType.from_code(code)
+        if effecteur_type is None:
+            violations.add("product.redistributable_to", f"Type d'effecteur inconnu : « {code} ».")
+        elif effecteur_type not in types:
+            types.append(effecteur_type)
+    if draft.orderable_from and draft.orderable_until and draft.orderable_until <= draft.orderable_from:
+        violations.add(
+            "product.orderable_until", "La fin de la période de commande doit être postérieure à son début."
+        )
+    violations.raise_if_any()
+    return Product(
+        id=product_id,
+        display_name=display_name,
+        unit=unit,
+        doses_per_unit=draft.doses_per_unit,
+        shelf_life_days=draft.shelf_life_days,
+        paediatric=draft.paediatric,
+        redistributable_to=tuple(sorted(types, key=lambda t: t.value)),
+        orderable_from=draft.orderable_from,
+        orderable_until=draft.orderable_until,
+        active=draft.active,
+        display_order=draft.display_order,
+        revision=revision,
+    )
+
+
+class CatalogueService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db, self.clock = db, clock
+
+    async def list_products(
+        self, *, include_inactive: bool = False, page_size: int = 0, page_token: str = ""
+    ) -> tuple[list[Product], str]:
+        """Public. In display order."""
+        limit = clamp_page_size(page_size, 100, 500)
+        filters = {"list": "products", "inactive": include_inactive}
+        after = decode_token(page_token, filters)
+        async with self.db.read() as db:
+            products = await repo.list_products(
+                db, include_inactive=include_inactive, after=tuple(after) if after else None, limit=limit + 1
+            )
+        more = len(products) > limit
+        products = products[:limit]
+        token = encode_token([products[-1].display_order, products[-1].id], filters) if more else ""
+        return products, token
+
+    async def get_product(self, name: str) -> Product:
+        """Public."""
+        product_id = parse_name(name, "products", "name", "produit")
+        async with self.db.read() as db:
+            product = await repo.get_product(db, product_id)
+        if product is None:
+            raise NotFound(f"Produit introuvable : « {product_id} ».", reason="PRODUCT_NOT_FOUND")
+        return product
+
+    async def create_product(self, product_id: str, draft: ProductDraft, *, request_id: str = "") -> Product:
+        principal = require_operator()
+        request_id = check_request_id(request_id)
+        if not ID_PATTERN.match(product_id):
+            raise InvalidArgument.field(
+                "product_id", f"Identifiant invalide : « {product_id} » (minuscules, chiffres et tirets)."
+            )
+        product = _validated(product_id, draft, revision=1)
+        digest = fingerprint(principal, {"id": product_id, **asdict(draft)})
+        now = self.clock.now()
+        async with self.db.write() as db:
+            previous = await previous_outcome(db, idempotency_keys, request_id, "CreateProduct", digest)
+            if previous is not None:
+                existing = await repo.get_product(db, previous["product"])
+                if existing is not None:
+                    return existing
+            if await repo.get_product(db, product_id) is not None:
+                raise AlreadyExists(f"Le produit « {product_id} » existe déjà.", reason="PRODUCT_EXISTS")
+            await repo.insert_product(db, product, now)
+            await remember_outcome(db, idempotency_keys, request_id, "CreateProduct", digest, {"product": product_id}, now)
+        return product
+
+    async def update_product(
+        self, name: str, draft: ProductDraft, *, mask: set[str], etag: str = "", request_id: str = ""
+    ) -> Product:
+        principal = require_operator()
+        request_id = check_request_id(request_id)
+        product_id = parse_name(name, "products", "product.name", "produit")
+        fields = check_mask(mask, PRODUCT_FIELDS)
+        digest = fingerprint(principal, {"id": product_id, "etag": etag, "mask": fields, **asdict(draft)})
+        now = self.clock.now()
+        async with self.db.write() as db:
+            previous = await previous_outcome(db, idempotency_keys, request_id, "UpdateProduct", digest)
+            current = await repo.get_product(db, product_id)
+            if current is None:
+                raise NotFound(f"Produit introuvable : « {product_id} ».", reason="PRODUCT_NOT_FOUND")
+            if previous is not None:
+                return current
+            check_etag(etag, current.etag, "Le produit")
+            merged = replace(_draft_of(current), **{f: getattr(draft, f) for f in fields})
+            product = _validated(product_id, merged, revision=current.revision + 1)
+            await repo.update_product(db, product, now)
+            await remember_outcome(db, idempotency_keys, request_id, "UpdateProduct", digest, {"product": product_id}, now)
+        return product

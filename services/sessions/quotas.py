@@ -1,0 +1,150 @@
+"""Weekly quota tables: publish whole, keep every version, resolve one cell.
+
+A version applies from its publish time; the one in force at an instant is
+the latest published at or before it (before the first publication: the
+first version, so a table prepared ahead of its session already answers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+
+import structlog
+
+from services.common.clock import Clock
+from services.common.db import Database
+from services.common.errors import InvalidArgument, NotFound
+from services.common.idempotency import check_request_id, previous_outcome, remember_outcome
+from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.common.timefmt import as_utc
+from services.sessions import repository as repo
+from services.sessions.access import fingerprint, require_caller, require_operator
+from services.sessions.domain import (
+    EffecteurType,
+    QuotaTable,
+    ResolvedQuota,
+    RuleDraft,
+    parse_name,
+    parse_quota_table_name,
+)
+from services.sessions.models import idempotency_keys
+from services.sessions.quota_csv import format_csv, parse_csv
+from services.sessions.quota_rules import resolve, validate_rules, version_in_force
+from services.sessions.schedule import session_not_found
+
+log = structlog.get_logger("sessions.quotas")
+
+
+def _no_table(session_id: str) -> NotFound:
+    return NotFound(
+        f"Aucun tableau de quotas n'est publié pour la session « {session_id} ».", reason="QUOTA_TABLE_NOT_FOUND"
+    )
+
+
+class QuotaService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db, self.clock = db, clock
+
+    async def publish(
+        self, parent: str, drafts: list[RuleDraft], *, request_id: str = "", operation: str = "PublishQuotaTable"
+    ) -> QuotaTable:
+        """Validates the whole table and stores it as the session's next version."""
+        principal = require_operator()
+        request_id = check_request_id(request_id)
+        session_id = parse_name(parent, "sessions", "parent", "session")
+        digest = fingerprint(principal, {"parent": session_id, "rules": [asdict(d) for d in drafts]})
+        now = self.clock.now()
+        async with self.db.write() as db:
+            previous = await previous_outcome(db, idempotency_keys, request_id, operation, digest)
+            if previous is not None and (table := await repo.get_version(db, session_id, previous["version"])):
+                return table
+            # Locks the session row (PostgreSQL) so two publishers cannot take the same version number.
+            if await repo.get_session(db, session_id, for_update=True) is None:
+                raise session_not_found(session_id)
+            rules = validate_rules(drafts, await repo.all_products(db))
+            version = await repo.last_version_number(db, session_id) + 1
+            table = QuotaTable(session_id, version, now, principal.national_id, rules)
+            await repo.insert_version(db, table)
+            await remember_outcome(db, idempotency_keys, request_id, operation, digest, {"version": version}, now)
+        log.info("quota_table.published", quota_table=table.name, rules=len(table.rules))
+        return table
+
+    async def import_csv(
+        self, parent: str, data: bytes, *, validate_only: bool = False, request_id: str = ""
+    ) -> QuotaTable:
+        """Parses a spreadsheet export; errors name the line and column of the cell."""
+        principal = require_operator()
+        session_id = parse_name(parent, "sessions", "parent", "session")
+        async with self.db.read() as db:
+            if await repo.get_session(db, session_id) is None:
+                raise session_not_found(session_id)
+            catalogue = await repo.all_products(db)
+        drafts = parse_csv(data, catalogue)
+        if not validate_only:
+            return await self.publish(parent, drafts, request_id=request_id, operation="ImportQuotaTableCsv")
+        return QuotaTable(session_id, 0, None, principal.national_id, validate_rules(drafts, catalogue))
+
+    async def get_table(self, name: str) -> QuotaTable:
+        """A version by number, or "current": the one in force at the server's clock."""
+        require_caller()
+        session_id, version = parse_quota_table_name(name)
+        async with self.db.read() as db:
+            if await repo.get_session(db, session_id) is None:
+                raise session_not_found(session_id)
+            if version is None:
+                chosen = version_in_force(await repo.version_headers(db, session_id), self.clock.now())
+                if chosen is None:
+                    raise _no_table(session_id)
+                version = chosen.version
+            table = await repo.get_version(db, session_id, version)
+        if table is None:
+            raise NotFound(
+                f"La version {version} du tableau de quotas de la session « {session_id} » n'existe pas.",
+                reason="QUOTA_TABLE_NOT_FOUND",
+            )
+        return table
+
+    async def list_tables(self, parent: str, *, page_size: int = 0, page_token: str = "") -> tuple[list[QuotaTable], str]:
+        """Newest version first."""
+        require_caller()
+        session_id = parse_name(parent, "sessions", "parent", "session")
+        limit = clamp_page_size(page_size, 50, 500)
+        filters = {"list": "quotaTables", "parent": session_id}
+        before = decode_token(page_token, filters)
+        async with self.db.read() as db:
+            if await repo.get_session(db, session_id) is None:
+                raise session_not_found(session_id)
+            tables = await repo.list_versions(db, session_id, before=before, limit=limit + 1)
+        more = len(tables) > limit
+        tables = tables[:limit]
+        return tables, encode_token(tables[-1].version, filters) if more else ""
+
+    async def export_csv(self, name: str) -> bytes:
+        """Byte-stable: types in enum order, products in catalogue display order."""
+        table = await self.get_table(name)
+        async with self.db.read() as db:
+            catalogue = await repo.all_products(db)  # ordered by display_order, id
+        in_table = set(table.product_ids())
+        return format_csv(table, [p for p in catalogue if p in in_table])
+
+    async def resolve(
+        self, session_name: str, effecteur_type: str, product_name: str, at: datetime | None = None
+    ) -> ResolvedQuota:
+        """The rule for one type and product; NOT_OPEN when the product cannot be ordered then."""
+        require_caller()
+        session_id = parse_name(session_name, "sessions", "session", "session")
+        kind = EffecteurType.from_code(effecteur_type)
+        if kind is None:
+            raise InvalidArgument.field("effecteur_type", "Indiquez un type d'effecteur connu.")
+        product_id = parse_name(product_name, "products", "product", "produit")
+        at = as_utc(at) if at else self.clock.now()
+        async with self.db.read() as db:
+            if await repo.get_session(db, session_id) is None:
+                raise session_not_found(session_id)
+            product = await repo.get_product(db, product_id)
+            if product is None:
+                raise NotFound(f"Produit introuvable : « {product_id} ».", reason="PRODUCT_NOT_FOUND")
+            chosen = version_in_force(await repo.version_headers(db, session_id), at)
+            table = await repo.get_version(db, session_id, chosen.version) if chosen else None
+        return ResolvedQuota(resolve(table, kind, product, at), table)

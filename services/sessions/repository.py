@@ -1,0 +1,356 @@
+"""Every SQL statement of the sessions service. Rows in, domain values out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.sessions.domain import (
+    CalendarWindow,
+    EffecteurType,
+    Product,
+    QuotaKind,
+    QuotaRule,
+    QuotaTable,
+    Session,
+    WindowChange,
+    WindowKind,
+)
+from services.sessions.models import (
+    CalendarWindowRow,
+    ProductRow,
+    QuotaRuleRow,
+    QuotaTableRow,
+    SessionRow,
+    WindowChangeRow,
+)
+
+# Key of the PostgreSQL advisory lock serialising schedule changes (overlap checks).
+_SCHEDULE_LOCK = 0x5E5510
+_PRODUCT_ORDER = (ProductRow.display_order, ProductRow.id)
+
+
+async def lock_schedule(db: AsyncSession) -> None:
+    """Serialise writers that check for overlapping sessions. SQLite writers
+    are already serialised by BEGIN IMMEDIATE; PostgreSQL needs a lock, since
+    two transactions could each see no overlap and both insert."""
+    if db.bind.dialect.name == "postgresql":
+        await db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEDULE_LOCK})
+
+
+# ---------------------------------------------------------------- products
+
+
+def _product(row: ProductRow) -> Product:
+    return Product(
+        id=row.id,
+        display_name=row.display_name,
+        unit=row.unit,
+        doses_per_unit=row.doses_per_unit,
+        shelf_life_days=row.shelf_life_days,
+        paediatric=row.paediatric,
+        redistributable_to=tuple(EffecteurType[c] for c in row.redistributable_to.split()),
+        orderable_from=row.orderable_from,
+        orderable_until=row.orderable_until,
+        active=row.active,
+        display_order=row.display_order,
+        revision=row.revision,
+    )
+
+
+def _product_values(product: Product) -> dict:
+    return {
+        "display_name": product.display_name,
+        "unit": product.unit,
+        "doses_per_unit": product.doses_per_unit,
+        "shelf_life_days": product.shelf_life_days,
+        "paediatric": product.paediatric,
+        "redistributable_to": " ".join(t.name for t in product.redistributable_to),
+        "orderable_from": product.orderable_from,
+        "orderable_until": product.orderable_until,
+        "active": product.active,
+        "display_order": product.display_order,
+        "revision": product.revision,
+    }
+
+
+async def get_product(db: AsyncSession, product_id: str) -> Product | None:
+    row = await db.get(ProductRow, product_id)
+    return _product(row) if row else None
+
+
+async def all_products(db: AsyncSession) -> dict[str, Product]:
+    rows = (await db.scalars(select(ProductRow).order_by(*_PRODUCT_ORDER))).all()
+    return {row.id: _product(row) for row in rows}
+
+
+async def list_products(
+    db: AsyncSession, *, include_inactive: bool, after: tuple[int, str] | None, limit: int
+) -> list[Product]:
+    query = select(ProductRow).order_by(*_PRODUCT_ORDER).limit(limit)
+    if not include_inactive:
+        query = query.where(ProductRow.active.is_(True))
+    if after is not None:
+        order, product_id = after
+        query = query.where(
+            or_(ProductRow.display_order > order, and_(ProductRow.display_order == order, ProductRow.id > product_id))
+        )
+    return [_product(row) for row in (await db.scalars(query)).all()]
+
+
+async def insert_product(db: AsyncSession, product: Product, now: datetime) -> None:
+    db.add(ProductRow(id=product.id, create_time=now, update_time=now, **_product_values(product)))
+    await db.flush()
+
+
+async def update_product(db: AsyncSession, product: Product, now: datetime) -> None:
+    row = await db.get(ProductRow, product.id)
+    assert row is not None
+    for key, value in _product_values(product).items():
+        setattr(row, key, value)
+    row.update_time = now
+    await db.flush()
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def _session(row: SessionRow, changes: Sequence[WindowChangeRow] = ()) -> Session:
+    return Session(
+        id=row.id,
+        label=row.label,
+        open_time=row.open_time,
+        close_time=row.close_time,
+        confirmation_email_date=row.confirmation_email_date,
+        delivery_from_date=row.delivery_from_date,
+        delivery_to_date=row.delivery_to_date,
+        create_time=row.create_time,
+        update_time=row.update_time,
+        revision=row.revision,
+        window_changes=tuple(
+            WindowChange(c.changed_by, c.change_time, c.old_open_time, c.old_close_time, c.new_open_time, c.new_close_time)
+            for c in changes
+        ),
+    )
+
+
+async def _with_changes(db: AsyncSession, rows: Sequence[SessionRow]) -> list[Session]:
+    if not rows:
+        return []
+    changes = (
+        await db.scalars(
+            select(WindowChangeRow)
+            .where(WindowChangeRow.session_id.in_([r.id for r in rows]))
+            .order_by(WindowChangeRow.change_time, WindowChangeRow.id)
+        )
+    ).all()
+    return [_session(row, [c for c in changes if c.session_id == row.id]) for row in rows]
+
+
+async def get_session(db: AsyncSession, session_id: str, *, for_update: bool = False) -> Session | None:
+    query = select(SessionRow).where(SessionRow.id == session_id)
+    if for_update:
+        query = query.with_for_update()
+    row = (await db.scalars(query)).first()
+    return (await _with_changes(db, [row]))[0] if row else None
+
+
+async def list_sessions(db: AsyncSession, *, after: tuple[datetime, str] | None, limit: int) -> list[Session]:
+    """Most recent opening first."""
+    query = select(SessionRow).order_by(SessionRow.open_time.desc(), SessionRow.id.desc()).limit(limit)
+    if after is not None:
+        open_time, session_id = after
+        query = query.where(
+            or_(SessionRow.open_time < open_time, and_(SessionRow.open_time == open_time, SessionRow.id < session_id))
+        )
+    return await _with_changes(db, (await db.scalars(query)).all())
+
+
+async def overlapping_sessions(
+    db: AsyncSession, open_time: datetime, close_time: datetime, *, except_id: str | None = None
+) -> list[Session]:
+    query = select(SessionRow).where(SessionRow.open_time < close_time, SessionRow.close_time > open_time)
+    if except_id is not None:
+        query = query.where(SessionRow.id != except_id)
+    return [_session(row) for row in (await db.scalars(query.order_by(SessionRow.open_time))).all()]
+
+
+async def sessions_closing_after(db: AsyncSession, at: datetime) -> list[Session]:
+    query = select(SessionRow).where(SessionRow.close_time > at).order_by(SessionRow.open_time)
+    return [_session(row) for row in (await db.scalars(query)).all()]
+
+
+async def insert_session(db: AsyncSession, session: Session) -> None:
+    db.add(
+        SessionRow(
+            id=session.id,
+            label=session.label,
+            open_time=session.open_time,
+            close_time=session.close_time,
+            confirmation_email_date=session.confirmation_email_date,
+            delivery_from_date=session.delivery_from_date,
+            delivery_to_date=session.delivery_to_date,
+            revision=session.revision,
+            create_time=session.create_time,
+            update_time=session.update_time,
+        )
+    )
+    await db.flush()
+
+
+async def update_session(db: AsyncSession, session: Session, change: WindowChange | None) -> None:
+    row = await db.get(SessionRow, session.id)
+    assert row is not None
+    for key in (
+        "label", "open_time", "close_time", "confirmation_email_date",
+        "delivery_from_date", "delivery_to_date", "revision", "update_time",
+    ):
+        setattr(row, key, getattr(session, key))
+    if change is not None:
+        db.add(WindowChangeRow(session_id=session.id, **change.__dict__))
+    await db.flush()
+
+
+async def delete_session(db: AsyncSession, session_id: str) -> None:
+    # Children first: SQLite only cascades with foreign_keys=ON, never rely on it alone.
+    await db.execute(delete(QuotaRuleRow).where(QuotaRuleRow.session_id == session_id))
+    await db.execute(delete(QuotaTableRow).where(QuotaTableRow.session_id == session_id))
+    await db.execute(delete(WindowChangeRow).where(WindowChangeRow.session_id == session_id))
+    await db.execute(delete(SessionRow).where(SessionRow.id == session_id))
+
+
+# ---------------------------------------------------------------- calendar
+
+
+def _window(row: CalendarWindowRow) -> CalendarWindow:
+    return CalendarWindow(row.id, WindowKind(row.kind), row.start_time, row.end_time, row.message)
+
+
+async def get_window(db: AsyncSession, window_id: str) -> CalendarWindow | None:
+    row = await db.get(CalendarWindowRow, window_id)
+    return _window(row) if row else None
+
+
+async def list_windows(db: AsyncSession, *, after: tuple[datetime, str] | None, limit: int) -> list[CalendarWindow]:
+    query = select(CalendarWindowRow).order_by(CalendarWindowRow.start_time, CalendarWindowRow.id).limit(limit)
+    if after is not None:
+        start, window_id = after
+        query = query.where(
+            or_(
+                CalendarWindowRow.start_time > start,
+                and_(CalendarWindowRow.start_time == start, CalendarWindowRow.id > window_id),
+            )
+        )
+    return [_window(row) for row in (await db.scalars(query)).all()]
+
+
+async def windows_ending_after(db: AsyncSession, at: datetime) -> list[CalendarWindow]:
+    query = select(CalendarWindowRow).where(CalendarWindowRow.end_time > at).order_by(CalendarWindowRow.start_time)
+    return [_window(row) for row in (await db.scalars(query)).all()]
+
+
+async def insert_window(db: AsyncSession, window: CalendarWindow, now: datetime) -> None:
+    db.add(
+        CalendarWindowRow(
+            id=window.id,
+            kind=window.kind.value,
+            start_time=window.start_time,
+            end_time=window.end_time,
+            message=window.message,
+            create_time=now,
+        )
+    )
+    await db.flush()
+
+
+async def delete_window(db: AsyncSession, window_id: str) -> None:
+    await db.execute(delete(CalendarWindowRow).where(CalendarWindowRow.id == window_id))
+
+
+# ---------------------------------------------------------------- quota tables
+
+
+def _header(row: QuotaTableRow) -> QuotaTable:
+    return QuotaTable(row.session_id, row.version, row.publish_time, row.published_by)
+
+
+def _rule(row: QuotaRuleRow) -> QuotaRule:
+    return QuotaRule(
+        EffecteurType[row.effecteur_type], row.product_id, QuotaKind(row.kind), row.max_vials, row.soft_threshold
+    )
+
+
+async def _with_rules(db: AsyncSession, headers: Sequence[QuotaTable]) -> list[QuotaTable]:
+    if not headers:
+        return []
+    session_id = headers[0].session_id
+    rows = (
+        await db.scalars(
+            select(QuotaRuleRow).where(
+                QuotaRuleRow.session_id == session_id, QuotaRuleRow.version.in_([h.version for h in headers])
+            )
+        )
+    ).all()
+    order = lambda r: (r.effecteur_type.value, r.product_id)  # noqa: E731
+    return [
+        replace(h, rules=tuple(sorted((_rule(r) for r in rows if r.version == h.version), key=order))) for h in headers
+    ]
+
+
+async def version_headers(db: AsyncSession, session_id: str) -> list[QuotaTable]:
+    """Every version of a session's table, oldest first, without its rules."""
+    query = select(QuotaTableRow).where(QuotaTableRow.session_id == session_id).order_by(QuotaTableRow.version)
+    return [_header(row) for row in (await db.scalars(query)).all()]
+
+
+async def get_version(db: AsyncSession, session_id: str, version: int) -> QuotaTable | None:
+    row = await db.get(QuotaTableRow, (session_id, version))
+    return (await _with_rules(db, [_header(row)]))[0] if row else None
+
+
+async def list_versions(db: AsyncSession, session_id: str, *, before: int | None, limit: int) -> list[QuotaTable]:
+    """Newest first."""
+    query = (
+        select(QuotaTableRow)
+        .where(QuotaTableRow.session_id == session_id)
+        .order_by(QuotaTableRow.version.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(QuotaTableRow.version < before)
+    return await _with_rules(db, [_header(row) for row in (await db.scalars(query)).all()])
+
+
+async def last_version_number(db: AsyncSession, session_id: str) -> int:
+    query = select(func.max(QuotaTableRow.version)).where(QuotaTableRow.session_id == session_id)
+    return (await db.scalar(query)) or 0
+
+
+async def insert_version(db: AsyncSession, table: QuotaTable) -> None:
+    assert table.publish_time is not None
+    db.add(
+        QuotaTableRow(
+            session_id=table.session_id,
+            version=table.version,
+            publish_time=table.publish_time,
+            published_by=table.published_by,
+        )
+    )
+    await db.flush()
+    db.add_all(
+        QuotaRuleRow(
+            session_id=table.session_id,
+            version=table.version,
+            effecteur_type=rule.effecteur_type.name,
+            product_id=rule.product_id,
+            kind=rule.kind.value,
+            max_vials=rule.max_vials,
+            soft_threshold=rule.soft_threshold,
+        )
+        for rule in table.rules
+    )
+    await db.flush()

@@ -1,0 +1,312 @@
+"""Order sessions, calendar windows and the service state derived from them.
+
+Windows are entered by operators as instants (the gateway turns Paris wall
+time into UTC); they are stored in UTC and every message shows Paris time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from datetime import datetime
+
+import structlog
+
+from services.common.clock import Clock
+from services.common.db import Database
+from services.common.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    Violations,
+)
+from services.common.idempotency import check_request_id, previous_outcome, remember_outcome
+from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.common.timefmt import PARIS, as_utc, paris_long
+from services.sessions import repository as repo
+from services.sessions.access import (
+    check_etag,
+    check_mask,
+    fingerprint,
+    parse_day,
+    require_caller,
+    require_operator,
+)
+from services.sessions.calendar import service_status
+from services.sessions.domain import (
+    ID_PATTERN,
+    SESSION_FIELDS,
+    CalendarWindow,
+    ServiceStatus,
+    Session,
+    SessionDraft,
+    WindowChange,
+    WindowKind,
+    parse_name,
+)
+from services.sessions.models import idempotency_keys
+
+log = structlog.get_logger("sessions.schedule")
+
+
+def session_not_found(session_id: str) -> NotFound:
+    return NotFound(f"Session introuvable : « {session_id} ».", reason="SESSION_NOT_FOUND")
+
+
+def _draft_of(session: Session) -> SessionDraft:
+    day = lambda d: d.isoformat() if d else ""  # noqa: E731
+    return SessionDraft(
+        label=session.label,
+        open_time=session.open_time,
+        close_time=session.close_time,
+        confirmation_email_date=day(session.confirmation_email_date),
+        delivery_from_date=day(session.delivery_from_date),
+        delivery_to_date=day(session.delivery_to_date),
+    )
+
+
+def _validated(base: Session, draft: SessionDraft) -> Session:
+    """`base` with the draft's values, or InvalidArgument naming every bad field (session.*)."""
+    violations = Violations()
+    label = draft.label.strip()
+    if not label:
+        violations.add("session.label", "Le libellé de la session est obligatoire.")
+    elif len(label) > 200:
+        violations.add("session.label", "Le libellé ne doit pas dépasser 200 caractères.")
+    if draft.open_time is None:
+        violations.add("session.open_time", "L'heure d'ouverture est obligatoire.")
+    if draft.close_time is None:
+        violations.add("session.close_time", "L'heure de fermeture est obligatoire.")
+    if draft.open_time and draft.close_time and draft.close_time <= draft.open_time:
+        violations.add(
+            "session.close_time",
+            f"La fermeture ({paris_long(draft.close_time)}) doit être postérieure "
+            f"à l'ouverture ({paris_long(draft.open_time)}).",
+        )
+    days = {}
+    for key in ("confirmation_email_date", "delivery_from_date", "delivery_to_date"):
+        try:
+            days[key] = parse_day(getattr(draft, key), f"session.{key}")
+        except InvalidArgument as error:
+            violations.items.extend(error.violations)
+    delivery_from, delivery_to = days.get("delivery_from_date"), days.get("delivery_to_date")
+    if delivery_from and delivery_to and delivery_to < delivery_from:
+        violations.add("session.delivery_to_date", "La fin de la livraison doit suivre son début.")
+    violations.raise_if_any()
+    assert draft.open_time is not None and draft.close_time is not None
+    return replace(base, label=label, open_time=as_utc(draft.open_time), close_time=as_utc(draft.close_time), **days)
+
+
+def _overlap_error(others: list[Session]) -> InvalidArgument:
+    other = others[0]
+    text = (
+        f"Cette période chevauche la session « {other.label} » "
+        f"(du {paris_long(other.open_time)} au {paris_long(other.close_time)})."
+    )
+    return InvalidArgument(
+        text,
+        reason="SESSION_OVERLAP",
+        violations=[FieldViolation("session.open_time", text), FieldViolation("session.close_time", text)],
+    )
+
+
+def window_id(kind: WindowKind, start: datetime) -> str:
+    """Readable and deterministic: one window of a kind per start instant ("maintenance-20220306t0000")."""
+    return f"{kind.value.lower()}-{as_utc(start).astimezone(PARIS):%Y%m%dt%H%M}"
+
+
+class ScheduleService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db, self.clock = db, clock
+
+    # ------------------------------------------------------------ state
+
+    async def get_service_state(self, at: datetime | None = None) -> ServiceStatus:
+        """Public: the home page shows it before anyone logs in."""
+        at = as_utc(at) if at else self.clock.now()
+        async with self.db.read() as db:
+            sessions = await repo.sessions_closing_after(db, at)
+            windows = await repo.windows_ending_after(db, at)
+        return service_status(at, sessions, windows)
+
+    # ------------------------------------------------------------ sessions
+
+    async def get_session(self, name: str) -> Session:
+        require_caller()
+        session_id = parse_name(name, "sessions", "name", "session")
+        async with self.db.read() as db:
+            session = await repo.get_session(db, session_id)
+        if session is None:
+            raise session_not_found(session_id)
+        return session
+
+    async def list_sessions(self, *, page_size: int = 0, page_token: str = "") -> tuple[list[Session], str]:
+        require_caller()
+        limit = clamp_page_size(page_size, 50, 500)
+        filters = {"list": "sessions"}
+        after = decode_token(page_token, filters)
+        position = (datetime.fromisoformat(after[0]), after[1]) if after else None
+        async with self.db.read() as db:
+            sessions = await repo.list_sessions(db, after=position, limit=limit + 1)
+        more = len(sessions) > limit
+        sessions = sessions[:limit]
+        token = encode_token([sessions[-1].open_time.isoformat(), sessions[-1].id], filters) if more else ""
+        return sessions, token
+
+    async def create_session(self, session_id: str, draft: SessionDraft, *, request_id: str = "") -> Session:
+        principal = require_operator()
+        request_id = check_request_id(request_id)
+        if not ID_PATTERN.match(session_id):
+            raise InvalidArgument.field(
+                "session_id", f"Identifiant invalide : « {session_id} » (par exemple la date d'ouverture, 2022-03-07)."
+            )
+        now = self.clock.now()
+        blank = Session(session_id, "", now, now, None, None, None, create_time=now, update_time=now)
+        session = _validated(blank, draft)
+        digest = fingerprint(principal, {"id": session_id, **asdict(draft)})
+        async with self.db.write() as db:
+            previous = await previous_outcome(db, idempotency_keys, request_id, "CreateSession", digest)
+            if previous is not None and (existing := await repo.get_session(db, previous["session"])):
+                return existing
+            await repo.lock_schedule(db)
+            if await repo.get_session(db, session_id) is not None:
+                raise AlreadyExists(f"La session « {session_id} » existe déjà.", reason="SESSION_EXISTS")
+            others = await repo.overlapping_sessions(db, session.open_time, session.close_time)
+            if others:
+                raise _overlap_error(others)
+            await repo.insert_session(db, session)
+            await remember_outcome(db, idempotency_keys, request_id, "CreateSession", digest, {"session": session_id}, now)
+        log.info(
+            "session.created",
+            session=session.name,
+            opens=session.open_time.isoformat(),
+            closes=session.close_time.isoformat(),
+        )
+        return session
+
+    async def update_session(
+        self, name: str, draft: SessionDraft, *, mask: set[str], etag: str = "", request_id: str = ""
+    ) -> Session:
+        """A change of the window of a session that has opened is recorded with who and when."""
+        principal = require_operator()
+        request_id = check_request_id(request_id)
+        session_id = parse_name(name, "sessions", "session.name", "session")
+        fields = check_mask(mask, SESSION_FIELDS)
+        digest = fingerprint(principal, {"id": session_id, "etag": etag, "mask": fields, **asdict(draft)})
+        now = self.clock.now()
+        async with self.db.write() as db:
+            previous = await previous_outcome(db, idempotency_keys, request_id, "UpdateSession", digest)
+            await repo.lock_schedule(db)
+            current = await repo.get_session(db, session_id, for_update=True)
+            if current is None:
+                raise session_not_found(session_id)
+            if previous is not None:
+                return current
+            check_etag(etag, current.etag, "La session")
+            merged = replace(_draft_of(current), **{f: getattr(draft, f) for f in fields})
+            session = replace(_validated(current, merged), revision=current.revision + 1, update_time=now)
+            window_moved = (session.open_time, session.close_time) != (current.open_time, current.close_time)
+            change = None
+            if window_moved:
+                others = await repo.overlapping_sessions(db, session.open_time, session.close_time, except_id=session_id)
+                if others:
+                    raise _overlap_error(others)
+                if current.open_time <= now:
+                    change = WindowChange(
+                        principal.national_id, now, current.open_time, current.close_time,
+                        session.open_time, session.close_time,
+                    )
+            await repo.update_session(db, session, change)
+            await remember_outcome(db, idempotency_keys, request_id, "UpdateSession", digest, {"session": session_id}, now)
+        if change is not None:
+            # Moving an opened session changes what officines may do: keep a trace in the logs too.
+            log.info(
+                "session.window_changed",
+                session=session.name,
+                opens=session.open_time.isoformat(),
+                closes=session.close_time.isoformat(),
+            )
+            session = replace(session, window_changes=(*current.window_changes, change))
+        return session
+
+    async def delete_session(self, name: str, *, etag: str = "") -> None:
+        """Only a session that has not opened yet: orders may refer to the others."""
+        require_operator()
+        session_id = parse_name(name, "sessions", "name", "session")
+        now = self.clock.now()
+        async with self.db.write() as db:
+            current = await repo.get_session(db, session_id, for_update=True)
+            if current is None:
+                raise session_not_found(session_id)
+            check_etag(etag, current.etag, "La session")
+            if current.open_time <= now:
+                raise FailedPrecondition(
+                    f"La session « {current.label} » a déjà ouvert le {paris_long(current.open_time)} : "
+                    "elle ne peut plus être supprimée.",
+                    reason="SESSION_ALREADY_OPENED",
+                )
+            await repo.delete_session(db, session_id)
+        log.info("session.deleted", session=f"sessions/{session_id}")
+
+    # ------------------------------------------------------------ calendar windows
+
+    async def list_windows(self, *, page_size: int = 0, page_token: str = "") -> tuple[list[CalendarWindow], str]:
+        require_caller()
+        limit = clamp_page_size(page_size, 100, 500)
+        filters = {"list": "calendarWindows"}
+        after = decode_token(page_token, filters)
+        position = (datetime.fromisoformat(after[0]), after[1]) if after else None
+        async with self.db.read() as db:
+            windows = await repo.list_windows(db, after=position, limit=limit + 1)
+        more = len(windows) > limit
+        windows = windows[:limit]
+        token = encode_token([windows[-1].start_time.isoformat(), windows[-1].id], filters) if more else ""
+        return windows, token
+
+    async def create_window(
+        self, kind: str, start: datetime | None, end: datetime | None, message: str, *, request_id: str = ""
+    ) -> CalendarWindow:
+        principal = require_operator()
+        request_id = check_request_id(request_id)
+        violations = Violations()
+        window_kind = WindowKind.__members__.get(kind)
+        if window_kind is None:
+            violations.add("window.kind", "Indiquez le type de période : prise en main (PREVIEW) ou maintenance.")
+        if start is None:
+            violations.add("window.start_time", "Le début de la période est obligatoire.")
+        if end is None:
+            violations.add("window.end_time", "La fin de la période est obligatoire.")
+        if start and end and end <= start:
+            violations.add("window.end_time", "La fin de la période doit être postérieure à son début.")
+        text = message.strip()
+        if not text:
+            violations.add("window.message", "Le message affiché aux utilisateurs est obligatoire.")
+        elif len(text) > 1000:
+            violations.add("window.message", "Le message ne doit pas dépasser 1 000 caractères.")
+        violations.raise_if_any()
+        assert window_kind is not None and start is not None and end is not None
+        window = CalendarWindow(window_id(window_kind, start), window_kind, as_utc(start), as_utc(end), text)
+        digest = fingerprint(principal, asdict(window))
+        now = self.clock.now()
+        async with self.db.write() as db:
+            previous = await previous_outcome(db, idempotency_keys, request_id, "CreateCalendarWindow", digest)
+            if previous is not None and (existing := await repo.get_window(db, previous["window"])):
+                return existing
+            if await repo.get_window(db, window.id) is not None:
+                raise AlreadyExists(
+                    f"Une période de ce type commence déjà le {paris_long(window.start_time)}.", reason="WINDOW_EXISTS"
+                )
+            await repo.insert_window(db, window, now)
+            await remember_outcome(
+                db, idempotency_keys, request_id, "CreateCalendarWindow", digest, {"window": window.id}, now
+            )
+        return window
+
+    async def delete_window(self, name: str) -> None:
+        require_operator()
+        window_id_ = parse_name(name, "calendarWindows", "name", "période")
+        async with self.db.write() as db:
+            if await repo.get_window(db, window_id_) is None:
+                raise NotFound(f"Période introuvable : « {window_id_} ».", reason="WINDOW_NOT_FOUND")
+            await repo.delete_window(db, window_id_)

@@ -1,0 +1,314 @@
+"""SessionService over gRPC: protobuf <-> domain, nothing else.
+
+Errors are domain errors raised by the service layer; the server interceptor
+turns them into gRPC status with details.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from vaxorders.sessions.v1 import sessions_service_pb2 as pb
+from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
+from vaxorders.type.v1 import effecteur_type_pb2
+
+from services.common.clock import Clock
+from services.common.timefmt import from_timestamp, to_timestamp
+from services.sessions.domain import (
+    CalendarWindow,
+    EffecteurType,
+    Product,
+    ProductDraft,
+    QuotaRule,
+    QuotaTable,
+    RuleDraft,
+    Session,
+    SessionDraft,
+    SessionState,
+    WindowChange,
+)
+from services.sessions.service import SessionsService
+
+_TYPE_PREFIX = "EFFECTEUR_TYPE_"
+_KIND_PREFIX = "QUOTA_KIND_"
+_SESSION_STATES = {
+    SessionState.SCHEDULED: pb.Session.STATE_SCHEDULED,
+    SessionState.OPEN: pb.Session.STATE_OPEN,
+    SessionState.CLOSED: pb.Session.STATE_CLOSED,
+}
+
+
+# ---------------------------------------------------------------- proto -> domain
+
+
+def _enum_code(enum_type, number: int, prefix: str) -> str:  # type: ignore[no-untyped-def]
+    """'MEDECIN' for EFFECTEUR_TYPE_MEDECIN; unknown numbers stay visible for the error message."""
+    try:
+        return enum_type.Name(number).removeprefix(prefix)
+    except ValueError:
+        return str(number)
+
+
+def _type_code(number: int) -> str:
+    return _enum_code(effecteur_type_pb2.EffecteurType, number, _TYPE_PREFIX)
+
+
+def _time(message, field: str) -> datetime | None:  # type: ignore[no-untyped-def]
+    return from_timestamp(getattr(message, field)) if message.HasField(field) else None
+
+
+def _product_draft(product: pb.Product) -> ProductDraft:
+    return ProductDraft(
+        display_name=product.display_name,
+        unit=product.unit,
+        doses_per_unit=product.doses_per_unit,
+        shelf_life_days=product.shelf_life_days if product.HasField("shelf_life_days") else None,
+        paediatric=product.paediatric,
+        redistributable_to=tuple(_type_code(t) for t in product.redistributable_to),
+        orderable_from=_time(product, "orderable_from"),
+        orderable_until=_time(product, "orderable_until"),
+        active=product.active,
+        display_order=product.display_order,
+    )
+
+
+def _session_draft(session: pb.Session) -> SessionDraft:
+    return SessionDraft(
+        label=session.label,
+        open_time=_time(session, "open_time"),
+        close_time=_time(session, "close_time"),
+        confirmation_email_date=session.confirmation_email_date,
+        delivery_from_date=session.delivery_from_date,
+        delivery_to_date=session.delivery_to_date,
+    )
+
+
+def _rule_draft(rule: pb.QuotaRule) -> RuleDraft:
+    return RuleDraft(
+        effecteur_type=_type_code(rule.effecteur_type),
+        product=rule.product,
+        kind=_enum_code(pb.QuotaKind, rule.kind, _KIND_PREFIX),
+        max_vials=rule.max_vials,
+        soft_threshold=rule.soft_threshold,
+    )
+
+
+# ---------------------------------------------------------------- domain -> proto
+
+
+def _type_pb(effecteur_type: EffecteurType) -> int:
+    return effecteur_type_pb2.EffecteurType.Value(_TYPE_PREFIX + effecteur_type.name)
+
+
+def _ts(value: datetime | None) -> Timestamp | None:
+    return to_timestamp(value)
+
+
+def product_pb(product: Product) -> pb.Product:
+    message = pb.Product(
+        name=product.name,
+        display_name=product.display_name,
+        unit=product.unit,
+        doses_per_unit=product.doses_per_unit,
+        paediatric=product.paediatric,
+        redistributable_to=[_type_pb(t) for t in product.redistributable_to],
+        orderable_from=_ts(product.orderable_from),
+        orderable_until=_ts(product.orderable_until),
+        active=product.active,
+        display_order=product.display_order,
+        etag=product.etag,
+    )
+    if product.shelf_life_days is not None:
+        message.shelf_life_days = product.shelf_life_days
+    return message
+
+
+def _change_pb(change: WindowChange) -> pb.WindowChange:
+    return pb.WindowChange(
+        changed_by=change.changed_by,
+        change_time=_ts(change.change_time),
+        old_open_time=_ts(change.old_open_time),
+        old_close_time=_ts(change.old_close_time),
+        new_open_time=_ts(change.new_open_time),
+        new_close_time=_ts(change.new_close_time),
+    )
+
+
+def session_pb(session: Session, now: datetime) -> pb.Session:
+    day = lambda d: d.isoformat() if d else ""  # noqa: E731
+    return pb.Session(
+        name=session.name,
+        label=session.label,
+        open_time=_ts(session.open_time),
+        close_time=_ts(session.close_time),
+        confirmation_email_date=day(session.confirmation_email_date),
+        delivery_from_date=day(session.delivery_from_date),
+        delivery_to_date=day(session.delivery_to_date),
+        state=_SESSION_STATES[session.state_at(now)],
+        window_changes=[_change_pb(c) for c in session.window_changes],
+        etag=session.etag,
+        create_time=_ts(session.create_time),
+        update_time=_ts(session.update_time),
+    )
+
+
+def window_pb(window: CalendarWindow) -> pb.CalendarWindow:
+    return pb.CalendarWindow(
+        name=window.name,
+        kind=pb.CalendarWindow.Kind.Value(f"KIND_{window.kind.value}"),
+        start_time=_ts(window.start_time),
+        end_time=_ts(window.end_time),
+        message=window.message,
+    )
+
+
+def rule_pb(rule: QuotaRule) -> pb.QuotaRule:
+    return pb.QuotaRule(
+        effecteur_type=_type_pb(rule.effecteur_type),
+        product=f"products/{rule.product_id}",
+        kind=pb.QuotaKind.Value(_KIND_PREFIX + rule.kind.value),
+        max_vials=rule.max_vials,
+        soft_threshold=rule.soft_threshold,
+    )
+
+
+def table_pb(table: QuotaTable) -> pb.QuotaTable:
+    return pb.QuotaTable(
+        name=table.name if table.version else "",
+        version=table.version,
+        publish_time=_ts(table.publish_time),
+        published_by=table.published_by,
+        rules=[rule_pb(r) for r in table.rules],
+    )
+
+
+class SessionServicer(pb_grpc.SessionServiceServicer):
+    def __init__(self, service: SessionsService, clock: Clock) -> None:
+        self.service, self.clock = service, clock
+
+    async def GetServiceState(self, request, context):  # type: ignore[no-untyped-def]
+        status = await self.service.schedule.get_service_state(_time(request, "at"))
+        return pb.GetServiceStateResponse(
+            state=pb.ServiceState.Value(f"SERVICE_STATE_{status.state.value}"),
+            session=status.session.name if status.session else "",
+            next_change_time=_ts(status.next_change_time),
+            message=status.message,
+        )
+
+    # ------------------------------------------------------------ products
+
+    async def ListProducts(self, request, context):  # type: ignore[no-untyped-def]
+        products, token = await self.service.catalogue.list_products(
+            include_inactive=request.include_inactive, page_size=request.page_size, page_token=request.page_token
+        )
+        return pb.ListProductsResponse(products=[product_pb(p) for p in products], next_page_token=token)
+
+    async def GetProduct(self, request, context):  # type: ignore[no-untyped-def]
+        return pb.GetProductResponse(product=product_pb(await self.service.catalogue.get_product(request.name)))
+
+    async def CreateProduct(self, request, context):  # type: ignore[no-untyped-def]
+        product = await self.service.catalogue.create_product(
+            request.product_id, _product_draft(request.product), request_id=request.request_id
+        )
+        return pb.CreateProductResponse(product=product_pb(product))
+
+    async def UpdateProduct(self, request, context):  # type: ignore[no-untyped-def]
+        product = await self.service.catalogue.update_product(
+            request.product.name,
+            _product_draft(request.product),
+            mask=set(request.update_mask.paths),
+            etag=request.product.etag,
+            request_id=request.request_id,
+        )
+        return pb.UpdateProductResponse(product=product_pb(product))
+
+    # ------------------------------------------------------------ sessions
+
+    async def ListSessions(self, request, context):  # type: ignore[no-untyped-def]
+        sessions, token = await self.service.schedule.list_sessions(
+            page_size=request.page_size, page_token=request.page_token
+        )
+        now = self.clock.now()
+        return pb.ListSessionsResponse(sessions=[session_pb(s, now) for s in sessions], next_page_token=token)
+
+    async def GetSession(self, request, context):  # type: ignore[no-untyped-def]
+        session = await self.service.schedule.get_session(request.name)
+        return pb.GetSessionResponse(session=session_pb(session, self.clock.now()))
+
+    async def CreateSession(self, request, context):  # type: ignore[no-untyped-def]
+        session = await self.service.schedule.create_session(
+            request.session_id, _session_draft(request.session), request_id=request.request_id
+        )
+        return pb.CreateSessionResponse(session=session_pb(session, self.clock.now()))
+
+    async def UpdateSession(self, request, context):  # type: ignore[no-untyped-def]
+        session = await self.service.schedule.update_session(
+            request.session.name,
+            _session_draft(request.session),
+            mask=set(request.update_mask.paths),
+            etag=request.session.etag,
+            request_id=request.request_id,
+        )
+        return pb.UpdateSessionResponse(session=session_pb(session, self.clock.now()))
+
+    async def DeleteSession(self, request, context):  # type: ignore[no-untyped-def]
+        await self.service.schedule.delete_session(request.name, etag=request.etag)
+        return pb.DeleteSessionResponse()
+
+    # ------------------------------------------------------------ calendar
+
+    async def ListCalendarWindows(self, request, context):  # type: ignore[no-untyped-def]
+        windows, token = await self.service.schedule.list_windows(
+            page_size=request.page_size, page_token=request.page_token
+        )
+        return pb.ListCalendarWindowsResponse(windows=[window_pb(w) for w in windows], next_page_token=token)
+
+    async def CreateCalendarWindow(self, request, context):  # type: ignore[no-untyped-def]
+        window = request.window
+        created = await self.service.schedule.create_window(
+            _enum_code(pb.CalendarWindow.Kind, window.kind, "KIND_"),
+            _time(window, "start_time"),
+            _time(window, "end_time"),
+            window.message,
+            request_id=request.request_id,
+        )
+        return pb.CreateCalendarWindowResponse(window=window_pb(created))
+
+    async def DeleteCalendarWindow(self, request, context):  # type: ignore[no-untyped-def]
+        await self.service.schedule.delete_window(request.name)
+        return pb.DeleteCalendarWindowResponse()
+
+    # ------------------------------------------------------------ quota tables
+
+    async def PublishQuotaTable(self, request, context):  # type: ignore[no-untyped-def]
+        table = await self.service.quotas.publish(
+            request.parent, [_rule_draft(r) for r in request.rules], request_id=request.request_id
+        )
+        return pb.PublishQuotaTableResponse(quota_table=table_pb(table))
+
+    async def GetQuotaTable(self, request, context):  # type: ignore[no-untyped-def]
+        return pb.GetQuotaTableResponse(quota_table=table_pb(await self.service.quotas.get_table(request.name)))
+
+    async def ListQuotaTables(self, request, context):  # type: ignore[no-untyped-def]
+        tables, token = await self.service.quotas.list_tables(
+            request.parent, page_size=request.page_size, page_token=request.page_token
+        )
+        return pb.ListQuotaTablesResponse(quota_tables=[table_pb(t) for t in tables], next_page_token=token)
+
+    async def ImportQuotaTableCsv(self, request, context):  # type: ignore[no-untyped-def]
+        table = await self.service.quotas.import_csv(
+            request.parent, request.csv, validate_only=request.validate_only, request_id=request.request_id
+        )
+        return pb.ImportQuotaTableCsvResponse(quota_table=table_pb(table))
+
+    async def ExportQuotaTableCsv(self, request, context):  # type: ignore[no-untyped-def]
+        return pb.ExportQuotaTableCsvResponse(csv=await self.service.quotas.export_csv(request.name))
+
+    async def ResolveQuota(self, request, context):  # type: ignore[no-untyped-def]
+        resolved = await self.service.quotas.resolve(
+            request.session, _type_code(request.effecteur_type), request.product, _time(request, "at")
+        )
+        return pb.ResolveQuotaResponse(
+            rule=rule_pb(resolved.rule), quota_table=resolved.table.name if resolved.table else ""
+        )

@@ -1,0 +1,35 @@
+"""How the sessions service plugs into the shared bootstrap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
+
+from services.common.bootstrap import Runtime, ServiceSpec
+from services.common.server import Registration
+from services.sessions.service import SessionsService
+from services.sessions.servicer import SessionServicer
+
+SERVICE_NAME = "vaxorders.sessions.v1.SessionService"
+
+
+async def build(runtime: Runtime) -> Iterable[Registration]:
+    assert runtime.db is not None
+    servicer = SessionServicer(SessionsService(runtime.db, runtime.clock), runtime.clock)
+    return [lambda server: pb_grpc.add_SessionServiceServicer_to_server(servicer, server)]
+
+
+SPEC = ServiceSpec(
+    name="sessions",
+    service_names=[SERVICE_NAME],
+    build=build,
+    migrations_dir=Path(__file__).resolve().parent / "migrations",
+    # The public home page shows the service state and the catalogue before login.
+    public_methods=[
+        f"/{SERVICE_NAME}/GetServiceState",
+        f"/{SERVICE_NAME}/ListProducts",
+        f"/{SERVICE_NAME}/GetProduct",
+    ],
+)
