@@ -1,0 +1,73 @@
+"""The mailer's tables: the outbox, support requests, idempotency keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from services.common.db import UTCDateTime, naming_metadata
+from services.common.idempotency import idempotency_table
+
+# Message states, as stored (the proto enum names without their prefix).
+QUEUED = "QUEUED"
+SENT = "SENT"
+FAILED = "FAILED"
+
+
+class Base(DeclarativeBase):
+    metadata = naming_metadata()
+
+
+class OutboxMessage(Base):
+    """One e-mail, rendered when queued so what is sent is what was accepted."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    recipients: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    reply_to: Mapped[str] = mapped_column(String(320), nullable=False, default="")
+    template: Mapped[str] = mapped_column(String(64), nullable=False)
+    params: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False)
+    subject: Mapped[str] = mapped_column(String(998), nullable=False)
+    text_body: Mapped[str] = mapped_column(Text, nullable=False)
+    html_body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    state: Mapped[str] = mapped_column(String(16), nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # Not before this instant (backoff); the dispatcher picks QUEUED messages that are due.
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # Set while a dispatcher is sending it; expired claims are taken again (crash recovery).
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # National id of whoever asked for it ("anonymous" for the public contact form).
+    created_by: Mapped[str] = mapped_column(String(32), nullable=False)
+    # x-request-id of the RPC that queued it, so delivery logs join the request's.
+    trace_request_id: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    # At most one message per key: reserved for the Friday confirmations (session + recipient).
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    create_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    send_time: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (
+        Index("ix_messages_due", "state", "next_attempt_at"),
+        Index("ix_messages_newest", "create_time", "id"),
+    )
+
+
+class SupportRequestRow(Base):
+    """A question to support, kept with the message that carried it."""
+
+    __tablename__ = "support_requests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    contact_email: Mapped[str] = mapped_column(String(320), nullable=False)
+    subject: Mapped[str] = mapped_column(String(200), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    about: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    created_by: Mapped[str] = mapped_column(String(32), nullable=False)
+    message_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    create_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+idempotency_keys = idempotency_table(Base.metadata)

@@ -1,0 +1,154 @@
+"""Every SQL statement of the mailer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common import idempotency
+from services.mailer.errors import DuplicateRequest
+from services.mailer.models import FAILED, QUEUED, SENT, OutboxMessage, SupportRequestRow, idempotency_keys
+
+
+async def previous_outcome(
+    session: AsyncSession, request_id: str, operation: str, fingerprint: str
+) -> dict[str, Any] | None:
+    return await idempotency.previous_outcome(session, idempotency_keys, request_id, operation, fingerprint)
+
+
+async def remember_outcome(
+    session: AsyncSession, request_id: str, operation: str, fingerprint: str, result: dict[str, Any], now: datetime
+) -> None:
+    try:
+        await idempotency.remember_outcome(session, idempotency_keys, request_id, operation, fingerprint, result, now)
+    except IntegrityError as exc:
+        # A concurrent call with the same request_id committed first.
+        raise DuplicateRequest(request_id) from exc
+
+
+async def add_message(session: AsyncSession, message: OutboxMessage) -> None:
+    session.add(message)
+    await session.flush()
+
+
+async def add_support_request(session: AsyncSession, row: SupportRequestRow) -> None:
+    session.add(row)
+    await session.flush()
+
+
+async def get_message(session: AsyncSession, message_id: str) -> OutboxMessage | None:
+    return await session.get(OutboxMessage, message_id)
+
+
+async def get_support_request(session: AsyncSession, request_id: str) -> SupportRequestRow | None:
+    return await session.get(SupportRequestRow, request_id)
+
+
+async def list_messages(
+    session: AsyncSession, *, state: str | None, after: tuple[datetime, str] | None, limit: int
+) -> list[OutboxMessage]:
+    """Newest first, keyset on (create_time, id)."""
+    query = select(OutboxMessage)
+    if state:
+        query = query.where(OutboxMessage.state == state)
+    if after is not None:
+        at, message_id = after
+        query = query.where(
+            or_(
+                OutboxMessage.create_time < at,
+                and_(OutboxMessage.create_time == at, OutboxMessage.id < message_id),
+            )
+        )
+    query = query.order_by(OutboxMessage.create_time.desc(), OutboxMessage.id.desc()).limit(limit)
+    return list(await session.scalars(query))
+
+
+# --- dispatcher --------------------------------------------------------------
+
+def _claimable(now: datetime, max_attempts: int):  # type: ignore[no-untyped-def]
+    return and_(
+        OutboxMessage.state == QUEUED,
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
+        OutboxMessage.attempts < max_attempts,
+    )
+
+
+async def fail_interrupted(session: AsyncSession, now: datetime, max_attempts: int) -> list[str]:
+    """Messages whose last allowed attempt was cut short (the process died while
+    sending): give up on them rather than retry for ever."""
+    ids = list(
+        await session.scalars(
+            select(OutboxMessage.id).where(
+                OutboxMessage.state == QUEUED,
+                OutboxMessage.attempts >= max_attempts,
+                OutboxMessage.claimed_until <= now,
+            )
+        )
+    )
+    if ids:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.state == QUEUED, OutboxMessage.claimed_until <= now)
+            .values(state=FAILED, claimed_until=None, last_error="delivery interrupted at the last attempt")
+            .execution_options(synchronize_session=False)
+        )
+    return ids
+
+
+async def due_message_ids(session: AsyncSession, now: datetime, max_attempts: int, limit: int) -> list[str]:
+    query = (
+        select(OutboxMessage.id)
+        .where(_claimable(now, max_attempts))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
+
+
+async def claim(
+    session: AsyncSession, message_id: str, now: datetime, until: datetime, max_attempts: int
+) -> bool:
+    """Take a message for one delivery attempt; False when another dispatcher has it.
+
+    A conditional UPDATE rather than a read then write, so two dispatchers
+    (two replicas) never both take the same message.
+    """
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, _claimable(now, max_attempts))
+        .values(claimed_until=until, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+async def mark_sent(session: AsyncSession, message_id: str, now: datetime, note: str) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(state=SENT, send_time=now, claimed_until=None, last_error=note)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def mark_retry(session: AsyncSession, message_id: str, error: str, next_attempt_at: datetime) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(claimed_until=None, last_error=error, next_attempt_at=next_attempt_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def mark_failed(session: AsyncSession, message_id: str, error: str) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(state=FAILED, claimed_until=None, last_error=error)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,369 @@
+"""The mailer's rules: who may queue and read what, validation, idempotency.
+
+A message is rendered and stored in the same transaction as its request_id
+key; the dispatcher (dispatcher.py) delivers it afterwards. No gRPC here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from services.common import context as ctx
+from services.common.clock import Clock
+from services.common.context import Principal
+from services.common.db import Database
+from services.common.errors import InvalidArgument, Violations
+from services.common.idempotency import check_request_id
+from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.common.timefmt import paris_long
+from services.mailer import repository as repo
+from services.mailer.addresses import is_valid_address
+from services.mailer.errors import DuplicateRequest, message_not_found, operators_only
+from services.mailer.models import QUEUED, OutboxMessage, SupportRequestRow
+from services.mailer.settings import MailerSettings
+from services.mailer.templates import TEMPLATES, Templates
+
+MAX_RECIPIENTS = 50
+MAX_PARAM_LENGTH = 20_000
+SUBJECT_MAX = 150
+BODY_MAX = 5_000
+ABOUT_MAX = 64
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class MessageDraft:
+    to: Sequence[str]
+    template: str
+    params: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: str
+    to: list[str]
+    template: str
+    params: dict[str, str]
+    subject: str
+    state: str
+    attempts: int
+    last_error: str
+    create_time: datetime
+    send_time: datetime | None
+
+    @property
+    def name(self) -> str:
+        return f"messages/{self.id}"
+
+    @classmethod
+    def of(cls, row: OutboxMessage) -> MessageView:
+        return cls(
+            id=row.id,
+            to=list(row.recipients),
+            template=row.template,
+            params=dict(row.params),
+            subject=row.subject,
+            state=row.state,
+            attempts=row.attempts,
+            last_error=row.last_error,
+            create_time=row.create_time,
+            send_time=row.send_time,
+        )
+
+
+@dataclass(frozen=True)
+class SupportDraft:
+    contact_email: str
+    subject: str
+    body: str
+    about: str = ""
+
+
+@dataclass(frozen=True)
+class SupportView:
+    id: str
+    contact_email: str
+    subject: str
+    body: str
+    about: str
+    create_time: datetime
+    message_id: str
+
+    @property
+    def name(self) -> str:
+        return f"supportRequests/{self.id}"
+
+    @classmethod
+    def of(cls, row: SupportRequestRow) -> SupportView:
+        return cls(row.id, row.contact_email, row.subject, row.body, row.about, row.create_time, row.message_id)
+
+
+@dataclass
+class MessagePage:
+    messages: list[MessageView]
+    next_page_token: str = ""
+
+
+@dataclass(frozen=True)
+class QueuedMail:
+    """A message the mailer itself composes (support requests)."""
+
+    to: Sequence[str]
+    template: str
+    params: Mapping[str, str]
+    reply_to: str = ""
+    # One message per key (reserved for the Friday confirmations: session + recipient).
+    dedupe_key: str | None = None
+
+
+def _fingerprint(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _has_control(text: str, allowed: str = "") -> bool:
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
+
+
+def _message_id(name: str) -> str:
+    prefix, _, raw = name.partition("/")
+    try:
+        if prefix != "messages":
+            raise ValueError(name)
+        return str(uuid.UUID(raw))
+    except ValueError as exc:
+        raise InvalidArgument.field("name", "Le nom du message doit être de la forme messages/{identifiant}.") from exc
+
+
+class Mailer:
+    def __init__(self, db: Database, clock: Clock, settings: MailerSettings, templates: Templates | None = None) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._templates = templates or Templates()
+
+    # --- messages ----------------------------------------------------------------
+
+    async def send_message(self, principal: Principal | None, draft: MessageDraft, request_id: str) -> MessageView:
+        """Queue a templated message. Operators only: an open relay to any
+        address would let any logged-in user send mail in the agency's name."""
+        if principal is None or not principal.is_operator:
+            raise operators_only()
+        request_id = check_request_id(request_id)
+        self._check_draft(draft)
+        mail = QueuedMail(to=list(draft.to), template=draft.template, params=dict(draft.params))
+        fingerprint = _fingerprint({"to": list(draft.to), "template": draft.template, "params": dict(draft.params)})
+
+        async def write(session: Any) -> dict[str, Any]:
+            row = await self._enqueue(session, mail, created_by=principal.national_id)
+            return {"message": row.id}
+
+        outcome = await self._once("SendMessage", request_id, fingerprint, write)
+        return await self._read_message(outcome["message"])
+
+    def _check_draft(self, draft: MessageDraft) -> None:
+        violations = Violations()
+        if not draft.to:
+            violations.add("message.to", "Indiquez au moins un destinataire.")
+        elif len(draft.to) > MAX_RECIPIENTS:
+            violations.add("message.to", f"Pas plus de {MAX_RECIPIENTS} destinataires par message.")
+        for index, address in enumerate(draft.to):
+            if not is_valid_address(address):
+                violations.add(f"message.to[{index}]", f"Adresse e-mail invalide : « {address[:80]} ».")
+        spec = TEMPLATES.get(draft.template)
+        if spec is None or not spec.sendable:
+            known = ", ".join(sorted(t.id for t in TEMPLATES.values() if t.sendable))
+            violations.add("message.template", f"Modèle inconnu : « {draft.template[:64]} » (modèles possibles : {known}).")
+        else:
+            for name in spec.params:
+                if not draft.params.get(name, "").strip():
+                    violations.add(f"message.params[{name}]", f"Le paramètre « {name} » est obligatoire pour ce modèle.")
+            for name in sorted(set(draft.params) - set(spec.params)):
+                violations.add(f"message.params[{name[:64]}]", f"Paramètre inconnu du modèle « {spec.id} ».")
+        for name, value in draft.params.items():
+            if len(value) > MAX_PARAM_LENGTH:
+                violations.add(f"message.params[{name[:64]}]", f"Valeur trop longue (au plus {MAX_PARAM_LENGTH} caractères).")
+        violations.raise_if_any()
+
+    async def get_message(self, principal: Principal | None, name: str) -> MessageView:
+        message_id = _message_id(name)
+        async with self._db.read() as session:
+            row = await repo.get_message(session, message_id)
+            # Someone else's message does not exist, as far as the caller can tell.
+            if row is None or principal is None or not (principal.is_operator or row.created_by == principal.national_id):
+                raise message_not_found()
+            return MessageView.of(row)
+
+    async def list_messages(
+        self, principal: Principal | None, *, page_size: int, page_token: str, state: str | None
+    ) -> MessagePage:
+        if principal is None or not principal.is_operator:
+            raise operators_only()
+        size = clamp_page_size(page_size, default=100, maximum=1000)
+        filters = {"state": state or ""}
+        after = decode_token(page_token, filters)
+        position = None
+        if after is not None:
+            try:
+                position = (datetime.fromisoformat(after[0]), str(after[1]))
+            except (TypeError, ValueError, IndexError) as exc:
+                raise InvalidArgument.field("page_token", "Jeton de page invalide : recommencez la liste depuis le début.") from exc
+        async with self._db.read() as session:
+            rows = await repo.list_messages(session, state=state, after=position, limit=size + 1)
+        page = MessagePage([MessageView.of(r) for r in rows[:size]])
+        if len(rows) > size:
+            last = rows[size - 1]
+            page.next_page_token = encode_token([last.create_time.isoformat(), last.id], filters)
+        return page
+
+    # --- support -------------------------------------------------------------------
+
+    async def create_support_request(
+        self, principal: Principal | None, draft: SupportDraft, request_id: str
+    ) -> SupportView:
+        """Public (the home page's contact form works before login), so the input is checked strictly."""
+        request_id = check_request_id(request_id)
+        draft = SupportDraft(
+            contact_email=draft.contact_email.strip(),
+            subject=draft.subject.strip(),
+            body=draft.body.strip(),
+            about=draft.about.strip(),
+        )
+        self._check_support(draft)
+        created_by = principal.national_id if principal else ANONYMOUS
+        fingerprint = _fingerprint({**draft.__dict__, "by": created_by})
+
+        async def write(session: Any) -> dict[str, Any]:
+            now = self._clock.now()
+            support_id = str(uuid.uuid4())
+            mail = QueuedMail(
+                to=[self._settings.support_address],
+                template="support-request",
+                params={
+                    "reference": f"supportRequests/{support_id}",
+                    "contact_email": draft.contact_email,
+                    "subject": draft.subject,
+                    "body": draft.body,
+                    "about": draft.about,
+                    "requester": _requester(principal),
+                    "received_at": paris_long(now),
+                },
+                reply_to=draft.contact_email,
+            )
+            message = await self._enqueue(session, mail, created_by=created_by)
+            await repo.add_support_request(
+                session,
+                SupportRequestRow(
+                    id=support_id,
+                    contact_email=draft.contact_email,
+                    subject=draft.subject,
+                    body=draft.body,
+                    about=draft.about,
+                    created_by=created_by,
+                    message_id=message.id,
+                    create_time=now,
+                ),
+            )
+            return {"support_request": support_id}
+
+        outcome = await self._once("CreateSupportRequest", request_id, fingerprint, write)
+        async with self._db.read() as session:
+            row = await repo.get_support_request(session, outcome["support_request"])
+            assert row is not None  # written in a committed transaction above
+            return SupportView.of(row)
+
+    @staticmethod
+    def _check_support(draft: SupportDraft) -> None:
+        violations = Violations()
+        if not draft.contact_email:
+            violations.add("support_request.contact_email", "Indiquez l'adresse e-mail à laquelle vous répondre.")
+        elif not is_valid_address(draft.contact_email):
+            violations.add(
+                "support_request.contact_email",
+                "Adresse e-mail invalide : vérifiez-la (exemple : pharmacie@exemple.fr).",
+            )
+        if not draft.subject:
+            violations.add("support_request.subject", "Indiquez l'objet de votre demande.")
+        elif len(draft.subject) > SUBJECT_MAX or _has_control(draft.subject):
+            violations.add("support_request.subject", f"L'objet tient sur une ligne de {SUBJECT_MAX} caractères au plus.")
+        if not draft.body:
+            violations.add("support_request.body", "Décrivez votre demande.")
+        elif len(draft.body) > BODY_MAX:
+            violations.add("support_request.body", f"Votre message dépasse {BODY_MAX} caractères : raccourcissez-le.")
+        elif _has_control(draft.body, allowed="\n\r\t"):
+            violations.add("support_request.body", "Votre message contient des caractères non imprimables.")
+        if len(draft.about) > ABOUT_MAX or _has_control(draft.about):
+            violations.add("support_request.about", f"L'identifiant concerné tient en {ABOUT_MAX} caractères au plus.")
+        violations.raise_if_any()
+
+    # --- shared ----------------------------------------------------------------------
+
+    async def _enqueue(self, session: Any, mail: QueuedMail, *, created_by: str) -> OutboxMessage:
+        rendered = self._templates.render(mail.template, mail.params)
+        now = self._clock.now()
+        row = OutboxMessage(
+            id=str(uuid.uuid4()),
+            recipients=list(mail.to),
+            reply_to=mail.reply_to,
+            template=mail.template,
+            params=dict(mail.params),
+            subject=rendered.subject,
+            text_body=rendered.text,
+            html_body=rendered.html,
+            state=QUEUED,
+            attempts=0,
+            last_error="",
+            next_attempt_at=now,
+            claimed_until=None,
+            created_by=created_by,
+            trace_request_id=ctx.request_id_var.get(),
+            dedupe_key=mail.dedupe_key,
+            create_time=now,
+            send_time=None,
+        )
+        await repo.add_message(session, row)
+        return row
+
+    async def _once(
+        self,
+        operation: str,
+        request_id: str,
+        fingerprint: str,
+        write: Callable[[Any], Awaitable[dict[str, Any]]],
+    ) -> dict[str, Any]:
+        """Run `write` once per request_id, in the transaction that records the key."""
+        for attempt in range(2):
+            try:
+                async with self._db.write() as session:
+                    previous = await repo.previous_outcome(session, request_id, operation, fingerprint)
+                    if previous is not None:
+                        return previous
+                    result = await write(session)
+                    await repo.remember_outcome(session, request_id, operation, fingerprint, result, self._clock.now())
+                    return result
+            except DuplicateRequest:
+                # A concurrent twin committed first; the next pass returns its outcome.
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _read_message(self, message_id: str) -> MessageView:
+        async with self._db.read() as session:
+            row = await repo.get_message(session, message_id)
+            if row is None:
+                raise message_not_found()
+            return MessageView.of(row)
+
+
+def _requester(principal: Principal | None) -> str:
+    if principal is None:
+        return "non identifié (formulaire de contact public)"
+    name = f"{principal.given_name} {principal.family_name}".strip() or "nom inconnu"
+    acts_for = ", ".join(principal.acts_for) or "aucune structure"
+    return f"{name}, identifiant national {principal.national_id} (agit pour : {acts_for})"
