@@ -1,0 +1,144 @@
+"""Refusals of the orders service: ErrorInfo reasons and their French messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, QuotaExceeded
+from services.common.timefmt import as_utc, paris_long
+
+SESSION_CLOSED = "SESSION_CLOSED"
+SESSION_NOT_CLOSED = "SESSION_NOT_CLOSED"
+SERVICE_MAINTENANCE = "SERVICE_MAINTENANCE"
+PRODUCT_NOT_OPEN = "PRODUCT_NOT_OPEN"
+QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+ABOVE_SOFT_THRESHOLD = "ABOVE_SOFT_THRESHOLD"
+EFFECTEUR_NOT_ATTACHED = "EFFECTEUR_NOT_ATTACHED"
+REQUEST_NOT_PENDING = "REQUEST_NOT_PENDING"
+OPERATORS_ONLY = "OPERATORS_ONLY"
+
+TYPE_LABELS = {
+    "MEDECIN": "médecin",
+    "PHARMACIEN": "pharmacien",
+    "INFIRMIER": "infirmier",
+    "SAGE_FEMME": "sage-femme",
+    "CHIRURGIEN_DENTISTE": "chirurgien-dentiste",
+    "MSP": "maison de santé pluriprofessionnelle (MSP)",
+    "CDS": "centre de santé (CDS)",
+    "LBM": "laboratoire de biologie médicale (LBM)",
+    "FAM": "foyer d'accueil médicalisé (FAM)",
+    "MAS": "maison d'accueil spécialisée (MAS)",
+    "EHPAD": "EHPAD",
+    "USLD": "unité de soins de longue durée (USLD)",
+    "RESIDENCE_AUTONOMIE": "résidence autonomie",
+    "SST": "service de santé au travail (SST)",
+    "SSU": "service de santé universitaire (SSU)",
+    "PMI": "PMI",
+}
+
+STATE_LABELS = {
+    "CONFIRMED": "déjà confirmée",
+    "DECLINED": "déjà refusée",
+    "CANCELLED": "annulée par le demandeur",
+    "EXPIRED": "expirée : la session est close",
+}
+
+
+def type_label(effecteur_type: str) -> str:
+    return TYPE_LABELS.get(effecteur_type, effecteur_type.lower())
+
+
+def _vials(n: int) -> str:
+    return f"{n} flacon" if n in (0, 1) else f"{n} flacons"
+
+
+def not_found(what: str = "Objet") -> NotFound:
+    """Also the answer for what exists but is not the caller's (never reveal it)."""
+    return NotFound(f"{what} introuvable, ou vous n'y avez pas accès.")
+
+
+def operators_only() -> PermissionDenied:
+    return PermissionDenied("Réservé aux opérateurs de Santé publique France.", reason=OPERATORS_ONLY)
+
+
+def session_closed(
+    label: str, open_time: datetime, close_time: datetime, now: datetime, next_open: datetime | None
+) -> FailedPrecondition:
+    window = f"du {paris_long(open_time)} au {paris_long(close_time)}"
+    if now < open_time:
+        text = f"La saisie des commandes de la {label.lower()} n'est pas encore ouverte : elle le sera {window}."
+    else:
+        text = f"La saisie des commandes de la {label.lower()} est close (elle était ouverte {window})."
+        if next_open is not None:
+            text += f" Prochaine ouverture : {paris_long(next_open)}."
+        else:
+            text += " Aucune prochaine session n'est encore programmée."
+    metadata = {"open_time": as_utc(open_time).isoformat(), "close_time": as_utc(close_time).isoformat()}
+    if next_open is not None:
+        metadata["next_open_time"] = as_utc(next_open).isoformat()
+    return FailedPrecondition(text, reason=SESSION_CLOSED, metadata=metadata)
+
+
+def maintenance(end: datetime, message: str) -> FailedPrecondition:
+    text = f"Le service est fermé pour maintenance jusqu'au {paris_long(end)} : aucune commande ne peut être saisie."
+    if message:
+        text += f" {message}"
+    return FailedPrecondition(text, reason=SERVICE_MAINTENANCE, metadata={"end_time": as_utc(end).isoformat()})
+
+
+def product_not_open(effecteur_type: str, product_label: str, why: str = "") -> FailedPrecondition:
+    text = (
+        f"Le produit {product_label} n'est pas ouvert à la commande pour le type "
+        f"« {type_label(effecteur_type)} » dans cette session."
+    )
+    if why:
+        text += f" {why}"
+    return FailedPrecondition(
+        text, reason=PRODUCT_NOT_OPEN, metadata={"effecteur_type": effecteur_type, "product_label": product_label}
+    )
+
+
+def quota_exceeded(
+    effecteur_type: str, product_label: str, cap: int, used: int, current_line: int | None = None
+) -> QuotaExceeded:
+    """`used`: the effecteur's total, all officines; `current_line`: the line being set, when there is one."""
+    remaining = max(cap - used, 0)
+    text = (
+        f"Quota atteint : le type « {type_label(effecteur_type)} » peut commander au plus "
+        f"{_vials(cap)} de {product_label} par effecteur dans cette session ; "
+    )
+    text += f"il en reste {_vials(remaining)} à commander." if remaining else "il n'en reste plus aucun à commander."
+    metadata = {"remaining_vials": str(remaining), "max_vials": str(cap)}
+    if current_line is not None:
+        metadata["max_vials_on_line"] = str(current_line + remaining)
+    return QuotaExceeded(text, reason=QUOTA_EXCEEDED, metadata=metadata)
+
+
+def above_soft_threshold_message(product_label: str, total: int, threshold: int) -> str:
+    return (
+        f"Vous avez commandé {_vials(total)} de {product_label} pour cet effecteur, au-delà du seuil "
+        f"indicatif de {_vials(threshold)}. Commandez au plus près des besoins, sans constituer de stock : "
+        "les flacons non utilisés à temps sont détruits."
+    )
+
+
+def not_attached(effecteur: str) -> NotFound:
+    return NotFound(
+        f"L'effecteur {effecteur} n'est pas rattaché à cette officine : rattachez-le avant de commander pour lui.",
+        reason=EFFECTEUR_NOT_ATTACHED,
+    )
+
+
+def request_not_pending(state: str) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"Cette demande n'est plus en attente : elle est {STATE_LABELS.get(state, state.lower())}.",
+        reason=REQUEST_NOT_PENDING,
+        metadata={"state": state},
+    )
+
+
+def session_not_closed(label: str, close_time: datetime) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"L'export de la {label.lower()} n'est possible qu'après sa clôture, le {paris_long(close_time)}.",
+        reason=SESSION_NOT_CLOSED,
+    )

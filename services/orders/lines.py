@@ -1,0 +1,353 @@
+"""Order lines: create, set, withdraw, read, history and audit trail.
+
+A line is one (session, officine, effecteur, product). Every write moves the
+effecteur's quota ledger first (conditionally, see repository.change_usage),
+then the line, then records the change, all in one transaction.
+
+Raising a quantity needs the session open, the effecteur attached to the
+officine now and the quota rule; lowering or withdrawing needs the session open
+only: it can only reduce what will be shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.context import Principal
+from services.common.errors import Aborted, AlreadyExists, InvalidArgument, NotFound, Violations
+from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.orders import access, errors, names
+from services.orders import repository as repo
+from services.orders.service import Ordering, OrderRules, add_to_usage
+from services.orders.views import ChangeView, LineOutcome, LineView, Notice, Page
+
+DEFAULT_PAGE, MAX_PAGE = 100, 1000
+LINE = "Ligne de commande"
+_STALE = (
+    "Cette ligne a été modifiée entre-temps (par un collègue ou par la confirmation d'une demande) : "
+    "rechargez-la avant de la changer."
+)
+
+T = TypeVar("T")
+
+
+def collect(violations: Violations, check: Callable[..., T], *args: Any) -> T | None:
+    """Run a field check, keeping its violation so every bad field is reported at once."""
+    try:
+        return check(*args)
+    except InvalidArgument as error:
+        violations.items.extend(error.violations)
+        return None
+
+
+def line_view(row: Row) -> LineView:
+    return LineView(
+        name=names.OfficineOrder(row.session_id, row.finess).line(row.id),
+        effecteur=row.effecteur,
+        product=row.product,
+        vials=row.vials,
+        effecteur_type=row.effecteur_type,
+        vials_from_requests=row.vials_from_requests,
+        etag=row.etag,
+        create_time=row.create_time,
+        update_time=row.update_time,
+    )
+
+
+def change_view(row: Row) -> ChangeView:
+    return ChangeView(
+        actor=row.actor,
+        change_time=row.change_time,
+        action=row.action,
+        vials_before=row.vials_before,
+        vials_after=row.vials_after,
+        request_id=row.request_id,
+        note=row.note,
+    )
+
+
+def _new_line(ordering: Ordering, finess: str, effecteur: str, vials: int, actor: str, now: datetime) -> dict[str, Any]:
+    return {
+        "id": names.new_id(),
+        "session_id": ordering.window.id,
+        "finess": finess,
+        "effecteur": effecteur,
+        "product": ordering.product.name,
+        "vials": vials,
+        "effecteur_type": ordering.effecteur.type,
+        "department": ordering.department,
+        "doses_per_unit": ordering.product.doses_per_unit,
+        "etag": names.new_etag(),
+        "created_by": actor,
+        "updated_by": actor,
+        "create_time": now,
+        "update_time": now,
+    }
+
+
+async def add_vials(
+    s: AsyncSession,
+    ordering: Ordering,
+    *,
+    finess: str,
+    effecteur: str,
+    vials: int,
+    actor: str,
+    now: datetime,
+) -> tuple[Row, list[Notice], int]:
+    """Add confirmed vials to the line, creating it when missing: (line after,
+    warnings, vials before). Ledger first (the cap), then the line (one upsert)."""
+    _, warnings = await add_to_usage(s, ordering, effecteur, vials, None)
+    new_line = _new_line(ordering, finess, effecteur, vials, actor, now) | {"vials_from_requests": vials}
+    row = await repo.add_to_line(s, vials, **new_line)
+    return row, warnings, row.vials - vials
+
+
+class LineService:
+    def __init__(self, rules: OrderRules) -> None:
+        self.rules = rules
+
+    # -- writes --------------------------------------------------------------------
+
+    async def create(
+        self, principal: Principal, parent: str, effecteur: str, product: str, vials: int, request_id: str
+    ) -> LineOutcome:
+        rules = self.rules
+        v = Violations()
+        order = collect(v, names.parse_officine_order, parent, "parent")
+        collect(v, names.check_effecteur, effecteur, "line.effecteur")
+        collect(v, names.check_product, product, "line.product")
+        collect(v, rules.check_vials, vials, "line.vials")
+        request_id = collect(v, rules.check_request_id, request_id) or ""
+        v.raise_if_any()
+        assert order is not None
+        access.require_officine_writer(principal, order.finess, "Officine")
+        payload = {"parent": parent, "effecteur": effecteur, "product": product, "vials": vials}
+        previous = await rules.recorded(principal, request_id, "CreateOrderLine", payload, LineOutcome.load)
+        if previous is not None:
+            return previous
+        window = await rules.open_window(order.session_id)
+        ordering = await rules.ordering(window, effecteur, order.finess, product, "line.product")
+
+        async def work(s: AsyncSession, now: datetime) -> LineOutcome:
+            rules.still_open(window, now)
+            _, warnings = await add_to_usage(s, ordering, effecteur, vials, 0)
+            row = await repo.insert_line(
+                s,
+                **_new_line(ordering, order.finess, effecteur, vials, principal.national_id, now),
+                vials_from_requests=0,
+            )
+            if row is None:  # rolls back the ledger change with it
+                existing = await repo.find_line(s, window.id, order.finess, effecteur, product)
+                assert existing is not None
+                name = line_view(existing).name
+                raise AlreadyExists(
+                    f"Une ligne existe déjà pour cet effecteur et ce produit dans cette session ({name}) : "
+                    "modifiez sa quantité plutôt que d'en créer une autre.",
+                    reason="LINE_ALREADY_EXISTS",
+                    metadata={"line": name},
+                )
+            await repo.add_changes(
+                s,
+                repo.change(
+                    subject=line_view(row).name,
+                    finess=order.finess,
+                    effecteur=effecteur,
+                    actor=principal.national_id,
+                    now=now,
+                    action="CREATE",
+                    before=0,
+                    after=vials,
+                    request_id=request_id,
+                ),
+            )
+            return LineOutcome(line_view(row), warnings)
+
+        return await rules.write(principal, request_id, "CreateOrderLine", payload, work, LineOutcome.load)
+
+    async def update(self, principal: Principal, name: str, etag: str, vials: int, request_id: str) -> LineOutcome:
+        rules = self.rules
+        v = Violations()
+        ref = collect(v, names.parse_line, name, "line.name")
+        collect(v, rules.check_vials, vials, "line.vials")
+        if not etag:
+            v.add("line.etag", "Renvoyez l'etag de la ligne lue, pour ne pas écraser la saisie d'un collègue.")
+        request_id = collect(v, rules.check_request_id, request_id) or ""
+        v.raise_if_any()
+        assert ref is not None
+        access.require_officine_writer(principal, ref.parent.finess, LINE)
+        payload = {"name": name, "etag": etag, "vials": vials}
+        previous = await rules.recorded(principal, request_id, "UpdateOrderLine", payload, LineOutcome.load)
+        if previous is not None:
+            return previous
+        current = await self._read(ref)
+        if current.etag != etag:
+            raise Aborted(_STALE, metadata={"etag": current.etag})
+        window = await rules.open_window(ref.parent.session_id)
+        ordering = None
+        if vials > current.vials:
+            ordering = await rules.ordering(
+                window, current.effecteur, ref.parent.finess, current.product, "line.product"
+            )
+
+        async def work(s: AsyncSession, now: datetime) -> LineOutcome:
+            rules.still_open(window, now)
+            row = await repo.get_line(s, ref.id)
+            if row is None:
+                raise errors.not_found(LINE)
+            if row.etag != etag:
+                raise Aborted(_STALE, metadata={"etag": row.etag})
+            delta = vials - row.vials
+            if delta == 0:
+                return LineOutcome(line_view(row), [])
+            warnings: list[Notice] = []
+            if delta > 0:
+                assert ordering is not None  # same etag, so the quantity read above
+                _, warnings = await add_to_usage(s, ordering, row.effecteur, delta, row.vials)
+            else:
+                await repo.change_usage(s, row.session_id, row.effecteur, row.product, delta, None)
+            updated = await repo.set_line_vials(
+                s, row.id, etag, vials, new_etag=names.new_etag(), actor=principal.national_id, now=now
+            )
+            if updated is None:
+                raise Aborted(_STALE)
+            await repo.add_changes(
+                s,
+                repo.change(
+                    subject=name,
+                    finess=row.finess,
+                    effecteur=row.effecteur,
+                    actor=principal.national_id,
+                    now=now,
+                    action="UPDATE",
+                    before=row.vials,
+                    after=vials,
+                    request_id=request_id,
+                ),
+            )
+            return LineOutcome(line_view(updated), warnings)
+
+        return await rules.write(principal, request_id, "UpdateOrderLine", payload, work, LineOutcome.load)
+
+    async def delete(self, principal: Principal, name: str, etag: str, request_id: str) -> LineOutcome:
+        rules = self.rules
+        v = Violations()
+        ref = collect(v, names.parse_line, name, "name")
+        request_id = collect(v, rules.check_request_id, request_id) or ""
+        v.raise_if_any()
+        assert ref is not None
+        access.require_officine_writer(principal, ref.parent.finess, LINE)
+        payload = {"name": name, "etag": etag}
+        previous = await rules.recorded(principal, request_id, "DeleteOrderLine", payload, LineOutcome.load)
+        if previous is not None:
+            return previous
+        current = await self._read(ref)
+        if etag and current.etag != etag:
+            raise Aborted(_STALE, metadata={"etag": current.etag})
+        window = await rules.open_window(ref.parent.session_id)
+
+        async def work(s: AsyncSession, now: datetime) -> LineOutcome:
+            rules.still_open(window, now)
+            row = await repo.get_line(s, ref.id)
+            if row is None:
+                raise errors.not_found(LINE)
+            if etag and row.etag != etag:
+                raise Aborted(_STALE, metadata={"etag": row.etag})
+            await repo.change_usage(s, row.session_id, row.effecteur, row.product, -row.vials, None)
+            if not await repo.delete_line(s, row.id, row.etag):
+                raise Aborted(_STALE)
+            await repo.add_changes(
+                s,
+                repo.change(
+                    subject=name,
+                    finess=row.finess,
+                    effecteur=row.effecteur,
+                    actor=principal.national_id,
+                    now=now,
+                    action="DELETE",
+                    before=row.vials,
+                    after=0,
+                    request_id=request_id,
+                ),
+            )
+            return LineOutcome(None, [])
+
+        return await rules.write(principal, request_id, "DeleteOrderLine", payload, work, LineOutcome.load)
+
+    # -- reads ---------------------------------------------------------------------
+
+    async def _read(self, ref: names.Child) -> Row:
+        async with self.rules.db.read() as s:
+            row = await repo.get_line(s, ref.id)
+        if row is None or row.session_id != ref.parent.session_id or row.finess != ref.parent.finess:
+            raise errors.not_found(LINE)
+        return row
+
+    async def get(self, principal: Principal, name: str) -> LineView:
+        ref = names.parse_line(name, "name")
+        try:
+            row = await self._read(ref)
+        except NotFound:
+            raise errors.not_found(LINE) from None
+        if not access.may_read(principal, row.finess, row.effecteur):
+            raise errors.not_found(LINE)
+        return line_view(row)
+
+    async def list(
+        self, principal: Principal, parent: str, effecteur: str, product: str, page_size: int, page_token: str
+    ) -> Page:
+        v = Violations()
+        order = collect(v, lambda: names.parse_officine_order(parent, "parent", any_session=True, any_officine=True))
+        if effecteur:
+            collect(v, names.check_effecteur, effecteur, "effecteur")
+        if product:
+            collect(v, names.check_product, product, "product")
+        size = collect(v, clamp_page_size, page_size, DEFAULT_PAGE, MAX_PAGE)
+        v.raise_if_any()
+        assert order is not None and size is not None
+        scope = access.list_scope(principal, order, effecteur, "Commande")
+        filters = {"parent": parent, "effecteur": effecteur, "product": product}
+        after = decode_token(page_token, filters)
+        async with self.rules.db.read() as s:
+            rows = await repo.list_lines(
+                s,
+                finess=scope.finess,
+                session_id=scope.session_id,
+                effecteur=scope.effecteur,
+                product=product or None,
+                after=after,
+                limit=size + 1,
+            )
+        token = ""
+        if len(rows) > size:
+            rows = rows[:size]
+            last = rows[-1]
+            token = encode_token([last.session_id, last.finess, last.effecteur, last.product], filters)
+        return Page([line_view(r) for r in rows], token)
+
+    async def changes(self, principal: Principal, parent: str, page_size: int, page_token: str) -> Page:
+        """The audit trail of a line (or of a request), oldest first; still
+        readable after the line was withdrawn."""
+        try:
+            ref = names.parse_line(parent, "parent")
+        except InvalidArgument:
+            ref = names.parse_request(parent, "parent")
+        size = clamp_page_size(page_size, DEFAULT_PAGE, MAX_PAGE)
+        after = decode_token(page_token, {"parent": parent})
+        async with self.rules.db.read() as s:
+            owner = await repo.change_owner(s, parent)
+            if owner is None or owner.finess != ref.parent.finess:
+                raise errors.not_found(LINE)
+            if not access.may_read(principal, owner.finess, owner.effecteur):
+                raise errors.not_found(LINE)
+            rows = await repo.list_changes(s, parent, after, size + 1)
+        token = ""
+        if len(rows) > size:
+            rows = rows[:size]
+            token = encode_token(rows[-1].id, {"parent": parent})
+        return Page([change_view(r) for r in rows], token)

@@ -1,0 +1,119 @@
+"""Tables of the orders service (SQLAlchemy 2 typed models).
+
+Other services' objects are referred to by name only ("effecteurs/rpps:...",
+"products/moderna"); what a line needs of them later (effecteur type,
+département, doses per vial) is copied onto it at write time, so history and
+exports never depend on another service's current data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from services.common.db import UTCDateTime, naming_metadata
+from services.common.idempotency import idempotency_table
+
+
+class Base(DeclarativeBase):
+    metadata = naming_metadata()
+
+
+IDEMPOTENCY_KEYS = idempotency_table(Base.metadata)
+
+
+class OrderLine(Base):
+    """Vials of one product ordered by one officine for one effecteur in one session."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        UniqueConstraint("session_id", "finess", "effecteur", "product"),
+        CheckConstraint("vials > 0", name="vials_positive"),
+        CheckConstraint("vials_from_requests >= 0", name="vials_from_requests_not_negative"),
+        Index("ix_order_lines_effecteur", "effecteur", "session_id"),
+        Index("ix_order_lines_totals", "session_id", "department", "product"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(64))
+    finess: Mapped[str] = mapped_column(String(9))
+    effecteur: Mapped[str] = mapped_column(String(80))
+    product: Mapped[str] = mapped_column(String(80))
+    vials: Mapped[int] = mapped_column(Integer)
+    vials_from_requests: Mapped[int] = mapped_column(Integer, default=0)
+    # Copied at write time (see module docstring).
+    effecteur_type: Mapped[str] = mapped_column(String(32))
+    department: Mapped[str] = mapped_column(String(3))
+    doses_per_unit: Mapped[int] = mapped_column(Integer)
+    etag: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(32))
+    updated_by: Mapped[str] = mapped_column(String(32))
+    create_time: Mapped[datetime] = mapped_column(UTCDateTime())
+    update_time: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class QuotaUsage(Base):
+    """Vials of a product ordered for an effecteur in a session, all officines
+    together: the row every write of those lines updates first, conditionally
+    (`vials + delta <= cap`), so the cap holds per effecteur whatever runs
+    concurrently, and writers of one (session, effecteur, product) queue on it."""
+
+    __tablename__ = "quota_usage"
+    __table_args__ = (CheckConstraint("vials >= 0", name="vials_not_negative"),)
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    effecteur: Mapped[str] = mapped_column(String(80), primary_key=True)
+    product: Mapped[str] = mapped_column(String(80), primary_key=True)
+    vials: Mapped[int] = mapped_column(Integer)
+
+
+class VialRequest(Base):
+    """An effecteur's request for vials, decided by its officine. EXPIRED is
+    never stored: a PENDING request reads as EXPIRED once its session closed."""
+
+    __tablename__ = "vial_requests"
+    __table_args__ = (
+        CheckConstraint("vials > 0", name="vials_positive"),
+        Index("ix_vial_requests_officine", "finess", "session_id", "state"),
+        Index("ix_vial_requests_effecteur", "effecteur", "create_time"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(64))
+    finess: Mapped[str] = mapped_column(String(9))
+    effecteur: Mapped[str] = mapped_column(String(80))
+    product: Mapped[str] = mapped_column(String(80))
+    vials: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16))  # PENDING, CONFIRMED, DECLINED, CANCELLED
+    confirmed_vials: Mapped[int] = mapped_column(Integer, default=0)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(32), default="")
+    decide_time: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    order_line: Mapped[str] = mapped_column(String(200), default="")
+    requested_by: Mapped[str] = mapped_column(String(32))
+    etag: Mapped[str] = mapped_column(String(32))
+    create_time: Mapped[datetime] = mapped_column(UTCDateTime())
+    update_time: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Change(Base):
+    """One change of a line or a request, for the audit trail. Kept when the
+    line is deleted (no foreign key), read by the subject's resource name."""
+
+    __tablename__ = "changes"
+    __table_args__ = (Index("ix_changes_subject", "subject", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subject: Mapped[str] = mapped_column(String(200))  # resource name of the line or request
+    finess: Mapped[str] = mapped_column(String(9))
+    effecteur: Mapped[str] = mapped_column(String(80))
+    actor: Mapped[str] = mapped_column(String(32))
+    change_time: Mapped[datetime] = mapped_column(UTCDateTime())
+    action: Mapped[str] = mapped_column(String(32))
+    vials_before: Mapped[int] = mapped_column(Integer)
+    vials_after: Mapped[int] = mapped_column(Integer)
+    request_id: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,120 @@
+"""What the orders domain reads from other services, as small interfaces.
+
+The domain depends on these Protocols only; clients.py implements them over
+gRPC (SessionService, EffecteurService) with caches and deadlines. Values are
+plain frozen dataclasses: no protobuf crosses into the domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class SessionWindow:
+    """An order session: orders are taken while open_time <= now < close_time."""
+
+    id: str  # "2022-03-07"
+    label: str  # "Session du 7 mars 2022"
+    open_time: datetime
+    close_time: datetime
+
+    def is_open_at(self, at: datetime) -> bool:
+        return self.open_time <= at < self.close_time
+
+    def is_closed_at(self, at: datetime) -> bool:
+        return at >= self.close_time
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    """A period when the whole service is closed for maintenance (start inclusive, end exclusive)."""
+
+    start: datetime
+    end: datetime
+    message: str
+
+    def contains(self, at: datetime) -> bool:
+        return self.start <= at < self.end
+
+
+@dataclass(frozen=True)
+class ProductInfo:
+    name: str  # "products/moderna"
+    display_name: str
+    doses_per_unit: int
+    active: bool = True
+    orderable_from: datetime | None = None
+    orderable_until: datetime | None = None
+
+    def orderable_at(self, at: datetime) -> bool:
+        if not self.active:
+            return False
+        if self.orderable_from is not None and at < self.orderable_from:
+            return False
+        return self.orderable_until is None or at < self.orderable_until
+
+
+@dataclass(frozen=True)
+class QuotaRule:
+    """One cell of the quota table in force. kind: UNLIMITED, CAPPED or NOT_OPEN."""
+
+    kind: str
+    max_vials: int = 0
+    soft_threshold: int = 0
+
+
+@dataclass(frozen=True)
+class QuotaTable:
+    """The version in force of a session's quota table: (type, product) -> rule."""
+
+    name: str  # "sessions/2022-03-07/quotaTables/2"
+    rules: dict[tuple[str, str], QuotaRule]
+
+
+@dataclass(frozen=True)
+class EffecteurAttachment:
+    """An effecteur as EffecteurService knows it now, and where it is attached."""
+
+    effecteur: str  # "effecteurs/rpps:99700000104"
+    type: str  # "MEDECIN" (vaxorders.type.v1.EffecteurType without its prefix)
+    display_name: str
+    officine: str | None  # "officines/759900111", None when attached nowhere
+
+
+class SessionDirectory(Protocol):
+    """Sessions, products and quota tables (SessionService)."""
+
+    async def session(self, session_id: str) -> SessionWindow | None:
+        """The session, or None when it does not exist."""
+        ...
+
+    async def sessions(self) -> list[SessionWindow]:
+        """Every session (for the next opening and expiry of requests)."""
+        ...
+
+    async def maintenance(self) -> list[Maintenance]:
+        """MAINTENANCE windows of the service calendar: no order entry during them."""
+        ...
+
+    async def products(self) -> dict[str, ProductInfo]:
+        """The catalogue, inactive products included, by resource name."""
+        ...
+
+    async def quota_table(self, session_id: str) -> QuotaTable | None:
+        """The table in force for the session, or None when none is published."""
+        ...
+
+
+class AttachmentDirectory(Protocol):
+    """Effecteurs, their current attachment, officines (EffecteurService)."""
+
+    async def lookup(self, effecteur: str) -> EffecteurAttachment | None:
+        """The effecteur and its officine at this moment; None when unknown."""
+        ...
+
+    async def officine_department(self, finess: str) -> str:
+        """Département code of the officine ("75", "2A", "971")."""
+        ...

@@ -1,0 +1,296 @@
+"""Every SQL statement of order lines, the quota ledger and the audit trail.
+
+Core statements on the tables (no ORM identity map): a row read here is what
+the database holds at that statement, which the conditional writes rely on.
+Vial requests, totals and exports are in repository_requests.py and
+repository_reports.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, case, delete, insert, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from services.common import idempotency
+from services.orders.models import IDEMPOTENCY_KEYS, Change, OrderLine, QuotaUsage
+
+LINES = OrderLine.__table__
+USAGE = QuotaUsage.__table__
+CHANGES = Change.__table__
+
+
+def ordered(session: AsyncSession, column: Any) -> Any:
+    """Sort by code point on every backend, so lists and exports come out in the
+    same order on SQLite (BINARY) and PostgreSQL (whose default collation would
+    ignore punctuation)."""
+    return column.collate("C") if session.bind.dialect.name == "postgresql" else column
+
+
+# -- idempotency ---------------------------------------------------------------
+
+
+def _dialect(s: AsyncSession) -> Any:
+    return postgresql if s.bind.dialect.name == "postgresql" else sqlite
+
+
+async def recorded_outcome(s: AsyncSession, request_id: str, operation: str, fingerprint: str) -> dict | None:
+    return await idempotency.previous_outcome(s, IDEMPOTENCY_KEYS, request_id, operation, fingerprint)
+
+
+async def claim_request_id(
+    s: AsyncSession, request_id: str, operation: str, fingerprint: str, now: datetime
+) -> dict | None:
+    """Insert the key FIRST, in the write's transaction; None when claimed, else
+    the outcome recorded by the call that holds it. On PostgreSQL a concurrent
+    twin waits on our uncommitted key (ON CONFLICT), then reads our outcome once
+    we commit, or takes the key if we roll back: the work is never done twice."""
+    if not request_id:
+        return None
+    claimed = await s.execute(
+        _dialect(s)
+        .insert(IDEMPOTENCY_KEYS)
+        .values(request_id=request_id, operation=operation, fingerprint=fingerprint, result="{}", created_at=now)
+        .on_conflict_do_nothing()
+        .returning(IDEMPOTENCY_KEYS.c.request_id)
+    )
+    if claimed.first() is not None:
+        return None
+    previous = await recorded_outcome(s, request_id, operation, fingerprint)
+    assert previous is not None
+    return previous
+
+
+async def settle_request_id(s: AsyncSession, request_id: str, result: dict[str, Any]) -> None:
+    if request_id:
+        await s.execute(
+            update(IDEMPOTENCY_KEYS)
+            .where(IDEMPOTENCY_KEYS.c.request_id == request_id)
+            .values(result=json.dumps(result))
+        )
+
+
+# -- quota ledger ----------------------------------------------------------------
+
+_USAGE_KEY = [USAGE.c.session_id, USAGE.c.effecteur, USAGE.c.product]
+_LINE_KEY = [LINES.c.session_id, LINES.c.finess, LINES.c.effecteur, LINES.c.product]
+
+
+async def change_usage(
+    s: AsyncSession, session_id: str, effecteur: str, product: str, delta: int, cap: int | None
+) -> int | None:
+    """Add `delta` vials to the effecteur's total, only if it stays within `cap`
+    (a decrease always passes). One conditional upsert: the check and the write
+    are one statement on a row locked for it, so no interleaving of writers can
+    slip past the cap (PostgreSQL re-checks the WHERE on the latest row version;
+    SQLite has a single writer). Returns the new total, or None when refused."""
+    key = (USAGE.c.session_id == session_id, USAGE.c.effecteur == effecteur, USAGE.c.product == product)
+    if delta <= 0:  # the row exists (it counts the line being lowered); CHECK forbids a negative insert
+        lowered = update(USAGE).where(*key).values(vials=USAGE.c.vials + delta).returning(USAGE.c.vials)
+        return (await s.execute(lowered)).scalar_one()
+    capped = cap is not None
+    if capped and delta > cap:  # type: ignore[operator]
+        return None
+    statement = (
+        _dialect(s).insert(USAGE).values(session_id=session_id, effecteur=effecteur, product=product, vials=delta)
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=_USAGE_KEY,
+        set_={"vials": USAGE.c.vials + delta},
+        where=(USAGE.c.vials + delta <= cap) if capped else None,
+    ).returning(USAGE.c.vials)
+    return (await s.execute(statement)).scalar_one_or_none()
+
+
+async def usage(s: AsyncSession, session_id: str, effecteur: str, product: str) -> int:
+    value = await s.scalar(
+        select(USAGE.c.vials).where(
+            USAGE.c.session_id == session_id, USAGE.c.effecteur == effecteur, USAGE.c.product == product
+        )
+    )
+    return value or 0
+
+
+# -- order lines -------------------------------------------------------------------
+
+
+async def get_line(s: AsyncSession, line_id: str) -> Row | None:
+    return (await s.execute(select(LINES).where(LINES.c.id == line_id))).first()
+
+
+async def find_line(s: AsyncSession, session_id: str, finess: str, effecteur: str, product: str) -> Row | None:
+    return (
+        await s.execute(
+            select(LINES).where(
+                LINES.c.session_id == session_id,
+                LINES.c.finess == finess,
+                LINES.c.effecteur == effecteur,
+                LINES.c.product == product,
+            )
+        )
+    ).first()
+
+
+async def insert_line(s: AsyncSession, **values: Any) -> Row | None:
+    """A new line, or None when the (session, officine, effecteur, product) line
+    already exists (the unique constraint decides, also between concurrent twins)."""
+    statement = _dialect(s).insert(LINES).values(**values).on_conflict_do_nothing(index_elements=_LINE_KEY)
+    return (await s.execute(statement.returning(LINES))).first()
+
+
+async def set_line_vials(
+    s: AsyncSession, line_id: str, etag: str, vials: int, *, new_etag: str, actor: str, now: datetime
+) -> Row | None:
+    """Set the quantity if the line still carries `etag`; None when it changed meanwhile."""
+    result = await s.execute(
+        update(LINES)
+        .where(LINES.c.id == line_id, LINES.c.etag == etag)
+        .values(
+            vials=vials,
+            # What came from requests cannot exceed what the line now holds.
+            vials_from_requests=case((LINES.c.vials_from_requests > vials, vials), else_=LINES.c.vials_from_requests),
+            etag=new_etag,
+            updated_by=actor,
+            update_time=now,
+        )
+        .returning(LINES)
+    )
+    return result.first()
+
+
+async def add_to_line(s: AsyncSession, added: int, **new_line: Any) -> Row:
+    """Add confirmed vials to the line, creating it (from `new_line`) when missing;
+    one upsert. The cap was enforced on the ledger just before."""
+    statement = (
+        _dialect(s)
+        .insert(LINES)
+        .values(**new_line)
+        .on_conflict_do_update(
+            index_elements=_LINE_KEY,
+            set_={
+                "vials": LINES.c.vials + added,
+                "vials_from_requests": LINES.c.vials_from_requests + added,
+                "etag": new_line["etag"],
+                "updated_by": new_line["updated_by"],
+                "update_time": new_line["update_time"],
+                "department": new_line["department"],
+                "doses_per_unit": new_line["doses_per_unit"],
+            },
+        )
+        .returning(LINES)
+    )
+    return (await s.execute(statement)).one()
+
+
+async def delete_line(s: AsyncSession, line_id: str, etag: str) -> bool:
+    condition = [LINES.c.id == line_id]
+    if etag:
+        condition.append(LINES.c.etag == etag)
+    result = await s.execute(delete(LINES).where(*condition))
+    return result.rowcount == 1
+
+
+def _line_scope(
+    finess: str | None, session_id: str | None, effecteur: str | None, product: str | None
+) -> list[ColumnElement[bool]]:
+    condition: list[ColumnElement[bool]] = []
+    if finess is not None:
+        condition.append(LINES.c.finess == finess)
+    if session_id is not None:
+        condition.append(LINES.c.session_id == session_id)
+    if effecteur is not None:
+        condition.append(LINES.c.effecteur == effecteur)
+    if product is not None:
+        condition.append(LINES.c.product == product)
+    return condition
+
+
+async def list_lines(
+    s: AsyncSession,
+    *,
+    finess: str | None,
+    session_id: str | None,
+    effecteur: str | None,
+    product: str | None,
+    after: Sequence[str] | None,
+    limit: int,
+) -> list[Row]:
+    """By session (newest first), then officine, effecteur, product: a total order
+    (the unique key), so keyset pages never skip or repeat a line."""
+    condition = _line_scope(finess, session_id, effecteur, product)
+    rest = tuple_(ordered(s, LINES.c.finess), ordered(s, LINES.c.effecteur), ordered(s, LINES.c.product))
+    if after is not None:
+        a_session, a_finess, a_effecteur, a_product = after
+        condition.append(
+            or_(
+                ordered(s, LINES.c.session_id) < a_session,
+                and_(LINES.c.session_id == a_session, rest > tuple_(a_finess, a_effecteur, a_product)),
+            )
+        )
+    statement = (
+        select(LINES)
+        .where(*condition)
+        .order_by(
+            ordered(s, LINES.c.session_id).desc(),
+            ordered(s, LINES.c.finess),
+            ordered(s, LINES.c.effecteur),
+            ordered(s, LINES.c.product),
+        )
+        .limit(limit)
+    )
+    return list((await s.execute(statement)).all())
+
+
+# -- audit trail ---------------------------------------------------------------------
+
+
+def change(
+    *,
+    subject: str,
+    finess: str,
+    effecteur: str,
+    actor: str,
+    now: datetime,
+    action: str,
+    before: int,
+    after: int,
+    request_id: str,
+    note: str = "",
+) -> dict[str, Any]:
+    return {
+        "subject": subject,
+        "finess": finess,
+        "effecteur": effecteur,
+        "actor": actor,
+        "change_time": now,
+        "action": action,
+        "vials_before": before,
+        "vials_after": after,
+        "request_id": request_id,
+        "note": note,
+    }
+
+
+async def add_changes(s: AsyncSession, *changes: dict[str, Any]) -> None:
+    await s.execute(insert(CHANGES), list(changes))
+
+
+async def list_changes(s: AsyncSession, subject: str, after_id: int | None, limit: int) -> list[Row]:
+    condition = [CHANGES.c.subject == subject]
+    if after_id is not None:
+        condition.append(CHANGES.c.id > after_id)
+    statement = select(CHANGES).where(*condition).order_by(CHANGES.c.id).limit(limit)
+    return list((await s.execute(statement)).all())
+
+
+async def change_owner(s: AsyncSession, subject: str) -> Row | None:
+    """Officine and effecteur of a subject that has changes (lines stay auditable after deletion)."""
+    return (
+        await s.execute(select(CHANGES.c.finess, CHANGES.c.effecteur).where(CHANGES.c.subject == subject).limit(1))
+    ).first()

@@ -1,0 +1,107 @@
+"""SQL statements of vial requests."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from services.orders.models import VialRequest
+
+REQUESTS = VialRequest.__table__
+PENDING = "PENDING"
+
+
+async def insert_request(s: AsyncSession, **values: Any) -> Row:
+    return (await s.execute(insert(REQUESTS).values(**values).returning(REQUESTS))).one()
+
+
+async def get_request(s: AsyncSession, request_id: str) -> Row | None:
+    return (await s.execute(select(REQUESTS).where(REQUESTS.c.id == request_id))).first()
+
+
+async def decide(
+    s: AsyncSession,
+    request_id: str,
+    *,
+    state: str,
+    actor: str,
+    now: datetime,
+    new_etag: str,
+    confirmed_vials: int = 0,
+    reason: str = "",
+    order_line: str = "",
+    by_requester: bool = False,
+) -> Row | None:
+    """Move a PENDING request to `state`; None when it was no longer pending (a
+    concurrent decision won: on PostgreSQL the second writer waits on the row
+    lock, then re-checks `state` on the committed row)."""
+    values: dict[str, Any] = {"state": state, "etag": new_etag, "update_time": now}
+    if not by_requester:
+        values |= {
+            "confirmed_vials": confirmed_vials,
+            "decision_reason": reason,
+            "decided_by": actor,
+            "decide_time": now,
+            "order_line": order_line,
+        }
+    result = await s.execute(
+        update(REQUESTS)
+        .where(REQUESTS.c.id == request_id, REQUESTS.c.state == PENDING)
+        .values(**values)
+        .returning(REQUESTS)
+    )
+    return result.first()
+
+
+def _state_condition(
+    stored_state: str | None, in_sessions: Collection[str] | None, not_in_sessions: Collection[str] | None
+) -> list[ColumnElement[bool]]:
+    condition: list[ColumnElement[bool]] = []
+    if stored_state is not None:
+        condition.append(REQUESTS.c.state == stored_state)
+    if in_sessions is not None:
+        condition.append(REQUESTS.c.session_id.in_(list(in_sessions)))
+    if not_in_sessions is not None:
+        condition.append(REQUESTS.c.session_id.not_in(list(not_in_sessions)))
+    return condition
+
+
+async def list_requests(
+    s: AsyncSession,
+    *,
+    finess: str | None,
+    session_id: str | None,
+    effecteur: str | None,
+    stored_state: str | None,
+    in_sessions: Collection[str] | None,
+    not_in_sessions: Collection[str] | None,
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> list[Row]:
+    """Oldest first, by (create_time, id)."""
+    condition = _state_condition(stored_state, in_sessions, not_in_sessions)
+    if finess is not None:
+        condition.append(REQUESTS.c.finess == finess)
+    if session_id is not None:
+        condition.append(REQUESTS.c.session_id == session_id)
+    if effecteur is not None:
+        condition.append(REQUESTS.c.effecteur == effecteur)
+    if after is not None:
+        at, last_id = after
+        condition.append(or_(REQUESTS.c.create_time > at, and_(REQUESTS.c.create_time == at, REQUESTS.c.id > last_id)))
+    statement = select(REQUESTS).where(*condition).order_by(REQUESTS.c.create_time, REQUESTS.c.id).limit(limit)
+    return list((await s.execute(statement)).all())
+
+
+async def count_pending(s: AsyncSession, session_id: str, finess: str) -> int:
+    value = await s.scalar(
+        select(func.count())
+        .select_from(REQUESTS)
+        .where(REQUESTS.c.session_id == session_id, REQUESTS.c.finess == finess, REQUESTS.c.state == PENDING)
+    )
+    return int(value or 0)

@@ -1,0 +1,258 @@
+"""Rules every write of the orders service goes through: the session window by
+the server's clock, the effecteur's attachment at that moment, the quota rule in
+force, and request_id idempotency in the same transaction as the write.
+
+lines.py, vial_requests.py and reports.py build on the OrderRules here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+import structlog
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.clock import Clock
+from services.common.context import Principal
+from services.common.db import Database
+from services.common.errors import DomainError, InvalidArgument, NotFound
+from services.common.idempotency import check_request_id
+from services.orders import errors
+from services.orders import repository as repo
+from services.orders.ports import (
+    AttachmentDirectory,
+    EffecteurAttachment,
+    ProductInfo,
+    QuotaRule,
+    SessionDirectory,
+    SessionWindow,
+)
+from services.orders.views import Notice
+
+log = structlog.get_logger("orders")
+
+# A write that loses a race on a unique key (a twin line, a twin request_id)
+# is re-run from the start; a handful of rounds settles any realistic burst.
+_WRITE_ATTEMPTS = 8
+
+UNLIMITED, CAPPED, NOT_OPEN = "UNLIMITED", "CAPPED", "NOT_OPEN"
+
+
+class Outcome(Protocol):
+    def dump(self) -> dict[str, Any]: ...
+
+
+OutcomeT = TypeVar("OutcomeT", bound=Outcome)
+
+
+class WindowShut(Exception):
+    """Raised inside a write transaction when the clock passed the window; turned
+    into the French refusal once the transaction is rolled back (building it may
+    need SessionService, never called while holding the write lock)."""
+
+    def __init__(self, window: SessionWindow, now: datetime) -> None:
+        super().__init__(window.id)
+        self.window, self.now = window, now
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """What a write needs to know about its effecteur and product, read before
+    the transaction: the rule in force and the facts copied onto the line."""
+
+    window: SessionWindow
+    product: ProductInfo
+    effecteur: EffecteurAttachment
+    rule: QuotaRule
+    department: str
+
+    @property
+    def cap(self) -> int | None:
+        return self.rule.max_vials if self.rule.kind == CAPPED else None
+
+
+def fingerprint(principal: Principal, payload: dict[str, Any]) -> str:
+    """The same request_id from someone else, or with other values, is not a retry."""
+    raw = json.dumps([principal.national_id, payload], sort_keys=True, default=str).encode()
+    return hashlib.sha256(raw).hexdigest()
+
+
+class OrderRules:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        sessions: SessionDirectory,
+        attachments: AttachmentDirectory,
+        *,
+        max_vials_per_line: int,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.sessions = sessions
+        self.attachments = attachments
+        self.max_vials = max_vials_per_line
+
+    # -- input -------------------------------------------------------------------
+
+    def check_vials(self, vials: int, field: str) -> None:
+        if vials <= 0:
+            raise InvalidArgument.field(field, "Indiquez un nombre de flacons supérieur à 0.")
+        if vials > self.max_vials:
+            raise InvalidArgument.field(
+                field, f"Au plus {self.max_vials} flacons par ligne : vérifiez la quantité saisie."
+            )
+
+    @staticmethod
+    def check_request_id(request_id: str) -> str:
+        return check_request_id(request_id)
+
+    # -- session window ------------------------------------------------------------
+
+    async def window(self, session_id: str) -> SessionWindow:
+        window = await self.sessions.session(session_id)
+        if window is None:
+            raise NotFound(f"Session introuvable : sessions/{session_id}.")
+        return window
+
+    async def next_opening(self, now: datetime) -> datetime | None:
+        upcoming = [w.open_time for w in await self.sessions.sessions() if w.open_time > now]
+        return min(upcoming, default=None)
+
+    async def closed_error(self, window: SessionWindow, now: datetime) -> DomainError:
+        next_open = window.open_time if now < window.open_time else await self.next_opening(now)
+        return errors.session_closed(window.label or window.id, window.open_time, window.close_time, now, next_open)
+
+    async def open_window(self, session_id: str) -> SessionWindow:
+        """The session, refused unless open now by the server's clock and the
+        service is not closed for maintenance."""
+        window = await self.window(session_id)
+        now = self.clock.now()
+        if not window.is_open_at(now):
+            raise await self.closed_error(window, now)
+        for period in await self.sessions.maintenance():
+            if period.contains(now):
+                raise errors.maintenance(period.end, period.message)
+        return window
+
+    @staticmethod
+    def still_open(window: SessionWindow, now: datetime) -> None:
+        """The close checked again inside the transaction, at the instant of the write."""
+        if not window.is_open_at(now):
+            raise WindowShut(window, now)
+
+    # -- effecteur, product, quota ---------------------------------------------------
+
+    async def product(self, name: str, field: str) -> ProductInfo:
+        product = (await self.sessions.products()).get(name)
+        if product is None:
+            raise InvalidArgument.field(field, f"Produit inconnu du catalogue : « {name} ».")
+        return product
+
+    async def attached(self, effecteur: str, finess: str) -> EffecteurAttachment:
+        """The effecteur as attached to this officine right now (never cached)."""
+        found = await self.attachments.lookup(effecteur)
+        if found is None or found.officine != f"officines/{finess}":
+            raise errors.not_attached(effecteur)
+        return found
+
+    async def rule(self, window: SessionWindow, effecteur_type: str, product: ProductInfo) -> QuotaRule:
+        """The rule in force; NOT_OPEN (refused) also for a product outside its
+        orderable dates, inactive, or absent from the published table."""
+        now = self.clock.now()
+        label = product.display_name or product.name
+        if not product.orderable_at(now):
+            raise errors.product_not_open(effecteur_type, label, "Ce produit n'est pas commandable à cette date.")
+        table = await self.sessions.quota_table(window.id)
+        if table is None:
+            raise errors.product_not_open(
+                effecteur_type, label, "Aucun tableau de quotas n'est publié pour cette session."
+            )
+        rule = table.rules.get((effecteur_type, product.name))
+        if rule is None or rule.kind not in (UNLIMITED, CAPPED):
+            raise errors.product_not_open(effecteur_type, label)
+        return rule
+
+    async def ordering(
+        self, window: SessionWindow, effecteur: str, finess: str, product_name: str, field: str
+    ) -> Ordering:
+        product = await self.product(product_name, field)
+        attached = await self.attached(effecteur, finess)
+        rule = await self.rule(window, attached.type, product)
+        department = await self.attachments.officine_department(finess)
+        return Ordering(window, product, attached, rule, department)
+
+    # -- idempotent writes -------------------------------------------------------------
+
+    async def recorded(
+        self,
+        principal: Principal,
+        request_id: str,
+        operation: str,
+        payload: dict[str, Any],
+        load: Callable[[dict], OutcomeT],
+    ) -> OutcomeT | None:
+        """A retry answered before any other check: the first call's outcome stands
+        even if the window closed or the attachment changed since."""
+        if not request_id:
+            return None
+        async with self.db.read() as s:
+            previous = await repo.recorded_outcome(s, request_id, operation, fingerprint(principal, payload))
+        return None if previous is None else load(previous)
+
+    async def write(
+        self,
+        principal: Principal,
+        request_id: str,
+        operation: str,
+        payload: dict[str, Any],
+        work: Callable[[AsyncSession, datetime], Awaitable[OutcomeT]],
+        load: Callable[[dict], OutcomeT],
+    ) -> OutcomeT:
+        """Run `work` in one write transaction with the request_id claimed first in
+        it (see repository.claim_request_id). Should a write still lose a race on
+        a unique key, it rolls back and re-runs from the start."""
+        digest = fingerprint(principal, payload)
+        for attempt in range(1, _WRITE_ATTEMPTS + 1):
+            try:
+                async with self.db.write() as s:
+                    now = self.clock.now()
+                    previous = await repo.claim_request_id(s, request_id, operation, digest, now)
+                    if previous is not None:
+                        return load(previous)
+                    outcome = await work(s, now)
+                    await repo.settle_request_id(s, request_id, outcome.dump())
+                    return outcome
+            except IntegrityError:
+                if attempt == _WRITE_ATTEMPTS:
+                    raise
+                log.info("orders.write_conflict_retried", operation=operation, attempt=attempt)
+            except WindowShut as shut:
+                raise await self.closed_error(shut.window, shut.now) from None
+        raise AssertionError("unreachable")
+
+
+async def add_to_usage(
+    s: AsyncSession, ordering: Ordering, effecteur: str, delta: int, current_line: int | None
+) -> tuple[int, list[Notice]]:
+    """Move the effecteur's total by `delta` under the cap, atomically; the new
+    total and any warning. Refused -> QuotaExceeded saying what remains."""
+    window, product = ordering.window, ordering.product
+    total = await repo.change_usage(s, window.id, effecteur, product.name, delta, ordering.cap)
+    label = product.display_name or product.name
+    if total is None:
+        used = await repo.usage(s, window.id, effecteur, product.name)
+        raise errors.quota_exceeded(ordering.effecteur.type, label, ordering.rule.max_vials, used, current_line)
+    warnings: list[Notice] = []
+    threshold = ordering.rule.soft_threshold
+    if ordering.rule.kind == UNLIMITED and threshold > 0 and delta > 0 and total > threshold:
+        warnings.append(
+            Notice(errors.ABOVE_SOFT_THRESHOLD, errors.above_soft_threshold_message(label, total, threshold))
+        )
+    return total, warnings

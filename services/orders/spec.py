@@ -1,0 +1,45 @@
+"""How the orders service is built and started (see services.common.bootstrap)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
+
+from services.common.bootstrap import Runtime, ServiceSpec
+from services.common.server import Registration
+from services.orders.clients import GrpcAttachmentDirectory, GrpcSessionDirectory
+from services.orders.lines import LineService
+from services.orders.reports import ReportService
+from services.orders.service import OrderRules
+from services.orders.servicer import OrderServicer
+from services.orders.settings import OrdersSettings
+from services.orders.vial_requests import RequestService
+
+SERVICE_NAME = "vaxorders.orders.v1.OrderService"
+
+
+async def build(runtime: Runtime) -> Iterable[Registration]:
+    settings = runtime.settings
+    assert isinstance(settings, OrdersSettings), "orders needs OrdersSettings"
+    assert runtime.db is not None
+    rules = OrderRules(
+        runtime.db,
+        runtime.clock,
+        GrpcSessionDirectory(runtime.channels, settings),
+        GrpcAttachmentDirectory(runtime.channels, settings),
+        max_vials_per_line=settings.max_vials_per_line,
+    )
+    servicer = OrderServicer(
+        LineService(rules), RequestService(rules), ReportService(rules, settings.export_chunk_bytes)
+    )
+    return [lambda server: pb_grpc.add_OrderServiceServicer_to_server(servicer, server)]
+
+
+SPEC = ServiceSpec(
+    name="orders",
+    service_names=[SERVICE_NAME],
+    build=build,
+    migrations_dir=Path(__file__).parent / "migrations",
+)

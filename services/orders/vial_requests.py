@@ -1,0 +1,404 @@
+"""Vial requests: an effecteur asks its officine, which confirms (adding to the
+order line under the quota rules, in the same transaction as the decision) or
+declines; the requester may cancel while it is pending.
+
+EXPIRED is computed, not stored: a PENDING request reads as EXPIRED to both
+sides once the clock passed its session's close, with no sweep to run or to
+miss, and a window moved by an operator is honoured as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.context import Principal
+from services.common.errors import InvalidArgument, NotFound, PermissionDenied, Violations
+from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.orders import access, errors, names
+from services.orders import repository as repo
+from services.orders import repository_requests as rrepo
+from services.orders.lines import DEFAULT_PAGE, MAX_PAGE, add_vials, collect, line_view
+from services.orders.ports import SessionWindow
+from services.orders.service import CAPPED, OrderRules
+from services.orders.views import Page, RequestOutcome, RequestView
+
+REQUEST = "Demande"
+PENDING, CONFIRMED, DECLINED, CANCELLED, EXPIRED = "PENDING", "CONFIRMED", "DECLINED", "CANCELLED", "EXPIRED"
+STATES = (PENDING, CONFIRMED, DECLINED, EXPIRED, CANCELLED)
+MAX_TEXT = 500
+
+
+def effective_state(row: Row, window: SessionWindow | None, now: datetime) -> str:
+    if row.state == PENDING and window is not None and window.is_closed_at(now):
+        return EXPIRED
+    return row.state
+
+
+def request_view(row: Row, window: SessionWindow | None, now: datetime) -> RequestView:
+    return RequestView(
+        name=names.OfficineOrder(row.session_id, row.finess).request(row.id),
+        effecteur=row.effecteur,
+        product=row.product,
+        vials=row.vials,
+        comment=row.comment,
+        state=effective_state(row, window, now),
+        confirmed_vials=row.confirmed_vials,
+        decision_reason=row.decision_reason,
+        decided_by=row.decided_by,
+        decide_time=row.decide_time,
+        order_line=row.order_line,
+        create_time=row.create_time,
+        etag=row.etag,
+    )
+
+
+def _text(v: Violations, value: str, field: str) -> None:
+    if len(value) > MAX_TEXT:
+        v.add(field, f"{MAX_TEXT} caractères au plus.")
+
+
+class RequestService:
+    def __init__(self, rules: OrderRules) -> None:
+        self.rules = rules
+
+    async def _read(self, ref: names.Child) -> Row:
+        async with self.rules.db.read() as s:
+            row = await rrepo.get_request(s, ref.id)
+        if row is None or row.session_id != ref.parent.session_id or row.finess != ref.parent.finess:
+            raise errors.not_found(REQUEST)
+        return row
+
+    async def _pending(self, row: Row) -> SessionWindow:
+        """The request's session window, refused unless the request can still be decided."""
+        window = await self.rules.window(row.session_id)
+        now = self.rules.clock.now()
+        state = effective_state(row, window, now)
+        if state != PENDING:
+            raise errors.request_not_pending(state)
+        return window
+
+    # -- the effecteur's side --------------------------------------------------------
+
+    async def create(
+        self,
+        principal: Principal,
+        parent: str,
+        effecteur: str,
+        product: str,
+        vials: int,
+        comment: str,
+        request_id: str,
+    ) -> RequestOutcome:
+        rules = self.rules
+        v = Violations()
+        order = collect(v, names.parse_officine_order, parent, "parent")
+        collect(v, names.check_effecteur, effecteur, "vial_request.effecteur")
+        collect(v, names.check_product, product, "vial_request.product")
+        collect(v, rules.check_vials, vials, "vial_request.vials")
+        _text(v, comment, "vial_request.comment")
+        request_id = collect(v, rules.check_request_id, request_id) or ""
+        v.raise_if_any()
+        assert order is not None
+        if not principal.may_act_for(effecteur) or effecteur == names.self_effecteur(order.finess):
+            # Only an effecteur asks, for itself; an officine orders directly.
+            raise errors.not_found("Officine")
+        payload = {"parent": parent, "effecteur": effecteur, "product": product, "vials": vials, "comment": comment}
+        previous = await rules.recorded(principal, request_id, "CreateVialRequest", payload, RequestOutcome.load)
+        if previous is not None:
+            return previous
+        window = await rules.open_window(order.session_id)
+        info = await rules.product(product, "vial_request.product")
+        attached = await rules.attachments.lookup(effecteur)
+        if attached is None or attached.officine != order.officine:
+            raise NotFound(
+                "Cette officine n'est pas votre officine de rattachement : adressez votre demande à l'officine "
+                "à laquelle vous êtes rattaché(e).",
+                reason=errors.EFFECTEUR_NOT_ATTACHED,
+            )
+        rule = await rules.rule(window, attached.type, info)
+
+        async def work(s: AsyncSession, now: datetime) -> RequestOutcome:
+            rules.still_open(window, now)
+            if rule.kind == CAPPED:
+                # Early notice only: the confirmation is what enforces the cap.
+                used = await repo.usage(s, window.id, effecteur, product)
+                if vials > rule.max_vials - used:
+                    raise errors.quota_exceeded(attached.type, info.display_name or product, rule.max_vials, used)
+            row = await rrepo.insert_request(
+                s,
+                id=names.new_id(),
+                session_id=window.id,
+                finess=order.finess,
+                effecteur=effecteur,
+                product=product,
+                vials=vials,
+                comment=comment,
+                state=PENDING,
+                confirmed_vials=0,
+                decision_reason="",
+                decided_by="",
+                decide_time=None,
+                order_line="",
+                requested_by=principal.national_id,
+                etag=names.new_etag(),
+                create_time=now,
+                update_time=now,
+            )
+            view = request_view(row, window, now)
+            await repo.add_changes(
+                s,
+                repo.change(
+                    subject=view.name,
+                    finess=order.finess,
+                    effecteur=effecteur,
+                    actor=principal.national_id,
+                    now=now,
+                    action="CREATE_REQUEST",
+                    before=0,
+                    after=vials,
+                    request_id=request_id,
+                    note=comment,
+                ),
+            )
+            return RequestOutcome(view)
+
+        return await rules.write(principal, request_id, "CreateVialRequest", payload, work, RequestOutcome.load)
+
+    async def cancel(self, principal: Principal, name: str, request_id: str) -> RequestOutcome:
+        rules = self.rules
+        v = Violations()
+        ref = collect(v, names.parse_request, name, "name")
+        request_id = collect(v, rules.check_request_id, request_id) or ""
+        v.raise_if_any()
+        assert ref is not None
+        current = await self._read(ref)
+        if not principal.may_act_for(current.effecteur):
+            if access.acts_for_officine(principal, ref.parent.finess):
+                raise PermissionDenied(
+                    "Seul le demandeur peut annuler sa demande ; l'officine peut la refuser, en donnant un motif."
+                )
+            raise errors.not_found(REQUEST)
+        payload = {"name": name}
+        previous = await rules.recorded(principal, request_id, "CancelVialRequest", payload, RequestOutcome.load)
+        if previous is not None:
+            return previous
+        window = await self._pending(current)
+
+        async def work(s: AsyncSession, now: datetime) -> RequestOutcome:
+            rules.still_open(window, now)
+            row = await rrepo.decide(
+                s,
+                ref.id,
+                state=CANCELLED,
+                actor=principal.national_id,
+                now=now,
+                new_etag=names.new_etag(),
+                by_requester=True,
+            )
+            if row is None:
+                raise errors.request_not_pending((await rrepo.get_request(s, ref.id)).state)
+            await repo.add_changes(
+                s,
+                repo.change(
+                    subject=name,
+                    finess=row.finess,
+                    effecteur=row.effecteur,
+                    actor=principal.national_id,
+                    now=now,
+                    action="CANCEL_REQUEST",
+                    before=row.vials,
+                    after=0,
+                    request_id=request_id,
+                ),
+            )
+            return RequestOutcome(request_view(row, window, now))
+
+        return await rules.write(principal, request_id, "CancelVialRequest", payload, work, RequestOutcome.load)
+
+    # -- the officine's side ---------------------------------------------------------
+
+    async def confirm(
+        self, principal: Principal, name: str, vials: int | None, reason: str, request_id: str
+    ) -> RequestOutcome:
+        rules = self.rules
+        v = Violations()
+        ref = collect(v, names.parse_request, name, "name")
+        if vials is not None:
+            collect(v, rules.check_vials, vials, "vials")
+        _text(v, reason, "reason")
+        request_id = collect(v, rules.check_request_id, request_id) or ""
+        v.raise_if_any()
+        assert ref is not None
+        access.require_officine_writer(principal, ref.parent.finess, REQUEST)
+        reason = reason.strip()
+        payload = {"name": name, "vials": vials, "reason": reason}
+        previous = await rules.recorded(principal, request_id, "ConfirmVialRequest", payload, RequestOutcome.load)
+        if previous is not None:
+            return previous
+        current = await self._read(ref)
+        window = await rules.open_window(ref.parent.session_id)
+        await self._pending(current)
+        confirmed = current.vials if vials is None else vials
+        if confirmed != current.vials and not reason:
+            raise InvalidArgument.field(
+                "reason",
+                f"Indiquez pourquoi vous confirmez {confirmed} flacon(s) au lieu des {current.vials} demandé(s).",
+            )
+        ordering = await rules.ordering(window, current.effecteur, ref.parent.finess, current.product, "name")
+
+        async def work(s: AsyncSession, now: datetime) -> RequestOutcome:
+            # Lock order of every line write: ledger, line, then the request.
+            rules.still_open(window, now)
+            actor = principal.national_id
+            line, warnings, before = await add_vials(
+                s,
+                ordering,
+                finess=ref.parent.finess,
+                effecteur=current.effecteur,
+                vials=confirmed,
+                actor=actor,
+                now=now,
+            )
+            line_name = line_view(line).name
+            decided = await rrepo.decide(
+                s,
+                ref.id,
+                state=CONFIRMED,
+                actor=actor,
+                now=now,
+                new_etag=names.new_etag(),
+                confirmed_vials=confirmed,
+                reason=reason,
+                order_line=line_name,
+            )
+            if decided is None:  # decided meanwhile: the vials added above roll back
+                raise errors.request_not_pending((await rrepo.get_request(s, ref.id)).state)
+            common = {"finess": ref.parent.finess, "effecteur": current.effecteur, "actor": actor, "now": now}
+            await repo.add_changes(
+                s,
+                repo.change(
+                    subject=line_name,
+                    action="CONFIRM_REQUEST",
+                    before=before,
+                    after=line.vials,
+                    request_id=request_id,
+                    note=f"Demande {name}" + (f" : {reason}" if reason else ""),
+                    **common,
+                ),
+                repo.change(
+                    subject=name,
+                    action="CONFIRM_REQUEST",
+                    before=current.vials,
+                    after=confirmed,
+                    request_id=request_id,
+                    note=reason,
+                    **common,
+                ),
+            )
+            return RequestOutcome(request_view(decided, window, now), line_view(line), warnings)
+
+        return await rules.write(principal, request_id, "ConfirmVialRequest", payload, work, RequestOutcome.load)
+
+    async def decline(self, principal: Principal, name: str, reason: str, request_id: str) -> RequestOutcome:
+        rules = self.rules
+        v = Violations()
+        ref = collect(v, names.parse_request, name, "name")
+        reason = reason.strip()
+        if not reason:
+            v.add("reason", "Indiquez au demandeur pourquoi sa demande est refusée.")
+        _text(v, reason, "reason")
+        request_id = collect(v, rules.check_request_id, request_id) or ""
+        v.raise_if_any()
+        assert ref is not None
+        access.require_officine_writer(principal, ref.parent.finess, REQUEST)
+        payload = {"name": name, "reason": reason}
+        previous = await rules.recorded(principal, request_id, "DeclineVialRequest", payload, RequestOutcome.load)
+        if previous is not None:
+            return previous
+        current = await self._read(ref)
+        window = await self._pending(current)
+
+        async def work(s: AsyncSession, now: datetime) -> RequestOutcome:
+            rules.still_open(window, now)
+            row = await rrepo.decide(
+                s,
+                ref.id,
+                state=DECLINED,
+                actor=principal.national_id,
+                now=now,
+                new_etag=names.new_etag(),
+                reason=reason,
+            )
+            if row is None:
+                raise errors.request_not_pending((await rrepo.get_request(s, ref.id)).state)
+            await repo.add_changes(
+                s,
+                repo.change(
+                    subject=name,
+                    finess=row.finess,
+                    effecteur=row.effecteur,
+                    actor=principal.national_id,
+                    now=now,
+                    action="DECLINE_REQUEST",
+                    before=row.vials,
+                    after=0,
+                    request_id=request_id,
+                    note=reason,
+                ),
+            )
+            return RequestOutcome(request_view(row, window, now))
+
+        return await rules.write(principal, request_id, "DeclineVialRequest", payload, work, RequestOutcome.load)
+
+    # -- reads -----------------------------------------------------------------------
+
+    async def get(self, principal: Principal, name: str) -> RequestView:
+        ref = names.parse_request(name, "name")
+        row = await self._read(ref)
+        if not access.may_read(principal, row.finess, row.effecteur):
+            raise errors.not_found(REQUEST)
+        return request_view(row, await self.rules.sessions.session(row.session_id), self.rules.clock.now())
+
+    async def list(
+        self, principal: Principal, parent: str, state: str, effecteur: str, page_size: int, page_token: str
+    ) -> Page:
+        v = Violations()
+        order = collect(v, lambda: names.parse_officine_order(parent, "parent", any_session=True, any_officine=True))
+        if effecteur:
+            collect(v, names.check_effecteur, effecteur, "effecteur")
+        if state and state not in STATES:
+            v.add("state", "État de demande inconnu.")
+        size = collect(v, clamp_page_size, page_size, DEFAULT_PAGE, MAX_PAGE)
+        v.raise_if_any()
+        assert order is not None and size is not None
+        scope = access.list_scope(principal, order, effecteur, REQUEST)
+        filters = {"parent": parent, "state": state, "effecteur": effecteur}
+        after = decode_token(page_token, filters)
+        now = self.rules.clock.now()
+        windows = {w.id: w for w in await self.rules.sessions.sessions()}
+        closed = [w.id for w in windows.values() if w.is_closed_at(now)]
+        stored, in_sessions, not_in_sessions = state or None, None, None
+        if state == PENDING:
+            not_in_sessions = closed
+        elif state == EXPIRED:
+            stored, in_sessions = PENDING, closed
+        async with self.rules.db.read() as s:
+            rows = await rrepo.list_requests(
+                s,
+                finess=scope.finess,
+                session_id=scope.session_id,
+                effecteur=scope.effecteur,
+                stored_state=stored,
+                in_sessions=in_sessions,
+                not_in_sessions=not_in_sessions,
+                after=None if after is None else (datetime.fromisoformat(after[0]), after[1]),
+                limit=size + 1,
+            )
+        token = ""
+        if len(rows) > size:
+            rows = rows[:size]
+            token = encode_token([rows[-1].create_time.isoformat(), rows[-1].id], filters)
+        return Page([request_view(r, windows.get(r.session_id), now) for r in rows], token)
