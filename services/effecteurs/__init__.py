@@ -1,0 +1,1 @@
+"""Officines, effecteurs, attachments and their history, identifier checks, migration import."""

@@ -1,0 +1,54 @@
+"""Who may see or change what. Not yours means "not found": never reveal that it exists.
+
+- an officine's principal (acts_for "officines/X") reads and changes X's
+  attachments, and reads the effecteurs attached to X;
+- an effecteur's principal (acts_for "effecteurs/rpps:...") reads itself, its
+  current attachment and its history, and may detach itself;
+- operators read everything, create officines and import attachments.
+"""
+
+from __future__ import annotations
+
+from services.common.context import Principal
+from services.common.errors import NotFound, PermissionDenied
+
+OPERATORS_ONLY = "Réservé aux opérateurs de Santé publique France."
+
+
+def officine_not_found(finess: str) -> NotFound:
+    return NotFound(f"Officine officines/{finess} introuvable.", reason="OFFICINE_NOT_FOUND")
+
+
+def effecteur_not_found(key: str) -> NotFound:
+    return NotFound(f"Effecteur effecteurs/{key} introuvable.", reason="EFFECTEUR_NOT_FOUND")
+
+
+def attachment_not_found(name: str) -> NotFound:
+    return NotFound(f"Rattachement {name} introuvable.", reason="ATTACHMENT_NOT_FOUND")
+
+
+def is_operator(principal: Principal | None) -> bool:
+    return principal is not None and principal.is_operator
+
+
+def acts_for_officine(principal: Principal | None, finess: str) -> bool:
+    return principal is not None and principal.may_act_for(f"officines/{finess}")
+
+
+def acts_for_effecteur(principal: Principal | None, key: str) -> bool:
+    return principal is not None and principal.may_act_for(f"effecteurs/{key}")
+
+
+def own_effecteur_keys(principal: Principal | None) -> list[str]:
+    if principal is None:
+        return []
+    return [name.removeprefix("effecteurs/") for name in principal.effecteurs]
+
+
+def require_operator(principal: Principal | None) -> None:
+    if not is_operator(principal):
+        raise PermissionDenied(OPERATORS_ONLY, reason="OPERATORS_ONLY")
+
+
+def actor_of(principal: Principal | None) -> str:
+    return principal.national_id if principal is not None else "system"

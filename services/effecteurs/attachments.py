@@ -1,0 +1,350 @@
+"""Attachments: who an officine orders for. Attach, detach, list, look up, history.
+
+An effecteur has at most one current officine. The database guarantees it
+(partial unique index); the checks here only turn the refusal into a message
+the officine understands. Detaching keeps the row (with who and when) and
+every attach and detach is also an event, for the history pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from services.common.clock import Clock
+from services.common.context import Principal
+from services.common.db import Database
+from services.common.errors import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied, Violations
+from services.common.idempotency import check_request_id, previous_outcome, remember_outcome
+from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.effecteurs import access, identifiers, repository
+from services.effecteurs.fields import check_email, require_text
+from services.effecteurs.identifiers import Identifier, IdKind
+from services.effecteurs.models import Attachment, AttachmentEvent, Effecteur, IdempotencyKeys, Officine
+from services.effecteurs.service import Page, fingerprint
+from services.effecteurs.service_state import ChangeGate
+from services.effecteurs.vocabulary import (
+    EffecteurKind,
+    check_type_matches_identifier,
+    kind_for_type,
+    search_text,
+)
+
+_ATTACHMENT_NAME = re.compile(r"officines/([0-9A-Za-z]{9})/attachments/(\d{1,18})")
+
+
+@dataclass(frozen=True)
+class NewEffecteur:
+    """What the officine typed for an effecteur that may not be known yet."""
+
+    type_code: str = ""
+    display_name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    attachment: Attachment
+    effecteur: Effecteur
+
+
+def attachment_name(attachment: Attachment) -> str:
+    return f"officines/{attachment.officine_finess}/attachments/{attachment.id}"
+
+
+def attached_elsewhere(identifier_key: str) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"L'effecteur effecteurs/{identifier_key} est déjà rattaché à une autre officine. "
+        "Il doit d'abord en être détaché, par cette officine ou par lui-même, avant de pouvoir être rattaché à la vôtre.",
+        reason="ATTACHED_ELSEWHERE",
+    )
+
+
+def already_attached_here(identifier_key: str) -> AlreadyExists:
+    return AlreadyExists(
+        f"L'effecteur effecteurs/{identifier_key} est déjà rattaché à votre officine.", reason="ALREADY_ATTACHED"
+    )
+
+
+def officine_itself(identifier_key: str) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"effecteurs/{identifier_key} est une officine : elle commande pour ses propres besoins "
+        "et ne peut être rattachée à aucune autre officine.",
+        reason="OFFICINE_CANNOT_BE_ATTACHED",
+    )
+
+
+def parse_attachment_name(name: str, field: str) -> tuple[str, int]:
+    match = _ATTACHMENT_NAME.fullmatch(name.strip())
+    if match is None:
+        raise InvalidArgument.field(
+            field, f"Nom de rattachement « {name} » invalide : attendu officines/<FINESS>/attachments/<numéro>."
+        )
+    return identifiers.check_finess(match.group(1), field), int(match.group(2))
+
+
+class AttachmentService:
+    def __init__(self, db: Database, clock: Clock, gate: ChangeGate) -> None:
+        self.db, self.clock, self.gate = db, clock, gate
+
+    # ------------------------------------------------------------------ read
+
+    async def list_attachments(
+        self,
+        principal: Principal | None,
+        parent: str,
+        *,
+        type_code: str = "",
+        name_contains: str = "",
+        identifier_prefix: str = "",
+        include_ended: bool = False,
+        page_size: int = 0,
+        page_token: str = "",
+    ) -> Page[AttachmentView]:
+        finess = identifiers.parse_officine_name(parent, "parent")
+        size = clamp_page_size(page_size, 50, 500)
+        key_prefix, number_prefix = _prefix_filters(identifier_prefix)
+        filters = repository.AttachmentFilter(
+            officine_finess=finess,
+            type_code=type_code,
+            name_contains=search_text(name_contains.strip()),
+            key_prefix=key_prefix,
+            identifier_prefix=number_prefix,
+            include_ended=include_ended,
+        )
+        bound = {"list": "attachments", **filters.__dict__}
+        after = decode_token(page_token, bound)
+        if not (access.is_operator(principal) or access.acts_for_officine(principal, finess)):
+            raise access.officine_not_found(finess)
+        async with self.db.read() as session:
+            if await repository.get_officine(session, finess) is None:
+                raise access.officine_not_found(finess)
+            rows = await repository.list_attachments(
+                session, filters, after=tuple(after) if after else None, limit=size + 1
+            )
+            total = await repository.count_attachments(session, filters)
+        more = len(rows) > size
+        views = [AttachmentView(a, e) for a, e in rows[:size]]
+        token = encode_token([views[-1].attachment.effecteur_key, views[-1].attachment.id], bound) if more else ""
+        return Page(views, token, total)
+
+    async def lookup(self, principal: Principal | None, effecteur_name: str) -> tuple[Effecteur, Attachment | None]:
+        """The effecteur and its current attachment: one query on indexed keys
+        (the orders service asks on every order write)."""
+        identifier = identifiers.parse_effecteur_name(effecteur_name, "effecteur")
+        async with self.db.read() as session:
+            found = await repository.effecteur_with_current_attachment(session, identifier.key)
+        if found is None:
+            raise access.effecteur_not_found(identifier.key)
+        effecteur, current = found
+        allowed = (
+            access.is_operator(principal)
+            or access.acts_for_effecteur(principal, effecteur.key)
+            or (current is not None and access.acts_for_officine(principal, current.officine_finess))
+        )
+        if not allowed:
+            raise access.effecteur_not_found(identifier.key)
+        return effecteur, current
+
+    async def list_events(
+        self, principal: Principal | None, parent: str, *, page_size: int = 0, page_token: str = ""
+    ) -> Page[AttachmentEvent]:
+        size = clamp_page_size(page_size, 50, 500)
+        bound = {"list": "events", "parent": parent}
+        before = decode_token(page_token, bound)
+        async with self.db.read() as session:
+            if parent.startswith("officines/"):
+                finess = identifiers.parse_officine_name(parent, "parent")
+                allowed = access.is_operator(principal) or access.acts_for_officine(principal, finess)
+                if not allowed or await repository.get_officine(session, finess) is None:
+                    raise access.officine_not_found(finess)
+                events = await repository.list_events(session, officine_finess=finess, before=before, limit=size + 1)
+            else:
+                key = identifiers.parse_effecteur_name(parent, "parent").key
+                allowed = access.is_operator(principal) or access.acts_for_effecteur(principal, key)
+                if not allowed or await repository.get_effecteur(session, key) is None:
+                    raise access.effecteur_not_found(key)
+                events = await repository.list_events(session, effecteur_key=key, before=before, limit=size + 1)
+        more = len(events) > size
+        events = events[:size]
+        return Page(events, encode_token(events[-1].id, bound) if more else "")
+
+    # ----------------------------------------------------------------- write
+
+    async def attach(
+        self,
+        principal: Principal | None,
+        parent: str,
+        kind: IdKind | None,
+        identifier_text: str,
+        new: NewEffecteur,
+        *,
+        request_id: str = "",
+    ) -> AttachmentView:
+        finess = identifiers.parse_officine_name(parent, "parent")
+        if kind is None:
+            raise InvalidArgument.field("identifier_kind", "Précisez le type de numéro : RPPS, ADELI, FINESS ou SIRET.")
+        identifier = identifiers.check(kind, identifier_text, "identifier")
+        request_id = check_request_id(request_id)
+        self._require_officine_member(principal, finess)
+        actor = access.actor_of(principal)
+        await self.gate.ensure_changes_allowed()
+        digest = fingerprint(actor, finess, identifier.key, new.__dict__)
+        now = self.clock.now()
+        async with self.db.write() as session:
+            done = await previous_outcome(session, IdempotencyKeys, request_id, "AttachEffecteur", digest)
+            if done is not None:
+                return await self._view(session, done["attachment_id"], finess)
+            officine = await repository.get_officine(session, finess)
+            if officine is None:
+                raise access.officine_not_found(finess)
+            found = await repository.effecteur_with_current_attachment(session, identifier.key)
+            if found is None:
+                effecteur = _new_effecteur(identifier, new, officine, now)
+                await repository.insert_effecteurs_if_absent(session, [_row(effecteur)])
+                found = await repository.effecteur_with_current_attachment(session, identifier.key)
+                assert found is not None  # inserted, or created concurrently: it exists now
+            effecteur, current = found
+            _refuse_if_attached(effecteur, current, finess)
+            try:
+                attachment = await repository.insert_attachment(
+                    session, officine_finess=finess, effecteur_key=effecteur.key, at=now, by=actor
+                )
+            except repository.CurrentAttachmentExists:
+                # Lost a race with another attach: say where it went, as if we had been second.
+                _, current = await repository.effecteur_with_current_attachment(session, effecteur.key) or (None, None)
+                _refuse_if_attached(effecteur, current, finess)
+                raise Aborted("Le rattachement a changé entre-temps : recommencez.", reason="CONCURRENT_CHANGE") from None
+            await repository.add_event(session, attachment, action="ATTACHED", actor=actor, at=now)
+            await remember_outcome(
+                session, IdempotencyKeys, request_id, "AttachEffecteur", digest, {"attachment_id": attachment.id}, now
+            )
+            return AttachmentView(attachment, effecteur)
+
+    async def detach(self, principal: Principal | None, name: str, *, request_id: str = "") -> AttachmentView:
+        finess, attachment_id = parse_attachment_name(name, "name")
+        request_id = check_request_id(request_id)
+        async with self.db.read() as session:
+            found = await repository.get_attachment(session, attachment_id)
+        if found is None or found[0].officine_finess != finess:
+            raise access.attachment_not_found(name)
+        attachment, effecteur = found
+        by_officine = access.acts_for_officine(principal, finess)
+        # The effecteur may leave its officine itself (while attached: its past is the officines' business).
+        by_itself = access.acts_for_effecteur(principal, effecteur.key) and attachment.is_current
+        if not (by_officine or by_itself):
+            if access.is_operator(principal):
+                raise PermissionDenied(
+                    "Les rattachements sont gérés par les officines et les effecteurs eux-mêmes.",
+                    reason="NOT_ATTACHMENT_PARTY",
+                )
+            raise access.attachment_not_found(name)
+        if effecteur.kind == EffecteurKind.OFFICINE:
+            raise FailedPrecondition(
+                "Une officine commande toujours pour ses propres besoins : elle ne peut pas être détachée d'elle-même.",
+                reason="OFFICINE_CANNOT_BE_DETACHED",
+            )
+        await self.gate.ensure_changes_allowed()
+        actor = access.actor_of(principal)
+        digest = fingerprint(actor, name)
+        now = self.clock.now()
+        async with self.db.write() as session:
+            done = await previous_outcome(session, IdempotencyKeys, request_id, "DetachEffecteur", digest)
+            if done is None:
+                if not await repository.end_attachment(session, attachment_id, at=now, by=actor):
+                    raise FailedPrecondition(
+                        f"Ce rattachement est déjà terminé : effecteurs/{effecteur.key} n'est plus rattaché à cette officine.",
+                        reason="ALREADY_DETACHED",
+                    )
+                await repository.add_event(session, attachment, action="DETACHED", actor=actor, at=now)
+                await remember_outcome(
+                    session, IdempotencyKeys, request_id, "DetachEffecteur", digest, {"attachment_id": attachment_id}, now
+                )
+            return await self._view(session, attachment_id, finess)
+
+    # --------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _require_officine_member(principal: Principal | None, finess: str) -> None:
+        if access.acts_for_officine(principal, finess):
+            return
+        if access.is_operator(principal):
+            raise PermissionDenied(
+                "Les rattachements sont gérés par les officines : un opérateur ne peut pas rattacher un effecteur.",
+                reason="NOT_ATTACHMENT_PARTY",
+            )
+        raise access.officine_not_found(finess)
+
+    @staticmethod
+    async def _view(session: Any, attachment_id: int, finess: str) -> AttachmentView:
+        found = await repository.get_attachment(session, attachment_id)
+        if found is None:
+            raise access.attachment_not_found(f"officines/{finess}/attachments/{attachment_id}")
+        return AttachmentView(*found)
+
+
+def _refuse_if_attached(effecteur: Effecteur, current: Attachment | None, finess: str) -> None:
+    if effecteur.kind == EffecteurKind.OFFICINE:
+        raise officine_itself(effecteur.key)
+    if current is None:
+        return
+    if current.officine_finess == finess:
+        raise already_attached_here(effecteur.key)
+    raise attached_elsewhere(effecteur.key)
+
+
+def _prefix_filters(raw: str) -> tuple[str, str]:
+    """"rpps:997" filters on the resource key; "997" on the number of any kind."""
+    text = raw.strip()
+    if not text:
+        return "", ""
+    kind, sep, number = text.partition(":")
+    if sep:
+        return f"{kind.strip().lower()}:{identifiers.normalise(number)}", ""
+    return "", identifiers.normalise(text)
+
+
+def _new_effecteur(identifier: Identifier, new: NewEffecteur, officine: Officine, now: datetime) -> Effecteur:
+    """An effecteur first met when an officine attaches it: type and name are then required.
+    Its département is the officine's until someone changes it."""
+    violations = Violations()
+    type_code = ""
+    if not new.type_code:
+        violations.add("type", "Cet effecteur n'est pas encore connu : précisez son type (médecin, EHPAD…).")
+    else:
+        type_code = new.type_code
+        try:
+            check_type_matches_identifier(type_code, identifier.is_professional, "type")
+        except InvalidArgument as error:
+            violations.items.extend(error.violations)
+    name = email = ""
+    try:
+        name = require_text(new.display_name, "display_name", "Cet effecteur n'est pas encore connu : son nom")
+    except InvalidArgument as error:
+        violations.items.extend(error.violations)
+    try:
+        email = check_email(new.email, "email")
+    except InvalidArgument as error:
+        violations.items.extend(error.violations)
+    violations.raise_if_any()
+    return Effecteur(
+        key=identifier.key,
+        identifier_kind=identifier.kind.value,
+        identifier=identifier.value,
+        kind=kind_for_type(type_code).value,
+        type=type_code,
+        display_name=name,
+        search_name=search_text(name),
+        email=email,
+        department=officine.department,
+        version=1,
+        create_time=now,
+        update_time=now,
+    )
+
+
+def _row(effecteur: Effecteur) -> dict[str, object]:
+    return {column: getattr(effecteur, column) for column in Effecteur.__table__.columns.keys()}
+

@@ -1,0 +1,325 @@
+"""Every SQL statement of the effecteurs service.
+
+Functions take the caller's AsyncSession (one transaction per use case, opened
+by the service) and return model instances. Only this module touches SQLAlchemy
+constructs; the one database-level conflict the service must react to (a
+second current attachment for an effecteur) comes back as CurrentAttachmentExists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.effecteurs.models import Attachment, AttachmentEvent, Effecteur, Officine
+
+
+class CurrentAttachmentExists(Exception):
+    """The effecteur got a current attachment in the meantime (unique index)."""
+
+
+class Duplicate(Exception):
+    """A row with the same key was created in the meantime."""
+
+
+# ---------------------------------------------------------------- officines
+
+
+async def get_officine(session: AsyncSession, finess: str, *, for_update: bool = False) -> Officine | None:
+    query = select(Officine).where(Officine.finess == finess)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def existing_officines(session: AsyncSession, finesses: Iterable[str]) -> dict[str, Officine]:
+    wanted = sorted(set(finesses))
+    if not wanted:
+        return {}
+    rows = (await session.execute(select(Officine).where(Officine.finess.in_(wanted)))).scalars()
+    return {o.finess: o for o in rows}
+
+
+async def list_officines(
+    session: AsyncSession, *, department: str, after: str | None, limit: int
+) -> list[Officine]:
+    query = select(Officine).order_by(Officine.finess).limit(limit)
+    if department:
+        query = query.where(Officine.department == department)
+    if after is not None:
+        query = query.where(Officine.finess > after)
+    return list((await session.execute(query)).scalars())
+
+
+async def add(session: AsyncSession, *objects: Any) -> None:
+    session.add_all(objects)
+    await session.flush()
+
+
+async def add_new(session: AsyncSession, *objects: Any) -> None:
+    """Inserts new rows; raises Duplicate (transaction still usable) when one already exists."""
+    try:
+        async with session.begin_nested():
+            session.add_all(objects)
+    except IntegrityError as exc:
+        raise Duplicate() from exc
+
+
+# --------------------------------------------------------------- effecteurs
+
+
+async def get_effecteur(session: AsyncSession, key: str, *, for_update: bool = False) -> Effecteur | None:
+    query = select(Effecteur).where(Effecteur.key == key)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def list_effecteurs(session: AsyncSession, *, type_code: str, after: str | None, limit: int) -> list[Effecteur]:
+    query = select(Effecteur).order_by(Effecteur.key).limit(limit)
+    if type_code:
+        query = query.where(Effecteur.type == type_code)
+    if after is not None:
+        query = query.where(Effecteur.key > after)
+    return list((await session.execute(query)).scalars())
+
+
+def _insert(session: AsyncSession, table: Any) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT DO NOTHING."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+async def insert_effecteurs_if_absent(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Creates the effecteurs not known yet; one created concurrently by someone else is kept as is."""
+    if rows:
+        statement = _insert(session, Effecteur.__table__).on_conflict_do_nothing(index_elements=["key"])
+        await session.execute(statement, list(rows))
+
+
+# -------------------------------------------------------------- attachments
+
+
+def _current_join() -> ColumnElement[bool]:
+    return and_(Attachment.effecteur_key == Effecteur.key, Attachment.detach_time.is_(None))
+
+
+async def effecteur_with_current_attachment(
+    session: AsyncSession, key: str
+) -> tuple[Effecteur, Attachment | None] | None:
+    """One indexed query (primary key + partial unique index): the effecteur and its current attachment."""
+    row = (
+        await session.execute(
+            select(Effecteur, Attachment).outerjoin(Attachment, _current_join()).where(Effecteur.key == key)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def effecteurs_with_current_attachment(
+    session: AsyncSession, keys: Iterable[str]
+) -> dict[str, tuple[Effecteur, Attachment | None]]:
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Effecteur, Attachment).outerjoin(Attachment, _current_join()).where(Effecteur.key.in_(wanted))
+    )
+    return {e.key: (e, a) for e, a in rows}
+
+
+async def effecteur_states(session: AsyncSession, keys: Iterable[str]) -> dict[str, tuple[str, str, str | None]]:
+    """key -> (kind, type, FINESS of its current officine or None), for the import (columns only, no objects)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Effecteur.key, Effecteur.kind, Effecteur.type, Attachment.officine_finess)
+        .outerjoin(Attachment, _current_join())
+        .where(Effecteur.key.in_(wanted))
+    )
+    return {key: (kind, type_code, officine) for key, kind, type_code, officine in rows}
+
+
+async def current_officines_of(session: AsyncSession, effecteur_keys: Iterable[str]) -> set[str]:
+    """FINESS of the officines these effecteurs are attached to now."""
+    keys = sorted(set(effecteur_keys))
+    if not keys:
+        return set()
+    rows = await session.execute(
+        select(Attachment.officine_finess).where(Attachment.effecteur_key.in_(keys), Attachment.detach_time.is_(None))
+    )
+    return set(rows.scalars())
+
+
+async def get_attachment(session: AsyncSession, attachment_id: int) -> tuple[Attachment, Effecteur] | None:
+    row = (
+        await session.execute(
+            select(Attachment, Effecteur)
+            .join(Effecteur, Attachment.effecteur_key == Effecteur.key)
+            .where(Attachment.id == attachment_id)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def insert_attachment(
+    session: AsyncSession, *, officine_finess: str, effecteur_key: str, at: datetime, by: str
+) -> Attachment:
+    """Raises CurrentAttachmentExists when the effecteur already has a current attachment.
+
+    The insert runs in a savepoint, so the losing side of a race keeps a usable
+    transaction (PostgreSQL aborts the whole transaction on a failed statement).
+    """
+    attachment = Attachment(officine_finess=officine_finess, effecteur_key=effecteur_key, attach_time=at, attached_by=by)
+    try:
+        async with session.begin_nested():
+            session.add(attachment)
+    except IntegrityError as exc:
+        raise CurrentAttachmentExists(effecteur_key) from exc
+    return attachment
+
+
+async def end_attachment(session: AsyncSession, attachment_id: int, *, at: datetime, by: str) -> bool:
+    """False when it had already ended (someone detached it first)."""
+    result = await session.execute(
+        update(Attachment)
+        .where(Attachment.id == attachment_id, Attachment.detach_time.is_(None))
+        .values(detach_time=at, detached_by=by)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def write_import_batch(
+    session: AsyncSession,
+    *,
+    new_effecteurs: Sequence[dict[str, Any]],
+    new_attachments: Sequence[dict[str, Any]],
+) -> None:
+    """Effecteurs, attachments and their ATTACHED events of one import batch, in one savepoint.
+
+    Raises CurrentAttachmentExists when a user attached one of these effecteurs
+    meanwhile; the savepoint is then rolled back and the batch can be re-evaluated.
+    """
+    try:
+        async with session.begin_nested():
+            await insert_effecteurs_if_absent(session, new_effecteurs)
+            if not new_attachments:
+                return
+            await session.execute(_insert(session, Attachment.__table__), list(new_attachments))
+            # Their ids, without RETURNING (which SQLite would run row by row): each effecteur
+            # has one current attachment, the one just inserted.
+            ids = dict(
+                (
+                    await session.execute(
+                        select(Attachment.effecteur_key, Attachment.id).where(
+                            Attachment.effecteur_key.in_([row["effecteur_key"] for row in new_attachments]),
+                            Attachment.detach_time.is_(None),
+                        )
+                    )
+                ).all()
+            )
+            events = [
+                {
+                    "attachment_id": ids[row["effecteur_key"]],
+                    "officine_finess": row["officine_finess"],
+                    "effecteur_key": row["effecteur_key"],
+                    "action": "ATTACHED",
+                    "actor": row["attached_by"],
+                    "event_time": row["attach_time"],
+                }
+                for row in new_attachments
+            ]
+            await insert_events(session, events)
+    except IntegrityError as exc:
+        raise CurrentAttachmentExists() from exc
+
+
+async def insert_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(_insert(session, AttachmentEvent.__table__), list(rows))
+
+
+@dataclass(frozen=True)
+class AttachmentFilter:
+    officine_finess: str
+    type_code: str = ""
+    name_contains: str = ""  # already lower-cased without accents
+    key_prefix: str = ""  # on "rpps:997..." when the user typed a kind
+    identifier_prefix: str = ""  # on the number alone otherwise
+    include_ended: bool = False
+
+
+def _filtered(query: Select[Any], f: AttachmentFilter) -> Select[Any]:
+    query = query.join(Effecteur, Attachment.effecteur_key == Effecteur.key).where(
+        Attachment.officine_finess == f.officine_finess
+    )
+    if not f.include_ended:
+        query = query.where(Attachment.detach_time.is_(None))
+    if f.type_code:
+        query = query.where(Effecteur.type == f.type_code)
+    if f.name_contains:
+        query = query.where(Effecteur.search_name.contains(f.name_contains, autoescape=True))
+    if f.key_prefix:
+        query = query.where(Effecteur.key.startswith(f.key_prefix, autoescape=True))
+    if f.identifier_prefix:
+        query = query.where(Effecteur.identifier.startswith(f.identifier_prefix, autoescape=True))
+    return query
+
+
+async def list_attachments(
+    session: AsyncSession, f: AttachmentFilter, *, after: tuple[str, int] | None, limit: int
+) -> list[tuple[Attachment, Effecteur]]:
+    """Keyset page by (effecteur, attachment id)."""
+    query = _filtered(select(Attachment, Effecteur), f).order_by(Attachment.effecteur_key, Attachment.id).limit(limit)
+    if after is not None:
+        key, attachment_id = after
+        query = query.where(
+            or_(Attachment.effecteur_key > key, and_(Attachment.effecteur_key == key, Attachment.id > attachment_id))
+        )
+    return [(a, e) for a, e in (await session.execute(query))]
+
+
+async def count_attachments(session: AsyncSession, f: AttachmentFilter) -> int:
+    return int((await session.execute(_filtered(select(func.count(Attachment.id)), f))).scalar_one())
+
+
+# ------------------------------------------------------------------- events
+
+
+async def add_event(
+    session: AsyncSession, attachment: Attachment, *, action: str, actor: str, at: datetime
+) -> None:
+    session.add(
+        AttachmentEvent(
+            attachment_id=attachment.id,
+            officine_finess=attachment.officine_finess,
+            effecteur_key=attachment.effecteur_key,
+            action=action,
+            actor=actor,
+            event_time=at,
+        )
+    )
+    await session.flush()
+
+
+async def list_events(
+    session: AsyncSession, *, officine_finess: str = "", effecteur_key: str = "", before: int | None, limit: int
+) -> list[AttachmentEvent]:
+    """Newest first (by insertion order, which a manual test clock cannot reorder)."""
+    query = select(AttachmentEvent).order_by(AttachmentEvent.id.desc()).limit(limit)
+    if officine_finess:
+        query = query.where(AttachmentEvent.officine_finess == officine_finess)
+    else:
+        query = query.where(AttachmentEvent.effecteur_key == effecteur_key)
+    if before is not None:
+        query = query.where(AttachmentEvent.id < before)
+    return list((await session.execute(query)).scalars())
