@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import MetaData, create_engine, pool
+from sqlalchemy import MetaData, create_engine, pool, text
 
 
 def run_migrations(target_metadata: MetaData) -> None:
@@ -20,5 +20,9 @@ def run_migrations(target_metadata: MetaData) -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Replicas starting together: one migrates, the others wait here, then find
+                # the schema at head and do nothing (PostgreSQL DDL is transactional).
+                connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": version_table})
             context.run_migrations()
     engine.dispose()

@@ -33,8 +33,9 @@ _OPTIONS = [
     ("grpc.keepalive_time_ms", 30_000),
     ("grpc.keepalive_timeout_ms", 10_000),
     ("grpc.http2.max_pings_without_data", 0),
-    # Let clients re-resolve and spread over new replicas (DESIGN.md §2).
-    ("grpc.max_connection_age_ms", 300_000),
+    # Clients re-resolve and spread over new replicas within a minute (DESIGN.md §2:
+    # long-lived HTTP/2 connections otherwise pin a client to the replicas it first saw).
+    ("grpc.max_connection_age_ms", 60_000),
     ("grpc.max_connection_age_grace_ms", 30_000),
 ]
 
