@@ -1,0 +1,107 @@
+"""HTTP request -> protobuf request, protobuf response -> JSON, with
+protobuf's canonical JSON mapping (lowerCamelCase names, enum names, int64 as
+strings, RFC 3339 timestamps, field masks as "a,b.c").
+
+Binding rules, as google.api.http's `body: "*"`: the JSON body is the request
+message; query parameters (GET, DELETE) set top-level scalar fields by their
+JSON name; path parameters fill resource names and win over both.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from google.protobuf import json_format
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import Message
+
+from services.gateway.problems import Problem, problem
+
+_BAD_JSON = "Le corps de la requête n'est pas un JSON valide."
+
+
+def _bad_field(name: str, message: str) -> Problem:
+    return problem(400, "INVALID_ARGUMENT", message, errors=[{"field": name, "detail": message}])
+
+
+def parse_body(raw: bytes, message: Message) -> None:
+    if not raw.strip():
+        return
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise problem(400, "MALFORMED_JSON", _BAD_JSON) from exc
+    if not isinstance(data, dict):
+        raise problem(400, "MALFORMED_JSON", "Le corps de la requête doit être un objet JSON.")
+    try:
+        json_format.ParseDict(data, message)
+    except json_format.ParseError as exc:
+        # The library's text is English; keep it as a hint after a French sentence.
+        raise problem(
+            400, "INVALID_JSON_FIELD", f"Un champ du corps de la requête est inconnu ou mal formé ({exc})."
+        ) from exc
+
+
+def _scalar(field: FieldDescriptor, raw: str) -> Any:
+    if field.type == FieldDescriptor.TYPE_BOOL:
+        if raw.lower() in ("true", "1"):
+            return True
+        if raw.lower() in ("false", "0", ""):
+            return False
+        raise ValueError("booléen attendu (true ou false)")
+    if field.type == FieldDescriptor.TYPE_ENUM:
+        value = field.enum_type.values_by_name.get(raw)
+        if value is None:
+            raise ValueError("valeur inconnue : " + ", ".join(v.name for v in field.enum_type.values[1:]))
+        return value.number
+    if field.cpp_type in (
+        FieldDescriptor.CPPTYPE_INT32,
+        FieldDescriptor.CPPTYPE_INT64,
+        FieldDescriptor.CPPTYPE_UINT32,
+        FieldDescriptor.CPPTYPE_UINT64,
+    ):
+        return int(raw)
+    if field.type == FieldDescriptor.TYPE_BYTES:
+        return raw.encode()
+    return raw
+
+
+def query_fields(message: Message) -> list[FieldDescriptor]:
+    """Top-level scalar fields a query parameter may set."""
+    return [
+        f
+        for f in message.DESCRIPTOR.fields
+        if f.type != FieldDescriptor.TYPE_MESSAGE and not _is_repeated(f)
+    ]
+
+
+def _is_repeated(field: FieldDescriptor) -> bool:
+    return bool(field.is_repeated)
+
+
+def apply_query(params: dict[str, str], message: Message, skip: set[str]) -> None:
+    by_json = {f.json_name: f for f in query_fields(message)}
+    for key, raw in params.items():
+        if key in skip:
+            continue
+        field = by_json.get(key)
+        if field is None:
+            raise _bad_field(key, f"Paramètre de requête inconnu : {key}.")
+        try:
+            setattr(message, field.name, _scalar(field, raw))
+        except ValueError as exc:
+            raise _bad_field(key, f"Valeur invalide pour {key} : {exc}.") from exc
+
+
+def set_path(message: Message, path: str, value: str) -> None:
+    """Set 'session.name' (a nested field path) to value."""
+    *parents, last = path.split(".")
+    target = message
+    for name in parents:
+        target = getattr(target, name)
+    setattr(target, last, value)
+
+
+def to_json(message: Message) -> dict[str, Any]:
+    return json_format.MessageToDict(message, always_print_fields_with_no_presence=True)

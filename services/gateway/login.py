@@ -1,0 +1,118 @@
+"""The PSC login flow, seen from the browser: /auth/login, /auth/callback,
+/auth/logout. AuthService does the OIDC work (PKCE verifier, nonce and client
+secret never leave it); the gateway keeps the state in a short-lived,
+encrypted pre-login cookie, checks it on return, and opens a web session.
+"""
+
+from __future__ import annotations
+
+import json
+
+import grpc
+import structlog
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from services.gateway.access import check_csrf, gateway_of, identify
+from services.gateway.principals import principal_from_proto, tokens_from_proto
+from services.gateway.problems import problem
+from services.gateway.web.cookies import PRELOGIN, SESSION
+from services.gateway.web.secrets import decrypt, same
+from vaxorders.auth.v1 import auth_service_pb2 as auth_pb
+
+log = structlog.get_logger("gateway.login")
+
+_LOGIN_EXPIRED = (
+    "La connexion n'a pas pu aboutir : elle a pris trop de temps ou a été ouverte dans un autre onglet. "
+    "Recommencez depuis le bouton « S'identifier avec Pro Santé Connect »."
+)
+_PSC_REFUSED = "Pro Santé Connect n'a pas confirmé votre identité. Vous pouvez réessayer."
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path of this site (never '//host' or a full URL) may follow a login."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return ""
+    return target
+
+
+def home_for(principal) -> str:  # type: ignore[no-untyped-def]
+    if not principal.roles:
+        return "/acces-refuse"
+    if "OPERATOR" in principal.roles:
+        return "/operateur"
+    if "OFFICINE" in principal.roles:
+        return "/officine"
+    return "/effecteur"
+
+
+async def login(request: Request) -> Response:
+    gw = gateway_of(request)
+    hint = request.query_params.get("login_hint", "")
+    reply = await gw.backends.auth.BeginLogin(
+        auth_pb.BeginLoginRequest(redirect_uri=gw.settings.redirect_uri, login_hint=hint)
+    )
+    sealed = gw.keys.prelogin.encrypt(
+        json.dumps({"state": reply.state, "next": safe_next(request.query_params.get("next"))}).encode()
+    ).decode()
+    response = RedirectResponse(reply.authorization_url, status_code=303)
+    gw.cookies.set(response, PRELOGIN, sealed, max_age=gw.settings.login_timeout_seconds)
+    return response
+
+
+async def callback(request: Request) -> Response:
+    gw = gateway_of(request)
+    raw = decrypt(gw.keys.prelogin, gw.cookies.read(request, PRELOGIN), ttl=gw.settings.login_timeout_seconds)
+    pending = json.loads(raw) if raw else {}
+    params = request.query_params
+    if params.get("error"):
+        log.info("login.refused_by_psc", error=params.get("error"))
+        raise problem(401, "PSC_LOGIN_REFUSED", _PSC_REFUSED)
+    state, code = params.get("state", ""), params.get("code", "")
+    if not code or not same(state, pending.get("state", "")):
+        log.info("login.state_mismatch", has_cookie=bool(pending))
+        raise problem(400, "LOGIN_STATE_MISMATCH", _LOGIN_EXPIRED)
+    reply = await gw.backends.auth.ExchangeCode(
+        auth_pb.ExchangeCodeRequest(code=code, state=state, redirect_uri=gw.settings.redirect_uri)
+    )
+    principal = principal_from_proto(reply.principal)
+    cookie, _ = await gw.sessions.open(tokens_from_proto(reply.tokens), principal)
+    target = (principal.roles and pending.get("next")) or home_for(principal)
+    response = RedirectResponse(target, status_code=303)
+    gw.cookies.set(response, SESSION, cookie)
+    gw.cookies.clear(response, PRELOGIN)
+    log.info("login.succeeded", caller=principal.national_id, roles=sorted(principal.roles))
+    return response
+
+
+async def logout(request: Request) -> Response:
+    gw = gateway_of(request)
+    caller = await identify(request, allow_bearer=False)
+    await check_csrf(request, caller)
+    tokens = await gw.sessions.close(gw.cookies.read(request, SESSION))
+    target = "/"
+    if tokens is not None:
+        try:
+            reply = await gw.backends.auth.Logout(
+                auth_pb.LogoutRequest(
+                    id_token=tokens.id_token,
+                    refresh_token=tokens.refresh_token,
+                    post_logout_redirect_uri=f"{gw.settings.base_url}/",
+                )
+            )
+            target = reply.end_session_url or target
+        except grpc.RpcError as error:
+            # The session is already gone here; PSC's will expire on its own.
+            log.warning("logout.psc_end_session_failed", code=getattr(error, "code", lambda: None)())
+    response = RedirectResponse(target, status_code=303)
+    gw.cookies.clear(response, SESSION)
+    return response
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/auth/login", login, methods=["GET"]),
+        Route("/auth/callback", callback, methods=["GET"]),
+        Route("/auth/logout", logout, methods=["POST"]),
+    ]

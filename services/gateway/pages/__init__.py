@@ -1,0 +1,1 @@
+"""Server-rendered French pages (Jinja2 + DSFR), usable without JavaScript."""

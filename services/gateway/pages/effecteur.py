@@ -1,0 +1,131 @@
+"""The effecteur's space (médecin, sage-femme, EHPAD, PMI…): my officine, ask
+it for vials, my requests and their outcome, my history."""
+
+from __future__ import annotations
+
+import uuid
+
+import grpc
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from services.gateway.access import Caller, gateway_of
+from services.gateway.pages import common
+from services.gateway.pages.render import render
+from services.gateway.problems import Problem, as_problem, problem
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+
+_DONE = {
+    "demande": "Votre demande est envoyée à votre officine, qui va la confirmer ou la refuser.",
+    "retiree": "Votre demande est retirée.",
+}
+_FIELDS = ("product", "vials", "comment")
+
+
+def _key(request: Request, caller: Caller) -> str:
+    key = request.path_params["effecteur"]
+    # Only one's own effecteur: anything else is "not found", as the backends say.
+    if caller.principal is None or f"effecteurs/{key}" not in caller.principal.effecteurs:
+        raise problem(404, "NOT_FOUND")
+    return key
+
+
+async def my_space(request: Request, caller: Caller) -> Response:
+    mine = caller.principal.effecteurs if caller.principal else ()
+    if len(mine) == 1:
+        return RedirectResponse(f"/{mine[0]}", status_code=303)
+    if not mine:
+        raise problem(403, "NO_EFFECTEUR", "Votre compte ne représente aucun effecteur.")
+    return render(request, "effecteur/choose.html", title="Mon espace effecteur", effecteurs=mine)
+
+
+async def space(
+    request: Request, caller: Caller, *, values: dict[str, str] | None = None, error: Problem | None = None
+) -> Response:
+    gw = gateway_of(request)
+    key = _key(request, caller)
+    name = f"effecteurs/{key}"
+    lookup = await gw.backends.effecteurs.LookupAttachment(eff_pb.LookupAttachmentRequest(effecteur=name))
+    office = None
+    if lookup.HasField("attachment"):
+        office = await common.officine(request, lookup.attachment.name.split("/")[1])
+    session = await common.current_session(request)
+    requests = await common.all_pages(
+        gw.backends.orders.ListVialRequests,
+        orders_pb.ListVialRequestsRequest(parent="sessions/-/officines/-", effecteur=name),
+        "vial_requests",
+        200,
+    )
+    lines = await common.officine_lines(request, "sessions/-/officines/-", effecteur=name)
+    products = await common.products(request, include_inactive=True)
+    return render(
+        request,
+        "effecteur/space.html",
+        status=error.status if error else 200,
+        title="Mon espace effecteur",
+        effecteur=lookup.effecteur,
+        key=key,
+        office=office,
+        session=session,
+        time_left=common.session_time_left(request, session) if session else "",
+        requests=list(reversed(requests)),
+        lines=lines,
+        products=[p for p in products if p.active],
+        product_names={p.name: p.display_name for p in products},
+        values=values or {k: "" for k in _FIELDS},
+        error=error,
+        field_errors={path.split(".")[-1]: text for path, text in (error.field_errors() if error else {}).items()},
+        request_id=str(uuid.uuid4()),
+        notice=_DONE.get(request.query_params.get("fait", ""), ""),
+    )
+
+
+async def effecteur_space(request: Request, caller: Caller) -> Response:
+    return await space(request, caller)
+
+
+async def ask(request: Request, caller: Caller) -> Response:
+    gw = gateway_of(request)
+    key = _key(request, caller)
+    form = await request.form()
+    values = {k: str(form.get(k, "")).strip() for k in _FIELDS}
+    try:
+        lookup = await gw.backends.effecteurs.LookupAttachment(eff_pb.LookupAttachmentRequest(effecteur=f"effecteurs/{key}"))
+        session = await common.current_session(request)
+        if not lookup.HasField("attachment"):
+            raise problem(409, "NOT_ATTACHED", "Vous n'êtes rattaché à aucune officine : demandez à une officine de vous rattacher.")
+        if session is None:
+            raise problem(409, "NO_SESSION", "Aucune session de commande n'est ouverte.")
+        if not values["vials"].isdigit():
+            message = "Indiquez un nombre entier de flacons."
+            raise problem(400, "INVALID_ARGUMENT", message, errors=[{"field": "vialRequest.vials", "detail": message}])
+        finess = lookup.attachment.name.split("/")[1]
+        await gw.backends.orders.CreateVialRequest(
+            orders_pb.CreateVialRequestRequest(
+                parent=f"{session.name}/officines/{finess}",
+                vial_request=orders_pb.VialRequest(
+                    effecteur=f"effecteurs/{key}", product=values["product"], vials=int(values["vials"]), comment=values["comment"]
+                ),
+                request_id=str(form.get("request_id", "")),
+            )
+        )
+    except (grpc.RpcError, Problem) as exc:
+        error = as_problem(exc)
+        if error.status in (401, 500, 503):
+            raise
+        return await space(request, caller, values=values, error=error)
+    return RedirectResponse(f"/effecteurs/{key}?fait=demande", status_code=303)
+
+
+async def cancel(request: Request, caller: Caller) -> Response:
+    key = _key(request, caller)
+    p = request.path_params
+    form = await request.form()
+    await gateway_of(request).backends.orders.CancelVialRequest(
+        orders_pb.CancelVialRequestRequest(
+            name=f"sessions/{p['session']}/officines/{p['finess']}/requests/{p['request']}",
+            request_id=str(form.get("request_id", "")) or str(uuid.uuid4()),
+        )
+    )
+    return RedirectResponse(f"/effecteurs/{key}?fait=retiree", status_code=303)

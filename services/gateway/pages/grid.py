@@ -1,0 +1,226 @@
+"""Order entry: one grid per session, a row per effecteur the officine orders
+for (itself first), a column per product open that week. Each cell shows its
+rule; saving writes only the cells that changed, and reports each refusal in
+its own cell while keeping what was typed."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import grpc
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from services.common.timefmt import from_timestamp
+from services.gateway.access import Caller, gateway_of
+from services.gateway.pages import common
+from services.gateway.pages.render import render
+from services.gateway.problems import as_problem
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
+
+NOT_OPEN = sess_pb.QUOTA_KIND_NOT_OPEN
+CAPPED = sess_pb.QUOTA_KIND_CAPPED
+_NOT_A_NUMBER = "Saisissez un nombre entier de flacons (0 ou vide pour ne rien commander)."
+
+
+@dataclass
+class Cell:
+    row: common.Row
+    product: sess_pb.Product
+    rule: sess_pb.QuotaRule
+    line: orders_pb.OrderLine | None
+    value: str = ""
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+    saved: bool = False
+    dom_id: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.row.effecteur}|{self.product.name}"
+
+    @property
+    def stored(self) -> str:
+        return str(self.line.vials) if self.line is not None else ""
+
+    @property
+    def rule_text(self) -> str:
+        if self.rule.kind == CAPPED:
+            return f"max {self.rule.max_vials}"
+        if self.rule.kind == NOT_OPEN:
+            return "non ouvert"
+        return "illimité"
+
+    @property
+    def disabled(self) -> bool:
+        # A line left in a cell closed since (new table) can still be withdrawn.
+        return self.rule.kind == NOT_OPEN and self.line is None
+
+
+def _open_during(product: sess_pb.Product, session: sess_pb.Session) -> bool:
+    if not product.active:
+        return False
+    if product.HasField("orderable_from") and product.orderable_from.ToSeconds() >= session.close_time.ToSeconds():
+        return False
+    if product.HasField("orderable_until") and product.orderable_until.ToSeconds() <= session.open_time.ToSeconds():
+        return False
+    return True
+
+
+def _orderable_at(product: sess_pb.Product, now: datetime) -> bool:
+    if product.HasField("orderable_from") and from_timestamp(product.orderable_from) > now:
+        return False
+    return not (product.HasField("orderable_until") and from_timestamp(product.orderable_until) <= now)
+
+
+@dataclass
+class Grid:
+    session: sess_pb.Session
+    rows: list[common.Row]
+    products: list[sess_pb.Product]
+    cells: dict[str, Cell]
+    table_version: int
+
+    def cell(self, row: common.Row, product: sess_pb.Product) -> Cell:
+        return self.cells[f"{row.effecteur}|{product.name}"]
+
+    @property
+    def errors(self) -> list[Cell]:
+        return [c for c in self.cells.values() if c.error]
+
+    @property
+    def warned(self) -> list[Cell]:
+        return [c for c in self.cells.values() if c.warnings]
+
+
+async def load_grid(request: Request, finess: str, session: sess_pb.Session, office) -> Grid:  # type: ignore[no-untyped-def]
+    gw = gateway_of(request)
+    rows = await common.officine_rows(request, office)
+    table = (
+        await gw.backends.sessions.GetQuotaTable(sess_pb.GetQuotaTableRequest(name=f"{session.name}/quotaTables/current"))
+    ).quota_table
+    rules = {(r.effecteur_type, r.product): r for r in table.rules}
+    # Columns: the products open that week, i.e. orderable then by at least one type.
+    open_somewhere = {r.product for r in table.rules if r.kind != NOT_OPEN}
+    products = [p for p in await common.products(request) if _open_during(p, session) and p.name in open_somewhere]
+    lines = {
+        (line.effecteur, line.product): line
+        for line in await common.officine_lines(request, f"{session.name}/officines/{finess}")
+    }
+    now = gw.clock.now()
+    cells = {}
+    for ri, row in enumerate(rows):
+        for pi, product in enumerate(products):
+            rule = rules.get((row.type, product.name))
+            if rule is None or not _orderable_at(product, now):
+                rule = sess_pb.QuotaRule(effecteur_type=row.type, product=product.name, kind=NOT_OPEN)
+            cell = Cell(row, product, rule, lines.get((row.effecteur, product.name)), dom_id=f"case-{ri}-{pi}")
+            cell.value = cell.stored
+            cells[cell.key] = cell
+    return Grid(session, rows, products, cells, table.version)
+
+
+def _parse(text: str) -> int | None:
+    text = text.strip().replace("\u202f", "").replace(" ", "")
+    if text == "":
+        return 0
+    return int(text) if text.isdigit() else None
+
+
+async def _save_cell(request: Request, parent: str, key: str, vials: int, form, submission: uuid.UUID) -> list[str]:  # type: ignore[no-untyped-def]
+    """Create, update or withdraw one line; returns the warnings; raises the backend's refusal."""
+    orders = gateway_of(request).backends.orders
+    line_name, etag = str(form.get(f"l|{key}", "")), str(form.get(f"e|{key}", ""))
+    effecteur, product = key.split("|", 1)
+    request_id = str(uuid.uuid5(submission, f"{key}|{vials}"))
+    if line_name and vials == 0:
+        await orders.DeleteOrderLine(orders_pb.DeleteOrderLineRequest(name=line_name, etag=etag, request_id=request_id))
+        return []
+    if line_name:
+        line = orders_pb.OrderLine(name=line_name, vials=vials, etag=etag)
+        reply = await orders.UpdateOrderLine(orders_pb.UpdateOrderLineRequest(line=line, request_id=request_id))
+    else:
+        line = orders_pb.OrderLine(effecteur=effecteur, product=product, vials=vials)
+        reply = await orders.CreateOrderLine(orders_pb.CreateOrderLineRequest(parent=parent, line=line, request_id=request_id))
+    return [w.message for w in reply.warnings]
+
+
+async def order_grid(request: Request, caller: Caller) -> Response:
+    finess = request.path_params["finess"]
+    office = await common.officine(request, finess)
+    session = await common.session_from_query(request)
+    context = {
+        "title": "Saisir les commandes",
+        "office": office,
+        "breadcrumb": [("/", "Accueil"), (f"/officines/{finess}", office.display_name), ("", "Saisir les commandes")],
+    }
+    if session is None:
+        return render(request, "officine/grid.html", grid=None, session=None, **context)
+    grid = await load_grid(request, finess, session, office)
+    if request.method == "POST":
+        form = await request.form()
+        typed = await _apply(request, finess, grid, form)
+        grid = await load_grid(request, finess, session, office)
+        for key, (value, error, warnings, saved) in typed.items():
+            cell = grid.cells.get(key)
+            if cell is None:
+                continue
+            cell.error, cell.warnings, cell.saved = error, warnings, saved
+            if error:
+                cell.value = value  # keep what was typed, next to why it was refused
+        if not grid.errors and not grid.warned:
+            saved = sum(1 for v in typed.values() if v[3])
+            return RedirectResponse(
+                f"/officines/{finess}/commande?session={common.session_id(session)}&enregistre={saved}", status_code=303
+            )
+    notice = ""
+    if request.query_params.get("enregistre"):
+        count = int(request.query_params["enregistre"]) if request.query_params["enregistre"].isdigit() else 0
+        notice = f"Commandes enregistrées ({count} case{'s' if count > 1 else ''} modifiée{'s' if count > 1 else ''})."
+    return render(
+        request,
+        "officine/grid.html",
+        grid=grid,
+        session=session,
+        editable=session.state == sess_pb.Session.STATE_OPEN,
+        time_left=common.session_time_left(request, session),
+        submission=str(uuid.uuid4()),
+        notice=notice,
+        **context,
+    )
+
+
+async def _apply(request: Request, finess: str, grid: Grid, form) -> dict[str, tuple[str, str, list[str], bool]]:  # type: ignore[no-untyped-def]
+    """key -> (typed value, error, warnings, saved) for every cell that changed."""
+    parent = f"{grid.session.name}/officines/{finess}"
+    try:
+        submission = uuid.UUID(str(form.get("submission", "")))
+    except ValueError:
+        submission = uuid.uuid4()
+    outcome: dict[str, tuple[str, str, list[str], bool]] = {}
+    for key in grid.cells:
+        typed = form.get(f"v|{key}")
+        if typed is None:
+            continue  # disabled inputs are not sent
+        typed = str(typed)
+        if typed.strip() == str(form.get(f"o|{key}", "")).strip():
+            continue
+        vials = _parse(typed)
+        if vials is None:
+            outcome[key] = (typed, _NOT_A_NUMBER, [], False)
+            continue
+        if vials == 0 and not form.get(f"l|{key}"):
+            continue
+        try:
+            warnings = await _save_cell(request, parent, key, vials, form, submission)
+        except grpc.RpcError as error:
+            p = as_problem(error)
+            if p.status in (401, 503, 500):
+                raise
+            outcome[key] = (typed, p.detail, [], False)
+        else:
+            outcome[key] = (typed, "", warnings, True)
+    return outcome

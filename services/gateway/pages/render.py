@@ -1,0 +1,138 @@
+"""Rendering a page: the template environment (French filters), the
+navigation for the caller's roles, and the page-route wrapper that finds the
+caller, sends anonymous visitors to the login, and checks CSRF."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from services.common.timefmt import PARIS, as_utc, from_timestamp, paris_date, paris_long
+from services.gateway.access import Caller, check_csrf, finish, gateway_of, identify
+from services.gateway.pages import labels
+from services.gateway.problems import problem
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+PageHandler = Callable[[Request, Caller], Awaitable[Response]]
+
+
+def _when(value: Timestamp | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Timestamp):
+        if not value.seconds and not value.nanos:
+            return ""
+        value = from_timestamp(value)
+    return paris_long(value)
+
+
+def _short(value: Timestamp | datetime | None) -> str:
+    """'08/03/2022 23:00' (Paris)."""
+    if isinstance(value, Timestamp):
+        if not value.seconds and not value.nanos:
+            return ""
+        value = from_timestamp(value)
+    if value is None:
+        return ""
+    return as_utc(value).astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+
+
+def _day(value: str | date) -> str:
+    if not value:
+        return ""
+    return paris_date(date.fromisoformat(value) if isinstance(value, str) else value)
+
+
+def _number(value: int | str) -> str:
+    """12 345 with a narrow no-break space, as French writes numbers."""
+    return f"{int(value):,}".replace(",", "\u202f")
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.filters.update(
+        when=_when,
+        short=_short,
+        day=_day,
+        number=_number,
+        effecteur_type=labels.effecteur_type,
+        effecteur_type_short=labels.effecteur_type_short,
+        identifier_kind=labels.identifier_kind,
+        quoted=lambda s: quote(str(s), safe=""),
+    )
+    env.globals.update(labels=labels)
+    return templates
+
+
+def navigation(caller: Caller | None) -> list[tuple[str, str]]:
+    principal = caller.principal if caller else None
+    if principal is None:
+        return [("/", "Accueil"), ("/aide", "Aide"), ("/contact", "Contact")]
+    items: list[tuple[str, str]] = []
+    if "OFFICINE" in principal.roles:
+        for officine in principal.officines:
+            finess = officine.removeprefix("officines/")
+            items += [
+                (f"/officines/{finess}", "Tableau de bord"),
+                (f"/officines/{finess}/commande", "Saisir les commandes"),
+                (f"/officines/{finess}/demandes", "Demandes à confirmer"),
+                (f"/officines/{finess}/effecteurs", "Effecteurs rattachés"),
+                (f"/officines/{finess}/commandes", "Commandes et historique"),
+            ]
+    if "EFFECTEUR" in principal.roles:
+        items.append(("/effecteur", "Mon espace effecteur"))
+    if "OPERATOR" in principal.roles:
+        items += [
+            ("/operateur", "Sessions et calendrier"),
+            ("/operateur/produits", "Produits"),
+            ("/operateur/quotas", "Tableau des quotas"),
+            ("/operateur/totaux", "Totaux nationaux"),
+        ]
+    items.append(("/aide", "Aide"))
+    return items
+
+
+def render(request: Request, template: str, *, status: int = 200, **context: Any) -> Response:
+    gw = gateway_of(request)
+    caller: Caller | None = getattr(request.state, "caller", None)
+    context.update(
+        caller=caller,
+        principal=caller.principal if caller else None,
+        csrf_token=caller.csrf_token if caller else "",
+        nav=navigation(caller),
+        current_path=request.url.path,
+    )
+    response = gw.templates.TemplateResponse(request, template, context, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    return finish(request, response)
+
+
+def login_redirect(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/auth/login?next={quote(target, safe='')}", status_code=303)
+
+
+def page(handler: PageHandler, *, login: bool = True, role: str | None = None) -> Callable[[Request], Awaitable[Response]]:
+    async def run(request: Request) -> Response:
+        caller = await identify(request, allow_bearer=False)
+        if login and not caller.authenticated:
+            if request.method == "GET":
+                return login_redirect(request)
+            raise problem(401, "UNAUTHENTICATED")
+        if role is not None and not caller.has_role(role):
+            raise problem(403, "ROLE_REQUIRED", "Cette page est réservée à un autre profil d'utilisateur.")
+        await check_csrf(request, caller)
+        return await handler(request, caller)
+
+    run.__name__ = handler.__name__
+    return run

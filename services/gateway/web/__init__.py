@@ -1,0 +1,1 @@
+"""Browser-facing plumbing of the gateway: web sessions, cookies, CSRF."""

@@ -1,0 +1,191 @@
+"""Web sessions: what a browser's cookie stands for, and how long.
+
+Rules: a session ends 30 minutes after its last request (idle) and 4 hours
+after login (absolute), whichever comes first; the PSC access token (120 s)
+is refreshed with the refresh token when it is about to expire, under a row
+lock so that two parallel requests never spend the same refresh token twice.
+No gRPC or HTTP here: the refresher and the cookie handling are injected.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import structlog
+
+from services.common.clock import Clock
+from services.common.context import Principal
+from services.common.db import Database
+from services.gateway.web import repository
+from services.gateway.web.models import WebSession
+from services.gateway.web.secrets import Keys, decrypt, random_token
+
+log = structlog.get_logger("gateway.sessions")
+
+# Rewriting last_seen_at on every request would make each page view a write.
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    id_token: str
+    access_expire_at: datetime
+    refresh_expire_at: datetime
+
+
+@dataclass(frozen=True)
+class Login:
+    """A live web session, as the rest of the gateway sees it."""
+
+    key: str
+    principal: Principal
+    access_token: str
+    csrf_token: str
+
+
+class SessionEnded(Exception):
+    """The refresh token was refused: the user must log in again."""
+
+
+class Refresher(Protocol):
+    async def refresh(self, refresh_token: str) -> tuple[Tokens, Principal]:
+        """New tokens, or SessionEnded when the refresh token is no longer accepted."""
+        ...
+
+
+def principal_to_json(principal: Principal) -> str:
+    data = asdict(principal)
+    data["roles"] = sorted(principal.roles)
+    data["acts_for"] = list(principal.acts_for)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def principal_from_json(raw: str) -> Principal:
+    data = json.loads(raw)
+    data["roles"] = frozenset(data.get("roles", ()))
+    data["acts_for"] = tuple(data.get("acts_for", ()))
+    return Principal(**data)
+
+
+class WebSessions:
+    def __init__(
+        self,
+        db: Database,
+        keys: Keys,
+        clock: Clock,
+        refresher: Refresher,
+        *,
+        idle: timedelta,
+        absolute: timedelta,
+        refresh_margin: timedelta,
+    ) -> None:
+        self._db, self._keys, self._clock, self._refresher = db, keys, clock, refresher
+        self._idle, self._absolute, self._margin = idle, absolute, refresh_margin
+
+    def _seal(self, tokens: Tokens) -> str:
+        raw = json.dumps({"access": tokens.access_token, "refresh": tokens.refresh_token, "id": tokens.id_token})
+        return self._keys.tokens.encrypt(raw.encode()).decode()
+
+    def _unseal(self, row: WebSession) -> dict[str, str]:
+        raw = decrypt(self._keys.tokens, row.tokens)
+        return json.loads(raw) if raw else {"access": "", "refresh": "", "id": ""}
+
+    async def open(self, tokens: Tokens, principal: Principal) -> tuple[str, Login]:
+        """Start a session after a login; returns the cookie value and the session."""
+        now = self._clock.now()
+        cookie = random_token()
+        row = WebSession(
+            id=self._keys.session_key(cookie),
+            national_id=principal.national_id,
+            principal=principal_to_json(principal),
+            tokens=self._seal(tokens),
+            access_expire_at=tokens.access_expire_at,
+            refresh_expire_at=tokens.refresh_expire_at,
+            csrf_token=random_token(),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + self._absolute,
+        )
+        async with self._db.write() as s:
+            purged = await repository.purge_expired(s, now, self._idle)
+            await repository.insert(s, row)
+        log.info("web_session.opened", caller=principal.national_id, purged=purged)
+        return cookie, Login(row.id, principal, tokens.access_token, row.csrf_token)
+
+    def _expired(self, row: WebSession, now: datetime) -> str:
+        if now >= row.expires_at:
+            return "absolute"
+        if now - row.last_seen_at >= self._idle:
+            return "idle"
+        return ""
+
+    async def resolve(self, cookie: str) -> Login | None:
+        """The live session of this cookie value, refreshed if needed; None when there is none."""
+        if not cookie:
+            return None
+        key = self._keys.session_key(cookie)
+        now = self._clock.now()
+        async with self._db.read() as s:
+            row = await repository.get(s, key)
+        if row is None:
+            return None
+        if reason := self._expired(row, now):
+            await self._drop(key, reason)
+            return None
+        if row.access_expire_at - self._margin <= now:
+            row = await self._refresh(key, now)
+            if row is None:
+                return None
+        elif now - row.last_seen_at >= _TOUCH_EVERY:
+            async with self._db.write() as s:
+                await repository.touch(s, key, now)
+        return Login(key, principal_from_json(row.principal), self._unseal(row)["access"], row.csrf_token)
+
+    async def _refresh(self, key: str, now: datetime) -> WebSession | None:
+        async with self._db.write() as s:
+            row = await repository.get(s, key, for_update=True)
+            if row is None:
+                return None
+            if row.access_expire_at - self._margin > now:
+                return row  # another request refreshed it meanwhile
+            if row.refresh_expire_at <= now:
+                await repository.remove(s, key)
+                log.info("web_session.ended", reason="refresh_expired")
+                return None
+            try:
+                tokens, principal = await self._refresher.refresh(self._unseal(row)["refresh"])
+            except SessionEnded:
+                await repository.remove(s, key)
+                log.info("web_session.ended", reason="refresh_refused")
+                return None
+            row.tokens = self._seal(tokens)
+            row.principal = principal_to_json(principal)
+            row.access_expire_at = tokens.access_expire_at
+            row.refresh_expire_at = tokens.refresh_expire_at
+            row.last_seen_at = now
+        log.info("web_session.refreshed")
+        return row
+
+    async def _drop(self, key: str, reason: str) -> None:
+        async with self._db.write() as s:
+            await repository.remove(s, key)
+        log.info("web_session.ended", reason=reason)
+
+    async def close(self, cookie: str) -> Tokens | None:
+        """End the session (logout); returns its tokens for the PSC end-session call."""
+        if not cookie:
+            return None
+        key = self._keys.session_key(cookie)
+        async with self._db.write() as s:
+            row = await repository.get(s, key, for_update=True)
+            if row is None:
+                return None
+            await repository.remove(s, key)
+        sealed = self._unseal(row)
+        log.info("web_session.closed")
+        return Tokens(sealed["access"], sealed["refresh"], sealed["id"], row.access_expire_at, row.refresh_expire_at)
