@@ -133,7 +133,7 @@ class ScheduleService:
     # ------------------------------------------------------------ sessions
 
     async def get_session(self, name: str) -> Session:
-        require_caller()
+        # Public: the calendar is shown to visitors on the home page.
         session_id = parse_name(name, "sessions", "name", "session")
         async with self.db.read() as db:
             session = await repo.get_session(db, session_id)
@@ -142,7 +142,7 @@ class ScheduleService:
         return session
 
     async def list_sessions(self, *, page_size: int = 0, page_token: str = "") -> tuple[list[Session], str]:
-        require_caller()
+        # Public: the calendar is shown to visitors on the home page.
         limit = clamp_page_size(page_size, 50, 500)
         filters = {"list": "sessions"}
         after = decode_token(page_token, filters)
@@ -252,7 +252,7 @@ class ScheduleService:
     # ------------------------------------------------------------ calendar windows
 
     async def list_windows(self, *, page_size: int = 0, page_token: str = "") -> tuple[list[CalendarWindow], str]:
-        require_caller()
+        # Public: the calendar is shown to visitors on the home page.
         limit = clamp_page_size(page_size, 100, 500)
         filters = {"list": "calendarWindows"}
         after = decode_token(page_token, filters)

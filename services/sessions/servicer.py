@@ -13,6 +13,7 @@ from vaxorders.sessions.v1 import sessions_service_pb2 as pb
 from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
 from vaxorders.type.v1 import effecteur_type_pb2
 
+from services.common.context import current_principal
 from services.common.clock import Clock
 from services.common.timefmt import from_timestamp, to_timestamp
 from services.sessions.domain import (
@@ -146,7 +147,8 @@ def session_pb(session: Session, now: datetime) -> pb.Session:
         delivery_from_date=day(session.delivery_from_date),
         delivery_to_date=day(session.delivery_to_date),
         state=_SESSION_STATES[session.state_at(now)],
-        window_changes=[_change_pb(c) for c in session.window_changes],
+        # Visitors read the calendar; who changed a window is for logged-in users only.
+        window_changes=[_change_pb(c) for c in session.window_changes] if current_principal() else [],
         etag=session.etag,
         create_time=_ts(session.create_time),
         update_time=_ts(session.update_time),

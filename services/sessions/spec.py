@@ -31,5 +31,10 @@ SPEC = ServiceSpec(
         f"/{SERVICE_NAME}/GetServiceState",
         f"/{SERVICE_NAME}/ListProducts",
         f"/{SERVICE_NAME}/GetProduct",
+        # The session calendar is public information: the home page lists coming sessions
+        # to visitors. Who changed a window is not (see servicer.session_pb).
+        f"/{SERVICE_NAME}/ListSessions",
+        f"/{SERVICE_NAME}/GetSession",
+        f"/{SERVICE_NAME}/ListCalendarWindows",
     ],
 )

@@ -62,13 +62,17 @@ async def test_service_state_at_the_server_clock_with_its_next_change_and_messag
     assert closed.state == S.SERVICE_STATE_CLOSED and not closed.HasField("next_change_time")
 
 
-async def test_the_catalogue_is_public_but_sessions_need_a_token(server: Server) -> None:
+async def test_the_catalogue_and_calendar_are_public_but_quota_tables_need_a_token(server: Server) -> None:
     products = await server.stub.ListProducts(pb.ListProductsRequest(), timeout=5)
     assert [p.name for p in products.products][:3] == ["products/moderna", "products/pfizer-adult", "products/pfizer-pediatric"]
     novavax = (await server.stub.GetProduct(pb.GetProductRequest(name="products/novavax"), timeout=5)).product
     assert from_timestamp(novavax.orderable_from) == paris(2022, 3, 14) and not novavax.HasField("shelf_life_days")
 
-    error = await refused(server.stub.GetSession(pb.GetSessionRequest(name=REFERENCE), timeout=5))
+    visible = (await server.stub.GetSession(pb.GetSessionRequest(name=REFERENCE), timeout=5)).session
+    assert visible.label == "Session du 7 mars 2022" and not visible.window_changes
+    error = await refused(
+        server.stub.GetQuotaTable(pb.GetQuotaTableRequest(name=f"{REFERENCE}/quotaTables/current"), timeout=5)
+    )
     assert error.code == grpc.StatusCode.UNAUTHENTICATED
     assert error.message == "Authentification requise : connectez-vous avec Pro Santé Connect."
 

@@ -164,7 +164,7 @@ async def test_only_a_session_that_has_not_opened_may_be_deleted(seeded: Session
     assert [s.id for s in await stored_sessions(seeded)] == ["2022-03-07", "2022-02-28"]
 
 
-async def test_session_writes_are_for_operators_and_reads_for_logged_in_users(seeded: SessionsService) -> None:
+async def test_session_writes_are_for_operators_and_the_calendar_is_public(seeded: SessionsService) -> None:
     before = await stored_sessions(seeded)
     with officine():
         with pytest.raises(PermissionDenied):
@@ -174,8 +174,11 @@ async def test_session_writes_are_for_operators_and_reads_for_logged_in_users(se
         with pytest.raises(PermissionDenied):
             await seeded.schedule.create_window("PREVIEW", paris(2022, 3, 12), paris(2022, 3, 13), "Prise en main.")
         assert (await seeded.schedule.get_session("sessions/2022-03-07")).id == "2022-03-07"
+    # A visitor reads the calendar (the home page lists coming sessions)...
+    assert (await seeded.schedule.get_session("sessions/2022-03-07")).id == "2022-03-07"
+    # ...but writes nothing.
     with pytest.raises(Unauthenticated):
-        await seeded.schedule.get_session("sessions/2022-03-07")
+        await seeded.schedule.create_session("2022-03-14", week(14))
     assert await stored_sessions(seeded) == before
 
 
