@@ -8,7 +8,9 @@ import uvicorn
 
 from services.common.db import migrate
 from services.common.logging import configure_logging
+from services.common.settings import DEFAULT_METRICS_PORTS
 from services.gateway.app import create_app
+from services.gateway.metrics import HttpMetrics
 from services.gateway.settings import GatewaySettings
 from services.gateway.spec import DATABASE
 
@@ -21,8 +23,10 @@ def main(argv: list[str]) -> None:
         return
     if argv:
         sys.exit(f"unknown command {argv[0]!r}: use no argument (serve) or `migrate`")
+    metrics = HttpMetrics()
+    metrics.serve(settings.metrics_port or DEFAULT_METRICS_PORTS["gateway"], settings.http_host)
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, metrics=metrics),
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,  # stdlib logs go through structlog's formatter (configure_logging)

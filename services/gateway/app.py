@@ -20,6 +20,7 @@ from services.gateway import login
 from services.gateway.api.routes import api_table
 from services.gateway.api.routing import starlette_routes
 from services.gateway.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from services.gateway.metrics import HttpMetrics
 from services.gateway.pages.render import login_redirect, make_templates, render
 from services.gateway.pages.routes import page_routes
 from services.gateway.problems import Problem, as_problem, problem, problem_response
@@ -72,8 +73,11 @@ def all_routes() -> list[BaseRoute]:
     ]
 
 
-def create_app(settings: GatewaySettings, *, clock: Clock | None = None) -> Starlette:
+def create_app(
+    settings: GatewaySettings, *, clock: Clock | None = None, metrics: HttpMetrics | None = None
+) -> Starlette:
     templates = make_templates()
+    metrics = metrics or HttpMetrics()
     clock = clock or clock_from_start(settings.clock_start)
 
     @asynccontextmanager
@@ -99,5 +103,6 @@ def create_app(settings: GatewaySettings, *, clock: Clock | None = None) -> Star
         },
     )
     app.add_middleware(SecurityHeadersMiddleware, https=settings.secure_cookies)
-    app.add_middleware(RequestContextMiddleware, budget_seconds=settings.request_budget_seconds)
+    app.add_middleware(RequestContextMiddleware, budget_seconds=settings.request_budget_seconds, metrics=metrics)
+    app.state.metrics = metrics
     return app

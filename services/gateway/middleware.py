@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common import context as ctx
 from services.common.clock import monotonic
+from services.gateway.metrics import HttpMetrics
 
 log = structlog.get_logger("http")
 
@@ -22,9 +23,10 @@ REQUEST_ID_HEADER = "x-request-id"
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, budget_seconds: float) -> None:
+    def __init__(self, app: ASGIApp, *, budget_seconds: float, metrics: HttpMetrics) -> None:
         self.app = app
         self.budget = budget_seconds
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -54,12 +56,14 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            elapsed = time.perf_counter() - started
+            self.metrics.observe(scope, status, elapsed)
             log.info(
                 "http",
                 method=scope["method"],
                 path=scope["path"],
                 status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                duration_ms=round(elapsed * 1000, 2),
                 # Set by the endpoint once it knows who calls (see access.identify).
                 caller=scope["state"].get("caller_id", "anonymous"),
             )

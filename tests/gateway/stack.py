@@ -29,6 +29,7 @@ from services.common.db import Database
 from services.common.server import RunningServer
 from services.common.settings import ServiceSettings
 from services.gateway.app import create_app
+from services.gateway.metrics import HttpMetrics
 from services.gateway.settings import GatewaySettings
 from services.gateway.spec import DATABASE
 from tests.support.polling import eventually
@@ -59,6 +60,7 @@ class Stack:
     _server: uvicorn.Server
     _task: asyncio.Task[None]
     _issuer: ThreadedIssuer
+    metrics: HttpMetrics = field(default_factory=HttpMetrics)
     _closers: list[Callable[[], Any]] = field(default_factory=list)
 
     def client(self, **kwargs: Any) -> httpx.AsyncClient:
@@ -168,7 +170,8 @@ async def start_stack(database_url_for: Callable[[Any], str], tmp: Path, *, cloc
             **psc.settings_overrides(),
             **addresses,
         )
-        app = create_app(gateway_settings, clock=clock)
+        metrics = HttpMetrics()
+        app = create_app(gateway_settings, clock=clock, metrics=metrics)
         server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="on"))
         task = asyncio.create_task(server.serve(sockets=[sock]))
         await eventually(lambda: server.started or task.done(), timeout=30)
@@ -181,4 +184,4 @@ async def start_stack(database_url_for: Callable[[Any], str], tmp: Path, *, cloc
             closer()
         issuer.stop()
         raise
-    return Stack(base_url, psc, backends, gateway_settings, server, task, issuer, closers)
+    return Stack(base_url, psc, backends, gateway_settings, server, task, issuer, metrics, closers)

@@ -232,3 +232,16 @@ async def test_an_anonymous_api_client_may_use_public_routes_without_cookies(sta
         )
         assert sent.status_code == 200, sent.text
         assert sent.json()["supportRequest"]["name"].startswith("supportRequests/")
+
+
+async def test_requests_are_counted_by_route_template_not_by_officine(stack: Stack) -> None:
+    async with stack.client() as client:
+        for finess in (LILAS, CONFLUENT):
+            await client.get(f"/api/v1/officines/{finess}/attachments")
+    value = stack.metrics.registry.get_sample_value(
+        "http_requests_total",
+        {"method": "GET", "route": "/api/v1/officines/{finess}/attachments", "status": "401"},
+    )
+    assert value == 2
+    series = [s for m in stack.metrics.registry.collect() for s in m.samples if s.name == "http_requests_total"]
+    assert not any(LILAS in s.labels["route"] or CONFLUENT in s.labels["route"] for s in series)
