@@ -60,6 +60,51 @@ def _text(v: Violations, value: str, field: str) -> None:
         v.add(field, f"{MAX_TEXT} caractères au plus.")
 
 
+
+async def _end_pending(
+    s: AsyncSession,
+    request_pk: str,
+    name: str,
+    state: str,
+    action: str,
+    principal: Principal,
+    now: datetime,
+    request_id: str,
+    *,
+    reason: str = "",
+    by_requester: bool = False,
+) -> Row:
+    """Decline or cancel: a PENDING request ends without vials, with its audit row.
+    The state change is conditional on PENDING, so a concurrent decision wins once."""
+    row = await rrepo.decide(
+        s,
+        request_pk,
+        state=state,
+        actor=principal.national_id,
+        now=now,
+        new_etag=names.new_etag(),
+        reason=reason,
+        by_requester=by_requester,
+    )
+    if row is None:
+        raise errors.request_not_pending((await rrepo.get_request(s, request_pk)).state)
+    await repo.add_changes(
+        s,
+        repo.change(
+            subject=name,
+            finess=row.finess,
+            effecteur=row.effecteur,
+            actor=principal.national_id,
+            now=now,
+            action=action,
+            before=row.vials,
+            after=0,
+            request_id=request_id,
+            note=reason,
+        ),
+    )
+    return row
+
 class RequestService:
     def __init__(self, rules: OrderRules) -> None:
         self.rules = rules
@@ -189,30 +234,8 @@ class RequestService:
 
         async def work(s: AsyncSession, now: datetime) -> RequestOutcome:
             rules.still_open(window, now)
-            row = await rrepo.decide(
-                s,
-                ref.id,
-                state=CANCELLED,
-                actor=principal.national_id,
-                now=now,
-                new_etag=names.new_etag(),
-                by_requester=True,
-            )
-            if row is None:
-                raise errors.request_not_pending((await rrepo.get_request(s, ref.id)).state)
-            await repo.add_changes(
-                s,
-                repo.change(
-                    subject=name,
-                    finess=row.finess,
-                    effecteur=row.effecteur,
-                    actor=principal.national_id,
-                    now=now,
-                    action="CANCEL_REQUEST",
-                    before=row.vials,
-                    after=0,
-                    request_id=request_id,
-                ),
+            row = await _end_pending(
+                s, ref.id, name, CANCELLED, "CANCEL_REQUEST", principal, now, request_id, by_requester=True
             )
             return RequestOutcome(request_view(row, window, now))
 
@@ -323,31 +346,8 @@ class RequestService:
 
         async def work(s: AsyncSession, now: datetime) -> RequestOutcome:
             rules.still_open(window, now)
-            row = await rrepo.decide(
-                s,
-                ref.id,
-                state=DECLINED,
-                actor=principal.national_id,
-                now=now,
-                new_etag=names.new_etag(),
-                reason=reason,
-            )
-            if row is None:
-                raise errors.request_not_pending((await rrepo.get_request(s, ref.id)).state)
-            await repo.add_changes(
-                s,
-                repo.change(
-                    subject=name,
-                    finess=row.finess,
-                    effecteur=row.effecteur,
-                    actor=principal.national_id,
-                    now=now,
-                    action="DECLINE_REQUEST",
-                    before=row.vials,
-                    after=0,
-                    request_id=request_id,
-                    note=reason,
-                ),
+            row = await _end_pending(
+                s, ref.id, name, DECLINED, "DECLINE_REQUEST", principal, now, request_id, reason=reason
             )
             return RequestOutcome(request_view(row, window, now))
 
