@@ -51,7 +51,12 @@ test-postgres: install
 	VAXORDERS_TEST_DATABASE_URL=$${VAXORDERS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: install
+# The bench's extra (chart, HTTP load client) on top of the dev install.
+$(VENV)/.bench-installed: $(STAMP)
+	$(PIP) install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: install $(VENV)/.bench-installed
 	$(PY) -m bench $(BENCH_ARGS)
 
 deploy-check: $(STAMP)

@@ -1,0 +1,168 @@
+"""Child processes of the bench: started pinned, awaited with a deadline, measured, stopped.
+
+Servers never run in the load generator's process: each is `python -m ...` in its
+own process, pinned to the server cores (os.sched_setaffinity right after the
+spawn, before the interpreter has started any thread, so every thread it creates
+inherits the mask). Peak RSS is the kernel's high-water mark (VmHWM in
+/proc/PID/status), read just before the process is stopped, so no sampling can
+miss a peak. CPU time comes from /proc/PID/stat.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    """A free loopback port (the kernel's pick; bound and released at once)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_open(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def peak_rss_bytes(pid: int) -> int | None:
+    """The process's peak resident set size (VmHWM), or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds the process has used so far (every thread)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    # Fields after the command name start at index 3 (state); utime and stime are 14 and 15.
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def pin(pid: int, cpus: set[int] | None) -> None:
+    if cpus:
+        os.sched_setaffinity(pid, cpus)
+
+
+@dataclass
+class Child:
+    name: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    cpus: set[int] | None
+    peak_rss: int | None = None
+    cpu_at_start: float = 0.0
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return ""
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.pid) or 0.0
+
+    def stop(self, grace: float = 10.0) -> None:
+        """SIGTERM (the services drain), then SIGKILL after `grace` seconds."""
+        if not self.alive():
+            return
+        self.peak_rss = peak_rss_bytes(self.pid) or self.peak_rss
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+@dataclass
+class Children:
+    """Every process the bench started; all stopped on exit, whatever happened."""
+
+    log_dir: Path
+    server_cpus: set[int] | None
+    env: dict[str, str] = field(default_factory=dict)
+    started: list[Child] = field(default_factory=list)
+
+    def spawn(
+        self, name: str, argv: Sequence[str], *, env: dict[str, str] | None = None, cpus: set[int] | None = None
+    ) -> Child:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log_path = self.log_dir / f"{name}.log"
+        handle = log_path.open("ab")
+        process = subprocess.Popen(
+            [sys.executable, *argv],
+            cwd=ROOT,
+            env={**os.environ, **self.env, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C on the bench does not reach the servers mid-drain
+        )
+        handle.close()
+        target = cpus if cpus is not None else self.server_cpus
+        pin(process.pid, target)
+        child = Child(name, process, log_path, target)
+        self.started.append(child)
+        return child
+
+    def run(self, name: str, argv: Sequence[str], *, env: dict[str, str] | None = None, timeout: float = 300) -> None:
+        """Run a one-shot command (migrate, seed) to completion; raise with its log on failure."""
+        child = self.spawn(name, argv, env=env)
+        try:
+            code = child.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.process.kill()
+            child.process.wait(timeout=5)
+            raise RuntimeError(f"{name} did not finish within {timeout:.0f} s:\n{child.log_tail()}") from None
+        finally:
+            self.started.remove(child)
+        if code != 0:
+            raise RuntimeError(f"{name} failed with exit code {code}:\n{child.log_tail()}")
+
+    def stop_all(self) -> None:
+        for child in reversed(self.started):
+            try:
+                child.stop()
+            except OSError:
+                pass
+
+
+def wait_until(check: Callable[[], bool], what: str, timeout: float, children: Sequence[Child] = ()) -> None:
+    """Poll `check` until it holds; fail early with the log of a child that died."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        for child in children:
+            if not child.alive():
+                raise RuntimeError(f"{child.name} exited ({child.process.returncode}) while waiting for {what}:\n{child.log_tail()}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.05)
