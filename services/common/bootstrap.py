@@ -24,6 +24,9 @@ from services.common.settings import ServiceSettings
 
 log = structlog.get_logger("bootstrap")
 
+# How long stopping background tasks and closing the database may take at shutdown.
+_CLOSE_SECONDS = 5.0
+
 
 @dataclass
 class Runtime:
@@ -91,12 +94,19 @@ async def start_service(
     tasks = [asyncio.create_task(job(runtime)) for job in spec.background]
 
     async def _close() -> None:
+        # Bounded: a process must exit after its grace period, whatever a task is doing.
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if tasks:
+            _, stuck = await asyncio.wait(tasks, timeout=_CLOSE_SECONDS)
+            if stuck:
+                log.warning("server.background_task_did_not_stop", tasks=len(stuck))
         await runtime.channels.close()
         if runtime.db is not None:
-            await runtime.db.dispose()
+            try:
+                await asyncio.wait_for(runtime.db.dispose(), _CLOSE_SECONDS)
+            except TimeoutError:
+                log.warning("server.database_dispose_timed_out")
 
     running.on_stop.append(_close)
     return running, runtime

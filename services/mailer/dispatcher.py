@@ -102,6 +102,11 @@ class Dispatcher:
             try:
                 claimed = await self.run_once()
             except Exception:
+                # The driver may turn our cancellation into a database error (psycopg cancels
+                # the running query): a stopping server must still stop this loop.
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise asyncio.CancelledError from None
                 # The database or the relay misbehaving must not stop delivery for good.
                 log.exception("mail.dispatch_error")
                 claimed = 0

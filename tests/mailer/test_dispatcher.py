@@ -135,3 +135,29 @@ async def test_an_unreachable_relay_counts_as_a_failed_attempt(outbox_factory, r
     state, attempts, error = await outbox.state(message.id)
     assert (state, attempts) == ("QUEUED", 1)
     assert error
+
+
+class _DriverTurningCancellationIntoAnError(Dispatcher):
+    """What psycopg does when the task running a query is cancelled: it cancels the
+    query on the server and the caller sees a database error, not CancelledError."""
+
+    def __init__(self, settings: MailerSettings) -> None:
+        super().__init__(db=None, clock=ManualClock(datetime(2022, 3, 11, 9, 0, tzinfo=PARIS)), settings=settings)  # type: ignore[arg-type]
+        self.in_query = asyncio.Event()
+
+    async def run_once(self) -> int:
+        self.in_query.set()
+        try:
+            await asyncio.Event().wait()  # a query that runs until cancelled
+        except asyncio.CancelledError:
+            raise RuntimeError("canceling statement due to user request") from None
+        return 0
+
+
+async def test_a_stopping_server_stops_the_dispatcher_even_when_the_driver_hides_the_cancellation() -> None:
+    dispatcher = _DriverTurningCancellationIntoAnError(MailerSettings(service="mailer", mail_poll_seconds=0.01))
+    task = asyncio.create_task(dispatcher.run_forever())
+    await eventually(dispatcher.in_query.is_set)
+    task.cancel()
+    await eventually(task.done, timeout=5)
+    assert task.cancelled()
