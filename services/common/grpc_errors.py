@@ -116,14 +116,3 @@ class ErrorDetails:
                 detail.Unpack(bad)
                 result.violations = [FieldViolation(v.field, v.description) for v in bad.field_violations]
         return result
-
-    def to_domain_error(self) -> DomainError:
-        """Re-raise a downstream error as our own (a service relaying another's refusal)."""
-        by_code = {grpc.StatusCode[code_pb2.Code.Name(c)]: cls for cls, c in _CODES}
-        if self.code in (grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.UNAVAILABLE):
-            return Unavailable(
-                "Un service nécessaire ne répond pas pour le moment. Réessayez dans un instant.",
-                reason="DEPENDENCY_UNAVAILABLE",
-            )
-        error_cls = by_code.get(self.code, DomainError)
-        return error_cls(self.message, reason=self.reason, metadata=self.metadata, violations=self.violations)

@@ -30,7 +30,6 @@ from services.sessions.access import (
     check_mask,
     fingerprint,
     parse_day,
-    require_caller,
     require_operator,
 )
 from services.sessions.calendar import service_status
