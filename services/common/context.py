@@ -26,13 +26,26 @@ class Principal:
     given_name: str = ""
     family_name: str = ""
     profession_code: str = ""
-    roles: frozenset[str] = field(default_factory=frozenset)  # "OFFICINE", "EFFECTEUR", "OPERATOR"
+    # "OFFICINE", "EFFECTEUR", "OPERATOR"; "SERVICE" for a scheduled job or internal
+    # system (service identity, never PSC), which the interceptor limits to its granted RPCs.
+    roles: frozenset[str] = field(default_factory=frozenset)
     acts_for: tuple[str, ...] = ()
     explanation: str = ""
 
     @property
     def is_operator(self) -> bool:
         return "OPERATOR" in self.roles
+
+    @property
+    def is_service(self) -> bool:
+        """A job's service identity: national_id is "service:{name}"; what it may call
+        is decided per RPC by its grants, before any domain code runs."""
+        return "SERVICE" in self.roles
+
+    @property
+    def reads_everything(self) -> bool:
+        """Operators read everything; a service identity reads what its grants let it call."""
+        return self.is_operator or self.is_service
 
     def may_act_for(self, resource: str) -> bool:
         return resource in self.acts_for

@@ -393,3 +393,27 @@ class ImportAttachmentsResponse(_message.Message):
     rows_rejected: int
     dry_run: bool
     def __init__(self, rows_read: _Optional[int] = ..., rows_accepted: _Optional[int] = ..., rows_unchanged: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[RejectedRow, _Mapping]]] = ..., rows_rejected: _Optional[int] = ..., dry_run: _Optional[bool] = ...) -> None: ...
+
+class BatchGetEffecteursRequest(_message.Message):
+    __slots__ = ("names",)
+    NAMES_FIELD_NUMBER: _ClassVar[int]
+    names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, names: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class BatchGetEffecteursResponse(_message.Message):
+    __slots__ = ("effecteurs",)
+    EFFECTEURS_FIELD_NUMBER: _ClassVar[int]
+    effecteurs: _containers.RepeatedCompositeFieldContainer[Effecteur]
+    def __init__(self, effecteurs: _Optional[_Iterable[_Union[Effecteur, _Mapping]]] = ...) -> None: ...
+
+class BatchGetOfficinesRequest(_message.Message):
+    __slots__ = ("names",)
+    NAMES_FIELD_NUMBER: _ClassVar[int]
+    names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, names: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class BatchGetOfficinesResponse(_message.Message):
+    __slots__ = ("officines",)
+    OFFICINES_FIELD_NUMBER: _ClassVar[int]
+    officines: _containers.RepeatedCompositeFieldContainer[Officine]
+    def __init__(self, officines: _Optional[_Iterable[_Union[Officine, _Mapping]]] = ...) -> None: ...

@@ -61,6 +61,16 @@ class EffecteurServiceStub:
                 request_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.GetEffecteurRequest.SerializeToString,
                 response_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.GetEffecteurResponse.FromString,
                 _registered_method=True)
+        self.BatchGetEffecteurs = channel.unary_unary(
+                '/vaxorders.effecteurs.v1.EffecteurService/BatchGetEffecteurs',
+                request_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.BatchGetEffecteursRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.BatchGetEffecteursResponse.FromString,
+                _registered_method=True)
+        self.BatchGetOfficines = channel.unary_unary(
+                '/vaxorders.effecteurs.v1.EffecteurService/BatchGetOfficines',
+                request_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.BatchGetOfficinesRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.BatchGetOfficinesResponse.FromString,
+                _registered_method=True)
         self.ListEffecteurs = channel.unary_unary(
                 '/vaxorders.effecteurs.v1.EffecteurService/ListEffecteurs',
                 request_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListEffecteursRequest.SerializeToString,
@@ -143,6 +153,22 @@ class EffecteurServiceServicer:
 
     def GetEffecteur(self, request, context):
         """Reads one effecteur.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchGetEffecteurs(self, request, context):
+        """Reads up to 1000 effecteurs at once (unknown names are left out).
+        Operators and granted jobs.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchGetOfficines(self, request, context):
+        """Reads up to 1000 officines at once (unknown names are left out).
+        Operators and granted jobs.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -239,6 +265,16 @@ def add_EffecteurServiceServicer_to_server(servicer, server):
                     servicer.GetEffecteur,
                     request_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.GetEffecteurRequest.FromString,
                     response_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.GetEffecteurResponse.SerializeToString,
+            ),
+            'BatchGetEffecteurs': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetEffecteurs,
+                    request_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.BatchGetEffecteursRequest.FromString,
+                    response_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.BatchGetEffecteursResponse.SerializeToString,
+            ),
+            'BatchGetOfficines': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetOfficines,
+                    request_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.BatchGetOfficinesRequest.FromString,
+                    response_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.BatchGetOfficinesResponse.SerializeToString,
             ),
             'ListEffecteurs': grpc.unary_unary_rpc_method_handler(
                     servicer.ListEffecteurs,
@@ -423,6 +459,60 @@ class EffecteurService:
             '/vaxorders.effecteurs.v1.EffecteurService/GetEffecteur',
             vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.GetEffecteurRequest.SerializeToString,
             vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.GetEffecteurResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetEffecteurs(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.effecteurs.v1.EffecteurService/BatchGetEffecteurs',
+            vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.BatchGetEffecteursRequest.SerializeToString,
+            vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.BatchGetEffecteursResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetOfficines(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.effecteurs.v1.EffecteurService/BatchGetOfficines',
+            vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.BatchGetOfficinesRequest.SerializeToString,
+            vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.BatchGetOfficinesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -96,18 +96,88 @@ class ListMessagesResponse(_message.Message):
     def __init__(self, messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class SendDeliveryConfirmationsRequest(_message.Message):
-    __slots__ = ("session", "request_id")
+    __slots__ = ("session", "request_id", "dry_run")
     SESSION_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
     session: str
     request_id: str
-    def __init__(self, session: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    dry_run: bool
+    def __init__(self, session: _Optional[str] = ..., request_id: _Optional[str] = ..., dry_run: _Optional[bool] = ...) -> None: ...
 
 class SendDeliveryConfirmationsResponse(_message.Message):
-    __slots__ = ("queued",)
+    __slots__ = ("queued", "run")
     QUEUED_FIELD_NUMBER: _ClassVar[int]
+    RUN_FIELD_NUMBER: _ClassVar[int]
     queued: int
-    def __init__(self, queued: _Optional[int] = ...) -> None: ...
+    run: ConfirmationRun
+    def __init__(self, queued: _Optional[int] = ..., run: _Optional[_Union[ConfirmationRun, _Mapping]] = ...) -> None: ...
+
+class ConfirmationRecipient(_message.Message):
+    __slots__ = ("recipient", "kind", "display_name", "email", "delivery_date", "confirmed_vials", "already_queued")
+    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        KIND_UNSPECIFIED: _ClassVar[ConfirmationRecipient.Kind]
+        KIND_OFFICINE: _ClassVar[ConfirmationRecipient.Kind]
+        KIND_EFFECTEUR: _ClassVar[ConfirmationRecipient.Kind]
+    KIND_UNSPECIFIED: ConfirmationRecipient.Kind
+    KIND_OFFICINE: ConfirmationRecipient.Kind
+    KIND_EFFECTEUR: ConfirmationRecipient.Kind
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_DATE_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMED_VIALS_FIELD_NUMBER: _ClassVar[int]
+    ALREADY_QUEUED_FIELD_NUMBER: _ClassVar[int]
+    recipient: str
+    kind: ConfirmationRecipient.Kind
+    display_name: str
+    email: str
+    delivery_date: str
+    confirmed_vials: int
+    already_queued: bool
+    def __init__(self, recipient: _Optional[str] = ..., kind: _Optional[_Union[ConfirmationRecipient.Kind, str]] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., delivery_date: _Optional[str] = ..., confirmed_vials: _Optional[int] = ..., already_queued: _Optional[bool] = ...) -> None: ...
+
+class ConfirmationRun(_message.Message):
+    __slots__ = ("name", "dry_run", "run_by", "create_time", "recipients", "queued", "already_queued", "missing_address", "planned")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    RUN_BY_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENTS_FIELD_NUMBER: _ClassVar[int]
+    QUEUED_FIELD_NUMBER: _ClassVar[int]
+    ALREADY_QUEUED_FIELD_NUMBER: _ClassVar[int]
+    MISSING_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    PLANNED_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    dry_run: bool
+    run_by: str
+    create_time: _timestamp_pb2.Timestamp
+    recipients: int
+    queued: int
+    already_queued: int
+    missing_address: _containers.RepeatedCompositeFieldContainer[ConfirmationRecipient]
+    planned: _containers.RepeatedCompositeFieldContainer[ConfirmationRecipient]
+    def __init__(self, name: _Optional[str] = ..., dry_run: _Optional[bool] = ..., run_by: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recipients: _Optional[int] = ..., queued: _Optional[int] = ..., already_queued: _Optional[int] = ..., missing_address: _Optional[_Iterable[_Union[ConfirmationRecipient, _Mapping]]] = ..., planned: _Optional[_Iterable[_Union[ConfirmationRecipient, _Mapping]]] = ...) -> None: ...
+
+class ListConfirmationRunsRequest(_message.Message):
+    __slots__ = ("parent", "page_size", "page_token")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    page_size: int
+    page_token: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListConfirmationRunsResponse(_message.Message):
+    __slots__ = ("runs", "next_page_token")
+    RUNS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    runs: _containers.RepeatedCompositeFieldContainer[ConfirmationRun]
+    next_page_token: str
+    def __init__(self, runs: _Optional[_Iterable[_Union[ConfirmationRun, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class SupportRequest(_message.Message):
     __slots__ = ("name", "contact_email", "subject", "body", "about", "create_time")

@@ -56,6 +56,11 @@ class MailerServiceStub:
                 request_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.SendDeliveryConfirmationsRequest.SerializeToString,
                 response_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.SendDeliveryConfirmationsResponse.FromString,
                 _registered_method=True)
+        self.ListConfirmationRuns = channel.unary_unary(
+                '/vaxorders.mailer.v1.MailerService/ListConfirmationRuns',
+                request_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.ListConfirmationRunsRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.ListConfirmationRunsResponse.FromString,
+                _registered_method=True)
         self.CreateSupportRequest = channel.unary_unary(
                 '/vaxorders.mailer.v1.MailerService/CreateSupportRequest',
                 request_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.CreateSupportRequestRequest.SerializeToString,
@@ -97,6 +102,14 @@ class MailerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListConfirmationRuns(self, request, context):
+        """Runs of SendDeliveryConfirmations for a session, newest first, with
+        their report. Operators.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateSupportRequest(self, request, context):
         """Records a support request and mails it to the support team.
         """
@@ -126,6 +139,11 @@ def add_MailerServiceServicer_to_server(servicer, server):
                     servicer.SendDeliveryConfirmations,
                     request_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.SendDeliveryConfirmationsRequest.FromString,
                     response_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.SendDeliveryConfirmationsResponse.SerializeToString,
+            ),
+            'ListConfirmationRuns': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListConfirmationRuns,
+                    request_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.ListConfirmationRunsRequest.FromString,
+                    response_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.ListConfirmationRunsResponse.SerializeToString,
             ),
             'CreateSupportRequest': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateSupportRequest,
@@ -243,6 +261,33 @@ class MailerService:
             '/vaxorders.mailer.v1.MailerService/SendDeliveryConfirmations',
             vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.SendDeliveryConfirmationsRequest.SerializeToString,
             vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.SendDeliveryConfirmationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListConfirmationRuns(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.mailer.v1.MailerService/ListConfirmationRuns',
+            vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.ListConfirmationRunsRequest.SerializeToString,
+            vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.ListConfirmationRunsResponse.FromString,
             options,
             channel_credentials,
             insecure,

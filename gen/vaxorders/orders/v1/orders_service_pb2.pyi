@@ -12,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class OrderLine(_message.Message):
-    __slots__ = ("name", "effecteur", "product", "vials", "effecteur_type", "vials_from_requests", "etag", "create_time", "update_time")
+    __slots__ = ("name", "effecteur", "product", "vials", "effecteur_type", "vials_from_requests", "etag", "create_time", "update_time", "confirmed_vials")
     NAME_FIELD_NUMBER: _ClassVar[int]
     EFFECTEUR_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_FIELD_NUMBER: _ClassVar[int]
@@ -22,6 +22,7 @@ class OrderLine(_message.Message):
     ETAG_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMED_VIALS_FIELD_NUMBER: _ClassVar[int]
     name: str
     effecteur: str
     product: str
@@ -31,7 +32,8 @@ class OrderLine(_message.Message):
     etag: str
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., effecteur: _Optional[str] = ..., product: _Optional[str] = ..., vials: _Optional[int] = ..., effecteur_type: _Optional[_Union[_effecteur_type_pb2.EffecteurType, str]] = ..., vials_from_requests: _Optional[int] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    confirmed_vials: int
+    def __init__(self, name: _Optional[str] = ..., effecteur: _Optional[str] = ..., product: _Optional[str] = ..., vials: _Optional[int] = ..., effecteur_type: _Optional[_Union[_effecteur_type_pb2.EffecteurType, str]] = ..., vials_from_requests: _Optional[int] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., confirmed_vials: _Optional[int] = ...) -> None: ...
 
 class Warning(_message.Message):
     __slots__ = ("reason", "message")
@@ -386,3 +388,335 @@ class GetSessionTotalsResponse(_message.Message):
     ordering_officines: int
     compute_time: _timestamp_pb2.Timestamp
     def __init__(self, products: _Optional[_Iterable[_Union[ProductTotal, _Mapping]]] = ..., departments: _Optional[_Iterable[_Union[DepartmentTotal, _Mapping]]] = ..., ordering_officines: _Optional[int] = ..., compute_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ProductSupply(_message.Message):
+    __slots__ = ("product", "vials")
+    PRODUCT_FIELD_NUMBER: _ClassVar[int]
+    VIALS_FIELD_NUMBER: _ClassVar[int]
+    product: str
+    vials: int
+    def __init__(self, product: _Optional[str] = ..., vials: _Optional[int] = ...) -> None: ...
+
+class Supply(_message.Message):
+    __slots__ = ("name", "products", "update_by", "update_time", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PRODUCTS_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_BY_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    products: _containers.RepeatedCompositeFieldContainer[ProductSupply]
+    update_by: str
+    update_time: _timestamp_pb2.Timestamp
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., products: _Optional[_Iterable[_Union[ProductSupply, _Mapping]]] = ..., update_by: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class GetSupplyRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetSupplyResponse(_message.Message):
+    __slots__ = ("supply",)
+    SUPPLY_FIELD_NUMBER: _ClassVar[int]
+    supply: Supply
+    def __init__(self, supply: _Optional[_Union[Supply, _Mapping]] = ...) -> None: ...
+
+class UpdateSupplyRequest(_message.Message):
+    __slots__ = ("supply", "request_id")
+    SUPPLY_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    supply: Supply
+    request_id: str
+    def __init__(self, supply: _Optional[_Union[Supply, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class UpdateSupplyResponse(_message.Message):
+    __slots__ = ("supply",)
+    SUPPLY_FIELD_NUMBER: _ClassVar[int]
+    supply: Supply
+    def __init__(self, supply: _Optional[_Union[Supply, _Mapping]] = ...) -> None: ...
+
+class ProductAllocation(_message.Message):
+    __slots__ = ("product", "supply", "ordered_vials", "confirmed_vials", "lines", "lines_reduced", "supply_missing")
+    PRODUCT_FIELD_NUMBER: _ClassVar[int]
+    SUPPLY_FIELD_NUMBER: _ClassVar[int]
+    ORDERED_VIALS_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMED_VIALS_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    LINES_REDUCED_FIELD_NUMBER: _ClassVar[int]
+    SUPPLY_MISSING_FIELD_NUMBER: _ClassVar[int]
+    product: str
+    supply: int
+    ordered_vials: int
+    confirmed_vials: int
+    lines: int
+    lines_reduced: int
+    supply_missing: bool
+    def __init__(self, product: _Optional[str] = ..., supply: _Optional[int] = ..., ordered_vials: _Optional[int] = ..., confirmed_vials: _Optional[int] = ..., lines: _Optional[int] = ..., lines_reduced: _Optional[int] = ..., supply_missing: _Optional[bool] = ...) -> None: ...
+
+class DepartmentAllocation(_message.Message):
+    __slots__ = ("department", "products")
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    PRODUCTS_FIELD_NUMBER: _ClassVar[int]
+    department: str
+    products: _containers.RepeatedCompositeFieldContainer[ProductAllocation]
+    def __init__(self, department: _Optional[str] = ..., products: _Optional[_Iterable[_Union[ProductAllocation, _Mapping]]] = ...) -> None: ...
+
+class Allocation(_message.Message):
+    __slots__ = ("name", "products", "departments", "publish_by", "publish_time", "confirmations_sent_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PRODUCTS_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENTS_FIELD_NUMBER: _ClassVar[int]
+    PUBLISH_BY_FIELD_NUMBER: _ClassVar[int]
+    PUBLISH_TIME_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMATIONS_SENT_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    products: _containers.RepeatedCompositeFieldContainer[ProductAllocation]
+    departments: _containers.RepeatedCompositeFieldContainer[DepartmentAllocation]
+    publish_by: str
+    publish_time: _timestamp_pb2.Timestamp
+    confirmations_sent_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., products: _Optional[_Iterable[_Union[ProductAllocation, _Mapping]]] = ..., departments: _Optional[_Iterable[_Union[DepartmentAllocation, _Mapping]]] = ..., publish_by: _Optional[str] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., confirmations_sent_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PreviewAllocationRequest(_message.Message):
+    __slots__ = ("session",)
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    session: str
+    def __init__(self, session: _Optional[str] = ...) -> None: ...
+
+class PreviewAllocationResponse(_message.Message):
+    __slots__ = ("allocation",)
+    ALLOCATION_FIELD_NUMBER: _ClassVar[int]
+    allocation: Allocation
+    def __init__(self, allocation: _Optional[_Union[Allocation, _Mapping]] = ...) -> None: ...
+
+class PublishAllocationRequest(_message.Message):
+    __slots__ = ("session", "supply_etag", "request_id")
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    SUPPLY_ETAG_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    session: str
+    supply_etag: str
+    request_id: str
+    def __init__(self, session: _Optional[str] = ..., supply_etag: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class PublishAllocationResponse(_message.Message):
+    __slots__ = ("allocation",)
+    ALLOCATION_FIELD_NUMBER: _ClassVar[int]
+    allocation: Allocation
+    def __init__(self, allocation: _Optional[_Union[Allocation, _Mapping]] = ...) -> None: ...
+
+class GetAllocationRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetAllocationResponse(_message.Message):
+    __slots__ = ("allocation",)
+    ALLOCATION_FIELD_NUMBER: _ClassVar[int]
+    allocation: Allocation
+    def __init__(self, allocation: _Optional[_Union[Allocation, _Mapping]] = ...) -> None: ...
+
+class DeliveryDateOverride(_message.Message):
+    __slots__ = ("department", "finess", "date", "update_by", "update_time")
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    FINESS_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_BY_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    department: str
+    finess: str
+    date: str
+    update_by: str
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, department: _Optional[str] = ..., finess: _Optional[str] = ..., date: _Optional[str] = ..., update_by: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class DeliveryPlan(_message.Message):
+    __slots__ = ("name", "delivery_from_date", "delivery_to_date", "default_date", "overrides")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_DATE_FIELD_NUMBER: _ClassVar[int]
+    OVERRIDES_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    delivery_from_date: str
+    delivery_to_date: str
+    default_date: str
+    overrides: _containers.RepeatedCompositeFieldContainer[DeliveryDateOverride]
+    def __init__(self, name: _Optional[str] = ..., delivery_from_date: _Optional[str] = ..., delivery_to_date: _Optional[str] = ..., default_date: _Optional[str] = ..., overrides: _Optional[_Iterable[_Union[DeliveryDateOverride, _Mapping]]] = ...) -> None: ...
+
+class GetDeliveryPlanRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetDeliveryPlanResponse(_message.Message):
+    __slots__ = ("delivery_plan",)
+    DELIVERY_PLAN_FIELD_NUMBER: _ClassVar[int]
+    delivery_plan: DeliveryPlan
+    def __init__(self, delivery_plan: _Optional[_Union[DeliveryPlan, _Mapping]] = ...) -> None: ...
+
+class SetDeliveryDateRequest(_message.Message):
+    __slots__ = ("plan", "override", "request_id")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    OVERRIDE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    plan: str
+    override: DeliveryDateOverride
+    request_id: str
+    def __init__(self, plan: _Optional[str] = ..., override: _Optional[_Union[DeliveryDateOverride, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class SetDeliveryDateResponse(_message.Message):
+    __slots__ = ("delivery_plan",)
+    DELIVERY_PLAN_FIELD_NUMBER: _ClassVar[int]
+    delivery_plan: DeliveryPlan
+    def __init__(self, delivery_plan: _Optional[_Union[DeliveryPlan, _Mapping]] = ...) -> None: ...
+
+class ClearDeliveryDateRequest(_message.Message):
+    __slots__ = ("plan", "department", "finess", "request_id")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    FINESS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    plan: str
+    department: str
+    finess: str
+    request_id: str
+    def __init__(self, plan: _Optional[str] = ..., department: _Optional[str] = ..., finess: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ClearDeliveryDateResponse(_message.Message):
+    __slots__ = ("delivery_plan",)
+    DELIVERY_PLAN_FIELD_NUMBER: _ClassVar[int]
+    delivery_plan: DeliveryPlan
+    def __init__(self, delivery_plan: _Optional[_Union[DeliveryPlan, _Mapping]] = ...) -> None: ...
+
+class ImportDeliveryPlanCsvRequest(_message.Message):
+    __slots__ = ("plan", "csv", "validate_only", "request_id")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    CSV_FIELD_NUMBER: _ClassVar[int]
+    VALIDATE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    plan: str
+    csv: bytes
+    validate_only: bool
+    request_id: str
+    def __init__(self, plan: _Optional[str] = ..., csv: _Optional[bytes] = ..., validate_only: _Optional[bool] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ImportDeliveryPlanCsvResponse(_message.Message):
+    __slots__ = ("delivery_plan",)
+    DELIVERY_PLAN_FIELD_NUMBER: _ClassVar[int]
+    delivery_plan: DeliveryPlan
+    def __init__(self, delivery_plan: _Optional[_Union[DeliveryPlan, _Mapping]] = ...) -> None: ...
+
+class DeliveryLine(_message.Message):
+    __slots__ = ("effecteur", "effecteur_type", "product", "ordered_vials", "confirmed_vials", "doses_per_unit")
+    EFFECTEUR_FIELD_NUMBER: _ClassVar[int]
+    EFFECTEUR_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_FIELD_NUMBER: _ClassVar[int]
+    ORDERED_VIALS_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMED_VIALS_FIELD_NUMBER: _ClassVar[int]
+    DOSES_PER_UNIT_FIELD_NUMBER: _ClassVar[int]
+    effecteur: str
+    effecteur_type: _effecteur_type_pb2.EffecteurType
+    product: str
+    ordered_vials: int
+    confirmed_vials: int
+    doses_per_unit: int
+    def __init__(self, effecteur: _Optional[str] = ..., effecteur_type: _Optional[_Union[_effecteur_type_pb2.EffecteurType, str]] = ..., product: _Optional[str] = ..., ordered_vials: _Optional[int] = ..., confirmed_vials: _Optional[int] = ..., doses_per_unit: _Optional[int] = ...) -> None: ...
+
+class Delivery(_message.Message):
+    __slots__ = ("name", "finess", "department", "delivery_date", "lines", "confirmation_sent_time", "announced_date")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FINESS_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_DATE_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMATION_SENT_TIME_FIELD_NUMBER: _ClassVar[int]
+    ANNOUNCED_DATE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    finess: str
+    department: str
+    delivery_date: str
+    lines: _containers.RepeatedCompositeFieldContainer[DeliveryLine]
+    confirmation_sent_time: _timestamp_pb2.Timestamp
+    announced_date: str
+    def __init__(self, name: _Optional[str] = ..., finess: _Optional[str] = ..., department: _Optional[str] = ..., delivery_date: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[DeliveryLine, _Mapping]]] = ..., confirmation_sent_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., announced_date: _Optional[str] = ...) -> None: ...
+
+class ListDeliveriesRequest(_message.Message):
+    __slots__ = ("parent", "effecteur", "page_size", "page_token")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    EFFECTEUR_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    effecteur: str
+    page_size: int
+    page_token: str
+    def __init__(self, parent: _Optional[str] = ..., effecteur: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListDeliveriesResponse(_message.Message):
+    __slots__ = ("deliveries", "next_page_token")
+    DELIVERIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    deliveries: _containers.RepeatedCompositeFieldContainer[Delivery]
+    next_page_token: str
+    def __init__(self, deliveries: _Optional[_Iterable[_Union[Delivery, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ConfirmationSent(_message.Message):
+    __slots__ = ("finess", "announced_date")
+    FINESS_FIELD_NUMBER: _ClassVar[int]
+    ANNOUNCED_DATE_FIELD_NUMBER: _ClassVar[int]
+    finess: str
+    announced_date: str
+    def __init__(self, finess: _Optional[str] = ..., announced_date: _Optional[str] = ...) -> None: ...
+
+class RecordConfirmationsSentRequest(_message.Message):
+    __slots__ = ("session", "confirmations", "request_id")
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMATIONS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    session: str
+    confirmations: _containers.RepeatedCompositeFieldContainer[ConfirmationSent]
+    request_id: str
+    def __init__(self, session: _Optional[str] = ..., confirmations: _Optional[_Iterable[_Union[ConfirmationSent, _Mapping]]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class RecordConfirmationsSentResponse(_message.Message):
+    __slots__ = ("changed",)
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    changed: int
+    def __init__(self, changed: _Optional[int] = ...) -> None: ...
+
+class DeliveryDateChange(_message.Message):
+    __slots__ = ("id", "session", "finess", "old_date", "new_date", "change_by", "change_time")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    FINESS_FIELD_NUMBER: _ClassVar[int]
+    OLD_DATE_FIELD_NUMBER: _ClassVar[int]
+    NEW_DATE_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_BY_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    session: str
+    finess: str
+    old_date: str
+    new_date: str
+    change_by: str
+    change_time: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[int] = ..., session: _Optional[str] = ..., finess: _Optional[str] = ..., old_date: _Optional[str] = ..., new_date: _Optional[str] = ..., change_by: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListDeliveryDateChangesRequest(_message.Message):
+    __slots__ = ("after_id", "page_size")
+    AFTER_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    after_id: int
+    page_size: int
+    def __init__(self, after_id: _Optional[int] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class ListDeliveryDateChangesResponse(_message.Message):
+    __slots__ = ("changes",)
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    changes: _containers.RepeatedCompositeFieldContainer[DeliveryDateChange]
+    def __init__(self, changes: _Optional[_Iterable[_Union[DeliveryDateChange, _Mapping]]] = ...) -> None: ...

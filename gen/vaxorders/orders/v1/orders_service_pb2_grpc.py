@@ -111,6 +111,66 @@ class OrderServiceStub:
                 request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionTotalsRequest.SerializeToString,
                 response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionTotalsResponse.FromString,
                 _registered_method=True)
+        self.GetSupply = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/GetSupply',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSupplyRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSupplyResponse.FromString,
+                _registered_method=True)
+        self.UpdateSupply = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/UpdateSupply',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.UpdateSupplyRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.UpdateSupplyResponse.FromString,
+                _registered_method=True)
+        self.PreviewAllocation = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/PreviewAllocation',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.PreviewAllocationRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.PreviewAllocationResponse.FromString,
+                _registered_method=True)
+        self.PublishAllocation = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/PublishAllocation',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.PublishAllocationRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.PublishAllocationResponse.FromString,
+                _registered_method=True)
+        self.GetAllocation = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/GetAllocation',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetAllocationRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetAllocationResponse.FromString,
+                _registered_method=True)
+        self.GetDeliveryPlan = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/GetDeliveryPlan',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetDeliveryPlanRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetDeliveryPlanResponse.FromString,
+                _registered_method=True)
+        self.SetDeliveryDate = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/SetDeliveryDate',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.SetDeliveryDateRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.SetDeliveryDateResponse.FromString,
+                _registered_method=True)
+        self.ClearDeliveryDate = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/ClearDeliveryDate',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ClearDeliveryDateRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ClearDeliveryDateResponse.FromString,
+                _registered_method=True)
+        self.ImportDeliveryPlanCsv = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/ImportDeliveryPlanCsv',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ImportDeliveryPlanCsvRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ImportDeliveryPlanCsvResponse.FromString,
+                _registered_method=True)
+        self.ListDeliveries = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/ListDeliveries',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveriesRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveriesResponse.FromString,
+                _registered_method=True)
+        self.RecordConfirmationsSent = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/RecordConfirmationsSent',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.RecordConfirmationsSentRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.RecordConfirmationsSentResponse.FromString,
+                _registered_method=True)
+        self.ListDeliveryDateChanges = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/ListDeliveryDateChanges',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveryDateChangesRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveryDateChangesResponse.FromString,
+                _registered_method=True)
 
 
 class OrderServiceServicer:
@@ -227,6 +287,109 @@ class OrderServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetSupply(self, request, context):
+        """-- After the session closes: supply, national allocation, delivery plan.
+
+        The vials SpF can ship per product for a session ("sessions/{s}/supply").
+        Operators.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateSupply(self, request, context):
+        """Records the vials SpF can ship per product for a closed session
+        (replaces the products listed; etag required once a supply exists).
+        Operators; refused once the allocation was published.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PreviewAllocation(self, request, context):
+        """What publishing the allocation would confirm, per product and per
+        département, from the current supply. Operators; nothing is stored.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PublishAllocation(self, request, context):
+        """Confirms every line of a closed session under the supply (largest
+        remainder, see services/orders/allocation.py). Idempotent with
+        request_id; refused once published. Operators.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAllocation(self, request, context):
+        """The published allocation ("sessions/{s}/allocation"); NOT_FOUND before.
+        Operators and granted jobs.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDeliveryPlan(self, request, context):
+        """The delivery plan of a session ("sessions/{s}/deliveryPlan"): default
+        date and overrides per département and per FINESS. Operators.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetDeliveryDate(self, request, context):
+        """Sets the planned date of one département or one officine. Operators.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ClearDeliveryDate(self, request, context):
+        """Removes an override: the département or officine gets the default again.
+        Operators.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportDeliveryPlanCsv(self, request, context):
+        """Replaces the plan's overrides by a CSV from the logistics partner
+        (validate_only: check it and store nothing). Operators.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDeliveries(self, request, context):
+        """Confirmed deliveries: per officine with confirmed vials, its planned
+        date and, per effecteur and product, ordered vs confirmed. Scoped like
+        ListOrderLines: an officine sees its own, an effecteur its own lines
+        (with `effecteur` set to itself), operators and granted jobs everything.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordConfirmationsSent(self, request, context):
+        """The mailer records that officines' confirmations were queued, with the
+        date each announced; a date changed since is queued as a change.
+        Operators and granted jobs.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDeliveryDateChanges(self, request, context):
+        """Changes of planned delivery dates made after the officine's
+        confirmation went out, oldest first, to be announced by e-mail.
+        Operators and granted jobs.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OrderServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -304,6 +467,66 @@ def add_OrderServiceServicer_to_server(servicer, server):
                     servicer.GetSessionTotals,
                     request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionTotalsRequest.FromString,
                     response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionTotalsResponse.SerializeToString,
+            ),
+            'GetSupply': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSupply,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSupplyRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSupplyResponse.SerializeToString,
+            ),
+            'UpdateSupply': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateSupply,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.UpdateSupplyRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.UpdateSupplyResponse.SerializeToString,
+            ),
+            'PreviewAllocation': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewAllocation,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.PreviewAllocationRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.PreviewAllocationResponse.SerializeToString,
+            ),
+            'PublishAllocation': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishAllocation,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.PublishAllocationRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.PublishAllocationResponse.SerializeToString,
+            ),
+            'GetAllocation': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAllocation,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetAllocationRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetAllocationResponse.SerializeToString,
+            ),
+            'GetDeliveryPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDeliveryPlan,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetDeliveryPlanRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetDeliveryPlanResponse.SerializeToString,
+            ),
+            'SetDeliveryDate': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetDeliveryDate,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.SetDeliveryDateRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.SetDeliveryDateResponse.SerializeToString,
+            ),
+            'ClearDeliveryDate': grpc.unary_unary_rpc_method_handler(
+                    servicer.ClearDeliveryDate,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ClearDeliveryDateRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ClearDeliveryDateResponse.SerializeToString,
+            ),
+            'ImportDeliveryPlanCsv': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportDeliveryPlanCsv,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ImportDeliveryPlanCsvRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ImportDeliveryPlanCsvResponse.SerializeToString,
+            ),
+            'ListDeliveries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDeliveries,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveriesRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveriesResponse.SerializeToString,
+            ),
+            'RecordConfirmationsSent': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordConfirmationsSent,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.RecordConfirmationsSentRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.RecordConfirmationsSentResponse.SerializeToString,
+            ),
+            'ListDeliveryDateChanges': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDeliveryDateChanges,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveryDateChangesRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveryDateChangesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -713,6 +936,330 @@ class OrderService:
             '/vaxorders.orders.v1.OrderService/GetSessionTotals',
             vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionTotalsRequest.SerializeToString,
             vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionTotalsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSupply(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/GetSupply',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSupplyRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSupplyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateSupply(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/UpdateSupply',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.UpdateSupplyRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.UpdateSupplyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewAllocation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/PreviewAllocation',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.PreviewAllocationRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.PreviewAllocationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishAllocation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/PublishAllocation',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.PublishAllocationRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.PublishAllocationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAllocation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/GetAllocation',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetAllocationRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetAllocationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDeliveryPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/GetDeliveryPlan',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetDeliveryPlanRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetDeliveryPlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetDeliveryDate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/SetDeliveryDate',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.SetDeliveryDateRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.SetDeliveryDateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ClearDeliveryDate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/ClearDeliveryDate',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ClearDeliveryDateRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ClearDeliveryDateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportDeliveryPlanCsv(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/ImportDeliveryPlanCsv',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ImportDeliveryPlanCsvRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ImportDeliveryPlanCsvResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDeliveries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/ListDeliveries',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveriesRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordConfirmationsSent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/RecordConfirmationsSent',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.RecordConfirmationsSentRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.RecordConfirmationsSentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDeliveryDateChanges(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/ListDeliveryDateChanges',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveryDateChangesRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveryDateChangesResponse.FromString,
             options,
             channel_credentials,
             insecure,
