@@ -1,16 +1,12 @@
-"""Who may call what, and request_id fingerprints, shared by the domain modules."""
+"""Who may call what, shared by the domain modules."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from services.common.context import Principal, current_principal
 from services.common.errors import Aborted, InvalidArgument, PermissionDenied, Unauthenticated
-from services.common.timefmt import as_utc
 
 OPERATOR_ONLY = "Action réservée aux opérateurs de Santé publique France."
 _LOGIN = "Authentification requise : connectez-vous avec Pro Santé Connect."
@@ -31,26 +27,6 @@ def require_operator() -> Principal:
     if not principal.is_operator:
         raise PermissionDenied(OPERATOR_ONLY, reason="OPERATOR_ONLY")
     return principal
-
-
-def fingerprint(principal: Principal, payload: dict[str, Any]) -> str:
-    """Same request_id + same caller + same payload = a retry; anything else is refused."""
-    raw = json.dumps({"by": principal.national_id, **payload}, sort_keys=True, default=_plain).encode()
-    return hashlib.sha256(raw).hexdigest()
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return as_utc(value).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if hasattr(value, "__dataclass_fields__"):
-        return value.__dict__
-    if hasattr(value, "value"):  # enums
-        return value.value
-    if isinstance(value, (set, frozenset, tuple)):
-        return sorted(value, key=str) if isinstance(value, (set, frozenset)) else list(value)
-    return str(value)
 
 
 def parse_day(value: str, field_name: str) -> date | None:

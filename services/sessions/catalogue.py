@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, replace
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
 from services.common.db import Database
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound, Violations
-from services.common.idempotency import check_request_id, previous_outcome, remember_outcome
+from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.sessions import repository as repo
-from services.sessions.access import check_etag, check_mask, fingerprint, require_operator
+from services.sessions.access import check_etag, check_mask, require_operator
 from services.sessions.domain import (
     ID_PATTERN,
     PRODUCT_FIELDS,
@@ -119,19 +123,15 @@ class CatalogueService:
                 "product_id", f"Identifiant invalide : « {product_id} » (minuscules, chiffres et tirets)."
             )
         product = _validated(product_id, draft, revision=1)
-        digest = fingerprint(principal, {"id": product_id, **asdict(draft)})
-        now = self.clock.now()
-        async with self.db.write() as db:
-            previous = await previous_outcome(db, idempotency_keys, request_id, "CreateProduct", digest)
-            if previous is not None:
-                existing = await repo.get_product(db, previous["product"])
-                if existing is not None:
-                    return existing
+
+        async def write(db: AsyncSession, now: datetime) -> Product:
             if await repo.get_product(db, product_id) is not None:
                 raise AlreadyExists(f"Le produit « {product_id} » existe déjà.", reason="PRODUCT_EXISTS")
             await repo.insert_product(db, product, now)
-            await remember_outcome(db, idempotency_keys, request_id, "CreateProduct", digest, {"product": product_id}, now)
-        return product
+            return product
+
+        digest = fingerprint(principal.national_id, {"id": product_id, **asdict(draft)})
+        return await self._once(request_id, "CreateProduct", digest, write)
 
     async def update_product(
         self, name: str, draft: ProductDraft, *, mask: set[str], etag: str = "", request_id: str = ""
@@ -140,18 +140,32 @@ class CatalogueService:
         request_id = check_request_id(request_id)
         product_id = parse_name(name, "products", "product.name", "produit")
         fields = check_mask(mask, PRODUCT_FIELDS)
-        digest = fingerprint(principal, {"id": product_id, "etag": etag, "mask": fields, **asdict(draft)})
-        now = self.clock.now()
-        async with self.db.write() as db:
-            previous = await previous_outcome(db, idempotency_keys, request_id, "UpdateProduct", digest)
+        digest = fingerprint(principal.national_id, {"id": product_id, "etag": etag, "mask": fields, **asdict(draft)})
+
+        async def write(db: AsyncSession, now: datetime) -> Product:
             current = await repo.get_product(db, product_id)
             if current is None:
                 raise NotFound(f"Produit introuvable : « {product_id} ».", reason="PRODUCT_NOT_FOUND")
-            if previous is not None:
-                return current
             check_etag(etag, current.etag, "Le produit")
             merged = replace(_draft_of(current), **{f: getattr(draft, f) for f in fields})
             product = _validated(product_id, merged, revision=current.revision + 1)
             await repo.update_product(db, product, now)
-            await remember_outcome(db, idempotency_keys, request_id, "UpdateProduct", digest, {"product": product_id}, now)
-        return product
+            return product
+
+        return await self._once(request_id, "UpdateProduct", digest, write)
+
+    async def _once(
+        self, request_id: str, operation: str, digest: str, write: Callable[[AsyncSession, datetime], Awaitable[Product]]
+    ) -> Product:
+        """A retry gets the product as it is now (the one the first call wrote, or later)."""
+        return await run_once(
+            self.db,
+            idempotency_keys,
+            self.clock,
+            request_id=request_id,
+            operation=operation,
+            digest=digest,
+            work=write,
+            dump=lambda product: {"product": product.id},
+            load=lambda outcome: self.get_product(f"products/{outcome['product']}"),
+        )

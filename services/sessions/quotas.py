@@ -11,15 +11,16 @@ from dataclasses import asdict
 from datetime import datetime
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
-from services.common.idempotency import check_request_id, previous_outcome, remember_outcome
+from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.timefmt import as_utc
 from services.sessions import repository as repo
-from services.sessions.access import fingerprint, require_caller, require_operator
+from services.sessions.access import require_caller, require_operator
 from services.sessions.domain import (
     EffecteurType,
     QuotaTable,
@@ -53,12 +54,9 @@ class QuotaService:
         principal = require_operator()
         request_id = check_request_id(request_id)
         session_id = parse_name(parent, "sessions", "parent", "session")
-        digest = fingerprint(principal, {"parent": session_id, "rules": [asdict(d) for d in drafts]})
-        now = self.clock.now()
-        async with self.db.write() as db:
-            previous = await previous_outcome(db, idempotency_keys, request_id, operation, digest)
-            if previous is not None and (table := await repo.get_version(db, session_id, previous["version"])):
-                return table
+        digest = fingerprint(principal.national_id, {"parent": session_id, "rules": [asdict(d) for d in drafts]})
+
+        async def write(db: AsyncSession, now: datetime) -> QuotaTable:
             # Locks the session row (PostgreSQL) so two publishers cannot take the same version number.
             if await repo.get_session(db, session_id, for_update=True) is None:
                 raise session_not_found(session_id)
@@ -66,9 +64,20 @@ class QuotaService:
             version = await repo.last_version_number(db, session_id) + 1
             table = QuotaTable(session_id, version, now, principal.national_id, rules)
             await repo.insert_version(db, table)
-            await remember_outcome(db, idempotency_keys, request_id, operation, digest, {"version": version}, now)
-        log.info("quota_table.published", quota_table=table.name, rules=len(table.rules))
-        return table
+            log.info("quota_table.published", quota_table=table.name, rules=len(table.rules))
+            return table
+
+        return await run_once(
+            self.db,
+            idempotency_keys,
+            self.clock,
+            request_id=request_id,
+            operation=operation,
+            digest=digest,
+            work=write,
+            dump=lambda table: {"version": table.version},
+            load=lambda outcome: self.get_table(f"sessions/{session_id}/quotaTables/{outcome['version']}"),
+        )
 
     async def import_csv(
         self, parent: str, data: bytes, *, validate_only: bool = False, request_id: str = ""

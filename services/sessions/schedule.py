@@ -6,10 +6,13 @@ time into UTC); they are stored in UTC and every message shows Paris time.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, replace
 from datetime import datetime
+from typing import Any
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
 from services.common.db import Database
@@ -21,14 +24,13 @@ from services.common.errors import (
     NotFound,
     Violations,
 )
-from services.common.idempotency import check_request_id, previous_outcome, remember_outcome
+from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.timefmt import PARIS, as_utc, paris_long
 from services.sessions import repository as repo
 from services.sessions.access import (
     check_etag,
     check_mask,
-    fingerprint,
     parse_day,
     require_operator,
 )
@@ -163,11 +165,9 @@ class ScheduleService:
         now = self.clock.now()
         blank = Session(session_id, "", now, now, None, None, None, create_time=now, update_time=now)
         session = _validated(blank, draft)
-        digest = fingerprint(principal, {"id": session_id, **asdict(draft)})
-        async with self.db.write() as db:
-            previous = await previous_outcome(db, idempotency_keys, request_id, "CreateSession", digest)
-            if previous is not None and (existing := await repo.get_session(db, previous["session"])):
-                return existing
+        digest = fingerprint(principal.national_id, {"id": session_id, **asdict(draft)})
+
+        async def write(db: AsyncSession, _now: datetime) -> Session:
             await repo.lock_schedule(db)
             if await repo.get_session(db, session_id) is not None:
                 raise AlreadyExists(f"La session « {session_id} » existe déjà.", reason="SESSION_EXISTS")
@@ -175,14 +175,15 @@ class ScheduleService:
             if others:
                 raise _overlap_error(others)
             await repo.insert_session(db, session)
-            await remember_outcome(db, idempotency_keys, request_id, "CreateSession", digest, {"session": session_id}, now)
-        log.info(
-            "session.created",
-            session=session.name,
-            opens=session.open_time.isoformat(),
-            closes=session.close_time.isoformat(),
-        )
-        return session
+            log.info(
+                "session.created",
+                session=session.name,
+                opens=session.open_time.isoformat(),
+                closes=session.close_time.isoformat(),
+            )
+            return session
+
+        return await self._once(request_id, "CreateSession", digest, write)
 
     async def update_session(
         self, name: str, draft: SessionDraft, *, mask: set[str], etag: str = "", request_id: str = ""
@@ -192,16 +193,13 @@ class ScheduleService:
         request_id = check_request_id(request_id)
         session_id = parse_name(name, "sessions", "session.name", "session")
         fields = check_mask(mask, SESSION_FIELDS)
-        digest = fingerprint(principal, {"id": session_id, "etag": etag, "mask": fields, **asdict(draft)})
-        now = self.clock.now()
-        async with self.db.write() as db:
-            previous = await previous_outcome(db, idempotency_keys, request_id, "UpdateSession", digest)
+        digest = fingerprint(principal.national_id, {"id": session_id, "etag": etag, "mask": fields, **asdict(draft)})
+
+        async def write(db: AsyncSession, now: datetime) -> Session:
             await repo.lock_schedule(db)
             current = await repo.get_session(db, session_id, for_update=True)
             if current is None:
                 raise session_not_found(session_id)
-            if previous is not None:
-                return current
             check_etag(etag, current.etag, "La session")
             merged = replace(_draft_of(current), **{f: getattr(draft, f) for f in fields})
             session = replace(_validated(current, merged), revision=current.revision + 1, update_time=now)
@@ -217,8 +215,8 @@ class ScheduleService:
                         session.open_time, session.close_time,
                     )
             await repo.update_session(db, session, change)
-            await remember_outcome(db, idempotency_keys, request_id, "UpdateSession", digest, {"session": session_id}, now)
-        if change is not None:
+            if change is None:
+                return session
             # Moving an opened session changes what officines may do: keep a trace in the logs too.
             log.info(
                 "session.window_changed",
@@ -226,8 +224,25 @@ class ScheduleService:
                 opens=session.open_time.isoformat(),
                 closes=session.close_time.isoformat(),
             )
-            session = replace(session, window_changes=(*current.window_changes, change))
-        return session
+            return replace(session, window_changes=(*current.window_changes, change))
+
+        return await self._once(request_id, "UpdateSession", digest, write)
+
+    async def _once(
+        self, request_id: str, operation: str, digest: str, write: Callable[[AsyncSession, datetime], Awaitable[Session]]
+    ) -> Session:
+        """A retry gets the session as it is now (the one the first call wrote, or later)."""
+        return await run_once(
+            self.db,
+            idempotency_keys,
+            self.clock,
+            request_id=request_id,
+            operation=operation,
+            digest=digest,
+            work=write,
+            dump=lambda session: {"session": session.id},
+            load=lambda outcome: self.get_session(f"sessions/{outcome['session']}"),
+        )
 
     async def delete_session(self, name: str, *, etag: str = "") -> None:
         """Only a session that has not opened yet: orders may refer to the others."""
@@ -286,21 +301,33 @@ class ScheduleService:
         violations.raise_if_any()
         assert window_kind is not None and start is not None and end is not None
         window = CalendarWindow(window_id(window_kind, start), window_kind, as_utc(start), as_utc(end), text)
-        digest = fingerprint(principal, asdict(window))
-        now = self.clock.now()
-        async with self.db.write() as db:
-            previous = await previous_outcome(db, idempotency_keys, request_id, "CreateCalendarWindow", digest)
-            if previous is not None and (existing := await repo.get_window(db, previous["window"])):
-                return existing
+
+        async def write(db: AsyncSession, now: datetime) -> CalendarWindow:
             if await repo.get_window(db, window.id) is not None:
                 raise AlreadyExists(
                     f"Une période de ce type commence déjà le {paris_long(window.start_time)}.", reason="WINDOW_EXISTS"
                 )
             await repo.insert_window(db, window, now)
-            await remember_outcome(
-                db, idempotency_keys, request_id, "CreateCalendarWindow", digest, {"window": window.id}, now
-            )
-        return window
+            return window
+
+        async def reread(outcome: dict[str, Any]) -> CalendarWindow:
+            async with self.db.read() as db:
+                existing = await repo.get_window(db, outcome["window"])
+            if existing is None:  # deleted since the first call
+                raise NotFound(f"Période introuvable : « {outcome['window']} ».", reason="WINDOW_NOT_FOUND")
+            return existing
+
+        return await run_once(
+            self.db,
+            idempotency_keys,
+            self.clock,
+            request_id=request_id,
+            operation="CreateCalendarWindow",
+            digest=fingerprint(principal.national_id, asdict(window)),
+            work=write,
+            dump=lambda created: {"window": created.id},
+            load=reread,
+        )
 
     async def delete_window(self, name: str) -> None:
         require_operator()
