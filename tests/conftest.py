@@ -25,8 +25,9 @@ from services.common.bootstrap import ServiceSpec
 from services.common.db import migrate
 from services.common.logging import configure_logging
 
-# The local PSC issuer and its token helpers (fixture `psc`).
-pytest_plugins = ["tests.support.psc"]
+# The local PSC issuer and its token helpers (fixture `psc`); the service-identity key pair
+# and its token helpers (fixtures `service_identity`, `service_token`).
+pytest_plugins = ["tests.support.psc", "tests.support.service_identity"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET_PATH = ROOT / "fixtures" / "reference-week.json"

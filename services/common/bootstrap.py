@@ -20,6 +20,7 @@ from services.common.clock import Clock, clock_from_start
 from services.common.db import Database, migrate
 from services.common.logging import configure_logging
 from services.common.server import Registration, RunningServer, create_server, serve_until_signalled
+from services.common.service_authn import with_service_identity
 from services.common.settings import ServiceSettings
 
 log = structlog.get_logger("bootstrap")
@@ -88,7 +89,11 @@ async def start_service(
         domain=spec.domain,
         service_names=spec.service_names,
         registrations=registrations,
-        authenticator=runtime.authenticator,
+        # Job tokens (iss "vaxorders-service") are verified next to PSC ones, whatever PSC
+        # authenticator the runtime has; their grants are enforced by the interceptor.
+        authenticator=None
+        if runtime.authenticator is None
+        else with_service_identity(runtime.authenticator, settings, clock),
         public_methods=spec.public_methods,
     )
     tasks = [asyncio.create_task(job(runtime)) for job in spec.background]

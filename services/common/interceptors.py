@@ -1,7 +1,9 @@
 """The server interceptor every service installs.
 
 For each RPC it binds the request id, caller and deadline to contextvars,
-authenticates the bearer token (unless the method is public), maps domain
+authenticates the bearer token (unless the method is public), lets a
+service identity call only the RPCs granted to it (services.common.grants:
+PERMISSION_DENIED, reason SERVICE_NOT_GRANTED, before the servicer runs), maps domain
 errors to gRPC status in one place, hides unexpected exceptions behind
 INTERNAL, and emits one log event and the metrics.
 """
@@ -17,13 +19,16 @@ import structlog
 
 from services.common import context as ctx
 from services.common.authn import Authenticator, is_infrastructure
-from services.common.errors import DomainError, Unauthenticated
+from services.common.errors import DomainError, PermissionDenied, Unauthenticated
+from services.common.grants import is_granted, is_known
 from services.common.grpc_errors import internal_status, status_for
 from services.common.metrics import RpcMetrics
+from services.common.service_identity import identity_of
 
 log = structlog.get_logger("rpc")
 
 _MISSING_TOKEN = "Authentification requise : connectez-vous avec Pro Santé Connect."
+_UNKNOWN_SERVICE = "Identité de service inconnue : l'appel est refusé."
 
 
 class ServerInterceptor(grpc.aio.ServerInterceptor):
@@ -110,6 +115,8 @@ class _Call:
                 principal = await owner._authenticator.authenticate(token)
                 ctx.principal_var.set(principal)
                 structlog.contextvars.bind_contextvars(caller=principal.national_id)
+                if principal.is_service:
+                    _check_grant(principal, self.method)
             elif self.method not in owner._public:
                 raise Unauthenticated(_MISSING_TOKEN, reason="MISSING_TOKEN")
         except DomainError as error:
@@ -159,6 +166,19 @@ class _Call:
         structlog.contextvars.unbind_contextvars("request_id", "rpc_method", "caller")
         for var, token in reversed(self._tokens):
             var.reset(token)
+
+
+def _check_grant(principal: ctx.Principal, method: str) -> None:
+    """A service identity calls only what services.common.grants lets it, whatever the servicer says."""
+    identity = identity_of(principal)
+    if not identity or not is_known(identity):
+        raise Unauthenticated(_UNKNOWN_SERVICE, reason="UNKNOWN_SERVICE_IDENTITY")
+    if not is_granted(identity, method):
+        raise PermissionDenied(
+            f"L'identité de service « {identity} » n'est pas autorisée à appeler {method}.",
+            reason="SERVICE_NOT_GRANTED",
+            metadata={"identity": identity, "method": method},
+        )
 
 
 def _code_name(context: grpc.aio.ServicerContext) -> str:

@@ -58,6 +58,14 @@ class CommonSettings(BaseSettings):
     # National ids (SubjectNameID) given the OPERATOR role.
     operators: list[str] = Field(default_factory=list)
 
+    # Service identity (services/common/service_identity.py). The PEM public key(s) every
+    # service verifies job tokens with: one file, possibly a bundle of two keys during a
+    # rotation. Empty: service identity disabled, every service token is refused.
+    service_public_key_file: str = ""
+    # The PEM private key that signs this process's tokens: only the processes that mint
+    # (the Friday CronJob, the mailer's notifier) have it.
+    service_key_file: str = ""
+
     @field_validator("clock_start")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:

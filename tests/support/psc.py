@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -40,6 +40,9 @@ from services.auth.settings import AuthSettings
 from services.common.clock import Clock, SystemClock
 from services.common.psc import PscAuthenticator
 from services.common.settings import CommonSettings
+
+if TYPE_CHECKING:
+    from tests.support.service_identity import ServiceIdentityKeys
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATASET_PATH = ROOT / "fixtures" / "reference-week.json"
@@ -58,9 +61,12 @@ class Psc:
 
     REMOVE = _REMOVE  # token_for(nid, exp=psc.REMOVE) leaves the claim out
 
-    def __init__(self, running: ThreadedIssuer, operators: Iterable[str]) -> None:
+    def __init__(self, running: ThreadedIssuer, operators: Iterable[str], service_public_key_file: str = "") -> None:
         self.running = running
         self.operators = list(operators)
+        # The session's service-identity public key (tests/support/service_identity.py), so every
+        # service started with settings_overrides() also accepts the service tokens tests mint.
+        self.service_public_key_file = service_public_key_file
 
     # -- where it is -------------------------------------------------------------------------
     @property
@@ -102,7 +108,10 @@ class Psc:
 
     def settings_overrides(self) -> dict[str, Any]:
         """CommonSettings fields pointing a service under test at this issuer."""
-        return {"psc_issuer": self.issuer, "psc_jwks_url": self.jwks_url, "operators": list(self.operators)}
+        overrides: dict[str, Any] = {"psc_issuer": self.issuer, "psc_jwks_url": self.jwks_url, "operators": list(self.operators)}
+        if self.service_public_key_file:
+            overrides["service_public_key_file"] = self.service_public_key_file
+        return overrides
 
     def authenticator(self, clock: Clock | None = None, **kwargs: Any) -> PscAuthenticator:
         settings = CommonSettings(environment="test", **self.settings_overrides())
@@ -203,6 +212,7 @@ def start_psc(data_dir: Path, clock: Clock | None = None) -> Iterator[Psc]:
 
 
 @pytest.fixture(scope="session")
-def psc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Psc]:
+def psc(tmp_path_factory: pytest.TempPathFactory, service_identity: ServiceIdentityKeys) -> Iterator[Psc]:
     with start_psc(tmp_path_factory.mktemp("psc-dev-issuer")) as harness:
+        harness.service_public_key_file = str(service_identity.public_key_file)
         yield harness
