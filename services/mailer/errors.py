@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.common.errors import NotFound, PermissionDenied
+from services.common.errors import FailedPrecondition, NotFound, PermissionDenied
 
 
 class DuplicateRequest(Exception):
@@ -16,4 +16,37 @@ def message_not_found() -> NotFound:
 def operators_only() -> PermissionDenied:
     return PermissionDenied(
         "Cette action est réservée aux opérateurs de Santé publique France.", reason="OPERATORS_ONLY"
+    )
+
+
+def confirmations_refused() -> PermissionDenied:
+    return PermissionDenied(
+        "L'envoi des confirmations de livraison est réservé aux opérateurs de Santé publique France.",
+        reason="OPERATORS_ONLY",
+    )
+
+
+def session_not_found() -> NotFound:
+    return NotFound("Cette session de commande est introuvable.", reason="SESSION_NOT_FOUND")
+
+
+def _the(label: str) -> str:
+    """'la session du 7 mars 2022', from the label 'Session du 7 mars 2022'."""
+    label = label or "session"
+    return f"la {label[:1].lower()}{label[1:]}"
+
+
+def session_not_closed(label: str) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"L{_the(label)[1:]} n'est pas encore close : les confirmations de livraison "
+        "ne peuvent être envoyées qu'après la clôture des commandes.",
+        reason="SESSION_NOT_CLOSED",
+    )
+
+
+def allocation_not_published(label: str) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"L'allocation de {_the(label)} n'est pas encore publiée : publiez-la avant "
+        "d'envoyer les confirmations de livraison.",
+        reason="ALLOCATION_NOT_PUBLISHED",
     )

@@ -1,10 +1,11 @@
-"""The mailer's tables: the outbox, support requests, idempotency keys."""
+"""The mailer's tables: the outbox, support requests, confirmation runs, feed
+positions, idempotency keys."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import UTCDateTime, naming_metadata
@@ -44,7 +45,8 @@ class OutboxMessage(Base):
     created_by: Mapped[str] = mapped_column(String(32), nullable=False)
     # x-request-id of the RPC that queued it, so delivery logs join the request's.
     trace_request_id: Mapped[str] = mapped_column(String(64), nullable=False, default="")
-    # At most one message per key: reserved for the Friday confirmations (session + recipient).
+    # At most one message per key: "confirmation:{session}:{recipient}" for the Friday
+    # confirmations, "datechange:{change id}:{recipient}" for delivery-date changes.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
     create_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     send_time: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -68,6 +70,39 @@ class SupportRequestRow(Base):
     created_by: Mapped[str] = mapped_column(String(32), nullable=False)
     message_id: Mapped[str] = mapped_column(String(36), nullable=False)
     create_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class ConfirmationRunRow(Base):
+    """One run of SendDeliveryConfirmations (or its dry run) and its report."""
+
+    __tablename__ = "confirmation_runs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # "sessions/{id}".
+    session: Mapped[str] = mapped_column(String(64), nullable=False)
+    dry_run: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    # National id of the operator, or "service:{name}" for a job.
+    run_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    create_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    recipients: Mapped[int] = mapped_column(Integer, nullable=False)
+    queued: Mapped[int] = mapped_column(Integer, nullable=False)
+    already_queued: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Recipients without a usable address, as a list of dicts (see confirmations.Recipient).
+    missing_address: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
+    # Every recipient, for dry runs only (empty list on a real run).
+    planned: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
+
+    __table_args__ = (Index("ix_confirmation_runs_newest", "session", "create_time", "id"),)
+
+
+class FeedPosition(Base):
+    """How far the mailer has read another service's feed (e.g. the date changes of orders)."""
+
+    __tablename__ = "feed_positions"
+
+    feed: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    update_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
 
 idempotency_keys = idempotency_table(Base.metadata)

@@ -5,13 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Table, and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import idempotency
 from services.mailer.errors import DuplicateRequest
-from services.mailer.models import FAILED, QUEUED, SENT, OutboxMessage, SupportRequestRow, idempotency_keys
+from services.mailer.models import (
+    FAILED,
+    QUEUED,
+    SENT,
+    ConfirmationRunRow,
+    FeedPosition,
+    OutboxMessage,
+    SupportRequestRow,
+    idempotency_keys,
+)
 
 
 async def previous_outcome(
@@ -65,6 +75,90 @@ async def list_messages(
         )
     query = query.order_by(OutboxMessage.create_time.desc(), OutboxMessage.id.desc()).limit(limit)
     return list(await session.scalars(query))
+
+
+def _insert(session: AsyncSession, table: Table) -> Any:
+    """INSERT with the dialect's ON CONFLICT support (SQLite and PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+async def add_message_once(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Insert a message unless one with its dedupe_key exists; True when inserted.
+
+    INSERT ... ON CONFLICT (dedupe_key) DO NOTHING: a concurrent transaction
+    inserting the same key (another replica, another run) makes this one wait
+    for its outcome on PostgreSQL, then do nothing; SQLite has a single writer.
+    """
+    table: Table = OutboxMessage.__table__  # type: ignore[assignment]
+    statement = (
+        _insert(session, table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
+        .returning(table.c.id)
+    )
+    return (await session.execute(statement)).first() is not None
+
+
+async def existing_dedupe_keys(session: AsyncSession, keys: list[str]) -> dict[str, dict[str, str]]:
+    """dedupe_key -> params of the messages already queued under these keys."""
+    found: dict[str, dict[str, str]] = {}
+    for start in range(0, len(keys), 500):
+        rows = await session.execute(
+            select(OutboxMessage.dedupe_key, OutboxMessage.params).where(
+                OutboxMessage.dedupe_key.in_(keys[start : start + 500])
+            )
+        )
+        for key, params in rows:
+            found[key] = dict(params)
+    return found
+
+
+# --- confirmation runs ---------------------------------------------------------
+
+async def add_confirmation_run(session: AsyncSession, row: ConfirmationRunRow) -> None:
+    session.add(row)
+    await session.flush()
+
+
+async def get_confirmation_run(session: AsyncSession, run_id: str) -> ConfirmationRunRow | None:
+    return await session.get(ConfirmationRunRow, run_id)
+
+
+async def list_confirmation_runs(
+    session: AsyncSession, parent: str, *, after: tuple[datetime, str] | None, limit: int
+) -> list[ConfirmationRunRow]:
+    """Newest first, keyset on (create_time, id)."""
+    query = select(ConfirmationRunRow).where(ConfirmationRunRow.session == parent)
+    if after is not None:
+        at, run_id = after
+        query = query.where(
+            or_(
+                ConfirmationRunRow.create_time < at,
+                and_(ConfirmationRunRow.create_time == at, ConfirmationRunRow.id < run_id),
+            )
+        )
+    query = query.order_by(ConfirmationRunRow.create_time.desc(), ConfirmationRunRow.id.desc()).limit(limit)
+    return list(await session.scalars(query))
+
+
+# --- feed positions --------------------------------------------------------------
+
+async def feed_position(session: AsyncSession, feed: str) -> int:
+    position = await session.scalar(select(FeedPosition.position).where(FeedPosition.feed == feed))
+    return int(position or 0)
+
+
+async def advance_feed(session: AsyncSession, feed: str, position: int, now: datetime) -> None:
+    """Move the position forward (never back: another replica may be ahead)."""
+    table: Table = FeedPosition.__table__  # type: ignore[assignment]
+    statement = _insert(session, table).values(feed=feed, position=position, update_time=now)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.feed],
+        set_={"position": position, "update_time": now},
+        where=table.c.position < position,
+    )
+    await session.execute(statement)
 
 
 # --- dispatcher --------------------------------------------------------------

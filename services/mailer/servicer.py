@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from services.common.context import current_principal
 from services.common.timefmt import to_timestamp
+from services.mailer.confirmations import Confirmations, RunView
+from services.mailer.deliveries import OFFICINE, Recipient
 from services.mailer.service import Mailer, MessageDraft, MessageView, SupportDraft, SupportView
 from vaxorders.mailer.v1 import mailer_service_pb2 as pb
 from vaxorders.mailer.v1 import mailer_service_pb2_grpc as pb_grpc
@@ -42,9 +44,40 @@ def support_pb(view: SupportView) -> pb.SupportRequest:
     )
 
 
+def recipient_pb(recipient: Recipient) -> pb.ConfirmationRecipient:
+    return pb.ConfirmationRecipient(
+        recipient=recipient.recipient,
+        kind=(
+            pb.ConfirmationRecipient.KIND_OFFICINE
+            if recipient.kind == OFFICINE
+            else pb.ConfirmationRecipient.KIND_EFFECTEUR
+        ),
+        display_name=recipient.display_name,
+        email=recipient.email,
+        delivery_date=recipient.delivery_date,
+        confirmed_vials=recipient.confirmed_vials,
+        already_queued=recipient.already_queued,
+    )
+
+
+def run_pb(view: RunView) -> pb.ConfirmationRun:
+    return pb.ConfirmationRun(
+        name=view.name,
+        dry_run=view.dry_run,
+        run_by=view.run_by,
+        create_time=to_timestamp(view.create_time),
+        recipients=view.recipients,
+        queued=view.queued,
+        already_queued=view.already_queued,
+        missing_address=[recipient_pb(r) for r in view.missing_address],
+        planned=[recipient_pb(r) for r in view.planned],
+    )
+
+
 class MailerServicer(pb_grpc.MailerServiceServicer):
-    def __init__(self, mailer: Mailer) -> None:
+    def __init__(self, mailer: Mailer, confirmations: Confirmations) -> None:
         self._mailer = mailer
+        self._confirmations = confirmations
 
     async def SendMessage(self, request: pb.SendMessageRequest, context) -> pb.SendMessageResponse:  # type: ignore[no-untyped-def]
         message = request.message
@@ -74,3 +107,19 @@ class MailerServicer(pb_grpc.MailerServiceServicer):
         draft = SupportDraft(contact_email=given.contact_email, subject=given.subject, body=given.body, about=given.about)
         view = await self._mailer.create_support_request(current_principal(), draft, request.request_id)
         return pb.CreateSupportRequestResponse(support_request=support_pb(view))
+
+    async def SendDeliveryConfirmations(  # type: ignore[no-untyped-def]
+        self, request: pb.SendDeliveryConfirmationsRequest, context
+    ) -> pb.SendDeliveryConfirmationsResponse:
+        outcome = await self._confirmations.send(
+            current_principal(), request.session, request.request_id, dry_run=request.dry_run
+        )
+        return pb.SendDeliveryConfirmationsResponse(queued=outcome.queued, run=run_pb(outcome.run))
+
+    async def ListConfirmationRuns(  # type: ignore[no-untyped-def]
+        self, request: pb.ListConfirmationRunsRequest, context
+    ) -> pb.ListConfirmationRunsResponse:
+        page = await self._confirmations.list_runs(
+            current_principal(), request.parent, page_size=request.page_size, page_token=request.page_token
+        )
+        return pb.ListConfirmationRunsResponse(runs=[run_pb(r) for r in page.runs], next_page_token=page.next_page_token)

@@ -38,6 +38,11 @@ class MailerSettings(ServiceSettings):
     mail_poll_seconds: float = Field(default=2.0, gt=0, le=300)
     mail_batch_size: int = Field(default=20, ge=1, le=1000)
 
+    # Friday confirmations: recipients queued per transaction (a crash leaves a whole prefix).
+    confirmation_batch_size: int = Field(default=200, ge=1, le=1000)
+    # How often the notifier asks orders for new delivery-date changes.
+    date_change_poll_seconds: float = Field(default=30.0, gt=0, le=3600)
+
     # Dev SMTP sink (`python -m services.mailer sink`).
     sink_host: str = "127.0.0.1"
     sink_smtp_port: int = Field(default=1025, ge=0, le=65535)

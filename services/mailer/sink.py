@@ -57,9 +57,14 @@ class MailSink:
 
 
 async def start_smtp(handler: object, host: str, port: int) -> asyncio.Server:
-    """An aiosmtpd server on the running loop; port 0 picks a free port."""
+    """An aiosmtpd server on the running loop; port 0 picks a free port.
+
+    It advertises SMTPUTF8 (RFC 6531), like the production relay must, so
+    internationalised addresses ("amina.traoré@example.test") are delivered."""
     loop = asyncio.get_running_loop()
-    return await loop.create_server(lambda: SMTP(handler, hostname="vaxorders-sink"), host, port)
+    return await loop.create_server(
+        lambda: SMTP(handler, hostname="vaxorders-sink", enable_SMTPUTF8=True), host, port
+    )
 
 
 @dataclass(frozen=True)

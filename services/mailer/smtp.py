@@ -98,6 +98,9 @@ class SmtpRelay:
                     codes = [r.code for r in exc.recipients]
                     text = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
                     outcomes.append(_response_outcome(min(codes) if codes else 451, text))
+                except aiosmtplib.SMTPNotSupported as exc:
+                    # An internationalised address and a relay without SMTPUTF8: it never will.
+                    outcomes.append(Outcome(sent=False, permanent=True, error=f"SMTPNotSupported: {exc}"[:1000]))
                 except aiosmtplib.SMTPResponseException as exc:
                     outcomes.append(_response_outcome(exc.code, exc.message))
                     # The relay may have dropped the connection (421); start a fresh one.

@@ -5,15 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import structlog
+
 from services.common.bootstrap import Runtime, ServiceSpec
 from services.common.server import Registration
+from services.mailer.clients import Directory
+from services.mailer.confirmations import Confirmations
 from services.mailer.dispatcher import Dispatcher
+from services.mailer.notifier import DateChangeNotifier
 from services.mailer.service import Mailer
 from services.mailer.servicer import MailerServicer
 from services.mailer.settings import MailerSettings
 from vaxorders.mailer.v1 import mailer_service_pb2_grpc as pb_grpc
 
 SERVICE_NAME = "vaxorders.mailer.v1.MailerService"
+# The identity the date-change notifier calls orders, effecteurs and sessions with.
+NOTIFIER_IDENTITY = "mailer"
+
+log = structlog.get_logger("mailer")
 
 
 def _settings(runtime: Runtime) -> MailerSettings:
@@ -24,7 +33,9 @@ def _settings(runtime: Runtime) -> MailerSettings:
 
 async def build(runtime: Runtime) -> Iterable[Registration]:
     assert runtime.db is not None
-    servicer = MailerServicer(Mailer(runtime.db, runtime.clock, _settings(runtime)))
+    settings = _settings(runtime)
+    confirmations = Confirmations(runtime.db, runtime.clock, settings, Directory(runtime.channels, settings))
+    servicer = MailerServicer(Mailer(runtime.db, runtime.clock, settings), confirmations)
     return [lambda server: pb_grpc.add_MailerServiceServicer_to_server(servicer, server)]
 
 
@@ -34,6 +45,21 @@ async def dispatch(runtime: Runtime) -> None:
     await Dispatcher(runtime.db, runtime.clock, _settings(runtime)).run_forever()
 
 
+async def notify_date_changes(runtime: Runtime) -> None:
+    """The delivery-date change notifier, under the mailer's service identity.
+    Without a service key it cannot call orders: it says so once and stays idle."""
+    assert runtime.db is not None
+    settings = _settings(runtime)
+    if not settings.service_key_file:
+        log.warning("date_change.notifier_disabled", reason="VAXORDERS_SERVICE_KEY_FILE is not set")
+        return
+    from services.common.service_identity import ServiceTokenSource  # noqa: PLC0415 (only when enabled)
+
+    source = ServiceTokenSource(settings, runtime.clock, identity=NOTIFIER_IDENTITY)
+    notifier = DateChangeNotifier(runtime.db, runtime.clock, settings, Directory(runtime.channels, settings))
+    await notifier.run_forever(source.acting)
+
+
 SPEC = ServiceSpec(
     name="mailer",
     service_names=[SERVICE_NAME],
@@ -41,5 +67,5 @@ SPEC = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parent / "migrations",
     # The home page's contact form works before login (input is checked strictly).
     public_methods=[f"/{SERVICE_NAME}/CreateSupportRequest"],
-    background=[dispatch],
+    background=[dispatch, notify_date_changes],
 )

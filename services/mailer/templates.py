@@ -34,6 +34,10 @@ TEMPLATES: dict[str, TemplateSpec] = {
     for spec in (
         TemplateSpec("notice", ("title", "text")),
         TemplateSpec("support-request", (), sendable=False),
+        # Composed by the mailer from orders' deliveries (deliveries.py), never by SendMessage.
+        TemplateSpec("delivery-confirmation-officine", (), sendable=False),
+        TemplateSpec("delivery-confirmation-effecteur", (), sendable=False),
+        TemplateSpec("delivery-date-change", (), sendable=False),
     )
 }
 
