@@ -4,7 +4,9 @@
   attachments, and reads the effecteurs attached to X;
 - an effecteur's principal (acts_for "effecteurs/rpps:...") reads itself, its
   current attachment and its history, and may detach itself;
-- operators read everything, create officines and import attachments.
+- operators read everything, create officines and import attachments;
+- a service identity (a job, role SERVICE) reads officines and effecteurs in
+  batches (BatchGetOfficines, BatchGetEffecteurs) when its grants let it call them.
 """
 
 from __future__ import annotations
@@ -47,6 +49,12 @@ def own_effecteur_keys(principal: Principal | None) -> list[str]:
 
 def require_operator(principal: Principal | None) -> None:
     if not is_operator(principal):
+        raise PermissionDenied(OPERATORS_ONLY, reason="OPERATORS_ONLY")
+
+
+def require_reads_everything(principal: Principal | None) -> None:
+    """Operators and granted jobs (services.common.grants decided which RPC the job may call)."""
+    if principal is None or not principal.reads_everything:
         raise PermissionDenied(OPERATORS_ONLY, reason="OPERATORS_ONLY")
 
 

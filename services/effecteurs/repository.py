@@ -82,6 +82,14 @@ async def get_effecteur(session: AsyncSession, key: str, *, for_update: bool = F
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def existing_effecteurs(session: AsyncSession, keys: Iterable[str]) -> dict[str, Effecteur]:
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = (await session.execute(select(Effecteur).where(Effecteur.key.in_(wanted)))).scalars()
+    return {e.key: e for e in rows}
+
+
 async def list_effecteurs(session: AsyncSession, *, type_code: str, after: str | None, limit: int) -> list[Effecteur]:
     query = select(Effecteur).order_by(Effecteur.key).limit(limit)
     if type_code:

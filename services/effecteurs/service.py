@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -26,6 +26,8 @@ from services.effecteurs.service_state import ChangeGate
 from services.effecteurs.vocabulary import OFFICINE_TYPE, EffecteurKind, search_text
 
 T = TypeVar("T")
+# BatchGetOfficines / BatchGetEffecteurs: names per request.
+MAX_BATCH_NAMES = 1000
 
 
 @dataclass
@@ -304,6 +306,24 @@ class DirectoryService:
         rows = rows[:size]
         return Page(rows, encode_token(rows[-1].key, filters) if more else "")
 
+    # ---------------------------------------------------------- batch reads
+
+    async def batch_get_officines(self, principal: Principal | None, names: Sequence[str]) -> list[Officine]:
+        """The officines named, in the order asked; unknown ones left out. One query."""
+        access.require_reads_everything(principal)
+        finesses = _parse_names(names, lambda name, field: identifiers.parse_officine_name(name, field))
+        async with self.db.read() as session:
+            found = await repository.existing_officines(session, finesses)
+        return [found[finess] for finess in finesses if finess in found]
+
+    async def batch_get_effecteurs(self, principal: Principal | None, names: Sequence[str]) -> list[Effecteur]:
+        """The effecteurs named, in the order asked; unknown ones left out. One query."""
+        access.require_reads_everything(principal)
+        keys = _parse_names(names, lambda name, field: identifiers.parse_effecteur_name(name, field).key)
+        async with self.db.read() as session:
+            found = await repository.existing_effecteurs(session, keys)
+        return [found[key] for key in keys if key in found]
+
     async def update_effecteur(
         self,
         principal: Principal | None,
@@ -369,6 +389,23 @@ class DirectoryService:
         if kind is None:
             raise InvalidArgument.field("identifier_kind", "Précisez le type de numéro : RPPS, ADELI, FINESS ou SIRET.")
         return identifiers.check(kind, raw, "identifier")
+
+
+def _parse_names(names: Sequence[str], parse: Callable[[str, str], str]) -> list[str]:
+    """Every name checked (all violations at once, field `names[i]`), at most MAX_BATCH_NAMES."""
+    if len(names) > MAX_BATCH_NAMES:
+        raise InvalidArgument.field(
+            "names", f"Au plus {MAX_BATCH_NAMES} noms par demande : {len(names)} reçus. Découpez la demande."
+        )
+    violations = Violations()
+    keys: list[str] = []
+    for index, name in enumerate(names):
+        try:
+            keys.append(parse(name, f"names[{index}]"))
+        except InvalidArgument as error:
+            violations.items.extend(error.violations)
+    violations.raise_if_any()
+    return keys
 
 
 def may_read_effecteur(principal: Principal | None, effecteur: Effecteur, current: Any) -> bool:

@@ -198,6 +198,14 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
         effecteur = await self.directory.get_effecteur(current_principal(), request.name)
         return pb.GetEffecteurResponse(effecteur=effecteur_pb(effecteur))
 
+    async def BatchGetEffecteurs(self, request, context):  # type: ignore[no-untyped-def]
+        effecteurs = await self.directory.batch_get_effecteurs(current_principal(), list(request.names))
+        return pb.BatchGetEffecteursResponse(effecteurs=[effecteur_pb(e) for e in effecteurs])
+
+    async def BatchGetOfficines(self, request, context):  # type: ignore[no-untyped-def]
+        officines = await self.directory.batch_get_officines(current_principal(), list(request.names))
+        return pb.BatchGetOfficinesResponse(officines=[officine_pb(o) for o in officines])
+
     async def ListEffecteurs(self, request, context):  # type: ignore[no-untyped-def]
         page = await self.directory.list_effecteurs(
             current_principal(),
