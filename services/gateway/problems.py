@@ -5,6 +5,7 @@ The API answers it as application/problem+json; the pages show the same
 French `detail` and field violations in place. The mapping of STYLE.md:
 INVALID_ARGUMENT 400, NOT_FOUND 404, ALREADY_EXISTS/ABORTED/FAILED_PRECONDITION
 409, RESOURCE_EXHAUSTED 429, UNAUTHENTICATED 401, PERMISSION_DENIED 403,
+UNIMPLEMENTED 501 (a backend older than this gateway),
 UNAVAILABLE/DEADLINE_EXCEEDED 503, anything else 500.
 """
 
@@ -33,6 +34,7 @@ _STATUS = {
     grpc.StatusCode.RESOURCE_EXHAUSTED: 429,
     grpc.StatusCode.UNAUTHENTICATED: 401,
     grpc.StatusCode.PERMISSION_DENIED: 403,
+    grpc.StatusCode.UNIMPLEMENTED: 501,
     grpc.StatusCode.UNAVAILABLE: 503,
     grpc.StatusCode.DEADLINE_EXCEEDED: 503,
 }
@@ -48,6 +50,7 @@ TITLES = {
     415: "Format non pris en charge",
     429: "Limite atteinte",
     500: "Erreur interne",
+    501: "Fonction pas encore disponible",
     503: "Service momentanément indisponible",
 }
 
@@ -60,6 +63,7 @@ _GENERIC_DETAIL = {
     409: "L'action n'est pas possible dans l'état actuel. Rechargez la page et réessayez.",
     429: "La limite autorisée est atteinte.",
     500: "Une erreur inattendue est survenue. Réessayez dans un instant ; si elle persiste, contactez le support.",
+    501: "Cette fonction n'est pas encore disponible sur ce serveur.",
     503: "Un service nécessaire ne répond pas pour le moment. Réessayez dans un instant.",
 }
 
@@ -71,6 +75,7 @@ _DEFAULT_REASON = {
     409: "CONFLICT",
     429: "RESOURCE_EXHAUSTED",
     500: "INTERNAL",
+    501: "NOT_IMPLEMENTED",
     503: "DEPENDENCY_UNAVAILABLE",
 }
 
@@ -141,7 +146,7 @@ def from_rpc_error(error: grpc.RpcError) -> Problem:
     # A message is shown only when it is the backend's deliberate French one
     # (it came with an ErrorInfo); transport texts are English and technical.
     detail = details.message if details.reason else _GENERIC_DETAIL.get(status, _GENERIC_DETAIL[500])
-    if status == 500 and details.reason != "INTERNAL":
+    if status in (500, 501) and details.reason != "INTERNAL":
         log.warning("backend.unexpected_status", code=details.code.name, reason=details.reason)
     return Problem(
         status=status,

@@ -37,7 +37,8 @@ async def me(route: ApiRoute, request: Request, caller: Caller) -> Response:
     return JSONResponse(to_json(reply))
 
 
-async def import_quota_csv(route: ApiRoute, request: Request, caller: Caller) -> Response:
+async def import_csv(route: ApiRoute, request: Request, caller: Caller) -> Response:
+    """A request whose `csv` field is the body (quota table, delivery plan)."""
     message = build_request(route, request, b"")
     message.csv = await read_csv_body(request)
     return JSONResponse(to_json(await call(route, request, message)))

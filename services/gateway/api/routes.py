@@ -57,7 +57,7 @@ def _sessions() -> list[ApiRoute]:
         _rpc(
             "POST", "/sessions/{session}/quotaTables:importCsv", "sessions", "ImportQuotaTableCsv", sess,
             "Importe un tableau des quotas en CSV (corps text/csv) et le publie, sauf validateOnly (opérateurs).", t,
-            names={"parent": S}, request_content=CSV, handler=custom.import_quota_csv,
+            names={"parent": S}, request_content=CSV, handler=custom.import_csv,
         ),
         _rpc(
             "GET", "/sessions/{session}/quotaTables/{version}:exportCsv", "sessions", "ExportQuotaTableCsv", sess,
@@ -129,7 +129,43 @@ def _mailer() -> list[ApiRoute]:
         _rpc("GET", "/messages", "mailer", "ListMessages", mail, "E-mails envoyés, les plus récents d'abord (opérateurs).", m),
         _rpc("POST", "/messages", "mailer", "SendMessage", mail, "Met un e-mail en file d'envoi (opérateurs).", m),
         _rpc("GET", "/messages/{message}", "mailer", "GetMessage", mail, "Un e-mail et son état d'envoi.", m, names={"name": "messages/{message}"}),
-        _rpc("POST", "/sessions/{session}:sendDeliveryConfirmations", "mailer", "SendDeliveryConfirmations", mail, "Envoie les confirmations de livraison du vendredi d'une session close (opérateurs).", m, names={"session": S}),
+    ]
+
+
+def _after_close() -> list[ApiRoute]:
+    """Supply, national allocation, delivery plan, deliveries, Friday confirmations."""
+    a = "Allocation et livraisons"
+    plan = S + "/deliveryPlan"
+    return [
+        _rpc("GET", "/sessions/{session}/supply", "orders", "GetSupply", orders, "Flacons que SpF peut livrer par produit pour une session (opérateurs).", a, names={"name": S + "/supply"}),
+        _rpc(
+            "PUT", "/sessions/{session}/supply", "orders", "UpdateSupply", orders,
+            "Enregistre les flacons disponibles des produits envoyés (les autres gardent leur valeur ; etag requis dès qu'un approvisionnement existe) (opérateurs).", a,
+            names={"supply.name": S + "/supply"},
+        ),
+        _rpc("GET", "/sessions/{session}:previewAllocation", "orders", "PreviewAllocation", orders, "Ce que publier l'allocation confirmerait, par produit et par département ; rien n'est enregistré (opérateurs).", a, names={"session": S}),
+        _rpc("POST", "/sessions/{session}:publishAllocation", "orders", "PublishAllocation", orders, "Publie l'allocation nationale : chaque ligne reçoit ses flacons confirmés (supplyEtag de l'aperçu requis ; opérateurs).", a, names={"session": S}),
+        _rpc("GET", "/sessions/{session}/allocation", "orders", "GetAllocation", orders, "L'allocation publiée d'une session (404 avant sa publication) (opérateurs).", a, names={"name": S + "/allocation"}),
+        _rpc("GET", "/sessions/{session}/deliveryPlan", "orders", "GetDeliveryPlan", orders, "Plan de livraison : date par défaut, dates par département et par FINESS (opérateurs).", a, names={"name": plan}),
+        _rpc("POST", "/sessions/{session}/deliveryPlan:setDate", "orders", "SetDeliveryDate", orders, "Fixe la date de livraison d'un département ou d'une officine, dans la fenêtre de livraison (opérateurs).", a, names={"plan": plan}),
+        _rpc("POST", "/sessions/{session}/deliveryPlan:clearDate", "orders", "ClearDeliveryDate", orders, "Retire la date propre à un département ou à une officine : la date par défaut s'applique (opérateurs).", a, names={"plan": plan}),
+        _rpc(
+            "POST", "/sessions/{session}/deliveryPlan:importCsv", "orders", "ImportDeliveryPlanCsv", orders,
+            "Remplace les dates du plan par un CSV du logisticien (corps text/csv : finess,departement,date) ; validateOnly pour vérifier sans rien changer (opérateurs).", a,
+            names={"plan": plan}, request_content=CSV, handler=custom.import_csv,
+        ),
+        _rpc(
+            "GET", "/sessions/{session}/officines/{finess}/deliveries", "orders", "ListDeliveries", orders,
+            "Livraisons confirmées : date prévue et, par effecteur et produit, flacons commandés et confirmés. "
+            "« - » pour toutes les sessions ; une officine voit les siennes, un effecteur les siennes avec effecteur=…, les opérateurs tout (officine « - »).", a,
+            names={"parent": OFF},
+        ),
+        _rpc(
+            "POST", "/sessions/{session}:sendDeliveryConfirmations", "mailer", "SendDeliveryConfirmations", mail,
+            "Envoie les e-mails de confirmation de livraison d'une session dont l'allocation est publiée ; dryRun : liste les destinataires sans rien envoyer (opérateurs).", a,
+            names={"session": S},
+        ),
+        _rpc("GET", "/sessions/{session}/confirmationRuns", "mailer", "ListConfirmationRuns", mail, "Envois des confirmations d'une session et leur rapport, les plus récents d'abord (opérateurs).", a, names={"parent": S}),
     ]
 
 
@@ -143,4 +179,4 @@ def _auth() -> list[ApiRoute]:
 
 
 def api_table() -> list[ApiRoute]:
-    return [*_auth(), *_sessions(), *_effecteurs(), *_orders(), *_mailer()]
+    return [*_auth(), *_sessions(), *_effecteurs(), *_orders(), *_after_close(), *_mailer()]

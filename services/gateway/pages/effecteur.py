@@ -1,5 +1,6 @@
-"""The effecteur's space (médecin, sage-femme, EHPAD, PMI…): my officine, ask
-it for vials, my requests and their outcome, my history."""
+"""The effecteur's space (médecin, sage-femme, EHPAD, PMI…): my officine, my
+confirmed vials per session and product with the officine that delivers them
+and its date, ask it for vials, my requests and their outcome, my history."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
-from services.gateway.pages import common
+from services.gateway.pages import common, deliveries, labels
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
@@ -59,6 +60,9 @@ async def space(
     )
     lines = await common.officine_lines(request, "sessions/-/officines/-", effecteur=name)
     products = await common.products(request, include_inactive=True)
+    confirmed = await deliveries.for_effecteur(
+        request, name, lookup.effecteur.display_name, labels.effecteur_type(lookup.effecteur.type)
+    )
     return render(
         request,
         "effecteur/space.html",
@@ -71,6 +75,7 @@ async def space(
         time_left=common.session_time_left(request, session) if session else "",
         requests=list(reversed(requests)),
         lines=lines,
+        deliveries=confirmed,
         products=[p for p in products if p.active],
         product_names={p.name: p.display_name for p in products},
         values=values or {k: "" for k in _FIELDS},

@@ -1,5 +1,7 @@
 """The officine's dashboard: session banner with time left, totals per
-product, pending requests, attached effecteurs, delivery window."""
+product, pending requests, attached effecteurs, delivery window; for closed
+sessions with a published allocation, the confirmed volumes per effecteur and
+product, the delivery date and when the confirmation e-mail went out."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
-from services.gateway.pages import common
+from services.gateway.pages import common, deliveries
 from services.gateway.pages.public import service_banner
 from services.gateway.pages.render import render
 from services.gateway.problems import problem
@@ -40,6 +42,7 @@ async def dashboard(request: Request, caller: Caller) -> Response:
         eff_pb.ListAttachmentsRequest(parent=office.name, page_size=8)
     )
     products = {p.name: p for p in await common.products(request, include_inactive=True)}
+    confirmed = await deliveries.for_officine(request, office, await common.officine_rows(request, office))
     return render(
         request,
         "officine/dashboard.html",
@@ -52,4 +55,6 @@ async def dashboard(request: Request, caller: Caller) -> Response:
         products=products,
         attachments=[a for a in attachments.attachments if a.effecteur != office.self_effecteur],
         attachment_total=max(0, attachments.total_size - 1),
+        deliveries=confirmed,
+        current_delivery=next((d for d in confirmed if session is not None and d.session.name == session.name), None),
     )

@@ -52,6 +52,12 @@ def _day(value: str | date) -> str:
     return paris_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
+def _day_month(value: str | date) -> str:
+    """'samedi 19 mars' (the year goes without saying next to a full date)."""
+    full = _day(value)
+    return full.rsplit(" ", 1)[0] if full else ""
+
+
 def _number(value: int | str) -> str:
     """12 345 with a narrow no-break space, as French writes numbers."""
     return f"{int(value):,}".replace(",", "\u202f")
@@ -64,6 +70,7 @@ def make_templates() -> Jinja2Templates:
         when=_when,
         short=_short,
         day=_day,
+        daymonth=_day_month,
         number=_number,
         effecteur_type=labels.effecteur_type,
         effecteur_type_short=labels.effecteur_type_short,
@@ -97,6 +104,7 @@ def navigation(caller: Caller | None) -> list[tuple[str, str]]:
             ("/operateur/produits", "Produits"),
             ("/operateur/quotas", "Tableau des quotas"),
             ("/operateur/totaux", "Totaux nationaux"),
+            ("/operateur/livraisons", "Allocation et livraisons"),
         ]
     items.append(("/aide", "Aide"))
     return items

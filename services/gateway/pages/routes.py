@@ -5,7 +5,10 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from services.gateway.pages import (
+    allocation,
     attachments,
+    confirmations,
+    deliveryplan,
     effecteur,
     grid,
     officine,
@@ -21,6 +24,7 @@ from services.gateway.pages.render import page
 GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
 OFF = "/officines/{finess}"
 EFF = "/effecteurs/{effecteur}"
+SES = "/operateur/sessions/{session}"
 
 
 def page_routes() -> list[Route]:
@@ -65,4 +69,17 @@ def page_routes() -> list[Route]:
         Route("/operateur/quotas/{session}/import", page(quotas.import_csv, **spf), methods=POST),
         Route("/operateur/quotas/{session}/export.csv", page(quotas.export_csv, **spf), methods=GET),
         Route("/operateur/totaux", page(totals.totals_page, **spf), methods=GET),
+        # After a session's close: supply, allocation, delivery plan, confirmations.
+        Route("/operateur/livraisons", page(confirmations.index, **spf), methods=GET),
+        Route(SES + "/approvisionnement", page(allocation.operator_supply, **spf), methods=GET),
+        Route(SES + "/approvisionnement", page(allocation.update_supply, **spf), methods=POST),
+        Route(SES + "/allocation", page(allocation.operator_allocation, **spf), methods=GET),
+        Route(SES + "/allocation/publier", page(allocation.publish_allocation, **spf), methods=BOTH),
+        Route(SES + "/livraisons", page(deliveryplan.operator_plan, **spf), methods=GET),
+        Route(SES + "/livraisons/date", page(deliveryplan.set_date, **spf), methods=POST),
+        Route(SES + "/livraisons/date/retirer", page(deliveryplan.clear_date, **spf), methods=POST),
+        Route(SES + "/livraisons/import", page(deliveryplan.import_csv, **spf), methods=POST),
+        Route(SES + "/confirmations", page(confirmations.operator_confirmations, **spf), methods=GET),
+        Route(SES + "/confirmations/essai", page(confirmations.dry_run, **spf), methods=POST),
+        Route(SES + "/confirmations/envoyer", page(confirmations.send, **spf), methods=POST),
     ]

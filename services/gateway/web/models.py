@@ -1,4 +1,6 @@
-"""The gateway's own table: server-side web sessions.
+"""The gateway's own tables: server-side web sessions, and the names of the
+people who logged in (so pages say "publiée par Élise Marchand", never a
+national id: PSC gives names only at login, and no backend keeps them).
 
 A browser holds only a random cookie value; the row is keyed by its HMAC, and
 the PSC tokens are encrypted at rest, so neither a copy of the table nor the
@@ -39,3 +41,13 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_web_sessions_expires_at", "expires_at"),)
+
+
+class Person(Base):
+    """The name of someone who logged in here, as PSC last gave it."""
+
+    __tablename__ = "people"
+
+    national_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    update_time: Mapped[datetime] = mapped_column(UTCDateTime())

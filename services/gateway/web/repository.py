@@ -1,13 +1,14 @@
-"""Every SQL statement on the web-session table."""
+"""Every SQL statement on the gateway's tables (web sessions, people)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.gateway.web.models import WebSession
+from services.gateway.web.models import Person, WebSession
 
 
 async def insert(session: AsyncSession, row: WebSession) -> None:
@@ -35,3 +36,19 @@ async def purge_expired(session: AsyncSession, now: datetime, idle: timedelta) -
         delete(WebSession).where(or_(WebSession.expires_at <= now, WebSession.last_seen_at <= now - idle))
     )
     return result.rowcount or 0
+
+
+async def remember_person(session: AsyncSession, national_id: str, display_name: str, now: datetime) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Person)
+    statement = insert.values(national_id=national_id, display_name=display_name, update_time=now)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["national_id"], set_={"display_name": display_name, "update_time": now}
+        )
+    )
+
+
+async def person_names(session: AsyncSession, national_ids: list[str]) -> dict[str, str]:
+    rows = await session.execute(select(Person.national_id, Person.display_name).where(Person.national_id.in_(national_ids)))
+    return {national_id: name for national_id, name in rows}

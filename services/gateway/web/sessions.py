@@ -114,6 +114,9 @@ class WebSessions:
         async with self._db.write() as s:
             purged = await repository.purge_expired(s, now, self._idle)
             await repository.insert(s, row)
+            name = f"{principal.given_name} {principal.family_name}".strip()
+            if name:
+                await repository.remember_person(s, principal.national_id, name, now)
         log.info("web_session.opened", caller=principal.national_id, purged=purged)
         return cookie, Login(row.id, principal, tokens.access_token, row.csrf_token)
 
@@ -175,6 +178,11 @@ class WebSessions:
         async with self._db.write() as s:
             await repository.remove(s, key)
         log.info("web_session.ended", reason=reason)
+
+    async def names(self, national_ids: list[str]) -> dict[str, str]:
+        """National id -> name of the people who logged in here (to say who did what)."""
+        async with self._db.read() as s:
+            return await repository.person_names(s, national_ids)
 
     async def close(self, cookie: str) -> Tokens | None:
         """End the session (logout); returns its tokens for the PSC end-session call."""
