@@ -1,4 +1,4 @@
-"""python -m services.mailer [migrate | sink | send-confirmations --session current|sessions/{id}]
+"""python -m services.mailer [migrate | sink | send-confirmations --session current|sessions/{id} [--dry-run]]
 
 No argument: serve MailerService (gRPC 50055) and run the outbox dispatcher.
 """
@@ -23,7 +23,7 @@ def main(argv: list[str]) -> int:
     commands.add_parser("sink", help="dev SMTP sink on 127.0.0.1:1025, its mails on http://127.0.0.1:8025")
     confirm = commands.add_parser("send-confirmations", help="queue the Friday delivery confirmations")
     confirm.add_argument("--session", default="current", help='"current" (today\'s confirmations) or sessions/{id}')
-    confirm.add_argument("--token-file", default="", help="bearer token to present (else $VAXORDERS_SERVICE_TOKEN_FILE)")
+    confirm.add_argument("--dry-run", action="store_true", help="list recipients and counts, queue nothing")
     args = parser.parse_args(argv)
 
     if args.command in (None, "serve"):
@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
         return 0
     from services.mailer.cli import send_confirmations  # noqa: PLC0415
 
-    return asyncio.run(send_confirmations(settings, args.session, args.token_file))
+    return asyncio.run(send_confirmations(settings, args.session, dry_run=args.dry_run))
 
 
 if __name__ == "__main__":
