@@ -24,6 +24,8 @@ from pathlib import Path
 
 from honcho.manager import Manager
 
+from services.common.service_keys import generate_key_pair
+
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "fixtures" / "reference-week.json"
 # Services owning a database, in the order their seeds depend on each other.
@@ -32,7 +34,7 @@ GATEWAY_URL = "http://127.0.0.1:8080"
 
 
 def dev_environment() -> dict[str, str]:
-    """The embedded defaults: SQLite under ./var, dev PSC issuer, SMTP sink."""
+    """The embedded defaults: SQLite under ./var, dev PSC issuer, SMTP sink, dev service identity."""
     env = dict(os.environ)
     data_dir = Path(env.get("VAXORDERS_DATA_DIR", ROOT / "var")).resolve()
     dataset = json.loads(DATASET.read_text(encoding="utf-8"))
@@ -41,7 +43,34 @@ def dev_environment() -> dict[str, str]:
     env["VAXORDERS_DATA_DIR"] = str(data_dir)
     env.setdefault("VAXORDERS_OPERATORS", json.dumps(dataset["operators"]))
     env["PYTHONUNBUFFERED"] = "1"
+    # Service identity (docs/service-identity.md): a dev key pair made once under the data dir.
+    # Every service verifies with the public key; only the mailer gets the private key (see
+    # process_environments), as in the cluster.
+    _, public_key = service_identity_keys(data_dir)
+    env.setdefault("VAXORDERS_SERVICE_PUBLIC_KEY_FILE", str(public_key))
     return env
+
+
+def service_identity_keys(data_dir: Path) -> tuple[Path, Path]:
+    """(private, public) PEM files under $VAXORDERS_DATA_DIR/service-identity/, made if missing."""
+    return generate_key_pair(data_dir / "service-identity")
+
+
+# Processes that mint service-identity tokens, hence get the private key.
+MINTING_PROCESSES = frozenset({"mailer"})
+
+
+def process_environment(name: str, env: dict[str, str]) -> dict[str, str]:
+    """The environment of one process: the private key only where tokens are minted.
+
+    (To run the Friday job by hand against `make run`:
+    VAXORDERS_SERVICE_KEY_FILE=var/service-identity/service-identity.key
+    python -m services.mailer send-confirmations --session sessions/2022-03-07 --dry-run)
+    """
+    if name not in MINTING_PROCESSES:
+        return {k: v for k, v in env.items() if k != "VAXORDERS_SERVICE_KEY_FILE"}
+    private_key, _ = service_identity_keys(Path(env["VAXORDERS_DATA_DIR"]))
+    return {**env, "VAXORDERS_SERVICE_KEY_FILE": env.get("VAXORDERS_SERVICE_KEY_FILE") or str(private_key)}
 
 
 def migrate(env: dict[str, str]) -> None:
@@ -100,7 +129,7 @@ def run(env: dict[str, str]) -> int:
     seed(env)
     manager = Manager()
     for name, command in processes().items():
-        manager.add_process(name, shlex.join(command), env=env, cwd=str(ROOT))
+        manager.add_process(name, shlex.join(command), env=process_environment(name, env), cwd=str(ROOT))
     threading.Thread(target=_announce_when_ready, daemon=True).start()
     manager.loop()
     return manager.returncode or 0
