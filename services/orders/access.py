@@ -2,7 +2,11 @@
 
 - an officine's pharmacists (acts_for "officines/{finess}"): everything of that officine;
 - an effecteur (acts_for "effecteurs/..."): its own lines and requests, wherever;
-- operators: read everything, write nothing (they do not order).
+- operators: read everything, write nothing (they do not order); after the
+  session they alone set the supply, publish the allocation and plan deliveries;
+- service identities (a job, role SERVICE): read what their grants let them
+  call (deliveries, the allocation, the date-change feed) and record sent
+  confirmations; every other write is refused.
 """
 
 from __future__ import annotations
@@ -72,3 +76,13 @@ def list_scope(principal: Principal, parent: OfficineOrder, effecteur: str, what
     if principal.may_act_for(wanted):
         return ListScope(None, session_id, wanted)
     raise errors.not_found(what)
+
+
+def delivery_scope(principal: Principal, parent: OfficineOrder, effecteur: str, what: str) -> ListScope:
+    """Scope of ListDeliveries: as list_scope, and a service identity (the
+    mailer's job, granted ListDeliveries) reads everything like an operator."""
+    if principal.is_service:
+        session_id = None if parent.session_id == ANY else parent.session_id
+        finess = None if parent.finess == ANY else parent.finess
+        return ListScope(finess, session_id, effecteur or None)
+    return list_scope(principal, parent, effecteur, what)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import grpc
@@ -95,6 +95,14 @@ def _optional_time(message: Any, field: str) -> datetime | None:
     return from_timestamp(getattr(message, field)) if message.HasField(field) else None
 
 
+def _date(value: str) -> date | None:
+    """ "YYYY-MM-DD" from SessionService; None when unset or unreadable."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 def dependency_error(service: str, error: grpc.aio.AioRpcError) -> DomainError:
     """A dependency that did not answer usefully: retryable for the user."""
     log.warning("orders.dependency_failed", dependency=service, code=error.code().name)
@@ -123,6 +131,9 @@ class GrpcSessionDirectory:
             label=session.label,
             open_time=from_timestamp(session.open_time),
             close_time=from_timestamp(session.close_time),
+            delivery_from_date=_date(session.delivery_from_date),
+            delivery_to_date=_date(session.delivery_to_date),
+            confirmation_email_date=_date(session.confirmation_email_date),
         )
 
     async def session(self, session_id: str) -> SessionWindow | None:

@@ -16,6 +16,11 @@ ABOVE_SOFT_THRESHOLD = "ABOVE_SOFT_THRESHOLD"
 EFFECTEUR_NOT_ATTACHED = "EFFECTEUR_NOT_ATTACHED"
 REQUEST_NOT_PENDING = "REQUEST_NOT_PENDING"
 OPERATORS_ONLY = "OPERATORS_ONLY"
+SESSION_STILL_OPEN = "SESSION_STILL_OPEN"
+ALLOCATION_PUBLISHED = "ALLOCATION_PUBLISHED"
+ALLOCATION_NOT_PUBLISHED = "ALLOCATION_NOT_PUBLISHED"
+SUPPLY_MISSING = "SUPPLY_MISSING"
+NO_DELIVERY_WINDOW = "NO_DELIVERY_WINDOW"
 
 TYPE_LABELS = {
     "MEDECIN": "médecin",
@@ -59,6 +64,48 @@ def not_found(what: str = "Objet") -> NotFound:
 
 def operators_only() -> PermissionDenied:
     return PermissionDenied("Réservé aux opérateurs de Santé publique France.", reason=OPERATORS_ONLY)
+
+
+def session_still_open(label: str, close_time: datetime) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"La {label.lower()} est encore ouverte : l'approvisionnement et l'allocation se font après sa clôture, "
+        f"le {paris_long(close_time)}.",
+        reason=SESSION_STILL_OPEN,
+        metadata={"close_time": as_utc(close_time).isoformat()},
+    )
+
+
+def allocation_published(label: str, publish_time: datetime, publish_by: str) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"L'allocation de la {label.lower()} est déjà publiée (le {paris_long(publish_time)}, par {publish_by}) : "
+        "l'approvisionnement et l'allocation ne peuvent plus être modifiés.",
+        reason=ALLOCATION_PUBLISHED,
+        metadata={"publish_time": as_utc(publish_time).isoformat()},
+    )
+
+
+def allocation_not_published(label: str) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"L'allocation de la {label.lower()} n'est pas encore publiée : aucune livraison n'est confirmée.",
+        reason=ALLOCATION_NOT_PUBLISHED,
+    )
+
+
+def supply_missing(product_labels: list[str]) -> FailedPrecondition:
+    listed = ", ".join(product_labels)
+    return FailedPrecondition(
+        f"Aucun approvisionnement n'est saisi pour {listed}, pourtant commandé dans cette session : "
+        "saisissez-le avant de publier l'allocation.",
+        reason=SUPPLY_MISSING,
+        metadata={"products": listed},
+    )
+
+
+def no_delivery_window(label: str) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"La {label.lower()} n'a pas de fenêtre de livraison : renseignez-la sur la session d'abord.",
+        reason=NO_DELIVERY_WINDOW,
+    )
 
 
 def session_closed(

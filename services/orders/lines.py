@@ -56,6 +56,7 @@ def line_view(row: Row) -> LineView:
         etag=row.etag,
         create_time=row.create_time,
         update_time=row.update_time,
+        confirmed_vials=row.confirmed_vials,
     )
 
 

@@ -52,6 +52,8 @@ class OrderLine(Base):
     updated_by: Mapped[str] = mapped_column(String(32))
     create_time: Mapped[datetime] = mapped_column(UTCDateTime())
     update_time: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set for every line of the session when its allocation is published.
+    confirmed_vials: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class QuotaUsage(Base):
@@ -117,3 +119,82 @@ class Change(Base):
     vials_after: Mapped[int] = mapped_column(Integer)
     request_id: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Supply(Base):
+    """The supply of a session as a whole: its concurrency token and last writer.
+    The vials are per product in supply_products."""
+
+    __tablename__ = "supplies"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    etag: Mapped[str] = mapped_column(String(32))
+    update_by: Mapped[str] = mapped_column(String(32))
+    update_time: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SupplyProduct(Base):
+    """Vials SpF can ship for one product of a session."""
+
+    __tablename__ = "supply_products"
+    __table_args__ = (CheckConstraint("vials >= 0", name="vials_not_negative"),)
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    product: Mapped[str] = mapped_column(String(80), primary_key=True)
+    vials: Mapped[int] = mapped_column(Integer)
+
+
+class Allocation(Base):
+    """A published allocation: one per session (the primary key makes a second
+    publish lose), with who, when and the supply it was computed from."""
+
+    __tablename__ = "allocations"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    publish_by: Mapped[str] = mapped_column(String(32))
+    publish_time: Mapped[datetime] = mapped_column(UTCDateTime())
+    supply: Mapped[str] = mapped_column(Text)  # JSON {"products/moderna": 1200, ...}
+    supply_etag: Mapped[str] = mapped_column(String(32))
+    confirmations_sent_time: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class DeliveryOverride(Base):
+    """A planned delivery date for a département (kind DEPARTMENT) or an officine
+    (kind FINESS) of a session; everything else gets the window's first day."""
+
+    __tablename__ = "delivery_overrides"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # DEPARTMENT, FINESS
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)  # "75", "2A" or a FINESS
+    date: Mapped[str] = mapped_column(String(10))  # "YYYY-MM-DD"
+    update_by: Mapped[str] = mapped_column(String(32))
+    update_time: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ConfirmationSent(Base):
+    """An officine whose delivery confirmation was queued by the mailer, with
+    the date it announced (first record only)."""
+
+    __tablename__ = "confirmations_sent"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    finess: Mapped[str] = mapped_column(String(9), primary_key=True)
+    department: Mapped[str] = mapped_column(String(3))
+    announced_date: Mapped[str] = mapped_column(String(10))
+    sent_time: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DeliveryDateChange(Base):
+    """The feed of planned dates changed after an officine's confirmation went
+    out, read by the mailer from its last position (id strictly increasing)."""
+
+    __tablename__ = "delivery_date_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(String(64))
+    finess: Mapped[str] = mapped_column(String(9))
+    old_date: Mapped[str] = mapped_column(String(10))
+    new_date: Mapped[str] = mapped_column(String(10))
+    change_by: Mapped[str] = mapped_column(String(32))
+    change_time: Mapped[datetime] = mapped_column(UTCDateTime())

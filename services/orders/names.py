@@ -22,6 +22,8 @@ _FINESS = re.compile(r"^\d[\dAB]\d{7}$")
 _EFFECTEUR = re.compile(r"^effecteurs/[a-z]+:[0-9A-Za-z]{1,32}$")
 _PRODUCT = re.compile(r"^products/[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _OBJECT_ID = re.compile(r"^[0-9a-f]{32}$")
+# Département codes: 01-95 (no 20: Corsica is 2A and 2B), 971-976.
+_DEPARTMENT = re.compile(r"^(?:0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5]|2A|2B|97[1-6])$")
 
 
 def new_id() -> str:
@@ -133,4 +135,50 @@ def check_effecteur(value: str, field: str) -> str:
 def check_product(value: str, field: str) -> str:
     if not _PRODUCT.match(value):
         raise _bad(field, value, "products/{id}")
+    return value
+
+
+def parse_session_child(value: str, field: str, child: str) -> str:
+    """ "sessions/{id}/{child}" (supply, allocation, deliveryPlan) -> the session id."""
+    parts = value.split("/")
+    if len(parts) != 3 or parts[0] != "sessions" or parts[2] != child or not _SESSION_ID.match(parts[1]):
+        raise _bad(field, value, f"sessions/{{session}}/{child}")
+    return parts[1]
+
+
+def supply_name(session_id: str) -> str:
+    return f"sessions/{session_id}/supply"
+
+
+def allocation_name(session_id: str) -> str:
+    return f"sessions/{session_id}/allocation"
+
+
+def plan_name(session_id: str) -> str:
+    return f"sessions/{session_id}/deliveryPlan"
+
+
+def delivery_name(session_id: str, finess: str) -> str:
+    return f"sessions/{session_id}/officines/{finess}/delivery"
+
+
+def is_finess(value: str) -> bool:
+    return bool(_FINESS.match(value))
+
+
+def check_finess(value: str, field: str) -> str:
+    if not _FINESS.match(value):
+        raise InvalidArgument.field(field, f"FINESS invalide : « {value} » (9 caractères, par exemple 759900111).")
+    return value
+
+
+def is_department(value: str) -> bool:
+    return bool(_DEPARTMENT.match(value))
+
+
+def check_department(value: str, field: str) -> str:
+    if not _DEPARTMENT.match(value):
+        raise InvalidArgument.field(
+            field, f"Code de département invalide : « {value} » (attendu 01 à 95, 2A, 2B ou 971 à 976)."
+        )
     return value

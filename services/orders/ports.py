@@ -8,18 +8,23 @@ plain frozen dataclasses: no protobuf crosses into the domain.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 
 @dataclass(frozen=True)
 class SessionWindow:
-    """An order session: orders are taken while open_time <= now < close_time."""
+    """An order session: orders are taken while open_time <= now < close_time;
+    confirmed vials are delivered between delivery_from_date and delivery_to_date
+    (inclusive), announced by e-mail on confirmation_email_date."""
 
     id: str  # "2022-03-07"
     label: str  # "Session du 7 mars 2022"
     open_time: datetime
     close_time: datetime
+    delivery_from_date: date | None = None
+    delivery_to_date: date | None = None
+    confirmation_email_date: date | None = None
 
     def is_open_at(self, at: datetime) -> bool:
         return self.open_time <= at < self.close_time

@@ -13,10 +13,25 @@ from vaxorders.type.v1 import effecteur_type_pb2
 from services.common.context import Principal, current_principal
 from services.common.errors import Unauthenticated
 from services.common.timefmt import to_timestamp
+from services.orders.deliveries import DeliveryService
+from services.orders.delivery_plan import PlanService
 from services.orders.lines import LineService
 from services.orders.reports import CONSOLIDATED, DETAIL, ReportService
+from services.orders.supply import SupplyService
 from services.orders.vial_requests import RequestService
-from services.orders.views import ChangeView, LineView, Notice, ProductTotal, RequestView
+from services.orders.views import (
+    AllocationView,
+    ChangeView,
+    DateChangeView,
+    DeliveryView,
+    LineView,
+    Notice,
+    PlanView,
+    ProductAllocationView,
+    ProductTotal,
+    RequestView,
+    SupplyView,
+)
 
 _State = pb.VialRequest.State
 
@@ -29,7 +44,7 @@ def _principal() -> Principal:
 
 
 def line_pb(line: LineView) -> pb.OrderLine:
-    return pb.OrderLine(
+    message = pb.OrderLine(
         name=line.name,
         effecteur=line.effecteur,
         product=line.product,
@@ -40,6 +55,9 @@ def line_pb(line: LineView) -> pb.OrderLine:
         create_time=to_timestamp(line.create_time),
         update_time=to_timestamp(line.update_time),
     )
+    if line.confirmed_vials is not None:
+        message.confirmed_vials = line.confirmed_vials
+    return message
 
 
 def request_pb(request: RequestView) -> pb.VialRequest:
@@ -82,11 +100,115 @@ def totals_pb(totals: list[ProductTotal]) -> list[pb.ProductTotal]:
     return [pb.ProductTotal(product=t.product, vials=t.vials, doses=t.doses) for t in totals]
 
 
+def supply_pb(supply: SupplyView) -> pb.Supply:
+    message = pb.Supply(
+        name=supply.name,
+        products=[pb.ProductSupply(product=p, vials=v) for p, v in supply.products],
+        update_by=supply.update_by,
+        etag=supply.etag,
+    )
+    if supply.update_time is not None:
+        message.update_time.CopyFrom(to_timestamp(supply.update_time))
+    return message
+
+
+def _product_allocation_pb(p: ProductAllocationView) -> pb.ProductAllocation:
+    return pb.ProductAllocation(
+        product=p.product,
+        supply=p.supply,
+        ordered_vials=p.ordered_vials,
+        confirmed_vials=p.confirmed_vials,
+        lines=p.lines,
+        lines_reduced=p.lines_reduced,
+        supply_missing=p.supply_missing,
+    )
+
+
+def allocation_pb(allocation: AllocationView) -> pb.Allocation:
+    message = pb.Allocation(
+        name=allocation.name,
+        products=[_product_allocation_pb(p) for p in allocation.products],
+        departments=[
+            pb.DepartmentAllocation(department=d.department, products=[_product_allocation_pb(p) for p in d.products])
+            for d in allocation.departments
+        ],
+        publish_by=allocation.publish_by,
+    )
+    if allocation.publish_time is not None:
+        message.publish_time.CopyFrom(to_timestamp(allocation.publish_time))
+    if allocation.confirmations_sent_time is not None:
+        message.confirmations_sent_time.CopyFrom(to_timestamp(allocation.confirmations_sent_time))
+    return message
+
+
+def plan_pb(plan: PlanView) -> pb.DeliveryPlan:
+    overrides = []
+    for o in plan.overrides:
+        override = pb.DeliveryDateOverride(department=o.department, finess=o.finess, date=o.date, update_by=o.update_by)
+        if o.update_time is not None:
+            override.update_time.CopyFrom(to_timestamp(o.update_time))
+        overrides.append(override)
+    return pb.DeliveryPlan(
+        name=plan.name,
+        delivery_from_date=plan.delivery_from_date,
+        delivery_to_date=plan.delivery_to_date,
+        default_date=plan.default_date,
+        overrides=overrides,
+    )
+
+
+def delivery_pb(delivery: DeliveryView) -> pb.Delivery:
+    message = pb.Delivery(
+        name=delivery.name,
+        finess=delivery.finess,
+        department=delivery.department,
+        delivery_date=delivery.delivery_date,
+        lines=[
+            pb.DeliveryLine(
+                effecteur=line.effecteur,
+                effecteur_type=effecteur_type_pb2.EffecteurType.Value(f"EFFECTEUR_TYPE_{line.effecteur_type}"),
+                product=line.product,
+                ordered_vials=line.ordered_vials,
+                confirmed_vials=line.confirmed_vials,
+                doses_per_unit=line.doses_per_unit,
+            )
+            for line in delivery.lines
+        ],
+        announced_date=delivery.announced_date,
+    )
+    if delivery.confirmation_sent_time is not None:
+        message.confirmation_sent_time.CopyFrom(to_timestamp(delivery.confirmation_sent_time))
+    return message
+
+
+def date_change_pb(change: DateChangeView) -> pb.DeliveryDateChange:
+    return pb.DeliveryDateChange(
+        id=change.id,
+        session=change.session,
+        finess=change.finess,
+        old_date=change.old_date,
+        new_date=change.new_date,
+        change_by=change.change_by,
+        change_time=to_timestamp(change.change_time),
+    )
+
+
 class OrderServicer(pb_grpc.OrderServiceServicer):
-    def __init__(self, lines: LineService, requests: RequestService, reports: ReportService) -> None:
+    def __init__(
+        self,
+        lines: LineService,
+        requests: RequestService,
+        reports: ReportService,
+        supply: SupplyService,
+        plans: PlanService,
+        deliveries: DeliveryService,
+    ) -> None:
         self.lines = lines
         self.requests = requests
         self.reports = reports
+        self.supply = supply
+        self.plans = plans
+        self.deliveries = deliveries
 
     # -- order lines ---------------------------------------------------------------
 
@@ -230,3 +352,95 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
             ordering_officines=totals.ordering_officines,
             compute_time=to_timestamp(totals.compute_time),
         )
+
+    # -- after the session: supply, allocation, delivery plan, deliveries ---------------
+
+    async def GetSupply(self, request: pb.GetSupplyRequest, context: grpc.aio.ServicerContext) -> pb.GetSupplyResponse:
+        supply = await self.supply.get_supply(_principal(), request.name)
+        return pb.GetSupplyResponse(supply=supply_pb(supply))
+
+    async def UpdateSupply(
+        self, request: pb.UpdateSupplyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.UpdateSupplyResponse:
+        outcome = await self.supply.update_supply(
+            _principal(),
+            request.supply.name,
+            request.supply.etag,
+            [(p.product, p.vials) for p in request.supply.products],
+            request.request_id,
+        )
+        return pb.UpdateSupplyResponse(supply=supply_pb(outcome.supply))
+
+    async def PreviewAllocation(
+        self, request: pb.PreviewAllocationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.PreviewAllocationResponse:
+        allocation = await self.supply.preview(_principal(), request.session)
+        return pb.PreviewAllocationResponse(allocation=allocation_pb(allocation))
+
+    async def PublishAllocation(
+        self, request: pb.PublishAllocationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.PublishAllocationResponse:
+        outcome = await self.supply.publish(_principal(), request.session, request.supply_etag, request.request_id)
+        return pb.PublishAllocationResponse(allocation=allocation_pb(outcome.allocation))
+
+    async def GetAllocation(
+        self, request: pb.GetAllocationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetAllocationResponse:
+        allocation = await self.supply.get_allocation(_principal(), request.name)
+        return pb.GetAllocationResponse(allocation=allocation_pb(allocation))
+
+    async def GetDeliveryPlan(
+        self, request: pb.GetDeliveryPlanRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetDeliveryPlanResponse:
+        plan = await self.plans.get(_principal(), request.name)
+        return pb.GetDeliveryPlanResponse(delivery_plan=plan_pb(plan))
+
+    async def SetDeliveryDate(
+        self, request: pb.SetDeliveryDateRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SetDeliveryDateResponse:
+        o = request.override
+        outcome = await self.plans.set_date(_principal(), request.plan, o.department, o.finess, o.date, request.request_id)
+        return pb.SetDeliveryDateResponse(delivery_plan=plan_pb(outcome.plan))
+
+    async def ClearDeliveryDate(
+        self, request: pb.ClearDeliveryDateRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ClearDeliveryDateResponse:
+        outcome = await self.plans.clear_date(
+            _principal(), request.plan, request.department, request.finess, request.request_id
+        )
+        return pb.ClearDeliveryDateResponse(delivery_plan=plan_pb(outcome.plan))
+
+    async def ImportDeliveryPlanCsv(
+        self, request: pb.ImportDeliveryPlanCsvRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ImportDeliveryPlanCsvResponse:
+        outcome = await self.plans.import_csv(
+            _principal(), request.plan, request.csv, request.validate_only, request.request_id
+        )
+        return pb.ImportDeliveryPlanCsvResponse(delivery_plan=plan_pb(outcome.plan))
+
+    async def ListDeliveries(
+        self, request: pb.ListDeliveriesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListDeliveriesResponse:
+        page = await self.deliveries.list(
+            _principal(), request.parent, request.effecteur, request.page_size, request.page_token
+        )
+        return pb.ListDeliveriesResponse(
+            deliveries=[delivery_pb(d) for d in page.items], next_page_token=page.next_page_token
+        )
+
+    async def RecordConfirmationsSent(
+        self, request: pb.RecordConfirmationsSentRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RecordConfirmationsSentResponse:
+        outcome = await self.deliveries.record_sent(
+            _principal(),
+            request.session,
+            [(c.finess, c.announced_date) for c in request.confirmations],
+            request.request_id,
+        )
+        return pb.RecordConfirmationsSentResponse(changed=outcome.changed)
+
+    async def ListDeliveryDateChanges(
+        self, request: pb.ListDeliveryDateChangesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListDeliveryDateChangesResponse:
+        changes = await self.deliveries.date_changes(_principal(), request.after_id, request.page_size)
+        return pb.ListDeliveryDateChangesResponse(changes=[date_change_pb(c) for c in changes])

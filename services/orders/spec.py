@@ -10,11 +10,14 @@ from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
 from services.common.bootstrap import Runtime, ServiceSpec
 from services.common.server import Registration
 from services.orders.clients import GrpcAttachmentDirectory, GrpcSessionDirectory
+from services.orders.deliveries import DeliveryService
+from services.orders.delivery_plan import PlanService
 from services.orders.lines import LineService
 from services.orders.reports import ReportService
 from services.orders.service import OrderRules
 from services.orders.servicer import OrderServicer
 from services.orders.settings import OrdersSettings
+from services.orders.supply import SupplyService
 from services.orders.vial_requests import RequestService
 
 SERVICE_NAME = "vaxorders.orders.v1.OrderService"
@@ -32,7 +35,12 @@ async def build(runtime: Runtime) -> Iterable[Registration]:
         max_vials_per_line=settings.max_vials_per_line,
     )
     servicer = OrderServicer(
-        LineService(rules), RequestService(rules), ReportService(rules, settings.export_chunk_bytes)
+        LineService(rules),
+        RequestService(rules),
+        ReportService(rules, settings.export_chunk_bytes),
+        SupplyService(rules),
+        PlanService(rules),
+        DeliveryService(rules),
     )
     return [lambda server: pb_grpc.add_OrderServiceServicer_to_server(servicer, server)]
 

@@ -42,6 +42,7 @@ class LineView:
     etag: str
     create_time: datetime
     update_time: datetime
+    confirmed_vials: int | None = None  # set once the session's allocation is published
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> LineView:
@@ -156,3 +157,176 @@ class SessionTotals:
 class Page:
     items: list[Any]
     next_page_token: str
+
+
+# -- after the session: supply, allocation, delivery plan, deliveries -----------
+
+
+@dataclass(frozen=True)
+class SupplyView:
+    name: str
+    products: list[tuple[str, int]]  # (product, vials), by product
+    update_by: str
+    update_time: datetime | None
+    etag: str
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> SupplyView:
+        return cls(
+            name=data["name"],
+            products=[(p, v) for p, v in data["products"]],
+            update_by=data["update_by"],
+            update_time=_time(data["update_time"]),
+            etag=data["etag"],
+        )
+
+
+@dataclass(frozen=True)
+class SupplyOutcome:
+    supply: SupplyView
+
+    def dump(self) -> dict[str, Any]:
+        return _dump(self)
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> SupplyOutcome:
+        return cls(SupplyView.load(data["supply"]))
+
+
+@dataclass(frozen=True)
+class ProductAllocationView:
+    product: str
+    supply: int
+    ordered_vials: int
+    confirmed_vials: int
+    lines: int
+    lines_reduced: int
+    supply_missing: bool
+
+
+@dataclass(frozen=True)
+class DepartmentAllocationView:
+    department: str
+    products: list[ProductAllocationView]
+
+
+@dataclass(frozen=True)
+class AllocationView:
+    name: str
+    products: list[ProductAllocationView]
+    departments: list[DepartmentAllocationView]
+    publish_by: str = ""
+    publish_time: datetime | None = None
+    confirmations_sent_time: datetime | None = None
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> AllocationView:
+        return cls(
+            name=data["name"],
+            products=[ProductAllocationView(**p) for p in data["products"]],
+            departments=[
+                DepartmentAllocationView(d["department"], [ProductAllocationView(**p) for p in d["products"]])
+                for d in data["departments"]
+            ],
+            publish_by=data["publish_by"],
+            publish_time=_time(data["publish_time"]),
+            confirmations_sent_time=_time(data["confirmations_sent_time"]),
+        )
+
+
+@dataclass(frozen=True)
+class AllocationOutcome:
+    allocation: AllocationView
+
+    def dump(self) -> dict[str, Any]:
+        return _dump(self)
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> AllocationOutcome:
+        return cls(AllocationView.load(data["allocation"]))
+
+
+@dataclass(frozen=True)
+class OverrideView:
+    department: str
+    finess: str
+    date: str
+    update_by: str
+    update_time: datetime | None
+
+
+@dataclass(frozen=True)
+class PlanView:
+    name: str
+    delivery_from_date: str
+    delivery_to_date: str
+    default_date: str
+    overrides: list[OverrideView]
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> PlanView:
+        return cls(
+            name=data["name"],
+            delivery_from_date=data["delivery_from_date"],
+            delivery_to_date=data["delivery_to_date"],
+            default_date=data["default_date"],
+            overrides=[OverrideView(**{**o, "update_time": _time(o["update_time"])}) for o in data["overrides"]],
+        )
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    plan: PlanView
+
+    def dump(self) -> dict[str, Any]:
+        return _dump(self)
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> PlanOutcome:
+        return cls(PlanView.load(data["plan"]))
+
+
+@dataclass(frozen=True)
+class DeliveryLineView:
+    effecteur: str
+    effecteur_type: str
+    product: str
+    ordered_vials: int
+    confirmed_vials: int
+    doses_per_unit: int
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    name: str
+    finess: str
+    department: str
+    delivery_date: str
+    lines: list[DeliveryLineView]
+    confirmation_sent_time: datetime | None
+    announced_date: str
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """RecordConfirmationsSent: officines whose announced date was already stale."""
+
+    changed: int
+
+    def dump(self) -> dict[str, Any]:
+        return _dump(self)
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> RecordOutcome:
+        return cls(int(data["changed"]))
+
+
+@dataclass(frozen=True)
+class DateChangeView:
+    id: int
+    session: str
+    finess: str
+    old_date: str
+    new_date: str
+    change_by: str
+    change_time: datetime

@@ -13,10 +13,13 @@ import pytest
 from services.common.clock import ManualClock
 from services.common.context import Principal
 from services.common.db import Database
+from services.orders.deliveries import DeliveryService
+from services.orders.delivery_plan import PlanService
 from services.orders.lines import LineService
 from services.orders.reports import ReportService
 from services.orders.service import OrderRules
 from services.orders.spec import SPEC
+from services.orders.supply import SupplyService
 from services.orders.vial_requests import RequestService
 from tests.orders.memory_ports import MemoryAttachmentDirectory, MemorySessionDirectory
 from tests.orders.stack import running_stack
@@ -25,6 +28,7 @@ SESSION = "2022-03-07"
 OPEN_TIME = datetime.fromisoformat("2022-03-07T08:00:00+01:00")
 CLOSE_TIME = datetime.fromisoformat("2022-03-08T23:00:00+01:00")
 DURING = datetime.fromisoformat("2022-03-07T10:00:00+01:00")
+AFTER = datetime.fromisoformat("2022-03-09T10:00:00+01:00")  # closed; Friday confirmations on 11 March
 
 LILAS, CONFLUENT = "759900111", "699900122"
 DUBOIS = "effecteurs/rpps:99700000104"  # médecin attached to Lilas
@@ -43,6 +47,8 @@ CLAIRE = Principal("899700000013", roles=frozenset({"OFFICINE"}), acts_for=("off
 KARIM = Principal("899700000021", roles=frozenset({"OFFICINE"}), acts_for=("officines/699900122",))
 JEANNE = Principal("899700000104", roles=frozenset({"EFFECTEUR"}), acts_for=(DUBOIS,))
 OPERATOR = Principal("899700000906", roles=frozenset({"OPERATOR"}))
+# A job's service identity (services.common builds it from a service token for real).
+MAILER = Principal("service:mailer", roles=frozenset({"SERVICE"}))
 
 
 @dataclass
@@ -55,6 +61,9 @@ class Domain:
     lines: LineService
     requests: RequestService
     reports: ReportService
+    supply: SupplyService
+    plans: PlanService
+    deliveries: DeliveryService
 
 
 @pytest.fixture
@@ -73,6 +82,9 @@ async def domain(database_url_for, dataset) -> AsyncIterator[Domain]:  # type: i
         LineService(rules),
         RequestService(rules),
         ReportService(rules, chunk_bytes=1024),
+        SupplyService(rules),
+        PlanService(rules),
+        DeliveryService(rules),
     )
     await db.dispose()
 

@@ -5,7 +5,7 @@ Servicer tests use the real SessionService and EffecteurService instead."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from services.orders.ports import EffecteurAttachment, Maintenance, ProductInfo, QuotaRule, QuotaTable, SessionWindow
 
@@ -14,7 +14,13 @@ class MemorySessionDirectory:
     def __init__(self, dataset: dict) -> None:
         self.windows = {
             s["id"]: SessionWindow(
-                s["id"], s["label"], datetime.fromisoformat(s["opens_at"]), datetime.fromisoformat(s["closes_at"])
+                s["id"],
+                s["label"],
+                datetime.fromisoformat(s["opens_at"]),
+                datetime.fromisoformat(s["closes_at"]),
+                delivery_from_date=date.fromisoformat(s["delivery_from"]),
+                delivery_to_date=date.fromisoformat(s["delivery_to"]),
+                confirmation_email_date=date.fromisoformat(s["confirmation_email_on"]),
             )
             for s in dataset["sessions"]
         }

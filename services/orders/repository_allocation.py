@@ -1,0 +1,160 @@
+"""SQL of the supply and the national allocation: the supply per product, the
+lines a closed session allocates, their confirmed vials, the published row."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import Row, bindparam, case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.orders.models import Allocation, Supply, SupplyProduct
+from services.orders.repository import LINES, _dialect, ordered
+
+SUPPLIES = Supply.__table__
+SUPPLY_PRODUCTS = SupplyProduct.__table__
+ALLOCATIONS = Allocation.__table__
+
+
+# -- supply ----------------------------------------------------------------------
+
+
+async def get_supply(s: AsyncSession, session_id: str) -> tuple[Row | None, dict[str, int]]:
+    """(the head row with etag, who, when; vials per product)."""
+    head = (await s.execute(select(SUPPLIES).where(SUPPLIES.c.session_id == session_id))).first()
+    rows = await s.execute(
+        select(SUPPLY_PRODUCTS.c.product, SUPPLY_PRODUCTS.c.vials)
+        .where(SUPPLY_PRODUCTS.c.session_id == session_id)
+        .order_by(ordered(s, SUPPLY_PRODUCTS.c.product))
+    )
+    return head, {r.product: r.vials for r in rows}
+
+
+async def put_supply(
+    s: AsyncSession,
+    session_id: str,
+    products: Mapping[str, int],
+    *,
+    old_etag: str | None,
+    new_etag: str,
+    actor: str,
+    now: datetime,
+) -> bool:
+    """Set the products given (others keep their value) and move the etag, if the
+    supply still carries `old_etag` (None: none existed). False when it changed."""
+    if old_etag is None:
+        inserted = await s.execute(
+            _dialect(s)
+            .insert(SUPPLIES)
+            .values(session_id=session_id, etag=new_etag, update_by=actor, update_time=now)
+            .on_conflict_do_nothing()
+            .returning(SUPPLIES.c.session_id)
+        )
+        if inserted.first() is None:
+            return False
+    else:
+        moved = await s.execute(
+            update(SUPPLIES)
+            .where(SUPPLIES.c.session_id == session_id, SUPPLIES.c.etag == old_etag)
+            .values(etag=new_etag, update_by=actor, update_time=now)
+        )
+        if moved.rowcount != 1:
+            return False
+    for product, vials in products.items():
+        statement = _dialect(s).insert(SUPPLY_PRODUCTS).values(session_id=session_id, product=product, vials=vials)
+        await s.execute(
+            statement.on_conflict_do_update(
+                index_elements=[SUPPLY_PRODUCTS.c.session_id, SUPPLY_PRODUCTS.c.product], set_={"vials": vials}
+            )
+        )
+    return True
+
+
+# -- allocation -------------------------------------------------------------------
+
+
+async def get_allocation(s: AsyncSession, session_id: str) -> Row | None:
+    return (await s.execute(select(ALLOCATIONS).where(ALLOCATIONS.c.session_id == session_id))).first()
+
+
+async def published_sessions(s: AsyncSession, session_ids: Sequence[str]) -> dict[str, Row]:
+    rows = await s.execute(select(ALLOCATIONS).where(ALLOCATIONS.c.session_id.in_(list(session_ids))))
+    return {r.session_id: r for r in rows}
+
+
+async def insert_allocation(
+    s: AsyncSession, session_id: str, *, actor: str, now: datetime, supply: Mapping[str, int], supply_etag: str
+) -> bool:
+    """False when the session's allocation is already published (the primary key decides)."""
+    inserted = await s.execute(
+        _dialect(s)
+        .insert(ALLOCATIONS)
+        .values(
+            session_id=session_id,
+            publish_by=actor,
+            publish_time=now,
+            supply=json.dumps(dict(sorted(supply.items()))),
+            supply_etag=supply_etag,
+            confirmations_sent_time=None,
+        )
+        .on_conflict_do_nothing()
+        .returning(ALLOCATIONS.c.session_id)
+    )
+    return inserted.first() is not None
+
+
+async def mark_confirmations_sent(s: AsyncSession, session_id: str, now: datetime) -> None:
+    """The first confirmation queued for the session; later ones keep it."""
+    await s.execute(
+        update(ALLOCATIONS)
+        .where(ALLOCATIONS.c.session_id == session_id, ALLOCATIONS.c.confirmations_sent_time.is_(None))
+        .values(confirmations_sent_time=now)
+    )
+
+
+async def session_claims(s: AsyncSession, session_id: str) -> list[Row]:
+    """Every line of the session as the allocation needs it."""
+    statement = select(
+        LINES.c.id,
+        LINES.c.finess,
+        LINES.c.product,
+        LINES.c.department,
+        LINES.c.vials,
+        LINES.c.create_time,
+    ).where(LINES.c.session_id == session_id)
+    return list((await s.execute(statement)).all())
+
+
+async def set_confirmed(s: AsyncSession, confirmed: Mapping[str, int]) -> None:
+    """Each line's confirmed vials, one executemany (the etag is left alone: the
+    line's own fields did not change, and the session is closed anyway)."""
+    if not confirmed:
+        return
+    statement = (
+        update(LINES).where(LINES.c.id == bindparam("line_id")).values(confirmed_vials=bindparam("confirmed"))
+    )
+    await s.execute(
+        statement,
+        [{"line_id": line_id, "confirmed": vials} for line_id, vials in confirmed.items()],
+    )
+
+
+async def allocation_cells(s: AsyncSession, session_id: str) -> list[Row]:
+    """(department, product, ordered, confirmed, lines, reduced) of a published
+    allocation: one GROUP BY on the totals index."""
+    confirmed = func.coalesce(LINES.c.confirmed_vials, 0)
+    statement = (
+        select(
+            LINES.c.department,
+            LINES.c.product,
+            func.sum(LINES.c.vials).label("ordered"),
+            func.sum(confirmed).label("confirmed"),
+            func.count().label("lines"),
+            func.sum(case((confirmed < LINES.c.vials, 1), else_=0)).label("reduced"),
+        )
+        .where(LINES.c.session_id == session_id)
+        .group_by(LINES.c.department, LINES.c.product)
+    )
+    return list((await s.execute(statement)).all())

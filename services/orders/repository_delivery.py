@@ -1,0 +1,193 @@
+"""SQL of the delivery plan, the confirmations sent, the date-change feed and
+the deliveries (officines of published sessions with their lines)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, delete, func, insert, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.orders.models import ConfirmationSent, DeliveryDateChange, DeliveryOverride
+from services.orders.repository import LINES, _dialect, ordered
+from services.orders.repository_allocation import ALLOCATIONS
+
+OVERRIDES = DeliveryOverride.__table__
+SENT = ConfirmationSent.__table__
+DATE_CHANGES = DeliveryDateChange.__table__
+
+DEPARTMENT, FINESS = "DEPARTMENT", "FINESS"
+
+
+# -- plan -------------------------------------------------------------------------
+
+
+async def overrides(s: AsyncSession, session_ids: Sequence[str]) -> list[Row]:
+    statement = (
+        select(OVERRIDES)
+        .where(OVERRIDES.c.session_id.in_(list(session_ids)))
+        .order_by(OVERRIDES.c.session_id, OVERRIDES.c.kind, ordered(s, OVERRIDES.c.code))
+    )
+    return list((await s.execute(statement)).all())
+
+
+async def set_override(
+    s: AsyncSession, session_id: str, kind: str, code: str, date: str, actor: str, now: datetime
+) -> None:
+    values = {"date": date, "update_by": actor, "update_time": now}
+    statement = _dialect(s).insert(OVERRIDES).values(session_id=session_id, kind=kind, code=code, **values)
+    await s.execute(
+        statement.on_conflict_do_update(
+            index_elements=[OVERRIDES.c.session_id, OVERRIDES.c.kind, OVERRIDES.c.code], set_=values
+        )
+    )
+
+
+async def clear_override(s: AsyncSession, session_id: str, kind: str, code: str) -> bool:
+    result = await s.execute(
+        delete(OVERRIDES).where(OVERRIDES.c.session_id == session_id, OVERRIDES.c.kind == kind, OVERRIDES.c.code == code)
+    )
+    return result.rowcount == 1
+
+
+async def replace_overrides(
+    s: AsyncSession, session_id: str, rows: Iterable[tuple[str, str, str]], actor: str, now: datetime
+) -> None:
+    """The plan's overrides become `rows` ((kind, code, date)), nothing else."""
+    await s.execute(delete(OVERRIDES).where(OVERRIDES.c.session_id == session_id))
+    values = [
+        {"session_id": session_id, "kind": k, "code": c, "date": d, "update_by": actor, "update_time": now}
+        for k, c, d in rows
+    ]
+    if values:
+        await s.execute(insert(OVERRIDES), values)
+
+
+async def session_officines(s: AsyncSession, session_id: str, finess: Sequence[str] | None = None) -> dict[str, str]:
+    """FINESS -> département of the officines with lines in the session (all of
+    them, or those of `finess`). MIN keeps the département deterministic."""
+    statement = select(LINES.c.finess, func.min(LINES.c.department).label("department")).where(
+        LINES.c.session_id == session_id
+    )
+    if finess is not None:
+        statement = statement.where(LINES.c.finess.in_(list(finess)))
+    rows = await s.execute(statement.group_by(LINES.c.finess))
+    return {r.finess: r.department for r in rows}
+
+
+# -- confirmations and the feed -------------------------------------------------------
+
+
+async def confirmations(s: AsyncSession, session_id: str, finess: Sequence[str] | None = None) -> list[Row]:
+    statement = select(SENT).where(SENT.c.session_id == session_id)
+    if finess is not None:
+        statement = statement.where(SENT.c.finess.in_(list(finess)))
+    return list((await s.execute(statement)).all())
+
+
+async def add_confirmations(s: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await s.execute(insert(SENT), rows)
+
+
+async def add_date_changes(
+    s: AsyncSession, session_id: str, changes: Iterable[tuple[str, str, str]], actor: str, now: datetime
+) -> int:
+    """Append (finess, old, new) to the feed; how many."""
+    values = [
+        {
+            "session_id": session_id,
+            "finess": finess,
+            "old_date": old,
+            "new_date": new,
+            "change_by": actor,
+            "change_time": now,
+        }
+        for finess, old, new in changes
+    ]
+    if values:
+        await s.execute(insert(DATE_CHANGES), values)
+    return len(values)
+
+
+async def list_date_changes(s: AsyncSession, after_id: int, limit: int) -> list[Row]:
+    statement = select(DATE_CHANGES).where(DATE_CHANGES.c.id > after_id).order_by(DATE_CHANGES.c.id).limit(limit)
+    return list((await s.execute(statement)).all())
+
+
+# -- deliveries -------------------------------------------------------------------------
+
+
+def _scope(finess: str | None, session_id: str | None, effecteur: str | None) -> list[Any]:
+    condition: list[Any] = []
+    if finess is not None:
+        condition.append(LINES.c.finess == finess)
+    if session_id is not None:
+        condition.append(LINES.c.session_id == session_id)
+    if effecteur is not None:
+        condition.append(LINES.c.effecteur == effecteur)
+    return condition
+
+
+async def delivery_officines(
+    s: AsyncSession,
+    *,
+    finess: str | None,
+    session_id: str | None,
+    effecteur: str | None,
+    after: Sequence[str] | None,
+    limit: int,
+) -> list[Row]:
+    """(session_id, finess, department) of officines with lines in a published
+    session, by session (newest first) then FINESS: one GROUP BY per page."""
+    condition = _scope(finess, session_id, effecteur)
+    if after is not None:
+        a_session, a_finess = after
+        condition.append(
+            or_(
+                ordered(s, LINES.c.session_id) < a_session,
+                and_(LINES.c.session_id == a_session, ordered(s, LINES.c.finess) > a_finess),
+            )
+        )
+    statement = (
+        select(LINES.c.session_id, LINES.c.finess, func.min(LINES.c.department).label("department"))
+        .join(ALLOCATIONS, ALLOCATIONS.c.session_id == LINES.c.session_id)
+        .where(*condition)
+        .group_by(LINES.c.session_id, LINES.c.finess)
+        .order_by(ordered(s, LINES.c.session_id).desc(), ordered(s, LINES.c.finess))
+        .limit(limit)
+    )
+    return list((await s.execute(statement)).all())
+
+
+async def delivery_lines(s: AsyncSession, pairs: Sequence[tuple[str, str]], effecteur: str | None) -> list[Row]:
+    """The lines of these (session, officine) pairs (only `effecteur`'s when set)."""
+    if not pairs:
+        return []
+    condition = [tuple_(LINES.c.session_id, LINES.c.finess).in_(list(pairs))]
+    if effecteur is not None:
+        condition.append(LINES.c.effecteur == effecteur)
+    statement = (
+        select(
+            LINES.c.session_id,
+            LINES.c.finess,
+            LINES.c.effecteur,
+            LINES.c.effecteur_type,
+            LINES.c.product,
+            LINES.c.vials,
+            LINES.c.confirmed_vials,
+            LINES.c.doses_per_unit,
+        )
+        .where(*condition)
+        .order_by(ordered(s, LINES.c.effecteur), ordered(s, LINES.c.product))
+    )
+    return list((await s.execute(statement)).all())
+
+
+async def sent_for(s: AsyncSession, pairs: Sequence[tuple[str, str]]) -> Mapping[tuple[str, str], Row]:
+    if not pairs:
+        return {}
+    rows = await s.execute(select(SENT).where(tuple_(SENT.c.session_id, SENT.c.finess).in_(list(pairs))))
+    return {(r.session_id, r.finess): r for r in rows}
