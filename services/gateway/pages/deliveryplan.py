@@ -141,15 +141,16 @@ async def _uploaded(form: Any) -> bytes:
 
 async def import_csv(request: Request, caller: Caller) -> Response:
     """Checking (validate_only) shows the plan the file would give, and a button to apply it."""
-    form = await request.form(max_part_size=gateway_of(request).settings.max_upload_bytes)
-    apply = form.get("apply") == "1"
-    data = await _uploaded(form)
+    async with request.form(max_part_size=gateway_of(request).settings.max_upload_bytes) as form:
+        apply = form.get("apply") == "1"
+        request_id = str(form.get("request_id", ""))
+        data = await _uploaded(form)  # read before the form (and its temporary files) is closed
     try:
         if not data.strip():
             raise problem(400, "INVALID_ARGUMENT", _CHOOSE_FILE, errors=[{"field": "csv", "detail": _CHOOSE_FILE}])
         reply = await gateway_of(request).backends.orders.ImportDeliveryPlanCsv(
             orders_pb.ImportDeliveryPlanCsvRequest(
-                plan=_plan_name(request), csv=data, validate_only=not apply, request_id=str(form.get("request_id", ""))
+                plan=_plan_name(request), csv=data, validate_only=not apply, request_id=request_id
             )
         )
     except (grpc.RpcError, Problem) as exc:

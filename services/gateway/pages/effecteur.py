@@ -16,6 +16,7 @@ from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
 from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 _DONE = {
     "demande": "Votre demande est envoyée à votre officine, qui va la confirmer ou la refuser.",
@@ -63,6 +64,9 @@ async def space(
     confirmed = await deliveries.for_effecteur(
         request, name, lookup.effecteur.display_name, labels.effecteur_type(lookup.effecteur.type)
     )
+    officine_labels = {d.finess: d.officine_name for d in confirmed}
+    if office is not None:
+        officine_labels[office.finess] = office.display_name
     return render(
         request,
         "effecteur/space.html",
@@ -76,6 +80,8 @@ async def space(
         requests=list(reversed(requests)),
         lines=lines,
         deliveries=confirmed,
+        session_labels=await _session_labels(request),
+        officine_labels=officine_labels,
         products=[p for p in products if p.active],
         product_names={p.name: p.display_name for p in products},
         values=values or {k: "" for k in _FIELDS},
@@ -84,6 +90,19 @@ async def space(
         request_id=str(uuid.uuid4()),
         notice=_DONE.get(request.query_params.get("fait", ""), ""),
     )
+
+
+async def _session_labels(request: Request) -> dict[str, str]:
+    """Session id -> label, for the history (the ids are dates, the labels say so in words)."""
+    try:
+        sessions = await common.all_pages(
+            gateway_of(request).backends.sessions.ListSessions, sess_pb.ListSessionsRequest(), "sessions", 100
+        )
+    except grpc.aio.AioRpcError as error:
+        if error.code() not in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED):
+            raise
+        return {}
+    return {common.session_id(s): s.label for s in sessions}
 
 
 async def effecteur_space(request: Request, caller: Caller) -> Response:
