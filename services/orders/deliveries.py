@@ -152,6 +152,7 @@ class DeliveryService:
         v.raise_if_any()
 
         async def work(s: AsyncSession, now: datetime) -> RecordOutcome:
+            await arepo.lock_allocation(s, session_id)  # serialises with plan edits of the session
             plan = Plan.of(window, await drepo.overrides(s, [session_id]))
             already = {r.finess for r in await drepo.confirmations(s, session_id, sorted(wanted))}
             new = [(f, d) for f, d in sorted(wanted.items()) if f not in already]

@@ -25,6 +25,7 @@ from services.common.errors import InvalidArgument, Violations
 from services.common.timefmt import paris_date
 from services.orders import access, errors, names
 from services.orders import repository as repo
+from services.orders import repository_allocation as arepo
 from services.orders import repository_delivery as drepo
 from services.orders.lines import collect
 from services.orders.plan_csv import cell_field, parse_date, parse_plan_csv
@@ -135,6 +136,7 @@ class PlanService:
         """Run a change of the overrides with its feed rows and audit row, idempotently."""
 
         async def work(s: AsyncSession, now: datetime) -> PlanOutcome:
+            await arepo.lock_allocation(s, window.id)  # serialises with RecordConfirmationsSent
             before = Plan.of(window, await drepo.overrides(s, [window.id]))
             await mutate(s, now)
             rows = await drepo.overrides(s, [window.id])

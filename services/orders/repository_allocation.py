@@ -72,7 +72,29 @@ async def put_supply(
     return True
 
 
+async def lock_supply(s: AsyncSession, session_id: str, etag: str) -> bool:
+    """Hold the supply row (unchanged) for this transaction if it still carries
+    `etag`: a concurrent UpdateSupply waits for us, then finds the allocation
+    published. False when the supply changed."""
+    locked = await s.execute(
+        update(SUPPLIES)
+        .where(SUPPLIES.c.session_id == session_id, SUPPLIES.c.etag == etag)
+        .values(etag=etag)
+        .returning(SUPPLIES.c.session_id)
+    )
+    return locked.first() is not None
+
+
 # -- allocation -------------------------------------------------------------------
+
+
+async def lock_allocation(s: AsyncSession, session_id: str) -> Row | None:
+    """The published allocation, locked for this transaction (PostgreSQL; SQLite
+    has one writer anyway): plan edits and recorded confirmations of a session
+    take it first, so each sees the other's committed rows and no date change
+    after a confirmation goes unannounced."""
+    statement = select(ALLOCATIONS).where(ALLOCATIONS.c.session_id == session_id).with_for_update()
+    return (await s.execute(statement)).first()
 
 
 async def get_allocation(s: AsyncSession, session_id: str) -> Row | None:

@@ -188,6 +188,11 @@ class SupplyService:
             )
             if not stored:
                 raise Aborted(_STALE_SUPPLY)
+            # Checked again now that we hold the supply row: a publish that held it
+            # before us has committed, and its allocation is visible here.
+            published = await arepo.get_allocation(s, session_id)
+            if published is not None:
+                raise errors.allocation_published(self._label(window), published.publish_time, published.publish_by)
             await repo.add_changes(
                 s,
                 *[
@@ -250,6 +255,8 @@ class SupplyService:
             published = await arepo.get_allocation(s, session_id)
             if published is not None:
                 raise errors.allocation_published(self._label(window), published.publish_time, published.publish_by)
+            if supply_etag and not await arepo.lock_supply(s, session_id, supply_etag):
+                raise Aborted(_STALE_SUPPLY)
             head, supply = await arepo.get_supply(s, session_id)
             claims = await arepo.session_claims(s, session_id)
             if {row.product for row in claims} - set(supply):

@@ -3,6 +3,7 @@ when, what is stored, idempotency and audit."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import timedelta
@@ -224,3 +225,32 @@ async def test_preview_stores_nothing_and_lines_stay_unconfirmed(domain: Domain)
     assert {p.product: p.confirmed_vials for p in preview.products} == {PFIZER: 10, MODERNA: 5}
     line = await domain.lines.get(CLAIRE, lines[f"{DUBOIS}|{PFIZER}"])
     assert line.confirmed_vials is None
+
+
+async def test_concurrent_publishes_publish_once(domain: Domain) -> None:
+    await order_then_close(domain)
+    etag = await set_supply(domain, [(PFIZER, 10), (MODERNA, 100)])
+    results = await asyncio.gather(
+        *[domain.supply.publish(OPERATOR, f"sessions/{SESSION}", etag, rid()) for _ in range(6)],
+        return_exceptions=True,
+    )
+    assert sum(not isinstance(r, BaseException) for r in results) == 1
+    assert all(isinstance(r, FailedPrecondition) for r in results if isinstance(r, BaseException))
+    assert [c.action for c in await audit(domain, ALLOCATION)] == ["PUBLISH_ALLOCATION"]
+
+
+async def test_a_supply_change_racing_a_publish_never_changes_a_published_supply(domain: Domain) -> None:
+    await order_then_close(domain)
+    etag = await set_supply(domain, [(PFIZER, 10), (MODERNA, 100)])
+    published, updated = await asyncio.gather(
+        domain.supply.publish(OPERATOR, f"sessions/{SESSION}", etag, rid()),
+        domain.supply.update_supply(OPERATOR, SUPPLY, etag, [(PFIZER, 15)], rid()),
+        return_exceptions=True,
+    )
+    assert isinstance(published, BaseException) != isinstance(updated, BaseException)
+    supply = dict((await domain.supply.get_supply(OPERATOR, SUPPLY)).products)
+    if isinstance(published, BaseException):
+        assert isinstance(published, Aborted) and supply[PFIZER] == 15
+    else:
+        assert isinstance(updated, (FailedPrecondition, Aborted)) and supply[PFIZER] == 10
+        assert {p.product: p.supply for p in published.allocation.products}[PFIZER] == 10
