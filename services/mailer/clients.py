@@ -40,8 +40,6 @@ log = structlog.get_logger("mailer.clients")
 # BatchGet* and RecordConfirmationsSent take at most this many names per call.
 BATCH_LIMIT = 1000
 _PAGE = 1000
-# Namespace of RecordConfirmationsSent request ids: the same report -> the same id.
-_RECORD_NAMESPACE = uuid.UUID("0c1d6a8e-2b7f-4a53-9f0e-5d1f3c9b7e21")
 
 
 @dataclass(frozen=True)
@@ -180,7 +178,7 @@ class Directory:
         """Tell orders which officines' confirmations went out and the date each announced."""
         items = sorted(announced.items())
         for chunk in _chunks(items, BATCH_LIMIT):
-            request_id = str(uuid.uuid5(_RECORD_NAMESPACE, f"{session}|{chunk}"))
+            request_id = str(uuid.uuid4())
             await self._call(
                 "orders",
                 self._orders,

@@ -22,6 +22,7 @@ or not, is stored with its report (confirmation_runs).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import uuid
@@ -210,7 +211,9 @@ class Confirmations:
             raise confirmations_refused()
         session = _check_session(session, "session")
         request_id = check_request_id(request_id)
-        digest = json.dumps({"session": session, "dry_run": dry_run, "by": principal.national_id}, sort_keys=True)
+        digest = hashlib.sha256(
+            json.dumps({"session": session, "dry_run": dry_run, "by": principal.national_id}, sort_keys=True).encode()
+        ).hexdigest()
         if request_id:
             async with self._db.read() as db_session:
                 previous = await repo.previous_outcome(db_session, request_id, OPERATION, digest)
