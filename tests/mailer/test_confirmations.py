@@ -19,6 +19,7 @@ from services.common.context import Principal
 from services.common.grpc_errors import ErrorDetails
 from services.mailer.clients import Directory
 from services.mailer.confirmations import Confirmations
+from tests.conftest import log_events
 from tests.mailer.conftest import OPERATOR, Relay
 from tests.mailer.stack import (
     CLAIRE,
@@ -302,3 +303,35 @@ async def test_a_date_changed_after_the_confirmation_sends_one_change_mail_per_r
 async def _count(stack: AfterClose, template: str, wanted: int) -> list[pb.Message]:
     found = await messages(stack, {template})
     return found if len(found) >= wanted else []
+
+
+async def test_the_friday_job_sends_under_its_service_identity_and_the_notifier_identity_may_not(
+    stack: AfterClose, service_identity  # type: ignore[no-untyped-def]
+) -> None:
+    await stack.publish()
+
+    async def send_as(identity: str) -> pb.SendDeliveryConfirmationsResponse:
+        return await stack.mailer.stub.SendDeliveryConfirmations(
+            pb.SendDeliveryConfirmationsRequest(session=SESSION, request_id=rid()),
+            metadata=service_identity.metadata_for(identity),
+            timeout=60,
+        )
+
+    denied = await refused(send_as("mailer"), grpc.StatusCode.PERMISSION_DENIED)
+    assert denied.reason == "SERVICE_NOT_GRANTED"
+    assert await messages(stack) == []
+    response = await send_as("friday-confirmations")
+    assert response.queued == 7 and response.run.run_by == "service:friday-confirmations"
+    assert recipients_of(await messages(stack, CONFIRMATION_TEMPLATES)) == Counter(EXPECTED_ADDRESSES.values())
+    for delivery in await stack.deliveries():
+        assert delivery.announced_date == delivery.delivery_date
+
+
+async def test_without_a_service_key_the_notifier_says_so_once_and_stays_idle(
+    start_mailer, json_logs  # type: ignore[no-untyped-def]
+) -> None:
+    await start_mailer(service_key_file="")
+    await eventually(lambda: any(e["event"] == "date_change.notifier_disabled" for e in log_events(json_logs)))
+    events = [e["event"] for e in log_events(json_logs)]
+    assert events.count("date_change.notifier_disabled") == 1
+    assert "date_change.notifier_started" not in events
