@@ -272,3 +272,21 @@ async def test_recording_confirmations_checks_who_and_which_officines(domain: Do
     with pytest.raises(InvalidArgument) as refused:
         await domain.deliveries.record_sent(MAILER, f"sessions/{SESSION}", [(VIEUX_PORT, "2022-03-18")], rid())
     assert [v.field for v in refused.value.violations] == ["confirmations[0].finess"]
+
+
+async def test_plan_edits_are_audited_and_retries_change_nothing_twice(domain: Domain) -> None:
+    from sqlalchemy import select
+
+    from services.orders.models import Change
+
+    await ordered_and_closed(domain)
+    await domain.deliveries.record_sent(MAILER, f"sessions/{SESSION}", [(LILAS, "2022-03-18")], rid())
+    request_id = rid()
+    first = await domain.plans.set_date(OPERATOR, PLAN, "", LILAS, "2022-03-20", request_id)
+    assert await domain.plans.set_date(OPERATOR, PLAN, "", LILAS, "2022-03-20", request_id) == first
+    assert await feed(domain) == [(LILAS, "2022-03-18", "2022-03-20")]
+    async with domain.db.read() as s:
+        trail = list((await s.execute(select(Change).where(Change.subject == PLAN))).scalars())
+    assert [(c.action, c.actor, c.finess, c.note, c.vials_after, c.request_id) for c in trail] == [
+        ("SET_DELIVERY_DATE", OPERATOR.national_id, LILAS, f"FINESS {LILAS} : 2022-03-20", 1, request_id)
+    ]
