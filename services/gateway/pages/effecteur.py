@@ -39,7 +39,15 @@ async def my_space(request: Request, caller: Caller) -> Response:
         return RedirectResponse(f"/{mine[0]}", status_code=303)
     if not mine:
         raise problem(403, "NO_EFFECTEUR", "Votre compte ne représente aucun effecteur.")
-    return render(request, "effecteur/choose.html", title="Mon espace effecteur", effecteurs=mine)
+    gw = gateway_of(request)
+    found = []
+    for name in mine:
+        try:
+            found.append((await gw.backends.effecteurs.GetEffecteur(eff_pb.GetEffecteurRequest(name=name))).effecteur)
+        except grpc.aio.AioRpcError as error:
+            if error.code() != grpc.StatusCode.NOT_FOUND:
+                raise
+    return render(request, "effecteur/choose.html", title="Mon espace effecteur", effecteurs=found)
 
 
 async def space(
