@@ -53,13 +53,9 @@ class DeliveryService:
         by_session = defaultdict(list)
         for row in rows:
             by_session[row.session_id].append(row)
-        return {
-            sid: Plan.of(windows[sid], by_session[sid]) if sid in windows else Plan("") for sid in session_ids
-        }
+        return {sid: Plan.of(windows[sid], by_session[sid]) if sid in windows else Plan("") for sid in session_ids}
 
-    async def list(
-        self, principal: Principal, parent: str, effecteur: str, page_size: int, page_token: str
-    ) -> Page:
+    async def list(self, principal: Principal, parent: str, effecteur: str, page_size: int, page_token: str) -> Page:
         v = Violations()
         order = collect(v, lambda: names.parse_officine_order(parent, "parent", any_session=True, any_officine=True))
         if effecteur:
@@ -148,7 +144,10 @@ class DeliveryService:
             raise errors.allocation_not_published(window.label or window.id)
         for i, (finess, _) in enumerate(confirmations):
             if finess in wanted and finess not in known:
-                v.add(f"confirmations[{i}].finess", f"FINESS {finess} : aucune commande de cette officine dans cette session.")
+                v.add(
+                    f"confirmations[{i}].finess",
+                    f"FINESS {finess} : aucune commande de cette officine dans cette session.",
+                )
         v.raise_if_any()
 
         async def work(s: AsyncSession, now: datetime) -> RecordOutcome:

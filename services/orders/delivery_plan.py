@@ -278,7 +278,10 @@ class PlanService:
             known = await drepo.session_officines(s, session_id, [r.finess for r in rows if r.finess])
         for row in rows:
             if row.finess and row.finess not in known:
-                v.add(cell_field(row.line, "finess"), f"ligne {row.line}, colonne finess : FINESS {row.finess} : {_NO_ORDER}.")
+                v.add(
+                    cell_field(row.line, "finess"),
+                    f"ligne {row.line}, colonne finess : FINESS {row.finess} : {_NO_ORDER}.",
+                )
             if not in_window(window, row.date):
                 v.add(
                     cell_field(row.line, "date"),
@@ -292,9 +295,7 @@ class PlanService:
         ]
         if validate_only:
             now = rules.clock.now()
-            simulated = [
-                _Override(kind, code, day, principal.national_id, now) for kind, code, day in overrides
-            ]
+            simulated = [_Override(kind, code, day, principal.national_id, now) for kind, code, day in overrides]
             return PlanOutcome(plan_view(window, simulated))
 
         async def mutate(s: AsyncSession, now: datetime) -> None:

@@ -81,7 +81,9 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidArgument.field(FIELD, "Le fichier doit être enregistré en UTF-8 (CSV UTF-8 dans le tableur).") from exc
+        raise InvalidArgument.field(
+            FIELD, "Le fichier doit être enregistré en UTF-8 (CSV UTF-8 dans le tableur)."
+        ) from exc
 
 
 def parse_plan_csv(data: bytes, violations: Violations) -> list[PlanRow]:
@@ -98,10 +100,14 @@ def parse_plan_csv(data: bytes, violations: Violations) -> list[PlanRow]:
             rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise InvalidArgument.field(FIELD, f"ligne {start} : CSV mal formé (guillemets mal placés ou non refermés).") from exc
+        raise InvalidArgument.field(
+            FIELD, f"ligne {start} : CSV mal formé (guillemets mal placés ou non refermés)."
+        ) from exc
     rows = [(n, row) for n, row in rows if any(cell.strip() for cell in row)]
     if not rows:
-        raise InvalidArgument.field(FIELD, "Le fichier est vide : une ligne d'en-tête « finess,departement,date » est attendue.")
+        raise InvalidArgument.field(
+            FIELD, "Le fichier est vide : une ligne d'en-tête « finess,departement,date » est attendue."
+        )
     header_line, header = rows[0]
     columns = [_plain(c) for c in header]
     missing = [c for c in COLUMNS if c not in columns]
@@ -133,7 +139,8 @@ def parse_plan_csv(data: bytes, violations: Violations) -> list[PlanRow]:
             ok = False
         elif finess and not names.is_finess(finess):
             violations.add(
-                cell_field(line, "finess"), f"ligne {line}, colonne finess : FINESS invalide « {finess} » (9 caractères)."
+                cell_field(line, "finess"),
+                f"ligne {line}, colonne finess : FINESS invalide « {finess} » (9 caractères).",
             )
             ok = False
         elif department and not names.is_department(department):

@@ -154,9 +154,7 @@ async def set_confirmed(s: AsyncSession, confirmed: Mapping[str, int]) -> None:
     line's own fields did not change, and the session is closed anyway)."""
     if not confirmed:
         return
-    statement = (
-        update(LINES).where(LINES.c.id == bindparam("line_id")).values(confirmed_vials=bindparam("confirmed"))
-    )
+    statement = update(LINES).where(LINES.c.id == bindparam("line_id")).values(confirmed_vials=bindparam("confirmed"))
     await s.execute(
         statement,
         [{"line_id": line_id, "confirmed": vials} for line_id, vials in confirmed.items()],

@@ -47,7 +47,9 @@ async def set_override(
 
 async def clear_override(s: AsyncSession, session_id: str, kind: str, code: str) -> bool:
     result = await s.execute(
-        delete(OVERRIDES).where(OVERRIDES.c.session_id == session_id, OVERRIDES.c.kind == kind, OVERRIDES.c.code == code)
+        delete(OVERRIDES).where(
+            OVERRIDES.c.session_id == session_id, OVERRIDES.c.kind == kind, OVERRIDES.c.code == code
+        )
     )
     return result.rowcount == 1
 

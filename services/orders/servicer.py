@@ -399,7 +399,9 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         self, request: pb.SetDeliveryDateRequest, context: grpc.aio.ServicerContext
     ) -> pb.SetDeliveryDateResponse:
         o = request.override
-        outcome = await self.plans.set_date(_principal(), request.plan, o.department, o.finess, o.date, request.request_id)
+        outcome = await self.plans.set_date(
+            _principal(), request.plan, o.department, o.finess, o.date, request.request_id
+        )
         return pb.SetDeliveryDateResponse(delivery_plan=plan_pb(outcome.plan))
 
     async def ClearDeliveryDate(

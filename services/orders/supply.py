@@ -302,7 +302,9 @@ class SupplyService:
                 raise errors.not_found("Allocation publiée")
             rows = await arepo.allocation_cells(s, session_id)
         supply = json.loads(published.supply)
-        cells = [Cell(r.department, r.product, int(r.ordered), int(r.confirmed), int(r.lines), int(r.reduced)) for r in rows]
+        cells = [
+            Cell(r.department, r.product, int(r.ordered), int(r.confirmed), int(r.lines), int(r.reduced)) for r in rows
+        ]
         view = assemble(names.allocation_name(session_id), cells, supply)
         return AllocationView(
             view.name,

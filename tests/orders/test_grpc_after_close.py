@@ -53,7 +53,9 @@ async def supply(stack: Stack, products: list[tuple[str, int]], etag: str = "") 
         "UpdateSupply",
         pb.UpdateSupplyRequest(
             supply=pb.Supply(
-                name=f"{SESSION}/supply", etag=etag, products=[pb.ProductSupply(product=p, vials=v) for p, v in products]
+                name=f"{SESSION}/supply",
+                etag=etag,
+                products=[pb.ProductSupply(product=p, vials=v) for p, v in products],
             ),
             request_id=rid(),
         ),
@@ -175,7 +177,9 @@ async def test_deliveries_are_scoped_and_the_jobs_record_confirmations_and_read_
     recorded = await stack.orders.RecordConfirmationsSent(
         pb.RecordConfirmationsSentRequest(
             session=SESSION,
-            confirmations=[pb.ConfirmationSent(finess=d.finess, announced_date=d.delivery_date) for d in everything.deliveries],
+            confirmations=[
+                pb.ConfirmationSent(finess=d.finess, announced_date=d.delivery_date) for d in everything.deliveries
+            ],
             request_id=rid(),
         ),
         metadata=job,

@@ -88,8 +88,11 @@ async def test_publishing_confirms_every_line_by_largest_remainder_and_records_w
     paris = {p.product: p for d in allocation.departments if d.department == "75" for p in d.products}
     # Dubois 6 -> 3; Traoré 3 -> 1.5 and Lilas 1 -> 0.5 tie on the remainder: Traoré ordered first.
     assert (paris[PFIZER].ordered_vials, paris[PFIZER].confirmed_vials) == (10, 5)
-    confirmed = {key: (await domain.lines.get(CLAIRE, name)).confirmed_vials for key, name in lines.items()
-                 if name.startswith(LILAS_ORDER)}
+    confirmed = {
+        key: (await domain.lines.get(CLAIRE, name)).confirmed_vials
+        for key, name in lines.items()
+        if name.startswith(LILAS_ORDER)
+    }
     assert confirmed == {
         f"{DUBOIS}|{PFIZER}": 3,
         f"{TRAORE}|{PFIZER}": 2,
