@@ -20,7 +20,8 @@ async def stack(database_url_for, tmp_path) -> AsyncIterator[Stack]:  # type: ig
 
 
 @pytest.fixture
-async def friday(database_url_for, tmp_path) -> AsyncIterator[Stack]:  # type: ignore[no-untyped-def]
-    """The reference session with its orders, closed: the Friday's starting point (friday.py)."""
-    async with closed_reference_week(database_url_for, tmp_path) as running:
+async def friday(database_url_for, tmp_path, service_identity) -> AsyncIterator[Stack]:  # type: ignore[no-untyped-def]
+    """The reference session with its orders, closed: the Friday's starting point (friday.py);
+    the services also accept the scheduled job's service tokens."""
+    async with closed_reference_week(database_url_for, tmp_path, str(service_identity.public_key_file)) as running:
         yield running

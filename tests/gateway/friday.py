@@ -13,7 +13,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from services.common.clock import ManualClock
-from tests.gateway.helpers import CLAIRE, CONFLUENT, KARIM, LILAS, LILAS_SELF, OPERATOR, bearer
+from tests.gateway.helpers import (
+    CLAIRE,
+    CONFLUENT,
+    KARIM,
+    LILAS,
+    LILAS_SELF,
+    OPERATOR,
+    bearer,
+)
 from tests.gateway.stack import Stack, start_stack
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -45,10 +53,10 @@ PFIZER_SUPPLY = 20
 
 
 @asynccontextmanager
-async def closed_reference_week(database_url_for, tmp_path) -> AsyncIterator[Stack]:  # type: ignore[no-untyped-def]
+async def closed_reference_week(database_url_for, tmp_path, service_public_key_file: str = "") -> AsyncIterator[Stack]:  # type: ignore[no-untyped-def]
     """The suite with the reference session's orders placed, then closed (conftest's `friday`)."""
     clock = ManualClock(DURING)
-    running = await start_stack(database_url_for, tmp_path, clock=clock)
+    running = await start_stack(database_url_for, tmp_path, clock=clock, service_public_key_file=service_public_key_file)
     try:
         await place_orders(running)
         clock.set(AFTER_CLOSE)

@@ -114,8 +114,11 @@ async def _seed(name: str, settings: ServiceSettings, clock: Clock) -> None:
     # auth, orders and mailer have no seed data: users create theirs.
 
 
-async def start_stack(database_url_for: Callable[[Any], str], tmp: Path, *, clock: Clock | None = None) -> Stack:
-    """The suite on one clock (the system's unless given: issuer, services and gateway share it)."""
+async def start_stack(
+    database_url_for: Callable[[Any], str], tmp: Path, *, clock: Clock | None = None, service_public_key_file: str = ""
+) -> Stack:
+    """The suite on one clock (the system's unless given: issuer, services and gateway share it);
+    with a service-identity public key, every service also accepts the job tokens tests mint."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -134,7 +137,7 @@ async def start_stack(database_url_for: Callable[[Any], str], tmp: Path, *, cloc
         ),
         clock=clock,
     )
-    psc = Psc(issuer, operators)
+    psc = Psc(issuer, operators, service_public_key_file)
     closers: list[Callable[[], Any]] = []
     backends: dict[str, Backend] = {}
     addresses: dict[str, str] = {}
@@ -142,7 +145,7 @@ async def start_stack(database_url_for: Callable[[Any], str], tmp: Path, *, cloc
         "auth": {"redirect_uris": [f"{base_url}/auth/callback"], "post_logout_redirect_uris": [f"{base_url}/"]},
     }
     try:
-        from services.mailer.sink import MailSink, start_smtp  # noqa: PLC0415
+        from services.mailer.sink import MailSink, start_smtp
 
         smtp = await start_smtp(MailSink(tmp / "mail"), "127.0.0.1", 0)
         closers.append(smtp.close)

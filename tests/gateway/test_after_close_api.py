@@ -91,7 +91,7 @@ async def test_refusals_of_the_friday_routes_are_problems_with_the_right_status(
         assert any(e["field"] == "override.date" for e in body["errors"]), body
         bad_csv = await client.post(
             f"{S}/deliveryPlan:importCsv?validateOnly=true",
-            content="finess,departement,date\n123456789,,2022-03-19\n,75,2022-04-01\n".encode(),
+            content=b"finess,departement,date\n123456789,,2022-03-19\n,75,2022-04-01\n",
             headers={"content-type": "text/csv"},
         )
         body = _assert_problem(bad_csv, 400)

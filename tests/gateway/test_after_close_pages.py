@@ -9,6 +9,10 @@ import html
 import re
 import uuid
 
+import grpc
+from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
+from vaxorders.mailer.v1 import mailer_service_pb2_grpc as mailer_grpc
+
 from tests.gateway.friday import SESSION, operator, record_supply_and_publish
 from tests.gateway.helpers import CLAIRE, DR_DUBOIS, LILAS, OPERATOR, csrf_token, login
 from tests.gateway.stack import Stack
@@ -153,3 +157,20 @@ async def test_after_publication_each_profile_reads_its_confirmed_volumes_and_da
         supply = await op.get(f"{BASE}/approvisionnement")
         assert "l'approvisionnement ne peut plus changer" in _main(supply.text)
         assert "Enregistrer l'approvisionnement" not in _main(supply.text)
+
+
+async def test_a_run_of_the_scheduled_job_is_shown_as_the_friday_task_never_as_its_identity(friday: Stack, service_identity) -> None:  # type: ignore[no-untyped-def]
+    await record_supply_and_publish(friday)
+    async with grpc.aio.insecure_channel(friday.backends["mailer"].address) as channel:
+        reply = await mailer_grpc.MailerServiceStub(channel).SendDeliveryConfirmations(
+            mail_pb.SendDeliveryConfirmationsRequest(session=f"sessions/{SESSION}", request_id=str(uuid.uuid4())),
+            metadata=service_identity.metadata_for("friday-confirmations"),
+            timeout=30,
+        )
+    assert reply.run.run_by == "service:friday-confirmations" and reply.run.queued > 0
+    async with friday.client() as op:
+        await login(op, OPERATOR)
+        page = await op.get(f"{BASE}/confirmations")
+        row = _main(page.text).split("Envois des confirmations de la session", 1)[1]
+        assert "tâche planifiée du vendredi" in row
+        _no_raw_ids(page.text)

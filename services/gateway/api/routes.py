@@ -7,13 +7,14 @@ French: the API's users are French integrators.
 
 from __future__ import annotations
 
-from services.gateway.api import custom
-from services.gateway.api.routing import CSV, ApiRoute
 from vaxorders.auth.v1 import auth_service_pb2 as auth
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff
 from vaxorders.mailer.v1 import mailer_service_pb2 as mail
 from vaxorders.orders.v1 import orders_service_pb2 as orders
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess
+
+from services.gateway.api import custom
+from services.gateway.api.routing import CSV, ApiRoute
 
 S = "sessions/{session}"
 OFF = "sessions/{session}/officines/{finess}"

@@ -10,13 +10,13 @@ import uuid
 import grpc
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import afterclose, common
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem
-from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 
 KINDS = {
     mail_pb.ConfirmationRecipient.KIND_OFFICINE: "Officine",

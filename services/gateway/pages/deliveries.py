@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 import grpc
 from starlette.requests import Request
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 from services.gateway.access import gateway_of
 from services.gateway.pages import afterclose, common, labels
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
-from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 _SHOWN_SESSIONS = 6
 
@@ -126,14 +127,14 @@ async def _views(
     return views
 
 
-async def for_officine(request: Request, office: object, rows: list[common.Row]) -> list[DeliveryView]:
+async def for_officine(request: Request, office: eff_pb.Officine, rows: list[common.Row]) -> list[DeliveryView]:
     """The officine's deliveries, newest session first; names from its attachments."""
-    finess = getattr(office, "finess")
+    finess = office.finess
     deliveries = await _list(request, f"sessions/-/officines/{finess}")
     if not deliveries:
         return []
     who = {r.effecteur: (r.display_name, labels.effecteur_type(r.type)) for r in rows}
-    return await _views(request, deliveries, who, {finess: getattr(office, "display_name")})
+    return await _views(request, deliveries, who, {finess: office.display_name})
 
 
 async def for_effecteur(request: Request, effecteur: str, display_name: str, type_label: str) -> list[DeliveryView]:
