@@ -267,8 +267,11 @@ class SupplyService:
             confirmed, cells = compute(claims, supply)
             if not await arepo.insert_allocation(
                 s, session_id, actor=principal.national_id, now=now, supply=supply, supply_etag=current_etag
-            ):
-                raise errors.allocation_published(self._label(window), now, principal.national_id)
+            ):  # a concurrent publish won (its row is committed: we waited on it)
+                winner = await arepo.get_allocation(s, session_id)
+                if winner is None:
+                    raise errors.allocation_published(self._label(window), now, principal.national_id)
+                raise errors.allocation_published(self._label(window), winner.publish_time, winner.publish_by)
             await arepo.set_confirmed(s, confirmed)
             await repo.add_changes(
                 s,
