@@ -83,6 +83,9 @@ ATTEMPTS: list[tuple[str, Callable[[pb.OrderLine, pb.VialRequest], Any]]] = [
         lambda line, req: pb.DeclineVialRequestRequest(name=req.name, reason="Non", request_id=rid()),
     ),
     ("CancelVialRequest", lambda line, req: pb.CancelVialRequestRequest(name=req.name, request_id=rid())),
+    ("ListDeliveries", lambda line, req: pb.ListDeliveriesRequest(parent=A)),
+    ("ListDeliveries", lambda line, req: pb.ListDeliveriesRequest(parent="sessions/-/officines/759900111")),
+    ("ListDeliveries", lambda line, req: pb.ListDeliveriesRequest(parent="sessions/-/officines/-", effecteur=DUBOIS)),
 ]
 
 
