@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import yaml
@@ -300,6 +301,28 @@ def check_services(resources: list[dict[str, Any]], where: str, report: Report) 
             )
 
 
+def check_ingress(resources: list[dict[str, Any]], where: str, report: Report) -> None:
+    """Every Ingress serves the gateway's public host (VAXORDERS_PUBLIC_BASE_URL: PSC
+    redirects there) and its custom-headers ConfigMap is one of the build, in its namespace."""
+    config = next((r.get("data", {}) for r in resources if r.get("kind") == "ConfigMap"
+                   and r["metadata"]["name"].startswith("vaxorders-config")), {})
+    public_host = urlsplit(config.get("VAXORDERS_PUBLIC_BASE_URL", "")).hostname
+    maps = {(r["metadata"].get("namespace"), r["metadata"]["name"]) for r in resources if r.get("kind") == "ConfigMap"}
+    for ingress in (r for r in resources if r.get("kind") == "Ingress"):
+        at = f"{where}: {_name(ingress)}"
+        hosts = {rule.get("host") for rule in ingress["spec"].get("rules", [])}
+        hosts |= {h for tls in ingress["spec"].get("tls", []) for h in tls.get("hosts", [])}
+        if public_host and hosts != {public_host}:
+            report.error(at, f"hosts {sorted(hosts)} differ from VAXORDERS_PUBLIC_BASE_URL's {public_host}")
+        headers = ingress["metadata"].get("annotations", {}).get("nginx.ingress.kubernetes.io/custom-headers")
+        if headers:
+            namespace, _, name = headers.rpartition("/")
+            if (ingress["metadata"].get("namespace") or None, name) not in maps or (
+                ingress["metadata"].get("namespace") and namespace != ingress["metadata"]["namespace"]
+            ):
+                report.error(at, f"custom-headers {headers!r} is not a ConfigMap of this build in its namespace")
+
+
 def _slug(heading: str) -> str:
     """The anchor a Markdown heading gets on GitHub/GitLab: lower case, punctuation
     dropped, spaces to hyphens."""
@@ -349,6 +372,7 @@ def check(
         check_workload(resource, resources, where, report)
     check_scaling(resources, where, report)
     check_services(resources, where, report)
+    check_ingress(resources, where, report)
     check_alerts(resources, anchors, where, report)
     print(f"{where}: {len(resources)} resources")
 
