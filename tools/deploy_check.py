@@ -64,7 +64,8 @@ def targets(paths: Iterable[str]) -> list[Path]:
     if chosen:
         return chosen
     overlays = sorted(p.parent for p in (DEPLOY / "overlays").glob("*/kustomization.yaml"))
-    return [DEPLOY / "base", *overlays]
+    # deploy/recovery: the point-in-time recovery manifest of the README, validated too.
+    return [DEPLOY / "base", *overlays, DEPLOY / "recovery"]
 
 
 def builder() -> list[str] | None:
@@ -301,6 +302,16 @@ def check_services(resources: list[dict[str, Any]], where: str, report: Report) 
             )
 
 
+def check_backups(resources: list[dict[str, Any]], where: str, report: Report) -> None:
+    """An environment names its own bucket: the base's placeholder must not survive an overlay."""
+    if where == "deploy/base" or where.endswith("/base"):
+        return
+    for cluster in (r for r in resources if r.get("kind") == "Cluster" and _is_custom(r)):
+        path = cluster["spec"].get("backup", {}).get("barmanObjectStore", {}).get("destinationPath", "")
+        if "set-by-overlay" in path:
+            report.error(f"{where}: {_name(cluster)}", f"backup destinationPath {path!r}: the overlay must set its bucket")
+
+
 def check_ingress(resources: list[dict[str, Any]], where: str, report: Report) -> None:
     """Every Ingress serves the gateway's public host (VAXORDERS_PUBLIC_BASE_URL: PSC
     redirects there) and its custom-headers ConfigMap is one of the build, in its namespace."""
@@ -373,6 +384,7 @@ def check(
     check_scaling(resources, where, report)
     check_services(resources, where, report)
     check_ingress(resources, where, report)
+    check_backups(resources, where, report)
     check_alerts(resources, anchors, where, report)
     print(f"{where}: {len(resources)} resources")
 

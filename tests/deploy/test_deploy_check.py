@@ -87,3 +87,12 @@ def test_alerts_need_a_runbook_anchor_that_exists(tmp_path: Path) -> None:
 
 def test_the_repository_manifests_pass() -> None:
     assert deploy_check.main([]) == 0
+
+
+def test_an_overlay_must_name_its_backup_bucket() -> None:
+    store = {**CLUSTER["spec"]["backup"]["barmanObjectStore"], "destinationPath": "s3://set-by-overlay/"}
+    cluster = {**CLUSTER, "spec": {**CLUSTER["spec"], "backup": {"barmanObjectStore": store}}}
+    base, overlay = deploy_check.Report(), deploy_check.Report()
+    deploy_check.check_backups([cluster], "deploy/base", base)
+    deploy_check.check_backups([cluster], "deploy/overlays/staging", overlay)
+    assert base.errors == [] and len(overlay.errors) == 1
