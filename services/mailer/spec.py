@@ -8,6 +8,7 @@ from pathlib import Path
 from services.common.bootstrap import Runtime, ServiceSpec
 from services.common.server import Registration
 from services.mailer.dispatcher import Dispatcher
+from services.mailer.metrics import OutboxMetrics
 from services.mailer.service import Mailer
 from services.mailer.servicer import MailerServicer
 from services.mailer.settings import MailerSettings
@@ -31,7 +32,8 @@ async def build(runtime: Runtime) -> Iterable[Registration]:
 async def dispatch(runtime: Runtime) -> None:
     """The outbox dispatcher, running beside the server for its whole life."""
     assert runtime.db is not None
-    await Dispatcher(runtime.db, runtime.clock, _settings(runtime)).run_forever()
+    metrics = OutboxMetrics(runtime.metrics.registry)
+    await Dispatcher(runtime.db, runtime.clock, _settings(runtime), metrics=metrics).run_forever()
 
 
 SPEC = ServiceSpec(
