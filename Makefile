@@ -59,7 +59,8 @@ $(VENV)/.bench-installed: $(STAMP)
 bench: install $(VENV)/.bench-installed
 	$(PY) -m bench $(BENCH_ARGS)
 
-deploy-check: $(STAMP)
+# Needs the npm packages too: the PromQL grammar that parses the alert rules.
+deploy-check: $(STAMP) assets
 	$(PY) -m tools.deploy_check
 
 clean:

@@ -17,7 +17,9 @@ offline, with no cluster.
    HPA sets no replicas; PodDisruptionBudgets only where there are >= 2 replicas;
    the termination grace outlasts the preStop sleep plus the drain grace; gRPC
    Services are headless; every alert has a runbook_url whose anchor exists in
-   deploy/README.md.
+   deploy/README.md; every rule's PromQL parses (Prometheus' grammar from npm,
+   tools/promql_check.mjs); Ingress hosts are the public URL's; an overlay names
+   its backup bucket.
 
     python -m tools.deploy_check [--kubernetes-version 1.30.0] [DIR...]
 """
@@ -25,6 +27,7 @@ offline, with no cluster.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import subprocess
@@ -51,6 +54,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     validated: int = 0
     custom_validated: int = 0
+    promql_parsed: int = 0
 
     def error(self, where: str, message: str) -> None:
         self.errors.append(f"{where}: {message}")
@@ -364,6 +368,40 @@ def check_alerts(resources: list[dict[str, Any]], anchors: set[str], where: str,
                     report.error(at, f"runbook_url anchor #{anchor} is not a heading or <a id> of deploy/README.md")
 
 
+def check_promql(resources: list[dict[str, Any]], where: str, report: Report) -> None:
+    """Every rule's expression parses, with Prometheus' own grammar (tools/promql_check.mjs,
+    npm package @prometheus-io/lezer-promql, installed by `make install`). Without node or
+    the package, says so and goes on."""
+    rules = [
+        (f"{where}: {_name(rule_set)} {rule.get('alert') or rule.get('record')}", str(rule["expr"]))
+        for rule_set in resources
+        if rule_set.get("kind") == "PrometheusRule"
+        for group in rule_set.get("spec", {}).get("groups", [])
+        for rule in group.get("rules", [])
+    ]
+    if not rules:
+        return
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "@prometheus-io" / "lezer-promql").is_dir():
+        report.notes.append(f"{where}: PromQL not parsed (needs node and `npm install`)")
+        return
+    done = subprocess.run(
+        [node, str(ROOT / "tools" / "promql_check.mjs")],
+        input=json.dumps([expr for _, expr in rules]),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    if done.returncode != 0:
+        report.error(where, f"tools/promql_check.mjs failed: {done.stderr.strip()}")
+        return
+    for problem in json.loads(done.stdout):
+        label, _ = rules[problem["index"]]
+        report.error(label, f"PromQL does not parse at character {problem['at']}, near {problem['near']!r}")
+    report.promql_parsed += len(rules)
+
+
 def check(
     directory: Path,
     version: str,
@@ -386,6 +424,7 @@ def check(
     check_ingress(resources, where, report)
     check_backups(resources, where, report)
     check_alerts(resources, anchors, where, report)
+    check_promql(resources, where, report)
     print(f"{where}: {len(resources)} resources")
 
 
@@ -420,6 +459,7 @@ def main(argv: list[str]) -> int:
     print(
         f"deploy-check: {report.validated} resources valid against Kubernetes {args.kubernetes_version},"
         f" {report.custom_validated} custom resources valid against the CRDs of deploy/crds ({len(crds)} kinds),"
+        f" {report.promql_parsed} PromQL expressions parsed,"
         f" {len(report.errors)} error(s)"
     )
     return 1 if report.errors else 0

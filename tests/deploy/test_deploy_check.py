@@ -96,3 +96,20 @@ def test_an_overlay_must_name_its_backup_bucket() -> None:
     deploy_check.check_backups([cluster], "deploy/base", base)
     deploy_check.check_backups([cluster], "deploy/overlays/staging", overlay)
     assert base.errors == [] and len(overlay.errors) == 1
+
+
+@pytest.mark.skipif(
+    not (deploy_check.ROOT / "node_modules" / "@prometheus-io" / "lezer-promql").is_dir(), reason="npm install first"
+)
+def test_a_rule_whose_promql_does_not_parse_is_an_error() -> None:
+    rules = {
+        "kind": "PrometheusRule",
+        "metadata": {"name": "r"},
+        "spec": {"groups": [{"name": "g", "rules": [
+            {"record": "good", "expr": "sum by (job) (rate(x_total[5m]))"},
+            {"record": "bad", "expr": "sum by (job) (rate(x_total[5m])"},
+        ]}]},
+    }
+    report = deploy_check.Report()
+    deploy_check.check_promql([rules], "t", report)
+    assert len(report.errors) == 1 and "bad" in report.errors[0]
