@@ -19,7 +19,7 @@ offline, with no cluster.
    Services are headless; every alert has a runbook_url whose anchor exists in
    deploy/README.md; every rule's PromQL parses (Prometheus' grammar from npm,
    tools/promql_check.mjs); Ingress hosts are the public URL's; an overlay names
-   its backup bucket.
+   its backup bucket; production pins every image by digest.
 
     python -m tools.deploy_check [--kubernetes-version 1.30.0] [DIR...]
 """
@@ -306,6 +306,20 @@ def check_services(resources: list[dict[str, Any]], where: str, report: Report) 
             )
 
 
+def check_images(resources: list[dict[str, Any]], where: str, report: Report) -> None:
+    """Production runs what was tested, byte for byte: every image by digest, never by tag."""
+    if not where.endswith("overlays/production"):
+        return
+    for resource in resources:
+        spec = _pod_spec(resource)
+        for container in [*(spec or {}).get("initContainers", []), *(spec or {}).get("containers", [])]:
+            if not re.search(r"@sha256:[0-9a-f]{64}$", container.get("image", "")):
+                report.error(
+                    f"{where}: {_name(resource)} container {container.get('name')}",
+                    f"image {container.get('image')!r} must be pinned by digest (images: digest in the overlay)",
+                )
+
+
 def check_backups(resources: list[dict[str, Any]], where: str, report: Report) -> None:
     """An environment names its own bucket: the base's placeholder must not survive an overlay."""
     if where == "deploy/base" or where.endswith("/base"):
@@ -423,6 +437,7 @@ def check(
     check_services(resources, where, report)
     check_ingress(resources, where, report)
     check_backups(resources, where, report)
+    check_images(resources, where, report)
     check_alerts(resources, anchors, where, report)
     check_promql(resources, where, report)
     print(f"{where}: {len(resources)} resources")

@@ -113,3 +113,15 @@ def test_a_rule_whose_promql_does_not_parse_is_an_error() -> None:
     report = deploy_check.Report()
     deploy_check.check_promql([rules], "t", report)
     assert len(report.errors) == 1 and "bad" in report.errors[0]
+
+
+def test_production_refuses_an_image_by_tag() -> None:
+    def deployment(image: str) -> dict:  # type: ignore[type-arg]
+        pod = {"containers": [{"name": "c", "image": image}]}
+        return {"kind": "Deployment", "metadata": {"name": "d"}, "spec": {"template": {"spec": pod}}}
+
+    pinned = deployment("registry.example.org/vaxorders@sha256:" + "a" * 64)
+    report = deploy_check.Report()
+    deploy_check.check_images([pinned, deployment("registry.example.org/vaxorders:0.1.0")], "deploy/overlays/production", report)
+    deploy_check.check_images([deployment("vaxorders:dev")], "deploy/overlays/dev", report)
+    assert len(report.errors) == 1 and "0.1.0" in report.errors[0]
