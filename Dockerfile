@@ -1,6 +1,12 @@
 # syntax=docker/dockerfile:1
 # The one image of every vaxorders process; the Kubernetes manifests (deploy/)
 # choose the command: python -m services.<auth|effecteurs|sessions|orders|mailer|gateway>.
+# Linted by hadolint (make lint-docker, CI).
+
+# The Python base, pinned by digest (the multi-arch index of python:3.11-slim) so a
+# rebuild gets the same system libraries. To refresh it (deploy/README.md, "The image"):
+#   docker buildx imagetools inspect python:3.11-slim --format '{{json .Manifest.Digest}}'
+ARG PYTHON_IMAGE=python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
 
 # --- the DSFR, from npm, for the gateway's pages ----------------------------------------
 FROM node:20-slim AS assets
@@ -9,7 +15,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 
 # --- dependencies and code ----------------------------------------------------------------
-FROM python:3.11-slim AS build
+FROM ${PYTHON_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
@@ -30,7 +36,7 @@ RUN /opt/venv/bin/pip install -e . \
  && /opt/venv/bin/python -m compileall -q services gen tools
 
 # --- runtime --------------------------------------------------------------------------------
-FROM python:3.11-slim
+FROM ${PYTHON_IMAGE}
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \

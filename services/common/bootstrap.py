@@ -19,6 +19,7 @@ from services.common.channels import Channels
 from services.common.clock import Clock, clock_from_start
 from services.common.db import Database, migrate
 from services.common.logging import configure_logging
+from services.common.metrics import RpcMetrics
 from services.common.server import Registration, RunningServer, create_server, serve_until_signalled
 from services.common.service_authn import with_service_identity
 from services.common.settings import ServiceSettings
@@ -38,6 +39,8 @@ class Runtime:
     db: Database | None
     channels: Channels
     authenticator: Authenticator | None
+    # The registry /metrics serves: a service may add its own gauges to it.
+    metrics: RpcMetrics = field(default_factory=RpcMetrics)
 
 
 @dataclass
@@ -95,6 +98,7 @@ async def start_service(
         if runtime.authenticator is None
         else with_service_identity(runtime.authenticator, settings, clock),
         public_methods=spec.public_methods,
+        metrics=runtime.metrics,
     )
     tasks = [asyncio.create_task(job(runtime)) for job in spec.background]
 

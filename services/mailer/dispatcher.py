@@ -19,6 +19,7 @@ import structlog
 from services.common.clock import Clock
 from services.common.db import Database
 from services.mailer import repository as repo
+from services.mailer.metrics import COUNTED_STATES, OutboxMetrics
 from services.mailer.models import OutboxMessage
 from services.mailer.settings import MailerSettings
 from services.mailer.smtp import Outgoing, SmtpRelay
@@ -45,11 +46,26 @@ def _outgoing(row: OutboxMessage) -> Outgoing:
 
 
 class Dispatcher:
-    def __init__(self, db: Database, clock: Clock, settings: MailerSettings, relay: SmtpRelay | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        settings: MailerSettings,
+        relay: SmtpRelay | None = None,
+        metrics: OutboxMetrics | None = None,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
         self._relay = relay or SmtpRelay(settings)
+        self._metrics = metrics
+
+    async def publish_counts(self) -> None:
+        """Refresh the outbox gauges (QUEUED and FAILED counts), if metrics are exposed."""
+        if self._metrics is None:
+            return
+        async with self._db.read() as session:
+            self._metrics.publish(await repo.count_by_state(session, COUNTED_STATES))
 
     async def run_once(self) -> int:
         """One batch of due messages; returns how many were claimed."""
@@ -101,6 +117,7 @@ class Dispatcher:
         while True:
             try:
                 claimed = await self.run_once()
+                await self.publish_counts()
             except Exception:
                 # The driver may turn our cancellation into a database error (psycopg cancels
                 # the running query): a stopping server must still stop this loop.

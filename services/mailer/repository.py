@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, or_, select, update
+from sqlalchemy import Table, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -192,6 +192,14 @@ async def fail_interrupted(session: AsyncSession, now: datetime, max_attempts: i
             .execution_options(synchronize_session=False)
         )
     return ids
+
+
+async def count_by_state(session: AsyncSession, states: tuple[str, ...]) -> dict[str, int]:
+    """How many messages are in each of `states` (absent states count 0)."""
+    query = select(OutboxMessage.state, func.count()).where(OutboxMessage.state.in_(states)).group_by(OutboxMessage.state)
+    counts = dict.fromkeys(states, 0)
+    counts.update({state: count for state, count in (await session.execute(query)).all()})
+    return counts
 
 
 async def due_message_ids(session: AsyncSession, now: datetime, max_attempts: int, limit: int) -> list[str]:

@@ -12,6 +12,7 @@ from services.common.server import Registration
 from services.mailer.clients import Directory
 from services.mailer.confirmations import Confirmations
 from services.mailer.dispatcher import Dispatcher
+from services.mailer.metrics import OutboxMetrics
 from services.mailer.notifier import DateChangeNotifier
 from services.mailer.service import Mailer
 from services.mailer.servicer import MailerServicer
@@ -42,7 +43,8 @@ async def build(runtime: Runtime) -> Iterable[Registration]:
 async def dispatch(runtime: Runtime) -> None:
     """The outbox dispatcher, running beside the server for its whole life."""
     assert runtime.db is not None
-    await Dispatcher(runtime.db, runtime.clock, _settings(runtime)).run_forever()
+    metrics = OutboxMetrics(runtime.metrics.registry)
+    await Dispatcher(runtime.db, runtime.clock, _settings(runtime), metrics=metrics).run_forever()
 
 
 async def notify_date_changes(runtime: Runtime) -> None:

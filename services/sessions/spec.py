@@ -9,6 +9,8 @@ from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
 
 from services.common.bootstrap import Runtime, ServiceSpec
 from services.common.server import Registration
+from services.sessions.metrics import ServiceStateMetrics
+from services.sessions.schedule import ScheduleService
 from services.sessions.service import SessionsService
 from services.sessions.servicer import SessionServicer
 
@@ -19,6 +21,12 @@ async def build(runtime: Runtime) -> Iterable[Registration]:
     assert runtime.db is not None
     servicer = SessionServicer(SessionsService(runtime.db, runtime.clock), runtime.clock)
     return [lambda server: pb_grpc.add_SessionServiceServicer_to_server(servicer, server)]
+
+
+async def publish_service_state(runtime: Runtime) -> None:
+    """Keeps vaxorders_service_state current for as long as the server runs."""
+    assert runtime.db is not None
+    await ServiceStateMetrics(runtime.metrics.registry).refresh_forever(ScheduleService(runtime.db, runtime.clock))
 
 
 SPEC = ServiceSpec(
@@ -37,4 +45,5 @@ SPEC = ServiceSpec(
         f"/{SERVICE_NAME}/GetSession",
         f"/{SERVICE_NAME}/ListCalendarWindows",
     ],
+    background=[publish_service_state],
 )

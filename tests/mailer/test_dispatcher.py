@@ -9,11 +9,13 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
+from prometheus_client import CollectorRegistry
 
 from services.common.clock import ManualClock
 from services.common.context import Principal
 from services.common.db import Database
 from services.mailer.dispatcher import Dispatcher, backoff
+from services.mailer.metrics import OutboxMetrics
 from services.mailer.service import Mailer, MessageDraft
 from services.mailer.settings import MailerSettings
 from services.mailer.spec import SPEC
@@ -161,3 +163,24 @@ async def test_a_stopping_server_stops_the_dispatcher_even_when_the_driver_hides
     task.cancel()
     await eventually(task.done, timeout=5)
     assert task.cancelled()
+
+
+async def test_the_outbox_gauges_count_queued_and_failed_messages(outbox_factory, relay: Relay) -> None:  # type: ignore[no-untyped-def]
+    outbox = outbox_factory(mail_max_attempts=1)
+    registry = CollectorRegistry()
+    dispatcher = Dispatcher(outbox.db, outbox.clock, outbox.settings, metrics=OutboxMetrics(registry))
+
+    def gauge(state: str) -> float | None:
+        return registry.get_sample_value("vaxorders_mailer_outbox_messages", {"state": state})
+
+    await dispatcher.publish_counts()
+    assert (gauge("QUEUED"), gauge("FAILED")) == (0, 0)
+    for _ in range(2):
+        await outbox.mailer.send_message(OPERATOR_PRINCIPAL, DRAFT, "")
+    await dispatcher.publish_counts()
+    assert (gauge("QUEUED"), gauge("FAILED")) == (2, 0)
+
+    relay.handler.refuse_with = "550 5.1.1 No such user"
+    assert await dispatcher.run_once() == 2
+    await dispatcher.publish_counts()
+    assert (gauge("QUEUED"), gauge("FAILED")) == (0, 2)

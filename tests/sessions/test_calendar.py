@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from prometheus_client import CollectorRegistry
 
 from services.sessions.domain import ServiceState, SessionDraft, SessionState
+from services.sessions.metrics import ServiceStateMetrics
 from services.sessions.service import SessionsService
 from tests.sessions.conftest import PARIS, operator, paris
 
@@ -132,3 +134,17 @@ async def test_session_across_a_dst_change_opens_and_closes_at_paris_wall_time(
     assert during.state is ServiceState.OPEN_FOR_ORDERS and during.next_change_time == closes
     assert during.message == f"Saisie des commandes ouverte jusqu'au {closing_text}"
     assert (await service.schedule.get_service_state(closes)).state is ServiceState.CLOSED
+
+
+async def test_the_state_gauge_marks_the_state_in_force_and_only_it(seeded: SessionsService, clock) -> None:  # type: ignore[no-untyped-def]
+    registry = CollectorRegistry()
+    metrics = ServiceStateMetrics(registry)
+    seen = []
+    for at in (paris(2022, 3, 6, 12, 0), paris(2022, 3, 7, 8, 0)):
+        clock.set(at)
+        await metrics.refresh(seeded.schedule)
+        seen.append({s.value: registry.get_sample_value("vaxorders_service_state", {"state": s.value}) for s in ServiceState})
+    assert seen == [
+        {"OPEN_FOR_ORDERS": 0, "PREVIEW": 0, "MAINTENANCE": 1, "CLOSED": 0},
+        {"OPEN_FOR_ORDERS": 1, "PREVIEW": 0, "MAINTENANCE": 0, "CLOSED": 0},
+    ]
