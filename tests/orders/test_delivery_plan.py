@@ -6,8 +6,11 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event, select
 
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from services.orders.models import Change
+from services.orders.seed import seed_dataset
 from tests.orders.conftest import (
     AFTER,
     CLAIRE,
@@ -275,10 +278,6 @@ async def test_recording_confirmations_checks_who_and_which_officines(domain: Do
 
 
 async def test_plan_edits_are_audited_and_retries_change_nothing_twice(domain: Domain) -> None:
-    from sqlalchemy import select
-
-    from services.orders.models import Change
-
     await ordered_and_closed(domain)
     await domain.deliveries.record_sent(MAILER, f"sessions/{SESSION}", [(LILAS, "2022-03-18")], rid())
     request_id = rid()
@@ -296,10 +295,6 @@ async def test_a_page_of_deliveries_costs_the_same_queries_whatever_the_number_o
     domain: Domain, dataset: dict
 ) -> None:
     """No query per officine: one page of 1 officine and one of 3 run the same statements."""
-    from sqlalchemy import event
-
-    from services.orders.seed import seed_dataset
-
     await seed_dataset(domain.db, dataset, operator=OPERATOR.national_id, now=AFTER)
     domain.clock.set(AFTER)
     etag = (await domain.supply.get_supply(OPERATOR, f"sessions/{SESSION}/supply")).etag
