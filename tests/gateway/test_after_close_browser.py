@@ -85,7 +85,7 @@ async def test_the_operator_walks_the_friday_and_pharmacist_and_doctor_see_it(fr
     await expect(page.get_by_text("Aperçu : rien n'est encore publié")).to_be_visible()
     national = page.locator("#allocation-nationale tr", has=page.get_by_role("rowheader", name=MODERNA))
     await expect(national.locator("td").nth(2)).to_have_text("45")
-    await expect(page.locator("#allocation-departements")).to_contain_text("75")
+    await expect(page.locator("#allocation-departements")).to_contain_text("75 — Paris")
     await _check(pages, page, "apercu de l'allocation")
     await page.get_by_role("link", name="Publier l'allocation…").click()
     await expect(page.get_by_role("heading", name=re.compile("Publier l'allocation de la session"))).to_be_visible()
@@ -110,7 +110,7 @@ async def test_the_operator_walks_the_friday_and_pharmacist_and_doctor_see_it(fr
     await date.fill("2022-03-19")
     await page.get_by_role("button", name="Enregistrer la date").click()
     await expect(page.get_by_text("Date de livraison enregistrée.")).to_be_visible()
-    await expect(page.get_by_role("rowheader", name="Département 69")).to_be_visible()
+    await expect(page.get_by_role("rowheader", name="Département 69 — Rhône")).to_be_visible()
     await _check(pages, page, "plan de livraison")
 
     bad = tmp_path / "plan-faux.csv"
