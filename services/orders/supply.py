@@ -234,10 +234,9 @@ class SupplyService:
         _, cells = compute(claims, supply)
         return assemble(names.allocation_name(session_id), cells, supply)
 
-    async def _missing(self, claims: Sequence[Row], supply: dict[str, int]) -> list[str]:
+    async def _labels(self, products: set[str]) -> list[str]:
         catalogue = await self.rules.sessions.products()
-        missing = sorted({row.product for row in claims} - set(supply))
-        return [catalogue[p].display_name if p in catalogue else p for p in missing]
+        return [catalogue[p].display_name if p in catalogue else p for p in sorted(products)]
 
     async def publish(self, principal: Principal, session: str, supply_etag: str, request_id: str) -> AllocationOutcome:
         rules = self.rules
@@ -254,8 +253,8 @@ class SupplyService:
         window = await self._closed_window(session_id)
         async with rules.db.read() as s:
             _, supply = await arepo.get_supply(s, session_id)
-            claims = await arepo.session_claims(s, session_id)
-        missing = await self._missing(claims, supply)  # catalogue read outside the write transaction
+            products = await arepo.ordered_products(s, session_id)
+        missing = await self._labels(products - set(supply))  # catalogue read outside the write transaction
 
         async def work(s: AsyncSession, now: datetime) -> AllocationOutcome:
             published = await arepo.get_allocation(s, session_id)
