@@ -174,3 +174,13 @@ async def test_a_run_of_the_scheduled_job_is_shown_as_the_friday_task_never_as_i
         row = _main(page.text).split("Envois des confirmations de la session", 1)[1]
         assert "tâche planifiée du vendredi" in row
         _no_raw_ids(page.text)
+
+
+async def test_the_steps_of_a_session_still_open_say_it_is_not_closed(stack: Stack) -> None:
+    async with stack.client() as op:
+        await login(op, OPERATOR)
+        for step in STEPS:
+            page = await op.get(f"/operateur/sessions/demo/{step}")
+            assert page.status_code == 200, (step, page.status_code, _main(page.text)[:400])
+            assert "La session n'est pas encore close" in _main(page.text), step
+            _no_raw_ids(page.text)
