@@ -18,6 +18,10 @@ from services.gateway.pages import afterclose, common, people
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem
 
+# A national dry run lists tens of thousands of recipients: the page shows the first ones
+# (every recipient without an address is named in the alert above the table).
+SHOWN_RECIPIENTS = 500
+
 KINDS = {
     mail_pb.ConfirmationRecipient.KIND_OFFICINE: "Officine",
     mail_pb.ConfirmationRecipient.KIND_EFFECTEUR: "Professionnel de santé",
@@ -64,6 +68,7 @@ async def confirmations_page(
         runs=runs,
         who=await people.who(request, caller, [r.run_by for r in runs]),
         dry_run=dry_run,
+        shown_recipients=list(dry_run.planned[:SHOWN_RECIPIENTS]) if dry_run else [],
         missing_in_dry_run=[r for r in dry_run.planned if not r.email] if dry_run else [],
         to_send=[r for r in dry_run.planned if r.email and not r.already_queued] if dry_run else [],
         kinds=KINDS,
