@@ -140,10 +140,21 @@ async def test_after_publication_each_profile_reads_its_confirmed_volumes_and_da
         text = _main((await pharmacist.get(f"/officines/{LILAS}")).text)
         assert "Confirmation envoyée le mercredi 9 mars 2022 à 09h00." in text
         assert "Confirmation par e-mail le vendredi 11 mars 2022" not in text
+    async with friday.client(headers=operator(friday)) as api:
+        moved = await api.post(
+            f"/api/v1/sessions/{SESSION}/deliveryPlan:setDate",
+            json={"override": {"finess": LILAS, "date": "2022-03-21"}, "requestId": str(uuid.uuid4())},
+        )
+        assert moved.status_code == 200, moved.text
+    async with friday.client() as pharmacist:
+        await login(pharmacist, CLAIRE)
+        text = _main((await pharmacist.get(f"/officines/{LILAS}")).text)
+        assert "Livraison prévue le lundi 21 mars 2022 ; rendez-vous possibles à partir du mardi 22 mars ." in text
+        assert "La date annoncée alors (vendredi 18 mars 2022) a changé depuis" in text
     async with friday.client() as doctor:
         await login(doctor, DR_DUBOIS)
         text = _main((await doctor.get("/effecteur", follow_redirects=True)).text)
-        assert "Livraison prévue le vendredi 18 mars 2022" in text
+        assert "Livraison prévue le lundi 21 mars 2022" in text  # her officine's new date
     async with friday.client() as op:
         await login(op, OPERATOR)
         for step in STEPS:
