@@ -15,6 +15,7 @@ confirmations the mailer recorded, and the feed of dates changed since.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -112,7 +113,7 @@ class DeliveryService:
         return Page(deliveries, token)
 
     async def record_sent(
-        self, principal: Principal, session: str, confirmations: list[tuple[str, str]], request_id: str
+        self, principal: Principal, session: str, confirmations: Sequence[tuple[str, str]], request_id: str
     ) -> RecordOutcome:
         rules = self.rules
         v = Violations()
@@ -195,7 +196,7 @@ class DeliveryService:
 
         return await rules.write(principal, request_id, "RecordConfirmationsSent", payload, work, RecordOutcome.load)
 
-    async def date_changes(self, principal: Principal, after_id: int, page_size: int) -> list[DateChangeView]:
+    async def date_changes(self, principal: Principal, after_id: int, page_size: int) -> Sequence[DateChangeView]:
         if not principal.reads_everything:
             raise errors.operators_only()
         if after_id < 0:

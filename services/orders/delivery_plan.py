@@ -13,9 +13,10 @@ same transaction as the change; the mailer announces it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -68,8 +69,9 @@ def in_window(window: SessionWindow, day: date) -> bool:
     return window.delivery_from_date <= day <= window.delivery_to_date
 
 
-def plan_view(window: SessionWindow, rows: Iterable[Row]) -> PlanView:
-    rows = list(rows)
+def plan_view(window: SessionWindow, overrides: Iterable[Any]) -> PlanView:
+    """`overrides`: stored rows, or the _Override values an import would store."""
+    rows = list(overrides)
     departments = sorted((r for r in rows if r.kind == DEPARTMENT), key=lambda r: r.code)
     officines = sorted((r for r in rows if r.kind == FINESS), key=lambda r: r.code)
     return PlanView(
@@ -128,9 +130,9 @@ class PlanService:
         request_id: str,
         operation: str,
         action: str,
-        payload: dict,
+        payload: dict[str, Any],
         window: SessionWindow,
-        mutate,  # type: ignore[no-untyped-def]
+        mutate: Callable[[AsyncSession, datetime], Awaitable[None]],
         note: str,
         finess: str = "",
     ) -> PlanOutcome:

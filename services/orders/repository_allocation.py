@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, bindparam, case, func, select, update
+from sqlalchemy import Row, bindparam, case, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orders.models import Allocation, Supply, SupplyProduct
@@ -136,6 +136,11 @@ async def mark_confirmations_sent(s: AsyncSession, session_id: str, now: datetim
     )
 
 
+async def ordered_products(s: AsyncSession, session_id: str) -> set[str]:
+    rows = await s.execute(select(LINES.c.product).where(LINES.c.session_id == session_id).distinct())
+    return {r.product for r in rows}
+
+
 async def session_claims(s: AsyncSession, session_id: str) -> list[Row]:
     """Every line of the session as the allocation needs it."""
     statement = select(
@@ -149,16 +154,26 @@ async def session_claims(s: AsyncSession, session_id: str) -> list[Row]:
     return list((await s.execute(statement)).all())
 
 
+# PostgreSQL: every line of the session in one statement, the values as two arrays.
+_SET_CONFIRMED_PG = text(
+    "UPDATE order_lines SET confirmed_vials = allocated.confirmed "
+    "FROM unnest(CAST(:line_ids AS varchar[]), CAST(:confirmed AS integer[])) AS allocated(line_id, confirmed) "
+    "WHERE order_lines.id = allocated.line_id"
+)
+
+
 async def set_confirmed(s: AsyncSession, confirmed: Mapping[str, int]) -> None:
-    """Each line's confirmed vials, one executemany (the etag is left alone: the
-    line's own fields did not change, and the session is closed anyway)."""
+    """Each line's confirmed vials (the etag is left alone: the line's own fields
+    did not change, and the session is closed anyway). PostgreSQL: one UPDATE
+    joined to the values unnested from two arrays (an executemany of 60,000
+    rows takes seconds there); SQLite: one executemany (in-process, fast)."""
     if not confirmed:
         return
+    if s.bind.dialect.name == "postgresql":
+        await s.execute(_SET_CONFIRMED_PG, {"line_ids": list(confirmed), "confirmed": list(confirmed.values())})
+        return
     statement = update(LINES).where(LINES.c.id == bindparam("line_id")).values(confirmed_vials=bindparam("confirmed"))
-    await s.execute(
-        statement,
-        [{"line_id": line_id, "confirmed": vials} for line_id, vials in confirmed.items()],
-    )
+    await s.execute(statement, [{"line_id": line_id, "confirmed": vials} for line_id, vials in confirmed.items()])
 
 
 async def allocation_cells(s: AsyncSession, session_id: str) -> list[Row]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, or_, select, tuple_
+from sqlalchemy import Row, and_, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orders.models import ConfirmationSent, DeliveryDateChange, DeliveryOverride
@@ -164,11 +164,19 @@ async def delivery_officines(
     return list((await s.execute(statement)).all())
 
 
+def _pairs_condition(session_id: Any, finess: Any, pairs: Sequence[tuple[str, str]]) -> list[Any]:
+    """Rows of these (session, officine) pairs, as two plain IN lists (a page
+    spans one session or a few): PostgreSQL hashes them, where a row-value IN
+    of a thousand pairs is compared one by one. The caller drops the few
+    cross-combinations."""
+    return [session_id.in_(sorted({p[0] for p in pairs})), finess.in_(sorted({p[1] for p in pairs}))]
+
+
 async def delivery_lines(s: AsyncSession, pairs: Sequence[tuple[str, str]], effecteur: str | None) -> list[Row]:
     """The lines of these (session, officine) pairs (only `effecteur`'s when set)."""
     if not pairs:
         return []
-    condition = [tuple_(LINES.c.session_id, LINES.c.finess).in_(list(pairs))]
+    condition = _pairs_condition(LINES.c.session_id, LINES.c.finess, pairs)
     if effecteur is not None:
         condition.append(LINES.c.effecteur == effecteur)
     statement = (
@@ -185,11 +193,13 @@ async def delivery_lines(s: AsyncSession, pairs: Sequence[tuple[str, str]], effe
         .where(*condition)
         .order_by(ordered(s, LINES.c.effecteur), ordered(s, LINES.c.product))
     )
-    return list((await s.execute(statement)).all())
+    wanted = set(pairs)
+    return [r for r in (await s.execute(statement)).all() if (r.session_id, r.finess) in wanted]
 
 
 async def sent_for(s: AsyncSession, pairs: Sequence[tuple[str, str]]) -> Mapping[tuple[str, str], Row]:
     if not pairs:
         return {}
-    rows = await s.execute(select(SENT).where(tuple_(SENT.c.session_id, SENT.c.finess).in_(list(pairs))))
-    return {(r.session_id, r.finess): r for r in rows}
+    rows = await s.execute(select(SENT).where(*_pairs_condition(SENT.c.session_id, SENT.c.finess, pairs)))
+    wanted = set(pairs)
+    return {(r.session_id, r.finess): r for r in rows if (r.session_id, r.finess) in wanted}

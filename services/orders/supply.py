@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.context import Principal
@@ -71,20 +72,25 @@ def assemble(name: str, cells: Iterable[Cell], supply: dict[str, int]) -> Alloca
                 c.product, 0, c.ordered, c.confirmed, c.lines, c.reduced, supply_missing=c.product not in supply
             )
         )
-    products = [
-        ProductAllocationView(
-            product,
-            supply.get(product, 0),
-            *national.get(product, [0, 0, 0, 0]),
-            supply_missing=product not in supply,
+    products = []
+    for product in sorted(set(national) | set(supply)):
+        ordered, confirmed, lines, reduced = national.get(product, [0, 0, 0, 0])
+        products.append(
+            ProductAllocationView(
+                product,
+                supply.get(product, 0),
+                ordered,
+                confirmed,
+                lines,
+                reduced,
+                supply_missing=product not in supply,
+            )
         )
-        for product in sorted(set(national) | set(supply))
-    ]
     departments = [DepartmentAllocationView(d, per_department[d]) for d in sorted(per_department)]
     return AllocationView(name, products, departments)
 
 
-def compute(claims: list, supply: dict[str, int]) -> tuple[dict[str, int], list[Cell]]:
+def compute(claims: Sequence[Row], supply: dict[str, int]) -> tuple[dict[str, int], list[Cell]]:
     """Confirmed vials per line id, and the figures per (département, product).
     A product without supply confirms nothing (publishing it is refused)."""
     by_product: dict[str, list[Claim]] = defaultdict(list)
@@ -228,10 +234,9 @@ class SupplyService:
         _, cells = compute(claims, supply)
         return assemble(names.allocation_name(session_id), cells, supply)
 
-    async def _missing(self, claims: list, supply: dict[str, int]) -> list[str]:
+    async def _labels(self, products: set[str]) -> list[str]:
         catalogue = await self.rules.sessions.products()
-        missing = sorted({row.product for row in claims} - set(supply))
-        return [catalogue[p].display_name if p in catalogue else p for p in missing]
+        return [catalogue[p].display_name if p in catalogue else p for p in sorted(products)]
 
     async def publish(self, principal: Principal, session: str, supply_etag: str, request_id: str) -> AllocationOutcome:
         rules = self.rules
@@ -248,8 +253,8 @@ class SupplyService:
         window = await self._closed_window(session_id)
         async with rules.db.read() as s:
             _, supply = await arepo.get_supply(s, session_id)
-            claims = await arepo.session_claims(s, session_id)
-        missing = await self._missing(claims, supply)  # catalogue read outside the write transaction
+            products = await arepo.ordered_products(s, session_id)
+        missing = await self._labels(products - set(supply))  # catalogue read outside the write transaction
 
         async def work(s: AsyncSession, now: datetime) -> AllocationOutcome:
             published = await arepo.get_allocation(s, session_id)

@@ -25,7 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--lang=fr-FR",  # the browser's own words (file inputs, date fields) in French, as users see them
 ]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"

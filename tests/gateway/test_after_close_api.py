@@ -15,7 +15,16 @@ from tests.gateway.friday import (
     operator,
     record_supply_and_publish,
 )
-from tests.gateway.helpers import CLAIRE, CONFLUENT, DR_DUBOIS, LILAS, bearer
+from tests.gateway.helpers import (
+    CLAIRE,
+    CONFLUENT,
+    DR_DUBOIS,
+    LILAS,
+    OPERATOR,
+    bearer,
+    csrf_token,
+    login,
+)
 from tests.gateway.stack import Stack
 
 PROBLEM = "application/problem+json"
@@ -152,3 +161,16 @@ async def test_the_openapi_document_lists_the_friday_routes(stack: Stack) -> Non
     assert "dryRun" in str(send["requestBody"]) or "dryRun" in send["summary"]
     csv = paths["/api/v1/sessions/{session}/deliveryPlan:importCsv"]["post"]
     assert "text/csv" in csv["requestBody"]["content"]
+
+
+async def test_a_browser_session_needs_the_csrf_token_to_send_confirmations(friday: Stack) -> None:
+    await record_supply_and_publish(friday)
+    async with friday.client() as client:
+        await login(client, OPERATOR)
+        ours = {"origin": friday.base_url}
+        forged = await client.post(f"{S}:sendDeliveryConfirmations", json={"dryRun": True}, headers=ours)
+        _assert_problem(forged, 403)
+        token = await csrf_token(client)
+        dry = await client.post(f"{S}:sendDeliveryConfirmations", json={"dryRun": True}, headers={**ours, "x-csrf-token": token})
+        assert dry.status_code == 200, dry.text
+        assert dry.json()["run"]["queued"] == 0

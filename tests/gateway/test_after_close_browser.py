@@ -5,7 +5,8 @@ window refused in place), checks then applies the logistics partner's CSV,
 makes a dry run of the confirmation e-mails and sends them; the pharmacist
 then sees the confirmed volumes (reduced lines marked), the delivery date and
 when the confirmation went out; the médecin sees hers. Every page is checked
-with axe-core and photographed under test-artifacts/screenshots/vendredi/."""
+with axe-core and photographed under test-artifacts/screenshots/vendredi/.
+The operator's steps also work with JavaScript off."""
 
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ async def test_the_operator_walks_the_friday_and_pharmacist_and_doctor_see_it(fr
     await expect(page.get_by_text("Aperçu : rien n'est encore publié")).to_be_visible()
     national = page.locator("#allocation-nationale tr", has=page.get_by_role("rowheader", name=MODERNA))
     await expect(national.locator("td").nth(2)).to_have_text("45")
-    await expect(page.locator("#allocation-departements")).to_contain_text("75")
+    await expect(page.locator("#allocation-departements")).to_contain_text("75 — Paris")
     await _check(pages, page, "apercu de l'allocation")
     await page.get_by_role("link", name="Publier l'allocation…").click()
     await expect(page.get_by_role("heading", name=re.compile("Publier l'allocation de la session"))).to_be_visible()
@@ -110,7 +111,7 @@ async def test_the_operator_walks_the_friday_and_pharmacist_and_doctor_see_it(fr
     await date.fill("2022-03-19")
     await page.get_by_role("button", name="Enregistrer la date").click()
     await expect(page.get_by_text("Date de livraison enregistrée.")).to_be_visible()
-    await expect(page.get_by_role("rowheader", name="Département 69")).to_be_visible()
+    await expect(page.get_by_role("rowheader", name="Département 69 — Rhône")).to_be_visible()
     await _check(pages, page, "plan de livraison")
 
     bad = tmp_path / "plan-faux.csv"
@@ -181,3 +182,24 @@ async def test_the_operator_walks_the_friday_and_pharmacist_and_doctor_see_it(fr
     await context.close()
     assert SESSION == "2022-03-07"
     pages.assert_accessible()
+
+
+async def test_without_javascript_the_operator_publishes_and_sends(friday: Stack, browser: Browser) -> None:
+    context, page = await new_page(browser, java_script_enabled=False)
+    await page.goto(friday.base_url + "/")
+    await page.get_by_role("link", name="S'identifier avec Pro Santé Connect").click()
+    await page.get_by_role("button", name=re.compile(f"Identifiant national : {OPERATOR}")).click()
+    await page.goto(f"{friday.base_url}/operateur/sessions/{SESSION}/approvisionnement")
+    await page.get_by_label(f"Flacons disponibles : {MODERNA}").fill("45")
+    await page.get_by_label(f"Flacons disponibles : {PFIZER}").fill("20")
+    await page.get_by_label(f"Flacons disponibles : {PFIZER}").press("Enter")  # submits the form
+    await expect(page.get_by_text("Approvisionnement enregistré.")).to_be_visible()
+    await page.get_by_role("link", name="Étape suivante : Allocation nationale").click()
+    await page.get_by_role("link", name="Publier l'allocation…").click()
+    await page.get_by_role("button", name="Confirmer la publication").click()
+    await expect(page.get_by_text("Allocation publiée : chaque ligne")).to_be_visible()
+    await page.get_by_role("link", name="E-mails de confirmation").first.click()
+    await page.get_by_role("button", name="Faire un essai à blanc").click()
+    await page.get_by_role("button", name=re.compile("Envoyer 5 e-mails de confirmation")).click()
+    await expect(page.get_by_text("5 e-mails de confirmation mis en file d'envoi.")).to_be_visible()
+    await context.close()

@@ -125,9 +125,8 @@ async def test_after_publication_each_profile_reads_its_confirmed_volumes_and_da
         _no_raw_ids(space.text)
     async with friday.client() as establishment:
         await login(establishment, TILLEULS_DIRECTOR)
-        choice = await establishment.get("/effecteur")
-        assert "EHPAD Les Tilleuls" in _main(choice.text)  # two effecteurs: a choice, by name
-        _no_raw_ids(choice.text)
+        mine = await establishment.get("/effecteur")
+        assert mine.headers["location"] == "/effecteurs/finess:759901010"  # the one effecteur that exists
         space = await establishment.get("/effecteurs/finess:759901010")
         text = _main(space.text)
         assert "Vos flacons sont livrés à Pharmacie des Lilas ." in text and "Spikevax (Moderna)" in text
@@ -141,10 +140,21 @@ async def test_after_publication_each_profile_reads_its_confirmed_volumes_and_da
         text = _main((await pharmacist.get(f"/officines/{LILAS}")).text)
         assert "Confirmation envoyée le mercredi 9 mars 2022 à 09h00." in text
         assert "Confirmation par e-mail le vendredi 11 mars 2022" not in text
+    async with friday.client(headers=operator(friday)) as api:
+        moved = await api.post(
+            f"/api/v1/sessions/{SESSION}/deliveryPlan:setDate",
+            json={"override": {"finess": LILAS, "date": "2022-03-21"}, "requestId": str(uuid.uuid4())},
+        )
+        assert moved.status_code == 200, moved.text
+    async with friday.client() as pharmacist:
+        await login(pharmacist, CLAIRE)
+        text = _main((await pharmacist.get(f"/officines/{LILAS}")).text)
+        assert "Livraison prévue le lundi 21 mars 2022 ; rendez-vous possibles à partir du mardi 22 mars ." in text
+        assert "La date annoncée alors (vendredi 18 mars 2022) a changé depuis" in text
     async with friday.client() as doctor:
         await login(doctor, DR_DUBOIS)
         text = _main((await doctor.get("/effecteur", follow_redirects=True)).text)
-        assert "Livraison prévue le vendredi 18 mars 2022" in text
+        assert "Livraison prévue le lundi 21 mars 2022" in text  # her officine's new date
     async with friday.client() as op:
         await login(op, OPERATOR)
         for step in STEPS:
@@ -174,3 +184,13 @@ async def test_a_run_of_the_scheduled_job_is_shown_as_the_friday_task_never_as_i
         row = _main(page.text).split("Envois des confirmations de la session", 1)[1]
         assert "tâche planifiée du vendredi" in row
         _no_raw_ids(page.text)
+
+
+async def test_the_steps_of_a_session_still_open_say_it_is_not_closed(stack: Stack) -> None:
+    async with stack.client() as op:
+        await login(op, OPERATOR)
+        for step in STEPS:
+            page = await op.get(f"/operateur/sessions/demo/{step}")
+            assert page.status_code == 200, (step, page.status_code, _main(page.text)[:400])
+            assert "La session n'est pas encore close" in _main(page.text), step
+            _no_raw_ids(page.text)

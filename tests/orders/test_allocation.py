@@ -77,6 +77,12 @@ def test_one_more_vial_can_move_a_leftover_vial_to_another_line_alabama_paradox(
     lines = [claim("a", 3, minutes=1), claim("b", 6), claim("c", 1)]
     assert allocate(lines, 5) == {"a": 1, "b": 3, "c": 1}
     assert allocate(lines, 6) == {"a": 2, "b": 4, "c": 0}
+    # Without any tie deciding it: ordered 6, 6, 2 (demand 14).
+    # supply 10 -> 4.29, 4.29, 1.43: one vial left, to the largest remainder (c, 6/14) -> 4, 4, 2;
+    # supply 11 -> 4.71, 4.71, 1.57: two left, to a and b (10/14 each, above c's 8/14) -> 5, 5, 1.
+    lines = [claim("a", 6), claim("b", 6), claim("c", 2)]
+    assert allocate(lines, 10) == {"a": 4, "b": 4, "c": 2}
+    assert allocate(lines, 11) == {"a": 5, "b": 5, "c": 1}
 
 
 @given(claims_strategy(), supplies)

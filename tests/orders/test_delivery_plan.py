@@ -6,8 +6,11 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event, select
 
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from services.orders.models import Change
+from services.orders.seed import seed_dataset
 from tests.orders.conftest import (
     AFTER,
     CLAIRE,
@@ -275,10 +278,6 @@ async def test_recording_confirmations_checks_who_and_which_officines(domain: Do
 
 
 async def test_plan_edits_are_audited_and_retries_change_nothing_twice(domain: Domain) -> None:
-    from sqlalchemy import select
-
-    from services.orders.models import Change
-
     await ordered_and_closed(domain)
     await domain.deliveries.record_sent(MAILER, f"sessions/{SESSION}", [(LILAS, "2022-03-18")], rid())
     request_id = rid()
@@ -290,3 +289,30 @@ async def test_plan_edits_are_audited_and_retries_change_nothing_twice(domain: D
     assert [(c.action, c.actor, c.finess, c.note, c.vials_after, c.request_id) for c in trail] == [
         ("SET_DELIVERY_DATE", OPERATOR.national_id, LILAS, f"FINESS {LILAS} : 2022-03-20", 1, request_id)
     ]
+
+
+async def test_a_page_of_deliveries_costs_the_same_queries_whatever_the_number_of_officines_on_it(
+    domain: Domain, dataset: dict
+) -> None:
+    """No query per officine: one page of 1 officine and one of 3 run the same statements."""
+    await seed_dataset(domain.db, dataset, operator=OPERATOR.national_id, now=AFTER)
+    domain.clock.set(AFTER)
+    etag = (await domain.supply.get_supply(OPERATOR, f"sessions/{SESSION}/supply")).etag
+    await domain.supply.publish(OPERATOR, f"sessions/{SESSION}", etag, rid())
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(domain.db.reader.sync_engine, "before_cursor_execute", count)
+    try:
+        one = await domain.deliveries.list(OPERATOR, EVERYWHERE, "", 1, "")
+        after_one = len(statements)
+        three = await domain.deliveries.list(OPERATOR, EVERYWHERE, "", 3, "")
+        after_three = len(statements) - after_one
+    finally:
+        event.remove(domain.db.reader.sync_engine, "before_cursor_execute", count)
+    assert (len(one.items), len(three.items)) == (1, 3)
+    assert 0 < after_one == after_three <= 4, statements

@@ -112,6 +112,7 @@ def _problem_responses() -> dict[str, Any]:
         "404": "Introuvable, ou pas à vous.",
         "409": "Conflit : existe déjà, etag périmé, session close, produit non ouvert.",
         "429": "Quota atteint.",
+        "501": "Fonction pas encore disponible sur ce serveur (service en cours de mise à jour).",
         "503": "Un service nécessaire ne répond pas ; réessayez.",
     }
     return {code: {"description": text, "content": ref} for code, text in texts.items()}

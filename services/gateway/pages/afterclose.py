@@ -1,8 +1,7 @@
 """What the operator's pages after a session's close share (supply,
 allocation, delivery plan, confirmations): the four steps in order, the
-session they concern, people's names instead of national ids, officines'
-names instead of FINESS, and turning a backend refusal into an in-page
-message."""
+session they concern, officines' names instead of FINESS, and turning a
+backend refusal into an in-page message. People's names: pages/people.py."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from starlette.requests import Request
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
-from services.gateway.access import Caller, gateway_of
+from services.gateway.access import gateway_of
 from services.gateway.pages import common
 from services.gateway.problems import Problem, as_problem, problem
 
@@ -37,13 +36,6 @@ STEPS = (
     Step(3, "livraisons", "Plan de livraison", "La date de livraison de chaque officine, dans la fenêtre de livraison."),
     Step(4, "confirmations", "E-mails de confirmation", "Essai à blanc, puis envoi aux officines et aux professionnels."),
 )
-
-# Service identities (national_id "service:{name}") as users read them.
-SERVICES = {
-    "friday-confirmations": "tâche planifiée du vendredi",
-    "mailer": "service d'envoi des e-mails",
-}
-
 
 def step_context(session: sess_pb.Session, slug: str) -> dict[str, Any]:
     current = next(s for s in STEPS if s.slug == slug)
@@ -72,29 +64,6 @@ async def closed_session(request: Request) -> sess_pb.Session:
 
 def is_closed(session: sess_pb.Session) -> bool:
     return session.state == sess_pb.Session.STATE_CLOSED
-
-
-def person(caller: Caller, national_id: str, known: dict[str, str] | None = None) -> str:
-    """Who did something, as a name: never a national id."""
-    if not national_id:
-        return ""
-    if national_id.startswith("service:"):
-        return SERVICES.get(national_id.removeprefix("service:"), "une tâche automatique")
-    principal = caller.principal
-    if principal is not None and principal.national_id == national_id:
-        name = f"{principal.given_name} {principal.family_name}".strip()
-        return f"vous ({name})" if name else "vous"
-    if known and known.get(national_id):
-        return known[national_id]
-    return "un autre opérateur de Santé publique France"
-
-
-async def people_names(request: Request, national_ids: list[str]) -> dict[str, str]:
-    """Names of the people who logged in here (the gateway remembers them)."""
-    wanted = sorted({n for n in national_ids if n and not n.startswith("service:")})
-    if not wanted:
-        return {}
-    return await gateway_of(request).sessions.names(wanted)
 
 
 async def officine_names(request: Request, finesses: list[str]) -> dict[str, str]:

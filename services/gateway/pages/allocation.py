@@ -15,7 +15,7 @@ from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 from services.gateway.access import Caller, gateway_of
-from services.gateway.pages import afterclose, common
+from services.gateway.pages import afterclose, common, people
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, problem
 
@@ -85,7 +85,6 @@ async def supply_page(
         rows = [
             SupplyRow(p, ordered.get(p.name, 0), str(recorded[p.name]) if p.name in recorded else "") for p in shown
         ]
-    known = await afterclose.people_names(request, [supply.update_by])
     return render(
         request,
         "operator/supply.html",
@@ -94,7 +93,7 @@ async def supply_page(
         **afterclose.step_context(session, "approvisionnement"),
         closed=afterclose.is_closed(session),
         supply=supply,
-        updated_by=afterclose.person(caller, supply.update_by, known),
+        updated_by=(await people.who(request, caller, [supply.update_by])).get(supply.update_by, ""),
         rows=rows,
         published=published,
         error=error,
@@ -172,7 +171,6 @@ async def allocation_page(
             ).allocation
         except grpc.RpcError as exc:
             preview_error = afterclose.user_error(exc)
-    known = await afterclose.people_names(request, [published.publish_by] if published else [])
     missing = [p for p in allocation.products if p.supply_missing] if allocation else []
     return render(
         request,
@@ -183,7 +181,7 @@ async def allocation_page(
         closed=closed,
         allocation=allocation,
         published=published,
-        published_by=afterclose.person(caller, published.publish_by, known) if published else "",
+        published_by=(await people.who(request, caller, [published.publish_by])).get(published.publish_by, "") if published else "",
         supply=supply,
         missing=missing,
         departments=_by_department(allocation) if allocation else [],

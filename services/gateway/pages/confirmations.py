@@ -14,9 +14,13 @@ from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
 from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 
 from services.gateway.access import Caller, gateway_of
-from services.gateway.pages import afterclose, common
+from services.gateway.pages import afterclose, common, people
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem
+
+# A national dry run lists tens of thousands of recipients: the page shows the first ones
+# (every recipient without an address is named in the alert above the table).
+SHOWN_RECIPIENTS = 500
 
 KINDS = {
     mail_pb.ConfirmationRecipient.KIND_OFFICINE: "Officine",
@@ -53,7 +57,6 @@ async def confirmations_page(
         runs = list(
             (await gw.backends.mailer.ListConfirmationRuns(mail_pb.ListConfirmationRunsRequest(parent=session.name, page_size=50))).runs
         )
-    known = await afterclose.people_names(request, [r.run_by for r in runs])
     return render(
         request,
         "operator/confirmations.html",
@@ -63,8 +66,9 @@ async def confirmations_page(
         closed=closed,
         published=published,
         runs=runs,
-        who={r.run_by: afterclose.person(caller, r.run_by, known) for r in runs},
+        who=await people.who(request, caller, [r.run_by for r in runs]),
         dry_run=dry_run,
+        shown_recipients=list(dry_run.planned[:SHOWN_RECIPIENTS]) if dry_run else [],
         missing_in_dry_run=[r for r in dry_run.planned if not r.email] if dry_run else [],
         to_send=[r for r in dry_run.planned if r.email and not r.already_queued] if dry_run else [],
         kinds=KINDS,

@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 
 from services.gateway.access import Caller, gateway_of
-from services.gateway.pages import afterclose, common
+from services.gateway.pages import afterclose, common, people
 from services.gateway.pages.forms import by_last_segment
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, problem
@@ -62,7 +62,6 @@ async def plan_page(
     if checked is not None:
         finesses += [o.finess for o in checked.overrides if o.finess]
     officines = await afterclose.officine_names(request, finesses)
-    known = await afterclose.people_names(request, [o.update_by for o in plan.overrides])
     per_date = sorted(Counter(d.delivery_date for d in deliveries).items())
     return render(
         request,
@@ -73,7 +72,7 @@ async def plan_page(
         closed=afterclose.is_closed(session),
         plan=plan,
         officines=officines,
-        who={o.update_by: afterclose.person(caller, o.update_by, known) for o in plan.overrides},
+        who=await people.who(request, caller, [o.update_by for o in plan.overrides]),
         per_date=per_date,
         delivered=len(deliveries),
         values=values or {"department": "", "finess": "", "date": "", "target": "department"},

@@ -47,6 +47,8 @@ async def my_space(request: Request, caller: Caller) -> Response:
         except grpc.aio.AioRpcError as error:
             if error.code() != grpc.StatusCode.NOT_FOUND:
                 raise
+    if len(found) == 1:
+        return RedirectResponse(f"/{found[0].name}", status_code=303)
     return render(request, "effecteur/choose.html", title="Mon espace effecteur", effecteurs=found)
 
 

@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.api.custom import csv_response
-from services.gateway.pages import common, labels
+from services.gateway.pages import common, labels, people
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
@@ -95,6 +95,7 @@ async def quota_page(
     if session is not None:
         versions = (await gw.backends.sessions.ListQuotaTables(sess_pb.ListQuotaTablesRequest(parent=session.name, page_size=20))).quota_tables
     sessions = (await gw.backends.sessions.ListSessions(sess_pb.ListSessionsRequest(page_size=50))).sessions
+    publishers = [table.published_by] if table else []
     return render(
         request,
         "operator/quotas.html",
@@ -107,6 +108,7 @@ async def quota_page(
         types=labels.orderable_types(),
         cells=cells,
         versions=versions,
+        who=await people.who(request, caller, publishers + [v.published_by for v in versions]),
         error=error,
         import_error=import_error,
         request_id=str(uuid.uuid4()),

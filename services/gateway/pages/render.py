@@ -75,6 +75,7 @@ def make_templates() -> Jinja2Templates:
         effecteur_type=labels.effecteur_type,
         effecteur_type_short=labels.effecteur_type_short,
         identifier_kind=labels.identifier_kind,
+        department=labels.department,
         quoted=lambda s: quote(str(s), safe=""),
     )
     env.globals.update(labels=labels)
