@@ -42,16 +42,6 @@ def parse_day(value: str, field_name: str) -> date | None:
         raise bad from exc
 
 
-def check_mask(paths: set[str], writable: frozenset[str], field_name: str = "update_mask") -> set[str]:
-    """The fields to change: every writable field when the mask is empty."""
-    unknown = sorted(paths - writable)
-    if unknown:
-        raise InvalidArgument.field(
-            field_name, f"Champ(s) non modifiable(s) : {', '.join(unknown)}. Modifiables : {', '.join(sorted(writable))}."
-        )
-    return set(paths) or set(writable)
-
-
 def check_etag(sent: str, current: str, what: str) -> None:
     """An empty etag means "whatever the current version" (AIP-154)."""
     if sent and sent != current:

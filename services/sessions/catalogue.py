@@ -12,9 +12,10 @@ from services.common.clock import Clock
 from services.common.db import Database
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound, Violations
 from services.common.idempotency import check_request_id, fingerprint, run_once
+from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.sessions import repository as repo
-from services.sessions.access import check_etag, check_mask, require_operator
+from services.sessions.access import check_etag, require_operator
 from services.sessions.domain import (
     ID_PATTERN,
     PRODUCT_FIELDS,

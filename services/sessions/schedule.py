@@ -25,12 +25,12 @@ from services.common.errors import (
     Violations,
 )
 from services.common.idempotency import check_request_id, fingerprint, run_once
+from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.timefmt import PARIS, as_utc, paris_long
 from services.sessions import repository as repo
 from services.sessions.access import (
     check_etag,
-    check_mask,
     parse_day,
     require_operator,
 )
