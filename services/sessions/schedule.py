@@ -244,12 +244,14 @@ class ScheduleService:
             load=lambda outcome: self.get_session(f"sessions/{outcome['session']}"),
         )
 
-    async def delete_session(self, name: str, *, etag: str = "") -> None:
-        """Only a session that has not opened yet: orders may refer to the others."""
-        require_operator()
+    async def delete_session(self, name: str, *, etag: str = "", request_id: str = "") -> None:
+        """Only a session that has not opened yet: orders may refer to the others.
+        A retry of a delete that went through (same request_id) succeeds again."""
+        principal = require_operator()
+        request_id = check_request_id(request_id)
         session_id = parse_name(name, "sessions", "name", "session")
-        now = self.clock.now()
-        async with self.db.write() as db:
+
+        async def write(db: AsyncSession, now: datetime) -> None:
             current = await repo.get_session(db, session_id, for_update=True)
             if current is None:
                 raise session_not_found(session_id)
@@ -261,7 +263,26 @@ class ScheduleService:
                     reason="SESSION_ALREADY_OPENED",
                 )
             await repo.delete_session(db, session_id)
-        log.info("session.deleted", session=f"sessions/{session_id}")
+            log.info("session.deleted", session=f"sessions/{session_id}")
+
+        digest = fingerprint(principal.national_id, [session_id, etag])
+        await self._delete_once(request_id, "DeleteSession", digest, write)
+
+    async def _delete_once(
+        self, request_id: str, operation: str, digest: str, write: Callable[[AsyncSession, datetime], Awaitable[None]]
+    ) -> None:
+        """A delete has no outcome to give back: a retry just succeeds."""
+        await run_once(
+            self.db,
+            idempotency_keys,
+            self.clock,
+            request_id=request_id,
+            operation=operation,
+            digest=digest,
+            work=write,
+            dump=lambda _: {},
+            load=lambda _: None,
+        )
 
     # ------------------------------------------------------------ calendar windows
 
@@ -329,10 +350,16 @@ class ScheduleService:
             load=reread,
         )
 
-    async def delete_window(self, name: str) -> None:
-        require_operator()
+    async def delete_window(self, name: str, *, request_id: str = "") -> None:
+        """A retry of a delete that went through (same request_id) succeeds again."""
+        principal = require_operator()
+        request_id = check_request_id(request_id)
         window_id_ = parse_name(name, "calendarWindows", "name", "période")
-        async with self.db.write() as db:
+
+        async def write(db: AsyncSession, _now: datetime) -> None:
             if await repo.get_window(db, window_id_) is None:
                 raise NotFound(f"Période introuvable : « {window_id_} ».", reason="WINDOW_NOT_FOUND")
             await repo.delete_window(db, window_id_)
+
+        digest = fingerprint(principal.national_id, window_id_)
+        await self._delete_once(request_id, "DeleteCalendarWindow", digest, write)

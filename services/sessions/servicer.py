@@ -255,7 +255,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
         return pb.UpdateSessionResponse(session=session_pb(session, self.clock.now()))
 
     async def DeleteSession(self, request, context):  # type: ignore[no-untyped-def]
-        await self.service.schedule.delete_session(request.name, etag=request.etag)
+        await self.service.schedule.delete_session(request.name, etag=request.etag, request_id=request.request_id)
         return pb.DeleteSessionResponse()
 
     # ------------------------------------------------------------ calendar
@@ -278,7 +278,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
         return pb.CreateCalendarWindowResponse(window=window_pb(created))
 
     async def DeleteCalendarWindow(self, request, context):  # type: ignore[no-untyped-def]
-        await self.service.schedule.delete_window(request.name)
+        await self.service.schedule.delete_window(request.name, request_id=request.request_id)
         return pb.DeleteCalendarWindowResponse()
 
     # ------------------------------------------------------------ quota tables

@@ -13,6 +13,7 @@ from services.common.errors import (
     AlreadyExists,
     FailedPrecondition,
     InvalidArgument,
+    NotFound,
     PermissionDenied,
     Unauthenticated,
 )
@@ -190,6 +191,34 @@ async def test_a_retried_creation_creates_once(seeded: SessionsService) -> None:
         with pytest.raises(AlreadyExists):
             await seeded.schedule.create_session("2022-03-14", week(14))
     assert again == first
+
+
+async def test_a_retried_session_delete_with_the_same_request_id_succeeds(seeded: SessionsService) -> None:
+    request_id = str(uuid.uuid4())
+    with operator():
+        await seeded.schedule.create_session("2022-03-14", week(14))
+        await seeded.schedule.delete_session("sessions/2022-03-14", request_id=request_id)
+        await seeded.schedule.delete_session("sessions/2022-03-14", request_id=request_id)
+        with pytest.raises(NotFound):
+            await seeded.schedule.delete_session("sessions/2022-03-14", request_id=str(uuid.uuid4()))
+        with pytest.raises(InvalidArgument) as reused:
+            await seeded.schedule.delete_session("sessions/2022-02-28", request_id=request_id)
+    assert reused.value.reason == "REQUEST_ID_REUSED"
+    assert [s.id for s in await stored_sessions(seeded)] == ["2022-03-07", "2022-02-28"]
+
+
+async def test_a_retried_window_delete_with_the_same_request_id_succeeds(seeded: SessionsService) -> None:
+    request_id = str(uuid.uuid4())
+    with operator():
+        window = await seeded.schedule.create_window(
+            "MAINTENANCE", paris(2022, 3, 13, 1), paris(2022, 3, 13, 3), "Mise à jour de sécurité."
+        )
+        await seeded.schedule.delete_window(window.name, request_id=request_id)
+        await seeded.schedule.delete_window(window.name, request_id=request_id)
+        with pytest.raises(NotFound):
+            await seeded.schedule.delete_window(window.name)
+        after, _ = await seeded.schedule.list_windows()
+    assert window.name not in [w.name for w in after]
 
 
 async def test_calendar_windows_are_checked_unique_and_removable(seeded: SessionsService) -> None:
