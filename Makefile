@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-postgres protos protos-check migrate seed assets bench deploy-check clean
+.PHONY: install run test test-postgres protos protos-check proto-lint lint migrate seed assets bench deploy-check clean
 
 # Virtualenv with the project (editable) and its dev tools; redone when pyproject changes.
 $(STAMP): pyproject.toml
@@ -32,6 +32,16 @@ protos: $(STAMP)
 protos-check: $(STAMP)
 	rm -rf .protos-check && $(PY) tools/gen_protos.py .protos-check
 	diff -r gen .protos-check && rm -rf .protos-check
+
+# buf (from npm) lints protos/ with the STANDARD rules; the google/api files
+# it needs come from the pinned Python wheel (tools/proto_deps.py), not the BSR.
+node_modules/.bin/buf: package.json package-lock.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+proto-lint: $(STAMP) node_modules/.bin/buf
+	$(PY) -m tools.proto_deps
+	node_modules/.bin/buf lint
 
 migrate: $(STAMP)
 	$(PY) -m tools.devrun migrate
@@ -63,4 +73,4 @@ deploy-check: $(STAMP)
 	$(PY) -m tools.deploy_check
 
 clean:
-	rm -rf $(VENV) var node_modules .protos-check
+	rm -rf $(VENV) var node_modules .protos-check .protos-deps
