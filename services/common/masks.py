@@ -14,6 +14,7 @@ def check_mask(paths: Iterable[str], writable: frozenset[str], field_name: str =
     unknown = sorted(paths - writable)
     if unknown:
         raise InvalidArgument.field(
-            field_name, f"Champ(s) non modifiable(s) : {', '.join(unknown)}. Modifiables : {', '.join(sorted(writable))}."
+            field_name,
+            f"Champ(s) non modifiable(s) : {', '.join(unknown)}. Modifiables : {', '.join(sorted(writable))}.",
         )
     return paths or set(writable)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from vaxorders.orders.v1 import orders_service_pb2 as pb
 
 from services.orders.servicer import change_pb
 from services.orders.views import ChangeView
+from vaxorders.orders.v1 import orders_service_pb2 as pb
 
 # Every action services/orders writes on a line's or a request's trail.
 RECORDED_ACTIONS = [
