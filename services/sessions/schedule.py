@@ -15,6 +15,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
+from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import (
     AlreadyExists,
@@ -155,8 +156,10 @@ class ScheduleService:
         token = encode_token([sessions[-1].open_time.isoformat(), sessions[-1].id], filters) if more else ""
         return sessions, token
 
-    async def create_session(self, session_id: str, draft: SessionDraft, *, request_id: str = "") -> Session:
-        principal = require_operator()
+    async def create_session(
+        self, caller: Principal | None, session_id: str, draft: SessionDraft, *, request_id: str = ""
+    ) -> Session:
+        principal = require_operator(caller)
         request_id = check_request_id(request_id)
         if not ID_PATTERN.match(session_id):
             raise InvalidArgument.field(
@@ -186,10 +189,17 @@ class ScheduleService:
         return await self._once(request_id, "CreateSession", digest, write)
 
     async def update_session(
-        self, name: str, draft: SessionDraft, *, mask: set[str], etag: str = "", request_id: str = ""
+        self,
+        caller: Principal | None,
+        name: str,
+        draft: SessionDraft,
+        *,
+        mask: set[str],
+        etag: str = "",
+        request_id: str = "",
     ) -> Session:
         """A change of the window of a session that has opened is recorded with who and when."""
-        principal = require_operator()
+        principal = require_operator(caller)
         request_id = check_request_id(request_id)
         session_id = parse_name(name, "sessions", "session.name", "session")
         fields = check_mask(mask, SESSION_FIELDS)
@@ -244,10 +254,12 @@ class ScheduleService:
             load=lambda outcome: self.get_session(f"sessions/{outcome['session']}"),
         )
 
-    async def delete_session(self, name: str, *, etag: str = "", request_id: str = "") -> None:
+    async def delete_session(
+        self, caller: Principal | None, name: str, *, etag: str = "", request_id: str = ""
+    ) -> None:
         """Only a session that has not opened yet: orders may refer to the others.
         A retry of a delete that went through (same request_id) succeeds again."""
-        principal = require_operator()
+        principal = require_operator(caller)
         request_id = check_request_id(request_id)
         session_id = parse_name(name, "sessions", "name", "session")
 
@@ -300,9 +312,16 @@ class ScheduleService:
         return windows, token
 
     async def create_window(
-        self, kind: str, start: datetime | None, end: datetime | None, message: str, *, request_id: str = ""
+        self,
+        caller: Principal | None,
+        kind: str,
+        start: datetime | None,
+        end: datetime | None,
+        message: str,
+        *,
+        request_id: str = "",
     ) -> CalendarWindow:
-        principal = require_operator()
+        principal = require_operator(caller)
         request_id = check_request_id(request_id)
         violations = Violations()
         window_kind = WindowKind.__members__.get(kind)
@@ -350,9 +369,9 @@ class ScheduleService:
             load=reread,
         )
 
-    async def delete_window(self, name: str, *, request_id: str = "") -> None:
+    async def delete_window(self, caller: Principal | None, name: str, *, request_id: str = "") -> None:
         """A retry of a delete that went through (same request_id) succeeds again."""
-        principal = require_operator()
+        principal = require_operator(caller)
         request_id = check_request_id(request_id)
         window_id_ = parse_name(name, "calendarWindows", "name", "période")
 
