@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,6 +50,8 @@ from services.sessions.domain import (
 from services.sessions.models import idempotency_keys
 
 log = structlog.get_logger("sessions.schedule")
+
+T = TypeVar("T")
 
 
 def session_not_found(session_id: str) -> NotFound:
@@ -111,6 +113,15 @@ def _overlap_error(others: list[Session]) -> InvalidArgument:
         reason="SESSION_OVERLAP",
         violations=[FieldViolation("session.open_time", text), FieldViolation("session.close_time", text)],
     )
+
+
+def _deleted(_: None) -> dict[str, Any]:
+    """A delete has no outcome to keep..."""
+    return {}
+
+
+def _deleted_again(_: dict[str, Any]) -> None:
+    """...so a retry of one that went through just succeeds."""
 
 
 def window_id(kind: WindowKind, start: datetime) -> str:
@@ -238,10 +249,16 @@ class ScheduleService:
 
         return await self._once(request_id, "UpdateSession", digest, write)
 
-    async def _once(
-        self, request_id: str, operation: str, digest: str, write: Callable[[AsyncSession, datetime], Awaitable[Session]]
-    ) -> Session:
-        """A retry gets the session as it is now (the one the first call wrote, or later)."""
+    async def _run(
+        self,
+        request_id: str,
+        operation: str,
+        digest: str,
+        write: Callable[[AsyncSession, datetime], Awaitable[T]],
+        dump: Callable[[T], dict[str, Any]],
+        load: Callable[[dict[str, Any]], T | Awaitable[T]],
+    ) -> T:
+        """Every write of the schedule runs once per request_id (services.common.idempotency)."""
         return await run_once(
             self.db,
             idempotency_keys,
@@ -250,6 +267,19 @@ class ScheduleService:
             operation=operation,
             digest=digest,
             work=write,
+            dump=dump,
+            load=load,
+        )
+
+    async def _once(
+        self, request_id: str, operation: str, digest: str, write: Callable[[AsyncSession, datetime], Awaitable[Session]]
+    ) -> Session:
+        """A retry gets the session as it is now (the one the first call wrote, or later)."""
+        return await self._run(
+            request_id,
+            operation,
+            digest,
+            write,
             dump=lambda session: {"session": session.id},
             load=lambda outcome: self.get_session(f"sessions/{outcome['session']}"),
         )
@@ -278,23 +308,7 @@ class ScheduleService:
             log.info("session.deleted", session=f"sessions/{session_id}")
 
         digest = fingerprint(principal.national_id, [session_id, etag])
-        await self._delete_once(request_id, "DeleteSession", digest, write)
-
-    async def _delete_once(
-        self, request_id: str, operation: str, digest: str, write: Callable[[AsyncSession, datetime], Awaitable[None]]
-    ) -> None:
-        """A delete has no outcome to give back: a retry just succeeds."""
-        await run_once(
-            self.db,
-            idempotency_keys,
-            self.clock,
-            request_id=request_id,
-            operation=operation,
-            digest=digest,
-            work=write,
-            dump=lambda _: {},
-            load=lambda _: None,
-        )
+        await self._run(request_id, "DeleteSession", digest, write, dump=_deleted, load=_deleted_again)
 
     # ------------------------------------------------------------ calendar windows
 
@@ -357,16 +371,9 @@ class ScheduleService:
                 raise NotFound(f"Période introuvable : « {outcome['window']} ».", reason="WINDOW_NOT_FOUND")
             return existing
 
-        return await run_once(
-            self.db,
-            idempotency_keys,
-            self.clock,
-            request_id=request_id,
-            operation="CreateCalendarWindow",
-            digest=fingerprint(principal.national_id, asdict(window)),
-            work=write,
-            dump=lambda created: {"window": created.id},
-            load=reread,
+        digest = fingerprint(principal.national_id, asdict(window))
+        return await self._run(
+            request_id, "CreateCalendarWindow", digest, write, dump=lambda created: {"window": created.id}, load=reread
         )
 
     async def delete_window(self, caller: Principal | None, name: str, *, request_id: str = "") -> None:
@@ -381,4 +388,4 @@ class ScheduleService:
             await repo.delete_window(db, window_id_)
 
         digest = fingerprint(principal.national_id, window_id_)
-        await self._delete_once(request_id, "DeleteCalendarWindow", digest, write)
+        await self._run(request_id, "DeleteCalendarWindow", digest, write, dump=_deleted, load=_deleted_again)
