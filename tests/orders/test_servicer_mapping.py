@@ -1,5 +1,6 @@
-"""The audit trail's actions, as the domain records them, reach clients as the
-Change.Action enum of the proto (one encoding per concept)."""
+"""The audit trail's actions, as the domain records them (UPPER_SNAKE strings in
+the changes table), reach clients as the Change.Action enum of the proto (one
+encoding per concept)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from services.orders.servicer import change_pb
 from services.orders.views import ChangeView
 from vaxorders.orders.v1 import orders_service_pb2 as pb
 
-# Every action services/orders writes on a line's or a request's trail.
+# Every action services/orders writes on an audit trail: a line's, a request's,
+# and after the close the supply's, the allocation's and the delivery plan's.
 RECORDED_ACTIONS = [
     "CREATE",
     "UPDATE",
@@ -20,6 +22,12 @@ RECORDED_ACTIONS = [
     "CONFIRM_REQUEST",
     "DECLINE_REQUEST",
     "CANCEL_REQUEST",
+    "UPDATE_SUPPLY",
+    "PUBLISH_ALLOCATION",
+    "SET_DELIVERY_DATE",
+    "CLEAR_DELIVERY_DATE",
+    "IMPORT_DELIVERY_PLAN",
+    "RECORD_CONFIRMATIONS",
 ]
 
 

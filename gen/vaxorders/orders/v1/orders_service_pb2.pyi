@@ -142,6 +142,12 @@ class Change(_message.Message):
         ACTION_CONFIRM_REQUEST: _ClassVar[Change.Action]
         ACTION_DECLINE_REQUEST: _ClassVar[Change.Action]
         ACTION_CANCEL_REQUEST: _ClassVar[Change.Action]
+        ACTION_UPDATE_SUPPLY: _ClassVar[Change.Action]
+        ACTION_PUBLISH_ALLOCATION: _ClassVar[Change.Action]
+        ACTION_SET_DELIVERY_DATE: _ClassVar[Change.Action]
+        ACTION_CLEAR_DELIVERY_DATE: _ClassVar[Change.Action]
+        ACTION_IMPORT_DELIVERY_PLAN: _ClassVar[Change.Action]
+        ACTION_RECORD_CONFIRMATIONS: _ClassVar[Change.Action]
     ACTION_UNSPECIFIED: Change.Action
     ACTION_CREATE: Change.Action
     ACTION_UPDATE: Change.Action
@@ -150,6 +156,12 @@ class Change(_message.Message):
     ACTION_CONFIRM_REQUEST: Change.Action
     ACTION_DECLINE_REQUEST: Change.Action
     ACTION_CANCEL_REQUEST: Change.Action
+    ACTION_UPDATE_SUPPLY: Change.Action
+    ACTION_PUBLISH_ALLOCATION: Change.Action
+    ACTION_SET_DELIVERY_DATE: Change.Action
+    ACTION_CLEAR_DELIVERY_DATE: Change.Action
+    ACTION_IMPORT_DELIVERY_PLAN: Change.Action
+    ACTION_RECORD_CONFIRMATIONS: Change.Action
     ACTOR_FIELD_NUMBER: _ClassVar[int]
     CHANGE_TIME_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
