@@ -1,27 +1,18 @@
-"""PSC access tokens for the virtual pharmacists and médecins, minted with the
-local issuer's own signing key (services/auth/dev_issuer) and its own claim
-layout (Minter.access_claims), so every service validates them exactly as it
-validates a real login: signature against the issuer's JWKS, iss, aud, acr,
-and the SubjectRefPro activities that say who may act for what.
-
-Signing goes through a key object built once: python-jose re-parses a PEM key
-on every call, which costs tens of milliseconds and would make minting 6,000
-tokens the longest part of the run.
+"""PSC access tokens for the virtual pharmacists and médecins, minted through the
+local issuer's public minting entry point (services.auth.dev_issuer:
+AccessTokenMinter, with the issuer's own key and claim layout), so every service
+validates them exactly as it validates a real login: signature against the
+issuer's JWKS, iss, aud, acr, and the SubjectRefPro activities that say who may
+act for what. A login per identity through the authorize flow would take longer
+than the rush it prepares.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from jose import jwk, jwt
 
 from bench.dataset import Effecteur, Officine, titulaire_activity
-from services.auth.dev_issuer.identities import Identity
-from services.auth.dev_issuer.keys import ALGORITHM, KeyStore
-from services.auth.dev_issuer.tokens import Minter, new_session
-from services.common.clock import SystemClock
+from services.auth.dev_issuer import AccessTokenMinter, Identity
 
 CLIENT_ID = "vaxorders-gateway"
 # Longer than any run, including a national one: the services' clock is set to the
@@ -66,16 +57,7 @@ def medecin_identity(e: Effecteur, o: Officine) -> Identity:
 
 class TokenMint:
     def __init__(self, issuer: str, keys_dir: Path) -> None:
-        store = KeyStore(keys_dir)
-        store.ensure()
-        signing = store.signing_key()
-        self._kid = signing.kid
-        self._key = jwk.construct(signing.private_pem, ALGORITHM)
-        self._minter = Minter(issuer, store, SystemClock())
+        self._minter = AccessTokenMinter(issuer, keys_dir, CLIENT_ID, lifetime=LIFETIME_SECONDS)
 
     def token(self, identity: Identity) -> str:
-        now = datetime.now(UTC)
-        claims: dict[str, Any] = self._minter.access_claims(
-            new_session(identity, CLIENT_ID, now), now=int(now.timestamp()), lifetime=LIFETIME_SECONDS
-        )
-        return jwt.encode(claims, self._key, algorithm=ALGORITHM, headers={"kid": self._kid, "typ": "JWT"})
+        return self._minter.token(identity)

@@ -2,6 +2,11 @@
 
 The generated files are committed; `make protos-check` (run by CI) fails when
 they differ from what the protos generate, so the two never drift.
+
+The protos import the google.api annotations (field_behavior, resource). They
+are read from the pinned googleapis-common-protos wheel, which also ships
+their generated code, so only our own files are generated here and the
+`google.api` imports of the generated code resolve at run time.
 """
 
 from __future__ import annotations
@@ -10,11 +15,14 @@ import shutil
 import sys
 from pathlib import Path
 
+import google.api.field_behavior_pb2
 import grpc_tools
 from grpc_tools import protoc
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTOS = ROOT / "protos"
+# The folder holding google/api/*.proto in the googleapis-common-protos wheel.
+GOOGLEAPIS = Path(google.api.field_behavior_pb2.__file__).resolve().parent.parent.parent
 
 
 def generate(out: Path) -> None:
@@ -28,6 +36,7 @@ def generate(out: Path) -> None:
             "grpc_tools.protoc",
             f"-I{PROTOS}",
             f"-I{well_known}",
+            f"-I{GOOGLEAPIS}",
             f"--python_out={out}",
             f"--pyi_out={out}",
             f"--grpc_python_out={out}",

@@ -20,8 +20,7 @@ import grpc
 
 from services.common.clock import SystemClock
 from services.common.logging import configure_logging
-from services.common.server import _OPTIONS as SERVER_OPTIONS  # the exact options of every service
-from services.common.server import create_server
+from services.common.server import SERVER_OPTIONS, create_server
 from services.common.settings import CommonSettings
 from vaxorders.orders.v1 import orders_service_pb2 as pb
 from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc

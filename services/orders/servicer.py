@@ -12,6 +12,7 @@ from vaxorders.type.v1 import effecteur_type_pb2
 
 from services.common.context import Principal, current_principal
 from services.common.errors import Unauthenticated
+from services.common.masks import check_mask
 from services.common.timefmt import to_timestamp
 from services.orders.deliveries import DeliveryService
 from services.orders.delivery_plan import PlanService
@@ -34,6 +35,8 @@ from services.orders.views import (
 )
 
 _State = pb.VialRequest.State
+# What UpdateOrderLine may change (update_mask paths, relative to `line`).
+_LINE_WRITABLE = frozenset({"vials"})
 
 
 def _principal() -> Principal:
@@ -88,7 +91,7 @@ def change_pb(change: ChangeView) -> pb.Change:
     return pb.Change(
         actor=change.actor,
         change_time=to_timestamp(change.change_time),
-        action=change.action,
+        action=pb.Change.Action.Value(f"ACTION_{change.action}"),
         vials_before=change.vials_before,
         vials_after=change.vials_after,
         request_id=change.request_id,
@@ -243,8 +246,10 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def UpdateOrderLine(
         self, request: pb.UpdateOrderLineRequest, context: grpc.aio.ServicerContext
     ) -> pb.UpdateOrderLineResponse:
+        principal = _principal()
+        check_mask(request.update_mask.paths, _LINE_WRITABLE)
         outcome = await self.lines.update(
-            _principal(), request.line.name, request.line.etag, request.line.vials, request.request_id
+            principal, request.line.name, request.line.etag, request.line.vials, request.request_id
         )
         assert outcome.line is not None
         return pb.UpdateOrderLineResponse(line=line_pb(outcome.line), warnings=warnings_pb(outcome.warnings))

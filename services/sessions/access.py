@@ -1,11 +1,13 @@
-"""Who may call what, shared by the domain modules."""
+"""Who may call what, shared by the domain modules. The caller is an argument:
+the servicer passes the principal the interceptor authenticated (None for a
+visitor); nothing here reads the request context."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from services.common.context import Principal, current_principal
+from services.common.context import Principal
 from services.common.errors import Aborted, InvalidArgument, PermissionDenied, Unauthenticated
 
 OPERATOR_ONLY = "Action réservée aux opérateurs de Santé publique France."
@@ -13,17 +15,16 @@ _LOGIN = "Authentification requise : connectez-vous avec Pro Santé Connect."
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def require_caller() -> Principal:
-    """Any authenticated caller (reads of sessions and quota tables)."""
-    principal = current_principal()
+def require_caller(principal: Principal | None) -> Principal:
+    """Any authenticated caller (reads of quota tables)."""
     if principal is None:
         raise Unauthenticated(_LOGIN, reason="MISSING_TOKEN")
     return principal
 
 
-def require_operator() -> Principal:
+def require_operator(principal: Principal | None) -> Principal:
     """Writes: SpF operators only."""
-    principal = require_caller()
+    principal = require_caller(principal)
     if not principal.is_operator:
         raise PermissionDenied(OPERATOR_ONLY, reason="OPERATOR_ONLY")
     return principal
@@ -40,16 +41,6 @@ def parse_day(value: str, field_name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise bad from exc
-
-
-def check_mask(paths: set[str], writable: frozenset[str], field_name: str = "update_mask") -> set[str]:
-    """The fields to change: every writable field when the mask is empty."""
-    unknown = sorted(paths - writable)
-    if unknown:
-        raise InvalidArgument.field(
-            field_name, f"Champ(s) non modifiable(s) : {', '.join(unknown)}. Modifiables : {', '.join(sorted(writable))}."
-        )
-    return set(paths) or set(writable)
 
 
 def check_etag(sent: str, current: str, what: str) -> None:

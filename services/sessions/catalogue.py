@@ -9,12 +9,14 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
+from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound, Violations
 from services.common.idempotency import check_request_id, fingerprint, run_once
+from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.sessions import repository as repo
-from services.sessions.access import check_etag, check_mask, require_operator
+from services.sessions.access import check_etag, require_operator
 from services.sessions.domain import (
     ID_PATTERN,
     PRODUCT_FIELDS,
@@ -115,8 +117,10 @@ class CatalogueService:
             raise NotFound(f"Produit introuvable : « {product_id} ».", reason="PRODUCT_NOT_FOUND")
         return product
 
-    async def create_product(self, product_id: str, draft: ProductDraft, *, request_id: str = "") -> Product:
-        principal = require_operator()
+    async def create_product(
+        self, caller: Principal | None, product_id: str, draft: ProductDraft, *, request_id: str = ""
+    ) -> Product:
+        principal = require_operator(caller)
         request_id = check_request_id(request_id)
         if not ID_PATTERN.match(product_id):
             raise InvalidArgument.field(
@@ -134,9 +138,16 @@ class CatalogueService:
         return await self._once(request_id, "CreateProduct", digest, write)
 
     async def update_product(
-        self, name: str, draft: ProductDraft, *, mask: set[str], etag: str = "", request_id: str = ""
+        self,
+        caller: Principal | None,
+        name: str,
+        draft: ProductDraft,
+        *,
+        mask: set[str],
+        etag: str = "",
+        request_id: str = "",
     ) -> Product:
-        principal = require_operator()
+        principal = require_operator(caller)
         request_id = check_request_id(request_id)
         product_id = parse_name(name, "products", "product.name", "produit")
         fields = check_mask(mask, PRODUCT_FIELDS)

@@ -14,6 +14,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
+from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
 from services.common.idempotency import check_request_id, fingerprint, run_once
@@ -48,10 +49,16 @@ class QuotaService:
         self.db, self.clock = db, clock
 
     async def publish(
-        self, parent: str, drafts: list[RuleDraft], *, request_id: str = "", operation: str = "PublishQuotaTable"
+        self,
+        caller: Principal | None,
+        parent: str,
+        drafts: list[RuleDraft],
+        *,
+        request_id: str = "",
+        operation: str = "PublishQuotaTable",
     ) -> QuotaTable:
         """Validates the whole table and stores it as the session's next version."""
-        principal = require_operator()
+        principal = require_operator(caller)
         request_id = check_request_id(request_id)
         session_id = parse_name(parent, "sessions", "parent", "session")
         digest = fingerprint(principal.national_id, {"parent": session_id, "rules": [asdict(d) for d in drafts]})
@@ -76,14 +83,14 @@ class QuotaService:
             digest=digest,
             work=write,
             dump=lambda table: {"version": table.version},
-            load=lambda outcome: self.get_table(f"sessions/{session_id}/quotaTables/{outcome['version']}"),
+            load=lambda outcome: self.get_table(principal, f"sessions/{session_id}/quotaTables/{outcome['version']}"),
         )
 
     async def import_csv(
-        self, parent: str, data: bytes, *, validate_only: bool = False, request_id: str = ""
+        self, caller: Principal | None, parent: str, data: bytes, *, validate_only: bool = False, request_id: str = ""
     ) -> QuotaTable:
         """Parses a spreadsheet export; errors name the line and column of the cell."""
-        principal = require_operator()
+        principal = require_operator(caller)
         session_id = parse_name(parent, "sessions", "parent", "session")
         async with self.db.read() as db:
             if await repo.get_session(db, session_id) is None:
@@ -91,12 +98,12 @@ class QuotaService:
             catalogue = await repo.all_products(db)
         drafts = parse_csv(data, catalogue)
         if not validate_only:
-            return await self.publish(parent, drafts, request_id=request_id, operation="ImportQuotaTableCsv")
+            return await self.publish(principal, parent, drafts, request_id=request_id, operation="ImportQuotaTableCsv")
         return QuotaTable(session_id, 0, None, principal.national_id, validate_rules(drafts, catalogue))
 
-    async def get_table(self, name: str) -> QuotaTable:
+    async def get_table(self, caller: Principal | None, name: str) -> QuotaTable:
         """A version by number, or "current": the one in force at the server's clock."""
-        require_caller()
+        require_caller(caller)
         session_id, version = parse_quota_table_name(name)
         async with self.db.read() as db:
             if await repo.get_session(db, session_id) is None:
@@ -114,9 +121,11 @@ class QuotaService:
             )
         return table
 
-    async def list_tables(self, parent: str, *, page_size: int = 0, page_token: str = "") -> tuple[list[QuotaTable], str]:
+    async def list_tables(
+        self, caller: Principal | None, parent: str, *, page_size: int = 0, page_token: str = ""
+    ) -> tuple[list[QuotaTable], str]:
         """Newest version first."""
-        require_caller()
+        require_caller(caller)
         session_id = parse_name(parent, "sessions", "parent", "session")
         limit = clamp_page_size(page_size, 50, 500)
         filters = {"list": "quotaTables", "parent": session_id}
@@ -129,19 +138,24 @@ class QuotaService:
         tables = tables[:limit]
         return tables, encode_token(tables[-1].version, filters) if more else ""
 
-    async def export_csv(self, name: str) -> bytes:
+    async def export_csv(self, caller: Principal | None, name: str) -> bytes:
         """Byte-stable: types in enum order, products in catalogue display order."""
-        table = await self.get_table(name)
+        table = await self.get_table(caller, name)
         async with self.db.read() as db:
             catalogue = await repo.all_products(db)  # ordered by display_order, id
         in_table = set(table.product_ids())
         return format_csv(table, [p for p in catalogue if p in in_table])
 
     async def resolve(
-        self, session_name: str, effecteur_type: str, product_name: str, at: datetime | None = None
+        self,
+        caller: Principal | None,
+        session_name: str,
+        effecteur_type: str,
+        product_name: str,
+        at: datetime | None = None,
     ) -> ResolvedQuota:
         """The rule for one type and product; NOT_OPEN when the product cannot be ordered then."""
-        require_caller()
+        require_caller(caller)
         session_id = parse_name(session_name, "sessions", "session", "session")
         kind = EffecteurType.from_code(effecteur_type)
         if kind is None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
+from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import (
     AlreadyExists,
@@ -25,12 +26,12 @@ from services.common.errors import (
     Violations,
 )
 from services.common.idempotency import check_request_id, fingerprint, run_once
+from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.timefmt import PARIS, as_utc, paris_long
 from services.sessions import repository as repo
 from services.sessions.access import (
     check_etag,
-    check_mask,
     parse_day,
     require_operator,
 )
@@ -49,6 +50,8 @@ from services.sessions.domain import (
 from services.sessions.models import idempotency_keys
 
 log = structlog.get_logger("sessions.schedule")
+
+T = TypeVar("T")
 
 
 def session_not_found(session_id: str) -> NotFound:
@@ -112,6 +115,15 @@ def _overlap_error(others: list[Session]) -> InvalidArgument:
     )
 
 
+def _deleted(_: None) -> dict[str, Any]:
+    """A delete has no outcome to keep..."""
+    return {}
+
+
+def _deleted_again(_: dict[str, Any]) -> None:
+    """...so a retry of one that went through just succeeds."""
+
+
 def window_id(kind: WindowKind, start: datetime) -> str:
     """Readable and deterministic: one window of a kind per start instant ("maintenance-20220306t0000")."""
     return f"{kind.value.lower()}-{as_utc(start).astimezone(PARIS):%Y%m%dt%H%M}"
@@ -155,8 +167,10 @@ class ScheduleService:
         token = encode_token([sessions[-1].open_time.isoformat(), sessions[-1].id], filters) if more else ""
         return sessions, token
 
-    async def create_session(self, session_id: str, draft: SessionDraft, *, request_id: str = "") -> Session:
-        principal = require_operator()
+    async def create_session(
+        self, caller: Principal | None, session_id: str, draft: SessionDraft, *, request_id: str = ""
+    ) -> Session:
+        principal = require_operator(caller)
         request_id = check_request_id(request_id)
         if not ID_PATTERN.match(session_id):
             raise InvalidArgument.field(
@@ -186,10 +200,17 @@ class ScheduleService:
         return await self._once(request_id, "CreateSession", digest, write)
 
     async def update_session(
-        self, name: str, draft: SessionDraft, *, mask: set[str], etag: str = "", request_id: str = ""
+        self,
+        caller: Principal | None,
+        name: str,
+        draft: SessionDraft,
+        *,
+        mask: set[str],
+        etag: str = "",
+        request_id: str = "",
     ) -> Session:
         """A change of the window of a session that has opened is recorded with who and when."""
-        principal = require_operator()
+        principal = require_operator(caller)
         request_id = check_request_id(request_id)
         session_id = parse_name(name, "sessions", "session.name", "session")
         fields = check_mask(mask, SESSION_FIELDS)
@@ -228,10 +249,16 @@ class ScheduleService:
 
         return await self._once(request_id, "UpdateSession", digest, write)
 
-    async def _once(
-        self, request_id: str, operation: str, digest: str, write: Callable[[AsyncSession, datetime], Awaitable[Session]]
-    ) -> Session:
-        """A retry gets the session as it is now (the one the first call wrote, or later)."""
+    async def _run(
+        self,
+        request_id: str,
+        operation: str,
+        digest: str,
+        write: Callable[[AsyncSession, datetime], Awaitable[T]],
+        dump: Callable[[T], dict[str, Any]],
+        load: Callable[[dict[str, Any]], T | Awaitable[T]],
+    ) -> T:
+        """Every write of the schedule runs once per request_id (services.common.idempotency)."""
         return await run_once(
             self.db,
             idempotency_keys,
@@ -240,16 +267,33 @@ class ScheduleService:
             operation=operation,
             digest=digest,
             work=write,
+            dump=dump,
+            load=load,
+        )
+
+    async def _once(
+        self, request_id: str, operation: str, digest: str, write: Callable[[AsyncSession, datetime], Awaitable[Session]]
+    ) -> Session:
+        """A retry gets the session as it is now (the one the first call wrote, or later)."""
+        return await self._run(
+            request_id,
+            operation,
+            digest,
+            write,
             dump=lambda session: {"session": session.id},
             load=lambda outcome: self.get_session(f"sessions/{outcome['session']}"),
         )
 
-    async def delete_session(self, name: str, *, etag: str = "") -> None:
-        """Only a session that has not opened yet: orders may refer to the others."""
-        require_operator()
+    async def delete_session(
+        self, caller: Principal | None, name: str, *, etag: str = "", request_id: str = ""
+    ) -> None:
+        """Only a session that has not opened yet: orders may refer to the others.
+        A retry of a delete that went through (same request_id) succeeds again."""
+        principal = require_operator(caller)
+        request_id = check_request_id(request_id)
         session_id = parse_name(name, "sessions", "name", "session")
-        now = self.clock.now()
-        async with self.db.write() as db:
+
+        async def write(db: AsyncSession, now: datetime) -> None:
             current = await repo.get_session(db, session_id, for_update=True)
             if current is None:
                 raise session_not_found(session_id)
@@ -261,7 +305,10 @@ class ScheduleService:
                     reason="SESSION_ALREADY_OPENED",
                 )
             await repo.delete_session(db, session_id)
-        log.info("session.deleted", session=f"sessions/{session_id}")
+            log.info("session.deleted", session=f"sessions/{session_id}")
+
+        digest = fingerprint(principal.national_id, [session_id, etag])
+        await self._run(request_id, "DeleteSession", digest, write, dump=_deleted, load=_deleted_again)
 
     # ------------------------------------------------------------ calendar windows
 
@@ -279,9 +326,16 @@ class ScheduleService:
         return windows, token
 
     async def create_window(
-        self, kind: str, start: datetime | None, end: datetime | None, message: str, *, request_id: str = ""
+        self,
+        caller: Principal | None,
+        kind: str,
+        start: datetime | None,
+        end: datetime | None,
+        message: str,
+        *,
+        request_id: str = "",
     ) -> CalendarWindow:
-        principal = require_operator()
+        principal = require_operator(caller)
         request_id = check_request_id(request_id)
         violations = Violations()
         window_kind = WindowKind.__members__.get(kind)
@@ -317,22 +371,21 @@ class ScheduleService:
                 raise NotFound(f"Période introuvable : « {outcome['window']} ».", reason="WINDOW_NOT_FOUND")
             return existing
 
-        return await run_once(
-            self.db,
-            idempotency_keys,
-            self.clock,
-            request_id=request_id,
-            operation="CreateCalendarWindow",
-            digest=fingerprint(principal.national_id, asdict(window)),
-            work=write,
-            dump=lambda created: {"window": created.id},
-            load=reread,
+        digest = fingerprint(principal.national_id, asdict(window))
+        return await self._run(
+            request_id, "CreateCalendarWindow", digest, write, dump=lambda created: {"window": created.id}, load=reread
         )
 
-    async def delete_window(self, name: str) -> None:
-        require_operator()
+    async def delete_window(self, caller: Principal | None, name: str, *, request_id: str = "") -> None:
+        """A retry of a delete that went through (same request_id) succeeds again."""
+        principal = require_operator(caller)
+        request_id = check_request_id(request_id)
         window_id_ = parse_name(name, "calendarWindows", "name", "période")
-        async with self.db.write() as db:
+
+        async def write(db: AsyncSession, _now: datetime) -> None:
             if await repo.get_window(db, window_id_) is None:
                 raise NotFound(f"Période introuvable : « {window_id_} ».", reason="WINDOW_NOT_FOUND")
             await repo.delete_window(db, window_id_)
+
+        digest = fingerprint(principal.national_id, window_id_)
+        await self._run(request_id, "DeleteCalendarWindow", digest, write, dump=_deleted, load=_deleted_again)

@@ -12,8 +12,6 @@ overlap rule as an operator's call), and only what is missing is created.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ from typing import Any
 import structlog
 
 from services.common.clock import Clock, clock_from_start
-from services.common.context import Principal, principal_var
+from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
 from services.common.timefmt import PARIS
@@ -45,16 +43,6 @@ DEMO_LABEL = "Session de démonstration"
 DEMO_TABLE_FROM = "2022-03-07"
 # The one cell where the demo differs from the reference week: a visible cap.
 DEMO_CAP = ("EHPAD", "moderna", 10)
-
-
-@contextmanager
-def acting_as(national_id: str) -> Iterator[None]:
-    """The seed writes as the dataset's operator, like an operator's own calls."""
-    token = principal_var.set(Principal(national_id=national_id, roles=frozenset({"OPERATOR"}), explanation="seed"))
-    try:
-        yield
-    finally:
-        principal_var.reset(token)
 
 
 def _instant(value: str | None) -> datetime | None:
@@ -102,8 +90,10 @@ def demo_window(now: datetime, days: int) -> SessionDraft:
 
 
 class Seeder:
-    def __init__(self, service: SessionsService, dataset: dict[str, Any]) -> None:
+    def __init__(self, service: SessionsService, dataset: dict[str, Any], operator: str) -> None:
         self.service, self.dataset = service, dataset
+        # The seed writes as the dataset's operator, like an operator's own calls.
+        self.operator = Principal(national_id=operator, roles=frozenset({"OPERATOR"}), explanation="seed")
         self.created: dict[str, int] = {"products": 0, "sessions": 0, "calendar_windows": 0, "quota_tables": 0}
 
     async def run(self, *, demo_days: int) -> dict[str, int]:
@@ -133,7 +123,7 @@ class Seeder:
                 active=item.get("active", True),
                 display_order=position * 10,
             )
-            await self.service.catalogue.create_product(item["id"], draft)
+            await self.service.catalogue.create_product(self.operator, item["id"], draft)
             self.created["products"] += 1
 
     async def _session_exists(self, session_id: str) -> bool:
@@ -155,7 +145,7 @@ class Seeder:
                 delivery_from_date=item.get("delivery_from", ""),
                 delivery_to_date=item.get("delivery_to", ""),
             )
-            await self.service.schedule.create_session(item["id"], draft)
+            await self.service.schedule.create_session(self.operator, item["id"], draft)
             self.created["sessions"] += 1
 
     async def windows(self) -> None:
@@ -165,18 +155,18 @@ class Seeder:
             start, end = _instant(item["starts_at"]), _instant(item["ends_at"])
             if window_id(WindowKind(item["kind"]), start) in known:  # type: ignore[arg-type]
                 continue
-            await self.service.schedule.create_window(item["kind"], start, end, item["message"])
+            await self.service.schedule.create_window(self.operator, item["kind"], start, end, item["message"])
             self.created["calendar_windows"] += 1
 
     async def _has_table(self, session_id: str) -> bool:
-        tables, _ = await self.service.quotas.list_tables(f"sessions/{session_id}", page_size=1)
+        tables, _ = await self.service.quotas.list_tables(self.operator, f"sessions/{session_id}", page_size=1)
         return bool(tables)
 
     async def quota_tables(self) -> None:
         for session_id, rows in self.dataset["quota_tables"].items():
             if not await self._session_exists(session_id) or await self._has_table(session_id):
                 continue
-            await self.service.quotas.publish(f"sessions/{session_id}", _rule_drafts(rows))
+            await self.service.quotas.publish(self.operator, f"sessions/{session_id}", _rule_drafts(rows))
             self.created["quota_tables"] += 1
 
     async def demo_session(self, days: int) -> None:
@@ -190,10 +180,10 @@ class Seeder:
             draft = demo_window(now, days)
             try:
                 if demo is None:
-                    await schedule.create_session(DEMO_SESSION_ID, draft)
+                    await schedule.create_session(self.operator, DEMO_SESSION_ID, draft)
                     self.created["sessions"] += 1
                 else:
-                    await schedule.update_session(demo.name, draft, mask=set(), etag=demo.etag)
+                    await schedule.update_session(self.operator, demo.name, draft, mask=set(), etag=demo.etag)
                     log.info("seed.demo_session_reopened", closes_at=str(draft.close_time))
             except InvalidArgument as error:
                 if error.reason != "SESSION_OVERLAP":
@@ -211,11 +201,13 @@ class Seeder:
             for d in drafts
         }
         try:
-            current = await self.service.quotas.get_table(f"sessions/{DEMO_SESSION_ID}/quotaTables/current")
+            current = await self.service.quotas.get_table(
+                self.operator, f"sessions/{DEMO_SESSION_ID}/quotaTables/current"
+            )
         except NotFound:
             current = None
         if current is None or set(current.rules) != wanted:
-            await self.service.quotas.publish(f"sessions/{DEMO_SESSION_ID}", drafts)
+            await self.service.quotas.publish(self.operator, f"sessions/{DEMO_SESSION_ID}", drafts)
             self.created["quota_tables"] += 1
 
 
@@ -223,8 +215,7 @@ async def seed_dataset(
     service: SessionsService, dataset: dict[str, Any], *, operator: str, demo_days: int = 7
 ) -> dict[str, int]:
     """What was created (all zeros when the data was already there)."""
-    with acting_as(operator):
-        return await Seeder(service, dataset).run(demo_days=demo_days)
+    return await Seeder(service, dataset, operator).run(demo_days=demo_days)
 
 
 async def seed_file(path: Path, settings: SessionsSettings, clock: Clock | None = None) -> dict[str, int]:

@@ -5,8 +5,10 @@
 - quotas: quota table versions, CSV import/export, ResolveQuota.
 
 No gRPC or protobuf here: callers are the servicer, the seed and the tests.
-Writes need an OPERATOR principal (services.common.context); the caller is
-read from the contextvar the server interceptor sets.
+Writes need an OPERATOR principal, reads of quota tables any logged-in one:
+methods that check the caller take it as their first argument (the servicer
+passes the principal the interceptor authenticated; None for a visitor).
+Public reads (catalogue, calendar, service state) take no caller.
 """
 
 from __future__ import annotations

@@ -211,12 +211,13 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
 
     async def CreateProduct(self, request, context):  # type: ignore[no-untyped-def]
         product = await self.service.catalogue.create_product(
-            request.product_id, _product_draft(request.product), request_id=request.request_id
+            current_principal(), request.product_id, _product_draft(request.product), request_id=request.request_id
         )
         return pb.CreateProductResponse(product=product_pb(product))
 
     async def UpdateProduct(self, request, context):  # type: ignore[no-untyped-def]
         product = await self.service.catalogue.update_product(
+            current_principal(),
             request.product.name,
             _product_draft(request.product),
             mask=set(request.update_mask.paths),
@@ -240,12 +241,13 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
 
     async def CreateSession(self, request, context):  # type: ignore[no-untyped-def]
         session = await self.service.schedule.create_session(
-            request.session_id, _session_draft(request.session), request_id=request.request_id
+            current_principal(), request.session_id, _session_draft(request.session), request_id=request.request_id
         )
         return pb.CreateSessionResponse(session=session_pb(session, self.clock.now()))
 
     async def UpdateSession(self, request, context):  # type: ignore[no-untyped-def]
         session = await self.service.schedule.update_session(
+            current_principal(),
             request.session.name,
             _session_draft(request.session),
             mask=set(request.update_mask.paths),
@@ -255,7 +257,9 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
         return pb.UpdateSessionResponse(session=session_pb(session, self.clock.now()))
 
     async def DeleteSession(self, request, context):  # type: ignore[no-untyped-def]
-        await self.service.schedule.delete_session(request.name, etag=request.etag)
+        await self.service.schedule.delete_session(
+            current_principal(), request.name, etag=request.etag, request_id=request.request_id
+        )
         return pb.DeleteSessionResponse()
 
     # ------------------------------------------------------------ calendar
@@ -269,6 +273,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def CreateCalendarWindow(self, request, context):  # type: ignore[no-untyped-def]
         window = request.window
         created = await self.service.schedule.create_window(
+            current_principal(),
             _enum_code(pb.CalendarWindow.Kind, window.kind, "KIND_"),
             _time(window, "start_time"),
             _time(window, "end_time"),
@@ -278,38 +283,50 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
         return pb.CreateCalendarWindowResponse(window=window_pb(created))
 
     async def DeleteCalendarWindow(self, request, context):  # type: ignore[no-untyped-def]
-        await self.service.schedule.delete_window(request.name)
+        await self.service.schedule.delete_window(current_principal(), request.name, request_id=request.request_id)
         return pb.DeleteCalendarWindowResponse()
 
     # ------------------------------------------------------------ quota tables
 
     async def PublishQuotaTable(self, request, context):  # type: ignore[no-untyped-def]
         table = await self.service.quotas.publish(
-            request.parent, [_rule_draft(r) for r in request.rules], request_id=request.request_id
+            current_principal(), request.parent, [_rule_draft(r) for r in request.rules], request_id=request.request_id
         )
         return pb.PublishQuotaTableResponse(quota_table=table_pb(table))
 
     async def GetQuotaTable(self, request, context):  # type: ignore[no-untyped-def]
-        return pb.GetQuotaTableResponse(quota_table=table_pb(await self.service.quotas.get_table(request.name)))
+        return pb.GetQuotaTableResponse(
+            quota_table=table_pb(await self.service.quotas.get_table(current_principal(), request.name))
+        )
 
     async def ListQuotaTables(self, request, context):  # type: ignore[no-untyped-def]
         tables, token = await self.service.quotas.list_tables(
-            request.parent, page_size=request.page_size, page_token=request.page_token
+            current_principal(), request.parent, page_size=request.page_size, page_token=request.page_token
         )
         return pb.ListQuotaTablesResponse(quota_tables=[table_pb(t) for t in tables], next_page_token=token)
 
     async def ImportQuotaTableCsv(self, request, context):  # type: ignore[no-untyped-def]
         table = await self.service.quotas.import_csv(
-            request.parent, request.csv, validate_only=request.validate_only, request_id=request.request_id
+            current_principal(),
+            request.parent,
+            request.csv,
+            validate_only=request.validate_only,
+            request_id=request.request_id,
         )
         return pb.ImportQuotaTableCsvResponse(quota_table=table_pb(table))
 
     async def ExportQuotaTableCsv(self, request, context):  # type: ignore[no-untyped-def]
-        return pb.ExportQuotaTableCsvResponse(csv=await self.service.quotas.export_csv(request.name))
+        return pb.ExportQuotaTableCsvResponse(
+            csv=await self.service.quotas.export_csv(current_principal(), request.name)
+        )
 
     async def ResolveQuota(self, request, context):  # type: ignore[no-untyped-def]
         resolved = await self.service.quotas.resolve(
-            request.session, _type_code(request.effecteur_type), request.product, _time(request, "at")
+            current_principal(),
+            request.session,
+            _type_code(request.effecteur_type),
+            request.product,
+            _time(request, "at"),
         )
         return pb.ResolveQuotaResponse(
             rule=rule_pb(resolved.rule), quota_table=resolved.table.name if resolved.table else ""

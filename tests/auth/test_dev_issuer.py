@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from jose import jwt
 from pydantic import ValidationError
 
+from services.auth.dev_issuer import AccessTokenMinter, Identity
+from services.auth.dev_issuer.keys import KeyStore
 from services.auth.dev_issuer.server import ProductionRefused, config_from_settings
 from services.auth.settings import AuthSettings
 from tests.auth.conftest import login
@@ -80,3 +83,13 @@ def test_production_needs_a_real_client_secret(secret) -> None:
 def test_dev_default_secret_outside_production() -> None:
     assert AuthSettings(service="auth", environment="dev").secret == "dev-secret"
     assert AuthSettings(service="auth", environment="test", client_secret="x").secret == "x"
+
+
+def test_minted_access_tokens_verify_against_the_jwks_the_issuer_serves_from_the_same_keys(tmp_path) -> None:
+    issuer = "http://127.0.0.1:9/auth/realms/esante-wallet"
+    minter = AccessTokenMinter(issuer, tmp_path / "keys", "vaxorders-gateway", lifetime=3600)
+    identity = Identity(national_id="899700000013", given_name="Claire", family_name="Martin", profession_code="21")
+    token = minter.token(identity)
+    jwks = KeyStore(tmp_path / "keys").jwks()  # what an issuer started on this folder publishes
+    claims = jwt.decode(token, jwks, algorithms=["RS256"], audience="vaxorders-gateway", issuer=issuer)
+    assert claims["SubjectNameID"] == "899700000013" and claims["exp"] - claims["iat"] == 3600

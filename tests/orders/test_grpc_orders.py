@@ -118,6 +118,21 @@ async def test_stale_etag_is_aborted(stack: Stack) -> None:
     assert [x.vials for x in await lines_of(stack)] == [7]
 
 
+async def test_the_update_mask_of_a_line_may_only_name_vials(stack: Stack) -> None:
+    line = (await stack.call("CreateOrderLine", create_line(vials=5), CLAIRE)).line
+    product = pb.UpdateOrderLineRequest(
+        line=pb.OrderLine(name=line.name, etag=line.etag, product=PFIZER, vials=6), request_id=rid()
+    )
+    product.update_mask.paths.append("product")
+    error = await refused(stack.call("UpdateOrderLine", product, CLAIRE), grpc.StatusCode.INVALID_ARGUMENT)
+    assert [v.field for v in error.violations] == ["update_mask"]
+    assert "product" in error.violations[0].description and "vials" in error.violations[0].description
+    vials = pb.UpdateOrderLineRequest(line=pb.OrderLine(name=line.name, etag=line.etag, vials=6), request_id=rid())
+    vials.update_mask.paths.append("vials")
+    assert (await stack.call("UpdateOrderLine", vials, CLAIRE)).line.vials == 6
+    assert [(x.product, x.vials) for x in await lines_of(stack)] == [(MODERNA, 6)]
+
+
 async def test_bad_input_is_refused_with_field_violations(stack: Stack) -> None:
     error = await refused(
         stack.call("CreateOrderLine", create_line(vials=0, product="moderna"), CLAIRE), grpc.StatusCode.INVALID_ARGUMENT
@@ -222,7 +237,7 @@ async def test_twenty_concurrent_retries_with_one_request_id_create_one_line(sta
     changes = await stack.call(
         "ListOrderLineChanges", pb.ListOrderLineChangesRequest(parent=answers[0].line.name), CLAIRE
     )
-    assert [(c.action, c.request_id) for c in changes.changes] == [("CREATE", request.request_id)]
+    assert [(c.action, c.request_id) for c in changes.changes] == [(pb.Change.ACTION_CREATE, request.request_id)]
     other = create_line(vials=4, request_id=request.request_id)
     await refused(stack.call("CreateOrderLine", other, CLAIRE), grpc.StatusCode.INVALID_ARGUMENT)
 

@@ -3,8 +3,7 @@ the real gRPC server on port 0 with a real PSC issuer behind its tokens."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,7 +13,7 @@ import pytest
 
 from services.common.bootstrap import start_service
 from services.common.clock import ManualClock
-from services.common.context import Principal, principal_var
+from services.common.context import Principal
 from services.common.db import Database
 from services.sessions.seed import seed_dataset
 from services.sessions.service import SessionsService
@@ -33,22 +32,9 @@ def paris(year: int, month: int, day: int, hour: int = 0, minute: int = 0, secon
     return datetime(year, month, day, hour, minute, second, tzinfo=PARIS)
 
 
-@contextmanager
-def acting_as(national_id: str, *roles: str) -> Iterator[Principal]:
-    principal = Principal(national_id=national_id, roles=frozenset(roles))
-    token = principal_var.set(principal)
-    try:
-        yield principal
-    finally:
-        principal_var.reset(token)
-
-
-def operator():  # type: ignore[no-untyped-def]
-    return acting_as(OPERATOR, "OPERATOR")
-
-
-def officine():  # type: ignore[no-untyped-def]
-    return acting_as(TITULAIRE_LILAS, "OFFICINE")
+# The callers the domain tests pass to the capability classes (None: a visitor).
+OPERATOR_CALLER = Principal(national_id=OPERATOR, roles=frozenset({"OPERATOR"}))
+OFFICINE_CALLER = Principal(national_id=TITULAIRE_LILAS, roles=frozenset({"OFFICINE"}))
 
 
 @pytest.fixture

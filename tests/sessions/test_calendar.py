@@ -11,7 +11,7 @@ from prometheus_client import CollectorRegistry
 from services.sessions.domain import ServiceState, SessionDraft, SessionState
 from services.sessions.metrics import ServiceStateMetrics
 from services.sessions.service import SessionsService
-from tests.sessions.conftest import PARIS, operator, paris
+from tests.sessions.conftest import OPERATOR_CALLER, PARIS, paris
 
 REFERENCE_WEEK = [
     (paris(2022, 3, 4, 10, 0), ServiceState.PREVIEW),
@@ -83,10 +83,10 @@ async def test_state_defaults_to_the_server_clock(seeded: SessionsService, clock
 
 
 async def test_maintenance_wins_over_an_open_session(seeded: SessionsService) -> None:
-    with operator():
-        await seeded.schedule.create_window(
-            "MAINTENANCE", paris(2022, 3, 7, 12, 0), paris(2022, 3, 7, 13, 0), "Intervention urgente sur la base."
-        )
+    await seeded.schedule.create_window(
+        OPERATOR_CALLER,
+        "MAINTENANCE", paris(2022, 3, 7, 12, 0), paris(2022, 3, 7, 13, 0), "Intervention urgente sur la base."
+    )
     assert (await seeded.schedule.get_service_state(paris(2022, 3, 7, 12, 30))).state is ServiceState.MAINTENANCE
     status = await seeded.schedule.get_service_state(paris(2022, 3, 7, 11, 0))
     assert status.state is ServiceState.OPEN_FOR_ORDERS
@@ -95,10 +95,9 @@ async def test_maintenance_wins_over_an_open_session(seeded: SessionsService) ->
 
 
 async def _create(service: SessionsService, session_id: str, opens, closes):  # type: ignore[no-untyped-def]
-    with operator():
-        return await service.schedule.create_session(
-            session_id, SessionDraft(label=f"Session {session_id}", open_time=opens, close_time=closes)
-        )
+    return await service.schedule.create_session(
+        OPERATOR_CALLER, session_id, SessionDraft(label=f"Session {session_id}", open_time=opens, close_time=closes)
+    )
 
 
 @pytest.mark.parametrize(
@@ -115,8 +114,7 @@ async def test_session_across_a_dst_change_opens_and_closes_at_paris_wall_time(
     service: SessionsService, opens, closes, hours_open, closing_text
 ) -> None:
     session = await _create(service, f"{opens:%Y-%m-%d}", opens, closes)
-    with operator():
-        stored = await service.schedule.get_session(session.name)
+    stored = await service.schedule.get_session(session.name)
     assert (stored.open_time, stored.close_time) == (opens, closes)
     assert stored.open_time.astimezone(PARIS).hour == 8
     assert stored.close_time.astimezone(PARIS).hour == 23

@@ -7,7 +7,7 @@ import pytest
 from services.common.errors import InvalidArgument
 from services.sessions.domain import EffecteurType, QuotaKind
 from services.sessions.service import SessionsService
-from tests.sessions.conftest import officine, operator
+from tests.sessions.conftest import OFFICINE_CALLER, OPERATOR_CALLER
 
 REFERENCE = "sessions/2022-03-07"
 
@@ -42,25 +42,22 @@ def edited(csv: bytes, line: int, column: int, value: str) -> bytes:
 
 
 async def _versions(service: SessionsService) -> list:
-    with operator():
-        tables, _ = await service.quotas.list_tables(REFERENCE)
+    tables, _ = await service.quotas.list_tables(OPERATOR_CALLER, REFERENCE)
     return tables
 
 
 async def test_export_of_the_reference_week_is_exactly_the_spreadsheet(seeded: SessionsService) -> None:
-    with officine():
-        exported = await seeded.quotas.export_csv("sessions/2022-03-07/quotaTables/current")
+    exported = await seeded.quotas.export_csv(OFFICINE_CALLER, "sessions/2022-03-07/quotaTables/current")
     assert exported == REFERENCE_CSV
 
 
 async def test_export_then_import_gives_the_same_table_and_the_same_bytes(seeded: SessionsService) -> None:
-    with operator():
-        # A table using every kind of cell: cap, soft threshold, not open, unlimited.
-        source = edited(edited(REFERENCE_CSV, 12, 2, "10"), 2, 3, "illimité (alerte 200)")
-        first = await seeded.quotas.import_csv(REFERENCE, source)
-        exported = await seeded.quotas.export_csv(first.name)
-        second = await seeded.quotas.import_csv(REFERENCE, exported)
-        exported_again = await seeded.quotas.export_csv(second.name)
+    # A table using every kind of cell: cap, soft threshold, not open, unlimited.
+    source = edited(edited(REFERENCE_CSV, 12, 2, "10"), 2, 3, "illimité (alerte 200)")
+    first = await seeded.quotas.import_csv(OPERATOR_CALLER, REFERENCE, source)
+    exported = await seeded.quotas.export_csv(OPERATOR_CALLER, first.name)
+    second = await seeded.quotas.import_csv(OPERATOR_CALLER, REFERENCE, exported)
+    exported_again = await seeded.quotas.export_csv(OPERATOR_CALLER, second.name)
     assert exported == source
     assert (first.version, second.version) == (2, 3)
     assert second.rules == first.rules
@@ -76,16 +73,14 @@ async def test_import_forgives_what_spreadsheets_do(seeded: SessionsService) -> 
     spreadsheet = (
         "\ufeff" + REFERENCE_CSV.decode().replace(",", ";").replace("\n", "\r\n").replace("MEDECIN;illimité", "medecin;Illimite")
     ).encode("utf-8")
-    with operator():
-        imported = await seeded.quotas.import_csv(REFERENCE, spreadsheet, validate_only=True)
-        reference = await seeded.quotas.get_table("sessions/2022-03-07/quotaTables/1")
+    imported = await seeded.quotas.import_csv(OPERATOR_CALLER, REFERENCE, spreadsheet, validate_only=True)
+    reference = await seeded.quotas.get_table(OPERATOR_CALLER, "sessions/2022-03-07/quotaTables/1")
     assert imported.rules == reference.rules
 
 
 async def test_validate_only_publishes_nothing(seeded: SessionsService) -> None:
     before = await _versions(seeded)
-    with operator():
-        checked = await seeded.quotas.import_csv(REFERENCE, edited(REFERENCE_CSV, 12, 2, "10"), validate_only=True)
+    checked = await seeded.quotas.import_csv(OPERATOR_CALLER, REFERENCE, edited(REFERENCE_CSV, 12, 2, "10"), validate_only=True)
     assert checked.version == 0
     assert checked.rule_for(EffecteurType.EHPAD, "moderna").max_vials == 10  # type: ignore[union-attr]
     assert await _versions(seeded) == before
@@ -149,8 +144,8 @@ BAD_FILES = {
 async def test_a_malformed_csv_is_refused_at_its_cell_and_nothing_changes(seeded: SessionsService) -> None:
     before = await _versions(seeded)
     for case, (data, description) in BAD_FILES.items():
-        with operator(), pytest.raises(InvalidArgument) as refused:
-            await seeded.quotas.import_csv(REFERENCE, data)
+        with pytest.raises(InvalidArgument) as refused:
+            await seeded.quotas.import_csv(OPERATOR_CALLER, REFERENCE, data)
         violations = [(v.field, v.description) for v in refused.value.violations]
         assert ("csv", description) in violations, case
         assert {field for field, _ in violations} == {"csv"}, case
@@ -159,8 +154,8 @@ async def test_a_malformed_csv_is_refused_at_its_cell_and_nothing_changes(seeded
 
 async def test_every_bad_cell_is_reported_at_once(seeded: SessionsService) -> None:
     data = edited(edited(REFERENCE_CSV, 4, 3, "beaucoup"), 12, 2, "0")
-    with operator(), pytest.raises(InvalidArgument) as refused:
-        await seeded.quotas.import_csv(REFERENCE, data)
+    with pytest.raises(InvalidArgument) as refused:
+        await seeded.quotas.import_csv(OPERATOR_CALLER, REFERENCE, data)
     assert [v.description.split(" : ")[0] for v in refused.value.violations] == [
         "ligne 4, colonne pfizer-adult",
         "ligne 12, colonne moderna",

@@ -12,7 +12,7 @@ import pytest
 from services.common.errors import InvalidArgument, PermissionDenied
 from services.sessions.domain import EffecteurType, ProductDraft, QuotaKind, RuleDraft, SessionDraft
 from services.sessions.service import SessionsService
-from tests.sessions.conftest import officine, operator, paris
+from tests.sessions.conftest import OFFICINE_CALLER, OPERATOR_CALLER, paris
 
 REFERENCE = "sessions/2022-03-07"
 DURING_REFERENCE = paris(2022, 3, 7, 10, 0)
@@ -27,8 +27,7 @@ def reference_drafts(dataset: dict, *, products: tuple[str, ...] = ("moderna", "
 
 
 async def resolve(service: SessionsService, effecteur_type: str, product: str, at=DURING_REFERENCE, session=REFERENCE):  # type: ignore[no-untyped-def]
-    with officine():
-        return (await service.quotas.resolve(session, effecteur_type, f"products/{product}", at)).rule
+    return (await service.quotas.resolve(OFFICINE_CALLER, session, effecteur_type, f"products/{product}", at)).rule
 
 
 REFERENCE_RULES = [
@@ -49,8 +48,7 @@ async def test_reference_week_rules(seeded: SessionsService) -> None:
 
 
 async def test_a_product_missing_from_the_table_is_not_open(seeded: SessionsService) -> None:
-    with officine():
-        resolved = await seeded.quotas.resolve(REFERENCE, "MEDECIN", "products/novavax", paris(2022, 3, 14, 12, 0))
+    resolved = await seeded.quotas.resolve(OFFICINE_CALLER, REFERENCE, "MEDECIN", "products/novavax", paris(2022, 3, 14, 12, 0))
     assert resolved.rule.kind is QuotaKind.NOT_OPEN
     assert resolved.table is not None and resolved.table.name == "sessions/2022-03-07/quotaTables/1"
 
@@ -60,12 +58,12 @@ async def test_novavax_is_not_open_before_14_march_whatever_the_table_says(
 ) -> None:  # type: ignore[no-untyped-def]
     clock.set(paris(2022, 3, 9, 12, 0))
     novavax = [RuleDraft(t.name, "products/novavax", "CAPPED", max_vials=20) for t in EffecteurType]
-    with operator():
-        await seeded.schedule.create_session(
-            "2022-03-10",
-            SessionDraft(label="Session du 10 mars", open_time=paris(2022, 3, 10, 8), close_time=paris(2022, 3, 15, 23)),
-        )
-        await seeded.quotas.publish("sessions/2022-03-10", reference_drafts(dataset) + novavax)
+    await seeded.schedule.create_session(
+        OPERATOR_CALLER,
+        "2022-03-10",
+        SessionDraft(label="Session du 10 mars", open_time=paris(2022, 3, 10, 8), close_time=paris(2022, 3, 15, 23)),
+    )
+    await seeded.quotas.publish(OPERATOR_CALLER, "sessions/2022-03-10", reference_drafts(dataset) + novavax)
 
     session = "sessions/2022-03-10"
     assert (await resolve(seeded, "MEDECIN", "novavax", paris(2022, 3, 10, 9, 0), session)).kind is QuotaKind.NOT_OPEN
@@ -77,11 +75,10 @@ async def test_novavax_is_not_open_before_14_march_whatever_the_table_says(
 
 
 async def test_an_inactive_product_is_not_open(seeded: SessionsService) -> None:
-    with operator():
-        moderna = await seeded.catalogue.get_product("products/moderna")
-        await seeded.catalogue.update_product(
-            moderna.name, ProductDraft(active=False), mask={"active"}, etag=moderna.etag
-        )
+    moderna = await seeded.catalogue.get_product("products/moderna")
+    await seeded.catalogue.update_product(
+        OPERATOR_CALLER, moderna.name, ProductDraft(active=False), mask={"active"}, etag=moderna.etag
+    )
     assert (await resolve(seeded, "MEDECIN", "moderna")).kind is QuotaKind.NOT_OPEN
     assert (await resolve(seeded, "MEDECIN", "pfizer-adult")).kind is QuotaKind.UNLIMITED
 
@@ -97,8 +94,7 @@ async def test_new_version_applies_from_its_publication_and_the_old_one_stays_re
         else d
         for d in reference_drafts(dataset)
     ]
-    with operator():
-        v2 = await seeded.quotas.publish(REFERENCE, drafts)
+    v2 = await seeded.quotas.publish(OPERATOR_CALLER, REFERENCE, drafts)
     assert v2.version == 2 and v2.publish_time == published_at and v2.published_by == "899700000906"
 
     before = await resolve(seeded, "EHPAD", "moderna", published_at - timedelta(seconds=1))
@@ -106,10 +102,9 @@ async def test_new_version_applies_from_its_publication_and_the_old_one_stays_re
     assert before.kind is QuotaKind.UNLIMITED
     assert (after.kind, after.max_vials) == (QuotaKind.CAPPED, 5)
 
-    with officine():
-        v1 = await seeded.quotas.get_table("sessions/2022-03-07/quotaTables/1")
-        current = await seeded.quotas.get_table("sessions/2022-03-07/quotaTables/current")
-        listed, token = await seeded.quotas.list_tables(REFERENCE)
+    v1 = await seeded.quotas.get_table(OFFICINE_CALLER, "sessions/2022-03-07/quotaTables/1")
+    current = await seeded.quotas.get_table(OFFICINE_CALLER, "sessions/2022-03-07/quotaTables/current")
+    listed, token = await seeded.quotas.list_tables(OFFICINE_CALLER, REFERENCE)
     assert v1.rule_for(EffecteurType.EHPAD, "moderna").kind is QuotaKind.UNLIMITED  # type: ignore[union-attr]
     assert current.version == 2
     assert [t.version for t in listed] == [2, 1] and token == ""
@@ -122,18 +117,17 @@ async def test_before_its_first_publication_a_table_answers_with_its_first_versi
 
 
 async def test_a_session_without_a_table_resolves_to_not_open(seeded: SessionsService) -> None:
-    with operator():
-        await seeded.schedule.create_session(
-            "2022-03-21",
-            SessionDraft(label="Session du 21 mars", open_time=paris(2022, 3, 21, 8), close_time=paris(2022, 3, 22, 23)),
-        )
-        resolved = await seeded.quotas.resolve("sessions/2022-03-21", "MEDECIN", "products/moderna")
+    await seeded.schedule.create_session(
+        OPERATOR_CALLER,
+        "2022-03-21",
+        SessionDraft(label="Session du 21 mars", open_time=paris(2022, 3, 21, 8), close_time=paris(2022, 3, 22, 23)),
+    )
+    resolved = await seeded.quotas.resolve(OPERATOR_CALLER, "sessions/2022-03-21", "MEDECIN", "products/moderna")
     assert resolved.rule.kind is QuotaKind.NOT_OPEN and resolved.table is None
 
 
 async def _versions(service: SessionsService) -> list:
-    with operator():
-        tables, _ = await service.quotas.list_tables(REFERENCE)
+    tables, _ = await service.quotas.list_tables(OPERATOR_CALLER, REFERENCE)
     return tables
 
 
@@ -188,34 +182,32 @@ BAD_TABLES = {
 async def test_an_invalid_table_is_refused_with_the_field_and_nothing_changes(seeded: SessionsService, dataset: dict) -> None:
     before = await _versions(seeded)
     for case, (spoil, field, description) in BAD_TABLES.items():
-        with operator(), pytest.raises(InvalidArgument) as refused:
-            await seeded.quotas.publish(REFERENCE, spoil(reference_drafts(dataset)))
+        with pytest.raises(InvalidArgument) as refused:
+            await seeded.quotas.publish(OPERATOR_CALLER, REFERENCE, spoil(reference_drafts(dataset)))
         assert (field, description) in [(v.field, v.description) for v in refused.value.violations], case
         assert await _versions(seeded) == before, case
 
 
 async def test_only_operators_publish_quota_tables(seeded: SessionsService, dataset: dict) -> None:
     before = await _versions(seeded)
-    with officine(), pytest.raises(PermissionDenied) as refused:
-        await seeded.quotas.publish(REFERENCE, reference_drafts(dataset))
+    with pytest.raises(PermissionDenied) as refused:
+        await seeded.quotas.publish(OFFICINE_CALLER, REFERENCE, reference_drafts(dataset))
     assert refused.value.message == "Action réservée aux opérateurs de Santé publique France."
     assert await _versions(seeded) == before
 
 
 async def test_a_retried_publication_publishes_once(seeded: SessionsService, dataset: dict) -> None:
     request_id = str(uuid.uuid4())
-    with operator():
-        first = await seeded.quotas.publish(REFERENCE, reference_drafts(dataset), request_id=request_id)
-        again = await seeded.quotas.publish(REFERENCE, reference_drafts(dataset), request_id=request_id)
-        with pytest.raises(InvalidArgument) as reused:
-            await seeded.quotas.publish(REFERENCE, reference_drafts(dataset, products=("moderna",)), request_id=request_id)
+    first = await seeded.quotas.publish(OPERATOR_CALLER, REFERENCE, reference_drafts(dataset), request_id=request_id)
+    again = await seeded.quotas.publish(OPERATOR_CALLER, REFERENCE, reference_drafts(dataset), request_id=request_id)
+    with pytest.raises(InvalidArgument) as reused:
+        await seeded.quotas.publish(OPERATOR_CALLER, REFERENCE, reference_drafts(dataset, products=("moderna",)), request_id=request_id)
     assert first == again and first.version == 2
     assert reused.value.reason == "REQUEST_ID_REUSED"
     assert [t.version for t in await _versions(seeded)] == [2, 1]
 
 
 async def test_concurrent_publications_get_distinct_versions(seeded: SessionsService, dataset: dict) -> None:
-    with operator():
-        published = await asyncio.gather(*(seeded.quotas.publish(REFERENCE, reference_drafts(dataset)) for _ in range(4)))
+    published = await asyncio.gather(*(seeded.quotas.publish(OPERATOR_CALLER, REFERENCE, reference_drafts(dataset)) for _ in range(4)))
     assert sorted(t.version for t in published) == [2, 3, 4, 5]
     assert [t.version for t in await _versions(seeded)] == [5, 4, 3, 2, 1]

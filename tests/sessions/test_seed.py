@@ -13,17 +13,16 @@ from services.sessions.seed import seed_dataset
 from services.sessions.service import SessionsService
 from services.sessions.spec import SPEC
 from tests.conftest import DATASET_PATH, ROOT
-from tests.sessions.conftest import OPERATOR, officine, operator, paris
+from tests.sessions.conftest import OFFICINE_CALLER, OPERATOR, OPERATOR_CALLER, paris
 
 NOW = paris(2025, 6, 12, 10, 17)  # a Thursday, far from the 2022 sessions
 
 
 async def snapshot(service: SessionsService) -> tuple:
-    with operator():
-        products, _ = await service.catalogue.list_products(include_inactive=True)
-        sessions, _ = await service.schedule.list_sessions()
-        windows, _ = await service.schedule.list_windows()
-        tables = [(await service.quotas.list_tables(s.name))[0] for s in sessions]
+    products, _ = await service.catalogue.list_products(include_inactive=True)
+    sessions, _ = await service.schedule.list_sessions()
+    windows, _ = await service.schedule.list_windows()
+    tables = [(await service.quotas.list_tables(OPERATOR_CALLER, s.name))[0] for s in sessions]
     return products, sessions, windows, tables
 
 
@@ -47,10 +46,9 @@ async def test_the_demo_session_is_open_with_a_cap_for_ehpad_moderna(service: Se
     assert status.session.close_time == paris(2025, 6, 19, 23, 0)
     assert status.message == "Saisie des commandes ouverte jusqu'au jeudi 19 juin 2025 à 23h00"
 
-    with officine():
-        demo = await service.quotas.get_table("sessions/demo/quotaTables/current")
-        reference = await service.quotas.get_table("sessions/2022-03-07/quotaTables/current")
-        ehpad = await service.quotas.resolve("sessions/demo", "EHPAD", "products/moderna")
+    demo = await service.quotas.get_table(OFFICINE_CALLER, "sessions/demo/quotaTables/current")
+    reference = await service.quotas.get_table(OFFICINE_CALLER, "sessions/2022-03-07/quotaTables/current")
+    ehpad = await service.quotas.resolve(OFFICINE_CALLER, "sessions/demo", "EHPAD", "products/moderna")
     assert (ehpad.rule.kind, ehpad.rule.max_vials) == (QuotaKind.CAPPED, 10)
     differences = set(demo.rules) ^ set(reference.rules)
     assert {(r.effecteur_type, r.product_id) for r in differences} == {(EffecteurType.EHPAD, "moderna")}
@@ -62,9 +60,8 @@ async def test_a_closed_demo_session_is_reopened_for_the_next_week(service: Sess
     clock.set(NOW + timedelta(days=30))
     created = await seed_dataset(service, dataset, operator=OPERATOR)
     assert created == {"products": 0, "sessions": 0, "calendar_windows": 0, "quota_tables": 0}
-    with operator():
-        demo = await service.schedule.get_session("sessions/demo")
-        tables, _ = await service.quotas.list_tables("sessions/demo")
+    demo = await service.schedule.get_session("sessions/demo")
+    tables, _ = await service.quotas.list_tables(OPERATOR_CALLER, "sessions/demo")
     assert demo.is_open_at(clock.now())
     assert demo.close_time == paris(2025, 7, 19, 23, 0)
     [change] = demo.window_changes

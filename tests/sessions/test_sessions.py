@@ -13,12 +13,13 @@ from services.common.errors import (
     AlreadyExists,
     FailedPrecondition,
     InvalidArgument,
+    NotFound,
     PermissionDenied,
     Unauthenticated,
 )
 from services.sessions.domain import ProductDraft, SessionDraft
 from services.sessions.service import SessionsService
-from tests.sessions.conftest import OPERATOR, officine, operator, paris
+from tests.sessions.conftest import OFFICINE_CALLER, OPERATOR, OPERATOR_CALLER, paris
 
 
 def week(day: int, label: str = "") -> SessionDraft:
@@ -34,23 +35,20 @@ def week(day: int, label: str = "") -> SessionDraft:
 
 
 async def stored_sessions(service: SessionsService) -> list:
-    with operator():
-        sessions, _ = await service.schedule.list_sessions(page_size=500)
+    sessions, _ = await service.schedule.list_sessions(page_size=500)
     return sessions
 
 
 async def test_sessions_are_listed_most_recent_first_page_by_page(seeded: SessionsService) -> None:
-    with operator():
-        await seeded.schedule.create_session("2022-03-14", week(14))
-        first, token = await seeded.schedule.list_sessions(page_size=2)
-        second, last = await seeded.schedule.list_sessions(page_size=2, page_token=token)
+    await seeded.schedule.create_session(OPERATOR_CALLER, "2022-03-14", week(14))
+    first, token = await seeded.schedule.list_sessions(page_size=2)
+    second, last = await seeded.schedule.list_sessions(page_size=2, page_token=token)
     assert [s.id for s in first + second] == ["2022-03-14", "2022-03-07", "2022-02-28"]
     assert token and last == ""
 
 
 async def test_a_session_keeps_its_dates_and_paris_window(seeded: SessionsService) -> None:
-    with officine():
-        session = await seeded.schedule.get_session("sessions/2022-03-07")
+    session = await seeded.schedule.get_session("sessions/2022-03-07")
     assert session.label == "Session du 7 mars 2022"
     assert (session.open_time, session.close_time) == (paris(2022, 3, 7, 8), paris(2022, 3, 8, 23))
     assert str(session.confirmation_email_date) == "2022-03-11"
@@ -60,8 +58,8 @@ async def test_a_session_keeps_its_dates_and_paris_window(seeded: SessionsServic
 async def test_closing_before_opening_is_refused_and_nothing_is_stored(seeded: SessionsService) -> None:
     before = await stored_sessions(seeded)
     draft = SessionDraft(label="À l'envers", open_time=paris(2022, 3, 15, 8), close_time=paris(2022, 3, 14, 23))
-    with operator(), pytest.raises(InvalidArgument) as refused:
-        await seeded.schedule.create_session("2022-03-15", draft)
+    with pytest.raises(InvalidArgument) as refused:
+        await seeded.schedule.create_session(OPERATOR_CALLER, "2022-03-15", draft)
     assert [v.field for v in refused.value.violations] == ["session.close_time"]
     assert refused.value.message == (
         "La fermeture (lundi 14 mars 2022 à 23h00) doit être postérieure à l'ouverture (mardi 15 mars 2022 à 08h00)."
@@ -72,8 +70,8 @@ async def test_closing_before_opening_is_refused_and_nothing_is_stored(seeded: S
 async def test_an_overlapping_session_is_refused_and_nothing_is_stored(seeded: SessionsService) -> None:
     before = await stored_sessions(seeded)
     draft = SessionDraft(label="Rattrapage", open_time=paris(2022, 3, 8, 20), close_time=paris(2022, 3, 9, 12))
-    with operator(), pytest.raises(InvalidArgument) as refused:
-        await seeded.schedule.create_session("2022-03-08", draft)
+    with pytest.raises(InvalidArgument) as refused:
+        await seeded.schedule.create_session(OPERATOR_CALLER, "2022-03-08", draft)
     assert refused.value.reason == "SESSION_OVERLAP"
     assert {v.field for v in refused.value.violations} == {"session.open_time", "session.close_time"}
     assert refused.value.message == (
@@ -85,8 +83,7 @@ async def test_an_overlapping_session_is_refused_and_nothing_is_stored(seeded: S
 
 async def test_a_session_may_open_the_instant_the_previous_one_closes(seeded: SessionsService) -> None:
     draft = SessionDraft(label="Enchaînée", open_time=paris(2022, 3, 8, 23), close_time=paris(2022, 3, 9, 23))
-    with operator():
-        created = await seeded.schedule.create_session("2022-03-08", draft)
+    created = await seeded.schedule.create_session(OPERATOR_CALLER, "2022-03-08", draft)
     assert created.open_time == paris(2022, 3, 8, 23)
 
 
@@ -94,12 +91,12 @@ async def test_moving_the_window_of_an_opened_session_is_recorded_with_who_and_w
     seeded: SessionsService, clock
 ) -> None:  # type: ignore[no-untyped-def]
     clock.set(paris(2022, 3, 8, 18, 0))
-    with operator():
-        session = await seeded.schedule.get_session("sessions/2022-03-07")
-        moved = await seeded.schedule.update_session(
-            session.name, SessionDraft(close_time=paris(2022, 3, 8, 23, 30)), mask={"close_time"}, etag=session.etag
-        )
-        reread = await seeded.schedule.get_session(session.name)
+    session = await seeded.schedule.get_session("sessions/2022-03-07")
+    moved = await seeded.schedule.update_session(
+        OPERATOR_CALLER,
+        session.name, SessionDraft(close_time=paris(2022, 3, 8, 23, 30)), mask={"close_time"}, etag=session.etag
+    )
+    reread = await seeded.schedule.get_session(session.name)
     assert reread == moved
     assert moved.close_time == paris(2022, 3, 8, 23, 30) and moved.open_time == session.open_time
     [change] = moved.window_changes
@@ -110,100 +107,120 @@ async def test_moving_the_window_of_an_opened_session_is_recorded_with_who_and_w
 
 
 async def test_changes_before_opening_or_to_the_label_are_not_window_changes(seeded: SessionsService) -> None:
-    with operator():
-        session = await seeded.schedule.get_session("sessions/2022-03-07")
-        moved = await seeded.schedule.update_session(
-            session.name, SessionDraft(open_time=paris(2022, 3, 7, 9)), mask={"open_time"}
-        )
-        relabelled = await seeded.schedule.update_session(
-            session.name, SessionDraft(label="Session du 7 mars"), mask={"label"}
-        )
+    session = await seeded.schedule.get_session("sessions/2022-03-07")
+    moved = await seeded.schedule.update_session(
+        OPERATOR_CALLER, session.name, SessionDraft(open_time=paris(2022, 3, 7, 9)), mask={"open_time"}
+    )
+    relabelled = await seeded.schedule.update_session(
+        OPERATOR_CALLER, session.name, SessionDraft(label="Session du 7 mars"), mask={"label"}
+    )
     assert moved.open_time == paris(2022, 3, 7, 9) and moved.window_changes == ()
     assert relabelled.label == "Session du 7 mars" and relabelled.window_changes == ()
 
 
 async def test_a_stale_etag_is_refused_and_nothing_changes(seeded: SessionsService) -> None:
-    with operator():
-        session = await seeded.schedule.get_session("sessions/2022-03-07")
-        await seeded.schedule.update_session(session.name, SessionDraft(label="Première"), mask={"label"}, etag=session.etag)
-        with pytest.raises(Aborted) as refused:
-            await seeded.schedule.update_session(
-                session.name, SessionDraft(label="Seconde"), mask={"label"}, etag=session.etag
-            )
-        with pytest.raises(Aborted):
-            await seeded.schedule.delete_session(session.name, etag=session.etag)
-        reread = await seeded.schedule.get_session(session.name)
+    session = await seeded.schedule.get_session("sessions/2022-03-07")
+    await seeded.schedule.update_session(OPERATOR_CALLER, session.name, SessionDraft(label="Première"), mask={"label"}, etag=session.etag)
+    with pytest.raises(Aborted) as refused:
+        await seeded.schedule.update_session(
+            OPERATOR_CALLER, session.name, SessionDraft(label="Seconde"), mask={"label"}, etag=session.etag
+        )
+    with pytest.raises(Aborted):
+        await seeded.schedule.delete_session(OPERATOR_CALLER, session.name, etag=session.etag)
+    reread = await seeded.schedule.get_session(session.name)
     assert refused.value.message == "La session a été modifié(e) entre-temps : rechargez la page et recommencez."
     assert reread.label == "Première"
 
 
 async def test_moving_a_session_onto_another_is_refused_and_nothing_changes(seeded: SessionsService) -> None:
     before = await stored_sessions(seeded)
-    with operator(), pytest.raises(InvalidArgument) as refused:
+    with pytest.raises(InvalidArgument) as refused:
         await seeded.schedule.update_session(
-            "sessions/2022-02-28", SessionDraft(close_time=paris(2022, 3, 7, 9)), mask={"close_time"}
+            OPERATOR_CALLER, "sessions/2022-02-28", SessionDraft(close_time=paris(2022, 3, 7, 9)), mask={"close_time"}
         )
     assert refused.value.reason == "SESSION_OVERLAP"
     assert await stored_sessions(seeded) == before
 
 
 async def test_an_unknown_field_in_the_mask_is_refused(seeded: SessionsService) -> None:
-    with operator(), pytest.raises(InvalidArgument) as refused:
-        await seeded.schedule.update_session("sessions/2022-03-07", SessionDraft(), mask={"state"})
+    with pytest.raises(InvalidArgument) as refused:
+        await seeded.schedule.update_session(OPERATOR_CALLER, "sessions/2022-03-07", SessionDraft(), mask={"state"})
     assert [v.field for v in refused.value.violations] == ["update_mask"]
 
 
 async def test_only_a_session_that_has_not_opened_may_be_deleted(seeded: SessionsService, clock) -> None:  # type: ignore[no-untyped-def]
-    with operator():
-        await seeded.schedule.create_session("2022-03-14", week(14))
-        clock.set(paris(2022, 3, 7, 8, 0))
-        with pytest.raises(FailedPrecondition) as refused:
-            await seeded.schedule.delete_session("sessions/2022-03-07")
-        await seeded.schedule.delete_session("sessions/2022-03-14")
+    await seeded.schedule.create_session(OPERATOR_CALLER, "2022-03-14", week(14))
+    clock.set(paris(2022, 3, 7, 8, 0))
+    with pytest.raises(FailedPrecondition) as refused:
+        await seeded.schedule.delete_session(OPERATOR_CALLER, "sessions/2022-03-07")
+    await seeded.schedule.delete_session(OPERATOR_CALLER, "sessions/2022-03-14")
     assert refused.value.reason == "SESSION_ALREADY_OPENED"
     assert [s.id for s in await stored_sessions(seeded)] == ["2022-03-07", "2022-02-28"]
 
 
 async def test_session_writes_are_for_operators_and_the_calendar_is_public(seeded: SessionsService) -> None:
     before = await stored_sessions(seeded)
-    with officine():
-        with pytest.raises(PermissionDenied):
-            await seeded.schedule.create_session("2022-03-14", week(14))
-        with pytest.raises(PermissionDenied):
-            await seeded.schedule.update_session("sessions/2022-03-07", SessionDraft(label="x"), mask={"label"})
-        with pytest.raises(PermissionDenied):
-            await seeded.schedule.create_window("PREVIEW", paris(2022, 3, 12), paris(2022, 3, 13), "Prise en main.")
-        assert (await seeded.schedule.get_session("sessions/2022-03-07")).id == "2022-03-07"
+    with pytest.raises(PermissionDenied):
+        await seeded.schedule.create_session(OFFICINE_CALLER, "2022-03-14", week(14))
+    with pytest.raises(PermissionDenied):
+        await seeded.schedule.update_session(OFFICINE_CALLER, "sessions/2022-03-07", SessionDraft(label="x"), mask={"label"})
+    with pytest.raises(PermissionDenied):
+        await seeded.schedule.create_window(OFFICINE_CALLER, "PREVIEW", paris(2022, 3, 12), paris(2022, 3, 13), "Prise en main.")
+    assert (await seeded.schedule.get_session("sessions/2022-03-07")).id == "2022-03-07"
     # A visitor reads the calendar (the home page lists coming sessions)...
     assert (await seeded.schedule.get_session("sessions/2022-03-07")).id == "2022-03-07"
     # ...but writes nothing.
     with pytest.raises(Unauthenticated):
-        await seeded.schedule.create_session("2022-03-14", week(14))
+        await seeded.schedule.create_session(None, "2022-03-14", week(14))
     assert await stored_sessions(seeded) == before
 
 
 async def test_a_retried_creation_creates_once(seeded: SessionsService) -> None:
     request_id = str(uuid.uuid4())
-    with operator():
-        first = await seeded.schedule.create_session("2022-03-14", week(14), request_id=request_id)
-        again = await seeded.schedule.create_session("2022-03-14", week(14), request_id=request_id)
-        with pytest.raises(AlreadyExists):
-            await seeded.schedule.create_session("2022-03-14", week(14))
+    first = await seeded.schedule.create_session(OPERATOR_CALLER, "2022-03-14", week(14), request_id=request_id)
+    again = await seeded.schedule.create_session(OPERATOR_CALLER, "2022-03-14", week(14), request_id=request_id)
+    with pytest.raises(AlreadyExists):
+        await seeded.schedule.create_session(OPERATOR_CALLER, "2022-03-14", week(14))
     assert again == first
 
 
+async def test_a_retried_session_delete_with_the_same_request_id_succeeds(seeded: SessionsService) -> None:
+    request_id = str(uuid.uuid4())
+    await seeded.schedule.create_session(OPERATOR_CALLER, "2022-03-14", week(14))
+    await seeded.schedule.delete_session(OPERATOR_CALLER, "sessions/2022-03-14", request_id=request_id)
+    await seeded.schedule.delete_session(OPERATOR_CALLER, "sessions/2022-03-14", request_id=request_id)
+    with pytest.raises(NotFound):
+        await seeded.schedule.delete_session(OPERATOR_CALLER, "sessions/2022-03-14", request_id=str(uuid.uuid4()))
+    with pytest.raises(InvalidArgument) as reused:
+        await seeded.schedule.delete_session(OPERATOR_CALLER, "sessions/2022-02-28", request_id=request_id)
+    assert reused.value.reason == "REQUEST_ID_REUSED"
+    assert [s.id for s in await stored_sessions(seeded)] == ["2022-03-07", "2022-02-28"]
+
+
+async def test_a_retried_window_delete_with_the_same_request_id_succeeds(seeded: SessionsService) -> None:
+    request_id = str(uuid.uuid4())
+    window = await seeded.schedule.create_window(
+        OPERATOR_CALLER, "MAINTENANCE", paris(2022, 3, 13, 1), paris(2022, 3, 13, 3), "Mise à jour de sécurité."
+    )
+    await seeded.schedule.delete_window(OPERATOR_CALLER, window.name, request_id=request_id)
+    await seeded.schedule.delete_window(OPERATOR_CALLER, window.name, request_id=request_id)
+    with pytest.raises(NotFound):
+        await seeded.schedule.delete_window(OPERATOR_CALLER, window.name)
+    after, _ = await seeded.schedule.list_windows()
+    assert window.name not in [w.name for w in after]
+
+
 async def test_calendar_windows_are_checked_unique_and_removable(seeded: SessionsService) -> None:
-    with operator():
-        with pytest.raises(InvalidArgument) as refused:
-            await seeded.schedule.create_window("MAINTENANCE", paris(2022, 3, 13, 2), paris(2022, 3, 13, 1), " ")
-        window = await seeded.schedule.create_window(
-            "MAINTENANCE", paris(2022, 3, 13, 1), paris(2022, 3, 13, 3), "Mise à jour de sécurité."
-        )
-        with pytest.raises(AlreadyExists):
-            await seeded.schedule.create_window("MAINTENANCE", paris(2022, 3, 13, 1), paris(2022, 3, 13, 4), "Autre.")
-        listed, _ = await seeded.schedule.list_windows()
-        await seeded.schedule.delete_window(window.name)
-        after, _ = await seeded.schedule.list_windows()
+    with pytest.raises(InvalidArgument) as refused:
+        await seeded.schedule.create_window(OPERATOR_CALLER, "MAINTENANCE", paris(2022, 3, 13, 2), paris(2022, 3, 13, 1), " ")
+    window = await seeded.schedule.create_window(
+        OPERATOR_CALLER, "MAINTENANCE", paris(2022, 3, 13, 1), paris(2022, 3, 13, 3), "Mise à jour de sécurité."
+    )
+    with pytest.raises(AlreadyExists):
+        await seeded.schedule.create_window(OPERATOR_CALLER, "MAINTENANCE", paris(2022, 3, 13, 1), paris(2022, 3, 13, 4), "Autre.")
+    listed, _ = await seeded.schedule.list_windows()
+    await seeded.schedule.delete_window(OPERATOR_CALLER, window.name)
+    after, _ = await seeded.schedule.list_windows()
     assert {v.field for v in refused.value.violations} == {"window.end_time", "window.message"}
     assert window.name == "calendarWindows/maintenance-20220313t0100"
     assert [w.name for w in listed][-1] == window.name
@@ -228,9 +245,8 @@ async def test_the_catalogue_is_public_and_in_display_order(seeded: SessionsServ
 
 async def test_a_consumable_fits_the_catalogue_and_inactive_products_are_hidden(seeded: SessionsService) -> None:
     draft = ProductDraft(display_name="Seringues 1 ml", unit="boîte de 100 seringues", doses_per_unit=0, display_order=50)
-    with operator():
-        syringes = await seeded.catalogue.create_product("seringues-1ml", draft)
-        await seeded.catalogue.update_product(syringes.name, ProductDraft(active=False), mask={"active"}, etag=syringes.etag)
+    syringes = await seeded.catalogue.create_product(OPERATOR_CALLER, "seringues-1ml", draft)
+    await seeded.catalogue.update_product(OPERATOR_CALLER, syringes.name, ProductDraft(active=False), mask={"active"}, etag=syringes.etag)
     visible, _ = await seeded.catalogue.list_products()
     everything, _ = await seeded.catalogue.list_products(include_inactive=True)
     assert "products/seringues-1ml" not in [p.name for p in visible]
@@ -242,8 +258,8 @@ async def test_an_invalid_product_is_refused_field_by_field(seeded: SessionsServ
         display_name=" ", unit="flacon", shelf_life_days=0, redistributable_to=("MEDECIN", "VETERINAIRE"),
         orderable_from=paris(2022, 4, 1), orderable_until=paris(2022, 3, 1),
     )
-    with operator(), pytest.raises(InvalidArgument) as refused:
-        await seeded.catalogue.create_product("sputnik", draft)
+    with pytest.raises(InvalidArgument) as refused:
+        await seeded.catalogue.create_product(OPERATOR_CALLER, "sputnik", draft)
     assert sorted(v.field for v in refused.value.violations) == [
         "product.display_name", "product.orderable_until", "product.redistributable_to", "product.shelf_life_days",
     ]
@@ -253,15 +269,15 @@ async def test_an_invalid_product_is_refused_field_by_field(seeded: SessionsServ
 
 
 async def test_orderable_dates_of_a_product_can_be_moved_by_an_operator(seeded: SessionsService) -> None:
-    with operator():
-        novavax = await seeded.catalogue.get_product("products/novavax")
-        moved = await seeded.catalogue.update_product(
-            novavax.name, ProductDraft(orderable_from=paris(2022, 3, 10)), mask={"orderable_from"}, etag=novavax.etag
+    novavax = await seeded.catalogue.get_product("products/novavax")
+    moved = await seeded.catalogue.update_product(
+        OPERATOR_CALLER,
+        novavax.name, ProductDraft(orderable_from=paris(2022, 3, 10)), mask={"orderable_from"}, etag=novavax.etag
+    )
+    with pytest.raises(Aborted):
+        await seeded.catalogue.update_product(
+            OPERATOR_CALLER, novavax.name, ProductDraft(display_name="x"), mask={"display_name"}, etag=novavax.etag
         )
-        with pytest.raises(Aborted):
-            await seeded.catalogue.update_product(
-                novavax.name, ProductDraft(display_name="x"), mask={"display_name"}, etag=novavax.etag
-            )
     assert moved.orderable_from == paris(2022, 3, 10)
     assert moved.display_name == novavax.display_name
     assert moved.orderable_at(paris(2022, 3, 10)) and not moved.orderable_at(paris(2022, 3, 10) - timedelta(seconds=1))
@@ -272,10 +288,9 @@ async def test_concurrent_overlapping_creations_store_exactly_one_session(seeded
         SessionDraft(label=f"Concurrente {n}", open_time=paris(2022, 3, 14, 8 + n), close_time=paris(2022, 3, 15, 23))
         for n in range(5)
     ]
-    with operator():
-        outcomes = await asyncio.gather(
-            *(seeded.schedule.create_session(f"2022-03-14-{n}", d) for n, d in enumerate(drafts)), return_exceptions=True
-        )
+    outcomes = await asyncio.gather(
+        *(seeded.schedule.create_session(OPERATOR_CALLER, f"2022-03-14-{n}", d) for n, d in enumerate(drafts)), return_exceptions=True
+    )
     created = [o for o in outcomes if not isinstance(o, BaseException)]
     refused = [o for o in outcomes if isinstance(o, BaseException)]
     assert len(created) == 1

@@ -11,11 +11,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from services.auth.dev_issuer.identities import Identity
 from services.auth.dev_issuer.keys import KeyStore, SigningKey
-from services.common.clock import Clock
+from services.common.clock import Clock, SystemClock
 
 ACCESS_SECONDS = 120
 REFRESH_SECONDS = 30 * 60
@@ -124,3 +125,26 @@ class Minter:
 
 def new_session(identity: Identity, client_id: str, at: datetime, acr: str = ACR) -> Session:
     return Session(str(uuid.uuid4()), identity, client_id, int(at.timestamp()), acr=acr)
+
+
+class AccessTokenMinter:
+    """Access tokens exactly as this issuer serves them after a login, without
+    the browser round trip: for load generators (the bench) that log in
+    thousands of identities. Signed with the issuer's current key in
+    `keys_dir`, created when missing, so that an issuer started afterwards on
+    the same folder publishes it in its JWKS."""
+
+    def __init__(
+        self, issuer: str, keys_dir: Path, client_id: str, *, lifetime: int = ACCESS_SECONDS, clock: Clock | None = None
+    ) -> None:
+        keys = KeyStore(keys_dir)
+        keys.ensure()
+        self._minter = Minter(issuer, keys, clock or SystemClock())
+        self._key = keys.signing_key()
+        self.client_id = client_id
+        self.lifetime = lifetime
+
+    def token(self, identity: Identity) -> str:
+        now = self._minter.clock.now()
+        session = new_session(identity, self.client_id, now)
+        return self._key.sign(self._minter.access_claims(session, now=int(now.timestamp()), lifetime=self.lifetime))

@@ -22,42 +22,57 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$vaxorders/auth/v1/auth_service.proto\x12\x11vaxorders.auth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb1\x01\n\tPrincipal\x12\x13\n\x0bnational_id\x18\x01 \x01(\t\x12\x12\n\ngiven_name\x18\x02 \x01(\t\x12\x13\n\x0b\x66\x61mily_name\x18\x03 \x01(\t\x12\x17\n\x0fprofession_code\x18\x04 \x01(\t\x12&\n\x05roles\x18\x05 \x03(\x0e\x32\x17.vaxorders.auth.v1.Role\x12\x10\n\x08\x61\x63ts_for\x18\x06 \x03(\t\x12\x13\n\x0b\x65xplanation\x18\x07 \x01(\t\"\xb8\x01\n\x06Tokens\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x15\n\rrefresh_token\x18\x02 \x01(\t\x12\x10\n\x08id_token\x18\x03 \x01(\t\x12\x36\n\x12\x61\x63\x63\x65ss_expire_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x37\n\x13refresh_expire_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"%\n\x14ValidateTokenRequest\x12\r\n\x05token\x18\x01 \x01(\t\"y\n\x15ValidateTokenResponse\x12/\n\tprincipal\x18\x01 \x01(\x0b\x32\x1c.vaxorders.auth.v1.Principal\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\x11\x42\x65ginLoginRequest\x12\x14\n\x0credirect_uri\x18\x01 \x01(\t\x12\x12\n\nlogin_hint\x18\x02 \x01(\t\">\n\x12\x42\x65ginLoginResponse\x12\x19\n\x11\x61uthorization_url\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\"H\n\x13\x45xchangeCodeRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12\x14\n\x0credirect_uri\x18\x03 \x01(\t\"r\n\x14\x45xchangeCodeResponse\x12)\n\x06tokens\x18\x01 \x01(\x0b\x32\x19.vaxorders.auth.v1.Tokens\x12/\n\tprincipal\x18\x02 \x01(\x0b\x32\x1c.vaxorders.auth.v1.Principal\"-\n\x14RefreshTokensRequest\x12\x15\n\rrefresh_token\x18\x01 \x01(\t\"s\n\x15RefreshTokensResponse\x12)\n\x06tokens\x18\x01 \x01(\x0b\x32\x19.vaxorders.auth.v1.Tokens\x12/\n\tprincipal\x18\x02 \x01(\x0b\x32\x1c.vaxorders.auth.v1.Principal\"Z\n\rLogoutRequest\x12\x10\n\x08id_token\x18\x01 \x01(\t\x12\x15\n\rrefresh_token\x18\x02 \x01(\t\x12 \n\x18post_logout_redirect_uri\x18\x03 \x01(\t\")\n\x0eLogoutResponse\x12\x17\n\x0f\x65nd_session_url\x18\x01 \x01(\t*V\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x11\n\rROLE_OFFICINE\x10\x01\x12\x12\n\x0eROLE_EFFECTEUR\x10\x02\x12\x11\n\rROLE_OPERATOR\x10\x03\x32\xe0\x03\n\x0b\x41uthService\x12\x62\n\rValidateToken\x12\'.vaxorders.auth.v1.ValidateTokenRequest\x1a(.vaxorders.auth.v1.ValidateTokenResponse\x12Y\n\nBeginLogin\x12$.vaxorders.auth.v1.BeginLoginRequest\x1a%.vaxorders.auth.v1.BeginLoginResponse\x12_\n\x0c\x45xchangeCode\x12&.vaxorders.auth.v1.ExchangeCodeRequest\x1a\'.vaxorders.auth.v1.ExchangeCodeResponse\x12\x62\n\rRefreshTokens\x12\'.vaxorders.auth.v1.RefreshTokensRequest\x1a(.vaxorders.auth.v1.RefreshTokensResponse\x12M\n\x06Logout\x12 .vaxorders.auth.v1.LogoutRequest\x1a!.vaxorders.auth.v1.LogoutResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$vaxorders/auth/v1/auth_service.proto\x12\x11vaxorders.auth.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb1\x01\n\tPrincipal\x12\x13\n\x0bnational_id\x18\x01 \x01(\t\x12\x12\n\ngiven_name\x18\x02 \x01(\t\x12\x13\n\x0b\x66\x61mily_name\x18\x03 \x01(\t\x12\x17\n\x0fprofession_code\x18\x04 \x01(\t\x12&\n\x05roles\x18\x05 \x03(\x0e\x32\x17.vaxorders.auth.v1.Role\x12\x10\n\x08\x61\x63ts_for\x18\x06 \x03(\t\x12\x13\n\x0b\x65xplanation\x18\x07 \x01(\t\"\xb8\x01\n\x06Tokens\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x15\n\rrefresh_token\x18\x02 \x01(\t\x12\x10\n\x08id_token\x18\x03 \x01(\t\x12\x36\n\x12\x61\x63\x63\x65ss_expire_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x37\n\x13refresh_expire_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"+\n\x14ValidateTokenRequest\x12\x13\n\x05token\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"y\n\x15ValidateTokenResponse\x12/\n\tprincipal\x18\x01 \x01(\x0b\x32\x1c.vaxorders.auth.v1.Principal\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"C\n\x11\x42\x65ginLoginRequest\x12\x1a\n\x0credirect_uri\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x12\n\nlogin_hint\x18\x02 \x01(\t\">\n\x12\x42\x65ginLoginResponse\x12\x19\n\x11\x61uthorization_url\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\"Z\n\x13\x45xchangeCodeRequest\x12\x12\n\x04\x63ode\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x13\n\x05state\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x1a\n\x0credirect_uri\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\"r\n\x14\x45xchangeCodeResponse\x12)\n\x06tokens\x18\x01 \x01(\x0b\x32\x19.vaxorders.auth.v1.Tokens\x12/\n\tprincipal\x18\x02 \x01(\x0b\x32\x1c.vaxorders.auth.v1.Principal\"3\n\x14RefreshTokensRequest\x12\x1b\n\rrefresh_token\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"s\n\x15RefreshTokensResponse\x12)\n\x06tokens\x18\x01 \x01(\x0b\x32\x19.vaxorders.auth.v1.Tokens\x12/\n\tprincipal\x18\x02 \x01(\x0b\x32\x1c.vaxorders.auth.v1.Principal\"`\n\rLogoutRequest\x12\x16\n\x08id_token\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x15\n\rrefresh_token\x18\x02 \x01(\t\x12 \n\x18post_logout_redirect_uri\x18\x03 \x01(\t\")\n\x0eLogoutResponse\x12\x17\n\x0f\x65nd_session_url\x18\x01 \x01(\t*V\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x11\n\rROLE_OFFICINE\x10\x01\x12\x12\n\x0eROLE_EFFECTEUR\x10\x02\x12\x11\n\rROLE_OPERATOR\x10\x03\x32\xe0\x03\n\x0b\x41uthService\x12\x62\n\rValidateToken\x12\'.vaxorders.auth.v1.ValidateTokenRequest\x1a(.vaxorders.auth.v1.ValidateTokenResponse\x12Y\n\nBeginLogin\x12$.vaxorders.auth.v1.BeginLoginRequest\x1a%.vaxorders.auth.v1.BeginLoginResponse\x12_\n\x0c\x45xchangeCode\x12&.vaxorders.auth.v1.ExchangeCodeRequest\x1a\'.vaxorders.auth.v1.ExchangeCodeResponse\x12\x62\n\rRefreshTokens\x12\'.vaxorders.auth.v1.RefreshTokensRequest\x1a(.vaxorders.auth.v1.RefreshTokensResponse\x12M\n\x06Logout\x12 .vaxorders.auth.v1.LogoutRequest\x1a!.vaxorders.auth.v1.LogoutResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'vaxorders.auth.v1.auth_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ROLE']._serialized_start=1237
-  _globals['_ROLE']._serialized_end=1323
-  _globals['_PRINCIPAL']._serialized_start=93
-  _globals['_PRINCIPAL']._serialized_end=270
-  _globals['_TOKENS']._serialized_start=273
-  _globals['_TOKENS']._serialized_end=457
-  _globals['_VALIDATETOKENREQUEST']._serialized_start=459
-  _globals['_VALIDATETOKENREQUEST']._serialized_end=496
-  _globals['_VALIDATETOKENRESPONSE']._serialized_start=498
-  _globals['_VALIDATETOKENRESPONSE']._serialized_end=619
-  _globals['_BEGINLOGINREQUEST']._serialized_start=621
-  _globals['_BEGINLOGINREQUEST']._serialized_end=682
-  _globals['_BEGINLOGINRESPONSE']._serialized_start=684
-  _globals['_BEGINLOGINRESPONSE']._serialized_end=746
-  _globals['_EXCHANGECODEREQUEST']._serialized_start=748
-  _globals['_EXCHANGECODEREQUEST']._serialized_end=820
-  _globals['_EXCHANGECODERESPONSE']._serialized_start=822
-  _globals['_EXCHANGECODERESPONSE']._serialized_end=936
-  _globals['_REFRESHTOKENSREQUEST']._serialized_start=938
-  _globals['_REFRESHTOKENSREQUEST']._serialized_end=983
-  _globals['_REFRESHTOKENSRESPONSE']._serialized_start=985
-  _globals['_REFRESHTOKENSRESPONSE']._serialized_end=1100
-  _globals['_LOGOUTREQUEST']._serialized_start=1102
-  _globals['_LOGOUTREQUEST']._serialized_end=1192
-  _globals['_LOGOUTRESPONSE']._serialized_start=1194
-  _globals['_LOGOUTRESPONSE']._serialized_end=1235
-  _globals['_AUTHSERVICE']._serialized_start=1326
-  _globals['_AUTHSERVICE']._serialized_end=1806
+  _globals['_VALIDATETOKENREQUEST'].fields_by_name['token']._loaded_options = None
+  _globals['_VALIDATETOKENREQUEST'].fields_by_name['token']._serialized_options = b'\342A\001\002'
+  _globals['_BEGINLOGINREQUEST'].fields_by_name['redirect_uri']._loaded_options = None
+  _globals['_BEGINLOGINREQUEST'].fields_by_name['redirect_uri']._serialized_options = b'\342A\001\002'
+  _globals['_EXCHANGECODEREQUEST'].fields_by_name['code']._loaded_options = None
+  _globals['_EXCHANGECODEREQUEST'].fields_by_name['code']._serialized_options = b'\342A\001\002'
+  _globals['_EXCHANGECODEREQUEST'].fields_by_name['state']._loaded_options = None
+  _globals['_EXCHANGECODEREQUEST'].fields_by_name['state']._serialized_options = b'\342A\001\002'
+  _globals['_EXCHANGECODEREQUEST'].fields_by_name['redirect_uri']._loaded_options = None
+  _globals['_EXCHANGECODEREQUEST'].fields_by_name['redirect_uri']._serialized_options = b'\342A\001\002'
+  _globals['_REFRESHTOKENSREQUEST'].fields_by_name['refresh_token']._loaded_options = None
+  _globals['_REFRESHTOKENSREQUEST'].fields_by_name['refresh_token']._serialized_options = b'\342A\001\002'
+  _globals['_LOGOUTREQUEST'].fields_by_name['id_token']._loaded_options = None
+  _globals['_LOGOUTREQUEST'].fields_by_name['id_token']._serialized_options = b'\342A\001\002'
+  _globals['_ROLE']._serialized_start=1312
+  _globals['_ROLE']._serialized_end=1398
+  _globals['_PRINCIPAL']._serialized_start=126
+  _globals['_PRINCIPAL']._serialized_end=303
+  _globals['_TOKENS']._serialized_start=306
+  _globals['_TOKENS']._serialized_end=490
+  _globals['_VALIDATETOKENREQUEST']._serialized_start=492
+  _globals['_VALIDATETOKENREQUEST']._serialized_end=535
+  _globals['_VALIDATETOKENRESPONSE']._serialized_start=537
+  _globals['_VALIDATETOKENRESPONSE']._serialized_end=658
+  _globals['_BEGINLOGINREQUEST']._serialized_start=660
+  _globals['_BEGINLOGINREQUEST']._serialized_end=727
+  _globals['_BEGINLOGINRESPONSE']._serialized_start=729
+  _globals['_BEGINLOGINRESPONSE']._serialized_end=791
+  _globals['_EXCHANGECODEREQUEST']._serialized_start=793
+  _globals['_EXCHANGECODEREQUEST']._serialized_end=883
+  _globals['_EXCHANGECODERESPONSE']._serialized_start=885
+  _globals['_EXCHANGECODERESPONSE']._serialized_end=999
+  _globals['_REFRESHTOKENSREQUEST']._serialized_start=1001
+  _globals['_REFRESHTOKENSREQUEST']._serialized_end=1052
+  _globals['_REFRESHTOKENSRESPONSE']._serialized_start=1054
+  _globals['_REFRESHTOKENSRESPONSE']._serialized_end=1169
+  _globals['_LOGOUTREQUEST']._serialized_start=1171
+  _globals['_LOGOUTREQUEST']._serialized_end=1267
+  _globals['_LOGOUTRESPONSE']._serialized_start=1269
+  _globals['_LOGOUTRESPONSE']._serialized_end=1310
+  _globals['_AUTHSERVICE']._serialized_start=1401
+  _globals['_AUTHSERVICE']._serialized_end=1881
 # @@protoc_insertion_point(module_scope)

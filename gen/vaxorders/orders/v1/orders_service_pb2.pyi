@@ -1,5 +1,8 @@
 import datetime
 
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.api import resource_pb2 as _resource_pb2
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from vaxorders.type.v1 import effecteur_type_pb2 as _effecteur_type_pb2
 from google.protobuf.internal import containers as _containers
@@ -96,12 +99,14 @@ class CreateOrderLineResponse(_message.Message):
     def __init__(self, line: _Optional[_Union[OrderLine, _Mapping]] = ..., warnings: _Optional[_Iterable[_Union[Warning, _Mapping]]] = ...) -> None: ...
 
 class UpdateOrderLineRequest(_message.Message):
-    __slots__ = ("line", "request_id")
+    __slots__ = ("line", "request_id", "update_mask")
     LINE_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
     line: OrderLine
     request_id: str
-    def __init__(self, line: _Optional[_Union[OrderLine, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, line: _Optional[_Union[OrderLine, _Mapping]] = ..., request_id: _Optional[str] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
 
 class UpdateOrderLineResponse(_message.Message):
     __slots__ = ("line", "warnings")
@@ -127,6 +132,36 @@ class DeleteOrderLineResponse(_message.Message):
 
 class Change(_message.Message):
     __slots__ = ("actor", "change_time", "action", "vials_before", "vials_after", "request_id", "note")
+    class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        ACTION_UNSPECIFIED: _ClassVar[Change.Action]
+        ACTION_CREATE: _ClassVar[Change.Action]
+        ACTION_UPDATE: _ClassVar[Change.Action]
+        ACTION_DELETE: _ClassVar[Change.Action]
+        ACTION_CREATE_REQUEST: _ClassVar[Change.Action]
+        ACTION_CONFIRM_REQUEST: _ClassVar[Change.Action]
+        ACTION_DECLINE_REQUEST: _ClassVar[Change.Action]
+        ACTION_CANCEL_REQUEST: _ClassVar[Change.Action]
+        ACTION_UPDATE_SUPPLY: _ClassVar[Change.Action]
+        ACTION_PUBLISH_ALLOCATION: _ClassVar[Change.Action]
+        ACTION_SET_DELIVERY_DATE: _ClassVar[Change.Action]
+        ACTION_CLEAR_DELIVERY_DATE: _ClassVar[Change.Action]
+        ACTION_IMPORT_DELIVERY_PLAN: _ClassVar[Change.Action]
+        ACTION_RECORD_CONFIRMATIONS: _ClassVar[Change.Action]
+    ACTION_UNSPECIFIED: Change.Action
+    ACTION_CREATE: Change.Action
+    ACTION_UPDATE: Change.Action
+    ACTION_DELETE: Change.Action
+    ACTION_CREATE_REQUEST: Change.Action
+    ACTION_CONFIRM_REQUEST: Change.Action
+    ACTION_DECLINE_REQUEST: Change.Action
+    ACTION_CANCEL_REQUEST: Change.Action
+    ACTION_UPDATE_SUPPLY: Change.Action
+    ACTION_PUBLISH_ALLOCATION: Change.Action
+    ACTION_SET_DELIVERY_DATE: Change.Action
+    ACTION_CLEAR_DELIVERY_DATE: Change.Action
+    ACTION_IMPORT_DELIVERY_PLAN: Change.Action
+    ACTION_RECORD_CONFIRMATIONS: Change.Action
     ACTOR_FIELD_NUMBER: _ClassVar[int]
     CHANGE_TIME_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
@@ -136,12 +171,12 @@ class Change(_message.Message):
     NOTE_FIELD_NUMBER: _ClassVar[int]
     actor: str
     change_time: _timestamp_pb2.Timestamp
-    action: str
+    action: Change.Action
     vials_before: int
     vials_after: int
     request_id: str
     note: str
-    def __init__(self, actor: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., action: _Optional[str] = ..., vials_before: _Optional[int] = ..., vials_after: _Optional[int] = ..., request_id: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+    def __init__(self, actor: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., action: _Optional[_Union[Change.Action, str]] = ..., vials_before: _Optional[int] = ..., vials_after: _Optional[int] = ..., request_id: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class ListOrderLineChangesRequest(_message.Message):
     __slots__ = ("parent", "page_size", "page_token")

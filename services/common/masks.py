@@ -1,0 +1,20 @@
+"""Update masks (AIP-134): which fields of a resource an Update changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from services.common.errors import InvalidArgument
+
+
+def check_mask(paths: Iterable[str], writable: frozenset[str], field_name: str = "update_mask") -> set[str]:
+    """The fields to change: every writable field when the mask is empty; a
+    path naming anything else is an INVALID_ARGUMENT on `field_name`."""
+    paths = set(paths)
+    unknown = sorted(paths - writable)
+    if unknown:
+        raise InvalidArgument.field(
+            field_name,
+            f"Champ(s) non modifiable(s) : {', '.join(unknown)}. Modifiables : {', '.join(sorted(writable))}.",
+        )
+    return paths or set(writable)

@@ -1,0 +1,63 @@
+"""Page sizes and opaque page tokens (services/common/pagination.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.common.errors import InvalidArgument
+from services.common.pagination import clamp_page_size, decode_token, encode_token
+
+FILTERS = {"list": "lines", "parent": "sessions/2022-03-07/officines/759900111"}
+
+
+def test_an_unset_page_size_gets_the_default() -> None:
+    assert clamp_page_size(0, 100, 1000) == 100
+
+
+def test_a_page_size_above_the_maximum_is_cut_to_the_maximum_not_refused() -> None:
+    assert clamp_page_size(5000, 100, 1000) == 1000
+    assert clamp_page_size(1000, 100, 1000) == 1000
+    assert clamp_page_size(7, 100, 1000) == 7
+
+
+def test_a_negative_page_size_is_a_field_violation() -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        clamp_page_size(-1, 100, 1000)
+    assert [v.field for v in refused.value.violations] == ["page_size"]
+
+
+def test_an_empty_token_means_the_first_page() -> None:
+    assert decode_token("", FILTERS) is None
+
+
+def test_a_token_gives_back_the_position_it_was_made_from() -> None:
+    position = ["2022-03-07T07:00:00+00:00", "a1b2"]
+    token = encode_token(position, FILTERS)
+    assert decode_token(token, FILTERS) == position
+    assert decode_token(encode_token(42, FILTERS), FILTERS) == 42
+
+
+def test_a_token_is_url_safe_and_unpadded() -> None:
+    token = encode_token(["é/+?", 1], FILTERS)
+    assert "=" not in token and "/" not in token and "+" not in token
+
+
+def test_filters_in_another_order_are_the_same_query() -> None:
+    token = encode_token(7, {"a": 1, "b": 2})
+    assert decode_token(token, {"b": 2, "a": 1}) == 7
+
+
+def test_a_token_reused_with_other_filters_is_refused() -> None:
+    token = encode_token(7, FILTERS)
+    with pytest.raises(InvalidArgument) as refused:
+        decode_token(token, {**FILTERS, "parent": "sessions/2022-03-07/officines/699900122"})
+    assert [v.field for v in refused.value.violations] == ["page_token"]
+    assert "recommencez la liste" in refused.value.message
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "e30", "%%%", encode_token(1, FILTERS)[:-3]])
+def test_a_malformed_token_is_a_field_violation_in_french(token: str) -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        decode_token(token, FILTERS)
+    assert [v.field for v in refused.value.violations] == ["page_token"]
+    assert refused.value.message == "Jeton de page invalide : recommencez la liste depuis le début."
