@@ -8,7 +8,6 @@ repository_reports.py.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -18,8 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.common import idempotency
-from services.orders.models import IDEMPOTENCY_KEYS, Change, OrderLine, QuotaUsage
+from services.orders.models import Change, OrderLine, QuotaUsage
 
 LINES = OrderLine.__table__
 USAGE = QuotaUsage.__table__
@@ -33,47 +31,8 @@ def ordered(session: AsyncSession, column: Any) -> Any:
     return column.collate("C") if session.bind.dialect.name == "postgresql" else column
 
 
-# -- idempotency ---------------------------------------------------------------
-
-
 def _dialect(s: AsyncSession) -> Any:
     return postgresql if s.bind.dialect.name == "postgresql" else sqlite
-
-
-async def recorded_outcome(s: AsyncSession, request_id: str, operation: str, fingerprint: str) -> dict | None:
-    return await idempotency.previous_outcome(s, IDEMPOTENCY_KEYS, request_id, operation, fingerprint)
-
-
-async def claim_request_id(
-    s: AsyncSession, request_id: str, operation: str, fingerprint: str, now: datetime
-) -> dict | None:
-    """Insert the key FIRST, in the write's transaction; None when claimed, else
-    the outcome recorded by the call that holds it. On PostgreSQL a concurrent
-    twin waits on our uncommitted key (ON CONFLICT), then reads our outcome once
-    we commit, or takes the key if we roll back: the work is never done twice."""
-    if not request_id:
-        return None
-    claimed = await s.execute(
-        _dialect(s)
-        .insert(IDEMPOTENCY_KEYS)
-        .values(request_id=request_id, operation=operation, fingerprint=fingerprint, result="{}", created_at=now)
-        .on_conflict_do_nothing()
-        .returning(IDEMPOTENCY_KEYS.c.request_id)
-    )
-    if claimed.first() is not None:
-        return None
-    previous = await recorded_outcome(s, request_id, operation, fingerprint)
-    assert previous is not None
-    return previous
-
-
-async def settle_request_id(s: AsyncSession, request_id: str, result: dict[str, Any]) -> None:
-    if request_id:
-        await s.execute(
-            update(IDEMPOTENCY_KEYS)
-            .where(IDEMPOTENCY_KEYS.c.request_id == request_id)
-            .values(result=json.dumps(result))
-        )
 
 
 # -- quota ledger ----------------------------------------------------------------
