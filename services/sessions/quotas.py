@@ -23,6 +23,7 @@ from services.common.timefmt import as_utc
 from services.sessions import repository as repo
 from services.sessions.access import require_caller, require_operator
 from services.sessions.domain import (
+    EffectiveTable,
     EffecteurType,
     QuotaTable,
     ResolvedQuota,
@@ -32,7 +33,7 @@ from services.sessions.domain import (
 )
 from services.sessions.models import idempotency_keys
 from services.sessions.quota_csv import format_csv, parse_csv
-from services.sessions.quota_rules import resolve, validate_rules, version_in_force
+from services.sessions.quota_rules import effective_table, resolve, validate_rules, version_in_force
 from services.sessions.schedule import session_not_found
 
 log = structlog.get_logger("sessions.quotas")
@@ -104,22 +105,45 @@ class QuotaService:
     async def get_table(self, caller: Principal | None, name: str) -> QuotaTable:
         """A version by number, or "current": the one in force at the server's clock."""
         require_caller(caller)
-        session_id, version = parse_quota_table_name(name)
         async with self.db.read() as db:
-            if await repo.get_session(db, session_id) is None:
-                raise session_not_found(session_id)
-            if version is None:
-                chosen = version_in_force(await repo.version_headers(db, session_id), self.clock.now())
-                if chosen is None:
-                    raise _no_table(session_id)
-                version = chosen.version
-            table = await repo.get_version(db, session_id, version)
+            table, _ = await self._version(db, name, self.clock.now())
+        return table
+
+    async def effective_table(self, caller: Principal | None, name: str, at: datetime) -> EffectiveTable:
+        """The version (by number, or "current": the one in force at `at`) with
+        each rule as effective at `at`: whether a product can be ordered is
+        answered here, for orders and the gateway alike."""
+        require_caller(caller)
+        at = as_utc(at)
+        async with self.db.read() as db:
+            table, next_version_at = await self._version(db, name, at)
+            catalogue = await repo.all_products(db)
+        return effective_table(table, catalogue, at, next_version_at)
+
+    async def _version(self, db: AsyncSession, name: str, at: datetime) -> tuple[QuotaTable, datetime | None]:
+        """The named version (or the one in force at `at` for "current"), and for
+        "current" the publication of the next version after `at`, if any."""
+        session_id, version = parse_quota_table_name(name)
+        if await repo.get_session(db, session_id) is None:
+            raise session_not_found(session_id)
+        next_version_at = None
+        if version is None:
+            headers = await repo.version_headers(db, session_id)
+            chosen = version_in_force(headers, at)
+            if chosen is None:
+                raise _no_table(session_id)
+            version = chosen.version
+            next_version_at = min(
+                (h.publish_time for h in headers if h.version > version and h.publish_time and h.publish_time > at),
+                default=None,
+            )
+        table = await repo.get_version(db, session_id, version)
         if table is None:
             raise NotFound(
                 f"La version {version} du tableau de quotas de la session « {session_id} » n'existe pas.",
                 reason="QUOTA_TABLE_NOT_FOUND",
             )
-        return table
+        return table, next_version_at
 
     async def list_tables(
         self, caller: Principal | None, parent: str, *, page_size: int = 0, page_token: str = ""

@@ -172,6 +172,7 @@ def rule_pb(rule: QuotaRule) -> pb.QuotaRule:
         kind=pb.QuotaKind.Value(_KIND_PREFIX + rule.kind.value),
         max_vials=rule.max_vials,
         soft_threshold=rule.soft_threshold,
+        not_open_reason=rule.not_open_reason,
     )
 
 
@@ -295,9 +296,14 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
         return pb.PublishQuotaTableResponse(quota_table=table_pb(table))
 
     async def GetQuotaTable(self, request, context):  # type: ignore[no-untyped-def]
-        return pb.GetQuotaTableResponse(
-            quota_table=table_pb(await self.service.quotas.get_table(current_principal(), request.name))
+        if not request.HasField("effective_at"):
+            return pb.GetQuotaTableResponse(
+                quota_table=table_pb(await self.service.quotas.get_table(current_principal(), request.name))
+            )
+        effective = await self.service.quotas.effective_table(
+            current_principal(), request.name, from_timestamp(request.effective_at)
         )
+        return pb.GetQuotaTableResponse(quota_table=table_pb(effective.table), valid_until=_ts(effective.valid_until))
 
     async def ListQuotaTables(self, request, context):  # type: ignore[no-untyped-def]
         tables, token = await self.service.quotas.list_tables(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import grpc
 import pytest
@@ -141,6 +141,48 @@ async def test_novavax_resolves_not_open_on_10_march_and_per_table_on_14_march(s
     on_14 = await resolve(server, types.EFFECTEUR_TYPE_MEDECIN, "products/novavax", paris(2022, 3, 14, 0), "sessions/2022-03-10")
     assert on_10.rule.kind == pb.QUOTA_KIND_NOT_OPEN
     assert (on_14.rule.kind, on_14.rule.max_vials) == (pb.QUOTA_KIND_CAPPED, 20)
+
+
+async def test_the_products_page_and_the_quota_table_never_disagree_around_novavax_opening(
+    server: Server, dataset: dict
+) -> None:
+    """Whether Novavax can be ordered is answered once, in sessions: the quota
+    table effective at an instant (what orders and the order grid use) says
+    NOT_OPEN exactly when the product, as the products page shows it, cannot be
+    ordered then; ResolveQuota says the same; valid_until is the next flip."""
+    await test_novavax_resolves_not_open_on_10_march_and_per_table_on_14_march(server, dataset)
+    product = (await server.stub.GetProduct(pb.GetProductRequest(name="products/novavax"), timeout=5)).product
+    opening = paris(2022, 3, 14)
+    assert from_timestamp(product.orderable_from) == opening
+    for moment in (paris(2022, 3, 10, 9), opening - timedelta(seconds=1), opening, paris(2022, 3, 15, 12)):
+        # What the products page shows: active, from orderable_from (inclusive), until orderable_until (exclusive).
+        shown_orderable = (
+            product.active
+            and from_timestamp(product.orderable_from) <= moment
+            and (not product.HasField("orderable_until") or moment < from_timestamp(product.orderable_until))
+        )
+        answer = await server.stub.GetQuotaTable(
+            pb.GetQuotaTableRequest(name="sessions/2022-03-10/quotaTables/current", effective_at=at(moment)),
+            metadata=server.as_officine(),
+            timeout=5,
+        )
+        cells = [r for r in answer.quota_table.rules if r.product == "products/novavax"]
+        assert len(cells) == len(types.EffecteurType.values()) - 1
+        for cell in cells:
+            assert (cell.kind != pb.QUOTA_KIND_NOT_OPEN) == shown_orderable, moment
+            resolved = await resolve(server, cell.effecteur_type, "products/novavax", moment, "sessions/2022-03-10")
+            assert resolved.rule == cell, moment
+        if shown_orderable:
+            assert {(c.kind, c.max_vials, c.not_open_reason) for c in cells} == {(pb.QUOTA_KIND_CAPPED, 20, "")}
+        else:
+            assert {c.not_open_reason for c in cells} == {"Commandable à partir du lundi 14 mars 2022"}
+            assert from_timestamp(answer.valid_until) == opening
+    # Unset effective_at: the version as published, untouched.
+    published = await server.stub.GetQuotaTable(
+        pb.GetQuotaTableRequest(name="sessions/2022-03-10/quotaTables/1"), metadata=server.as_officine(), timeout=5
+    )
+    assert {r.kind for r in published.quota_table.rules if r.product == "products/novavax"} == {pb.QUOTA_KIND_CAPPED}
+    assert not published.HasField("valid_until")
 
 
 async def test_a_version_published_during_the_session_applies_from_then_on(server: Server, dataset: dict) -> None:
