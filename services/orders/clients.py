@@ -30,7 +30,7 @@ from vaxorders.type.v1 import effecteur_type_pb2
 from services.common.channels import Channels
 from services.common.clock import monotonic
 from services.common.errors import DomainError, Unavailable
-from services.common.timefmt import from_timestamp
+from services.common.timefmt import from_timestamp, to_timestamp
 from services.orders import errors
 from services.orders.ports import (
     EffecteurAttachment,
@@ -57,9 +57,13 @@ class TtlCache(Generic[V]):
         self._entries: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
         self._loading: dict[Hashable, asyncio.Task[V]] = {}
 
-    async def get(self, key: Hashable, load: Callable[[], Awaitable[V]]) -> V:
+    async def get(
+        self, key: Hashable, load: Callable[[], Awaitable[V]], holds: Callable[[V], bool] | None = None
+    ) -> V:
+        """The cached value while fresh (and, with `holds`, while it says the
+        value still holds), else one shared load."""
         entry = self._entries.get(key)
-        if entry is not None and entry[0] > monotonic():
+        if entry is not None and entry[0] > monotonic() and (holds is None or holds(entry[1])):
             return entry[1]
         task = self._loading.get(key)
         if task is None:
@@ -68,7 +72,10 @@ class TtlCache(Generic[V]):
             task.add_done_callback(lambda t: t.cancelled() or t.exception())
             self._loading[key] = task
         # shield: one caller giving up must not cancel the load the others wait for.
-        return await asyncio.shield(task)
+        value = await asyncio.shield(task)
+        if holds is not None and not holds(value):
+            return await load()  # a load shared with a caller of another instant: not this one's answer
+        return value
 
     async def _load(self, key: Hashable, load: Callable[[], Awaitable[V]]) -> V:
         try:
@@ -195,9 +202,6 @@ class GrpcSessionDirectory:
                         name=p.name,
                         display_name=p.display_name,
                         doses_per_unit=p.doses_per_unit,
-                        active=p.active,
-                        orderable_from=_optional_time(p, "orderable_from"),
-                        orderable_until=_optional_time(p, "orderable_until"),
                     )
                 token = answer.next_page_token
                 if not token:
@@ -205,10 +209,17 @@ class GrpcSessionDirectory:
 
         return await self._cache.get("products", load)
 
-    async def quota_table(self, session_id: str) -> QuotaTable | None:
+    async def quota_table(self, session_id: str, at: datetime) -> QuotaTable | None:
+        """SessionService's answer effective at `at`, cached while it holds
+        (until its valid_until, within the cache's TTL: a new version can be
+        published at any time)."""
+
         async def load() -> QuotaTable | None:
             answer = await self._call(
-                "GetQuotaTable", spb.GetQuotaTableRequest(name=f"sessions/{session_id}/quotaTables/current")
+                "GetQuotaTable",
+                spb.GetQuotaTableRequest(
+                    name=f"sessions/{session_id}/quotaTables/current", effective_at=to_timestamp(at)
+                ),
             )
             if answer is None:
                 return None
@@ -218,12 +229,17 @@ class GrpcSessionDirectory:
                     kind=_strip("QUOTA_KIND_", spb.QuotaKind.Name(r.kind)),
                     max_vials=r.max_vials,
                     soft_threshold=r.soft_threshold,
+                    not_open_reason=r.not_open_reason,
                 )
                 for r in table.rules
             }
-            return QuotaTable(name=table.name, rules=rules)
+            return QuotaTable(
+                name=table.name, rules=rules, effective_at=at, valid_until=_optional_time(answer, "valid_until")
+            )
 
-        return await self._cache.get(("quota_table", session_id), load)
+        return await self._cache.get(
+            ("quota_table", session_id), load, holds=lambda table: table is None or table.holds_at(at)
+        )
 
 
 class GrpcAttachmentDirectory:

@@ -149,20 +149,18 @@ class OrderRules:
         return found
 
     async def rule(self, window: SessionWindow, effecteur_type: str, product: ProductInfo) -> QuotaRule:
-        """The rule in force; NOT_OPEN (refused) also for a product outside its
-        orderable dates, inactive, or absent from the published table."""
-        now = self.clock.now()
+        """The rule in force now, as SessionService answers it: NOT_OPEN (refused)
+        also for a product outside its orderable dates, inactive, or absent from
+        the published table."""
         label = product.display_name or product.name
-        if not product.orderable_at(now):
-            raise errors.product_not_open(effecteur_type, label, "Ce produit n'est pas commandable à cette date.")
-        table = await self.sessions.quota_table(window.id)
+        table = await self.sessions.quota_table(window.id, self.clock.now())
         if table is None:
             raise errors.product_not_open(
                 effecteur_type, label, "Aucun tableau de quotas n'est publié pour cette session."
             )
         rule = table.rules.get((effecteur_type, product.name))
         if rule is None or rule.kind not in (UNLIMITED, CAPPED):
-            raise errors.product_not_open(effecteur_type, label)
+            raise errors.product_not_open(effecteur_type, label, _sentence(rule.not_open_reason if rule else ""))
         return rule
 
     async def ordering(
@@ -220,6 +218,10 @@ class OrderRules:
             )
         except WindowShut as shut:
             raise await self.closed_error(shut.window, shut.now) from None
+
+
+def _sentence(text: str) -> str:
+    return text if not text or text.endswith(".") else f"{text}."
 
 
 def _dump(outcome: Outcome) -> dict[str, Any]:

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import grpc
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from services.common.timefmt import from_timestamp
+from services.common.timefmt import from_timestamp, to_timestamp
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import common
 from services.gateway.pages.render import render
@@ -60,22 +59,6 @@ class Cell:
         return self.rule.kind == NOT_OPEN and self.line is None
 
 
-def _open_during(product: sess_pb.Product, session: sess_pb.Session) -> bool:
-    if not product.active:
-        return False
-    if product.HasField("orderable_from") and product.orderable_from.ToSeconds() >= session.close_time.ToSeconds():
-        return False
-    if product.HasField("orderable_until") and product.orderable_until.ToSeconds() <= session.open_time.ToSeconds():
-        return False
-    return True
-
-
-def _orderable_at(product: sess_pb.Product, now: datetime) -> bool:
-    if product.HasField("orderable_from") and from_timestamp(product.orderable_from) > now:
-        return False
-    return not (product.HasField("orderable_until") and from_timestamp(product.orderable_until) <= now)
-
-
 @dataclass
 class Grid:
     session: sess_pb.Session
@@ -99,23 +82,31 @@ class Grid:
 async def load_grid(request: Request, finess: str, session: sess_pb.Session, office) -> Grid:  # type: ignore[no-untyped-def]
     gw = gateway_of(request)
     rows = await common.officine_rows(request, office)
+    # The rules effective now while the session is open, else at its opening: SessionService
+    # folds each product's orderable dates in (NOT_OPEN with a not_open_reason), so this grid,
+    # orders and the products page give one answer.
+    effective_at = gw.clock.now() if session.state == sess_pb.Session.STATE_OPEN else from_timestamp(session.open_time)
     table = (
-        await gw.backends.sessions.GetQuotaTable(sess_pb.GetQuotaTableRequest(name=f"{session.name}/quotaTables/current"))
+        await gw.backends.sessions.GetQuotaTable(
+            sess_pb.GetQuotaTableRequest(
+                name=f"{session.name}/quotaTables/current", effective_at=to_timestamp(effective_at)
+            )
+        )
     ).quota_table
     rules = {(r.effecteur_type, r.product): r for r in table.rules}
-    # Columns: the products open that week, i.e. orderable then by at least one type.
-    open_somewhere = {r.product for r in table.rules if r.kind != NOT_OPEN}
-    products = [p for p in await common.products(request) if _open_during(p, session) and p.name in open_somewhere]
+    # Columns: the products the table opens that week to at least one type, including those
+    # closed for now only by their own dates (shown closed, with the reason).
+    shown = {r.product for r in table.rules if r.kind != NOT_OPEN or r.not_open_reason}
+    products = [p for p in await common.products(request) if p.name in shown]
     lines = {
         (line.effecteur, line.product): line
         for line in await common.officine_lines(request, f"{session.name}/officines/{finess}")
     }
-    now = gw.clock.now()
     cells = {}
     for ri, row in enumerate(rows):
         for pi, product in enumerate(products):
             rule = rules.get((row.type, product.name))
-            if rule is None or not _orderable_at(product, now):
+            if rule is None:
                 rule = sess_pb.QuotaRule(effecteur_type=row.type, product=product.name, kind=NOT_OPEN)
             cell = Cell(row, product, rule, lines.get((row.effecteur, product.name)), dom_id=f"case-{ri}-{pi}")
             cell.value = cell.stored
@@ -144,7 +135,9 @@ async def _save_cell(request: Request, parent: str, key: str, vials: int, form, 
         reply = await orders.UpdateOrderLine(orders_pb.UpdateOrderLineRequest(line=line, request_id=request_id))
     else:
         line = orders_pb.OrderLine(effecteur=effecteur, product=product, vials=vials)
-        reply = await orders.CreateOrderLine(orders_pb.CreateOrderLineRequest(parent=parent, line=line, request_id=request_id))
+        reply = await orders.CreateOrderLine(
+            orders_pb.CreateOrderLineRequest(parent=parent, line=line, request_id=request_id)
+        )
     return [w.message for w in reply.warnings]
 
 
