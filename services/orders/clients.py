@@ -21,11 +21,6 @@ from typing import Any, Generic, TypeVar
 
 import grpc
 import structlog
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as epb
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as epb_grpc
-from vaxorders.sessions.v1 import sessions_service_pb2 as spb
-from vaxorders.sessions.v1 import sessions_service_pb2_grpc as spb_grpc
-from vaxorders.type.v1 import effecteur_type_pb2
 
 from services.common.channels import Channels
 from services.common.clock import monotonic
@@ -41,6 +36,11 @@ from services.orders.ports import (
     SessionWindow,
 )
 from services.orders.settings import OrdersSettings
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as epb
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as epb_grpc
+from vaxorders.sessions.v1 import sessions_service_pb2 as spb
+from vaxorders.sessions.v1 import sessions_service_pb2_grpc as spb_grpc
+from vaxorders.type.v1 import effecteur_type_pb2
 
 log = structlog.get_logger("orders.clients")
 V = TypeVar("V")
@@ -57,9 +57,7 @@ class TtlCache(Generic[V]):
         self._entries: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
         self._loading: dict[Hashable, asyncio.Task[V]] = {}
 
-    async def get(
-        self, key: Hashable, load: Callable[[], Awaitable[V]], holds: Callable[[V], bool] | None = None
-    ) -> V:
+    async def get(self, key: Hashable, load: Callable[[], Awaitable[V]], holds: Callable[[V], bool] | None = None) -> V:
         """The cached value while fresh (and, with `holds`, while it says the
         value still holds), else one shared load."""
         entry = self._entries.get(key)

@@ -6,9 +6,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import grpc
-from vaxorders.orders.v1 import orders_service_pb2 as pb
-from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
-from vaxorders.type.v1 import effecteur_type_pb2
 
 from services.common.context import Principal, current_principal
 from services.common.errors import Unauthenticated
@@ -33,6 +30,9 @@ from services.orders.views import (
     RequestView,
     SupplyView,
 )
+from vaxorders.orders.v1 import orders_service_pb2 as pb
+from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
+from vaxorders.type.v1 import effecteur_type_pb2
 
 _State = pb.VialRequest.State
 # What UpdateOrderLine may change (update_mask paths, relative to `line`).

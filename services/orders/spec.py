@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
-
 from services.common.bootstrap import Runtime, ServiceSpec
 from services.common.server import Registration
 from services.orders.clients import GrpcAttachmentDirectory, GrpcSessionDirectory
@@ -19,6 +17,7 @@ from services.orders.servicer import OrderServicer
 from services.orders.settings import OrdersSettings
 from services.orders.supply import SupplyService
 from services.orders.vial_requests import RequestService
+from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
 
 SERVICE_NAME = "vaxorders.orders.v1.OrderService"
 

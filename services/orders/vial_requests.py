@@ -60,7 +60,6 @@ def _text(v: Violations, value: str, field: str) -> None:
         v.add(field, f"{MAX_TEXT} caractères au plus.")
 
 
-
 async def _end_pending(
     s: AsyncSession,
     request_pk: str,
@@ -104,6 +103,7 @@ async def _end_pending(
         ),
     )
     return row
+
 
 class RequestService:
     def __init__(self, rules: OrderRules) -> None:

@@ -68,9 +68,7 @@ def _validated(product_id: str, draft: ProductDraft, revision: int) -> Product:
         elif effecteur_type not in types:
             types.append(effecteur_type)
     if draft.orderable_from and draft.orderable_until and draft.orderable_until <= draft.orderable_from:
-        violations.add(
-            "product.orderable_until", "La fin de la période de commande doit être postérieure à son début."
-        )
+        violations.add("product.orderable_until", "La fin de la période de commande doit être postérieure à son début.")
     violations.raise_if_any()
     return Product(
         id=product_id,
@@ -166,7 +164,11 @@ class CatalogueService:
         return await self._once(request_id, "UpdateProduct", digest, write)
 
     async def _once(
-        self, request_id: str, operation: str, digest: str, write: Callable[[AsyncSession, datetime], Awaitable[Product]]
+        self,
+        request_id: str,
+        operation: str,
+        digest: str,
+        write: Callable[[AsyncSession, datetime], Awaitable[Product]],
     ) -> Product:
         """A retry gets the product as it is now (the one the first call wrote, or later)."""
         return await run_once(

@@ -331,11 +331,11 @@ CURRENT = "current"
 def parse_name(name: str, collection: str, field_name: str, what: str) -> str:
     """'products/moderna' -> 'moderna'; a malformed name is a field violation."""
     prefix = f"{collection}/"
-    if not name.startswith(prefix) or not ID_PATTERN.match(name[len(prefix):]):
+    if not name.startswith(prefix) or not ID_PATTERN.match(name[len(prefix) :]):
         raise InvalidArgument.field(
             field_name, f"Nom de {what} invalide : « {name} » (attendu « {collection}/identifiant »)."
         )
-    return name[len(prefix):]
+    return name[len(prefix) :]
 
 
 def parse_quota_table_name(name: str, field_name: str = "name") -> tuple[str, int | None]:

@@ -32,7 +32,7 @@ def _product_id(draft: RuleDraft) -> str | None:
     if draft.location is None:
         if not raw.startswith("products/"):
             return None
-        raw = raw[len("products/"):]
+        raw = raw[len("products/") :]
     return raw if ID_PATTERN.match(raw) else None
 
 
@@ -47,7 +47,9 @@ def validate_rules(drafts: Sequence[RuleDraft], catalogue: Mapping[str, Product]
             violations.add(f"rules[{index}].{attribute}", message)
 
     if not drafts:
-        violations.add("rules", "Le tableau de quotas est vide : donnez au moins un produit pour chaque type d'effecteur.")
+        violations.add(
+            "rules", "Le tableau de quotas est vide : donnez au moins un produit pour chaque type d'effecteur."
+        )
     rules: list[QuotaRule] = []
     seen: dict[tuple[EffecteurType, str], int] = {}
     for index, draft in enumerate(drafts):
@@ -57,7 +59,9 @@ def validate_rules(drafts: Sequence[RuleDraft], catalogue: Mapping[str, Product]
         product_id = _product_id(draft)
         if product_id is None:
             report(
-                index, draft, "product",
+                index,
+                draft,
+                "product",
                 f"Nom de produit invalide : « {draft.product} » (attendu « products/identifiant »).",
             )
         elif product_id not in catalogue:
@@ -78,7 +82,9 @@ def validate_rules(drafts: Sequence[RuleDraft], catalogue: Mapping[str, Product]
         key = (effecteur_type, product_id)
         if key in seen:
             report(
-                index, draft, "effecteur_type",
+                index,
+                draft,
+                "effecteur_type",
                 f"Règle en double pour {effecteur_type.label} × {product_id} (déjà donnée en rules[{seen[key]}]).",
             )
             continue
@@ -106,9 +112,7 @@ def version_in_force(versions: Sequence[QuotaTable], at: datetime) -> QuotaTable
     return published[-1] if published else ordered[0]
 
 
-def effective_rule(
-    rule: QuotaRule | None, effecteur_type: EffecteurType, product: Product, at: datetime
-) -> QuotaRule:
+def effective_rule(rule: QuotaRule | None, effecteur_type: EffecteurType, product: Product, at: datetime) -> QuotaRule:
     """The published rule (None: absent) as effective at `at`: NOT_OPEN, saying
     why, whenever the product itself cannot be ordered then."""
     reason = product.not_orderable_reason(at)
@@ -117,9 +121,7 @@ def effective_rule(
     return rule or QuotaRule(effecteur_type, product.id, QuotaKind.NOT_OPEN)
 
 
-def resolve(
-    table: QuotaTable | None, effecteur_type: EffecteurType, product: Product, at: datetime
-) -> QuotaRule:
+def resolve(table: QuotaTable | None, effecteur_type: EffecteurType, product: Product, at: datetime) -> QuotaRule:
     """The rule for one cell; NOT_OPEN whenever the product cannot be ordered at `at`."""
     return effective_rule(table.rule_for(effecteur_type, product.id) if table else None, effecteur_type, product, at)
 

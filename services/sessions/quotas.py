@@ -23,8 +23,8 @@ from services.common.timefmt import as_utc
 from services.sessions import repository as repo
 from services.sessions.access import require_caller, require_operator
 from services.sessions.domain import (
-    EffectiveTable,
     EffecteurType,
+    EffectiveTable,
     QuotaTable,
     ResolvedQuota,
     RuleDraft,

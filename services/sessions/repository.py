@@ -132,7 +132,9 @@ def _session(row: SessionRow, changes: Sequence[WindowChangeRow] = ()) -> Sessio
         update_time=row.update_time,
         revision=row.revision,
         window_changes=tuple(
-            WindowChange(c.changed_by, c.change_time, c.old_open_time, c.old_close_time, c.new_open_time, c.new_close_time)
+            WindowChange(
+                c.changed_by, c.change_time, c.old_open_time, c.old_close_time, c.new_open_time, c.new_close_time
+            )
             for c in changes
         ),
     )
@@ -206,8 +208,14 @@ async def update_session(db: AsyncSession, session: Session, change: WindowChang
     row = await db.get(SessionRow, session.id)
     assert row is not None
     for key in (
-        "label", "open_time", "close_time", "confirmation_email_date",
-        "delivery_from_date", "delivery_to_date", "revision", "update_time",
+        "label",
+        "open_time",
+        "close_time",
+        "confirmation_email_date",
+        "delivery_from_date",
+        "delivery_to_date",
+        "revision",
+        "update_time",
     ):
         setattr(row, key, getattr(session, key))
     if change is not None:

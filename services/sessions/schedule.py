@@ -227,13 +227,19 @@ class ScheduleService:
             window_moved = (session.open_time, session.close_time) != (current.open_time, current.close_time)
             change = None
             if window_moved:
-                others = await repo.overlapping_sessions(db, session.open_time, session.close_time, except_id=session_id)
+                others = await repo.overlapping_sessions(
+                    db, session.open_time, session.close_time, except_id=session_id
+                )
                 if others:
                     raise _overlap_error(others)
                 if current.open_time <= now:
                     change = WindowChange(
-                        principal.national_id, now, current.open_time, current.close_time,
-                        session.open_time, session.close_time,
+                        principal.national_id,
+                        now,
+                        current.open_time,
+                        current.close_time,
+                        session.open_time,
+                        session.close_time,
                     )
             await repo.update_session(db, session, change)
             if change is None:
@@ -272,7 +278,11 @@ class ScheduleService:
         )
 
     async def _once(
-        self, request_id: str, operation: str, digest: str, write: Callable[[AsyncSession, datetime], Awaitable[Session]]
+        self,
+        request_id: str,
+        operation: str,
+        digest: str,
+        write: Callable[[AsyncSession, datetime], Awaitable[Session]],
     ) -> Session:
         """A retry gets the session as it is now (the one the first call wrote, or later)."""
         return await self._run(

@@ -11,6 +11,7 @@ overlap rule as an operator's call), and only what is missing is created.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -197,7 +198,9 @@ class Seeder:
     async def _demo_table(self) -> None:
         drafts = demo_rules(self.dataset)
         wanted = {
-            QuotaRule(EffecteurType[d.effecteur_type], d.product.removeprefix("products/"), QuotaKind(d.kind), d.max_vials)
+            QuotaRule(
+                EffecteurType[d.effecteur_type], d.product.removeprefix("products/"), QuotaKind(d.kind), d.max_vials
+            )
             for d in drafts
         }
         try:
@@ -219,7 +222,7 @@ async def seed_dataset(
 
 
 async def seed_file(path: Path, settings: SessionsSettings, clock: Clock | None = None) -> dict[str, int]:
-    dataset = json.loads(path.read_text(encoding="utf-8"))
+    dataset = json.loads(await asyncio.to_thread(path.read_text, encoding="utf-8"))
     operator = settings.operators[0] if settings.operators else dataset["operators"][0]
     db = Database(settings.resolved_database_url())
     try:

@@ -9,12 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from vaxorders.sessions.v1 import sessions_service_pb2 as pb
-from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
-from vaxorders.type.v1 import effecteur_type_pb2
 
-from services.common.context import current_principal
 from services.common.clock import Clock
+from services.common.context import current_principal
 from services.common.timefmt import from_timestamp, to_timestamp
 from services.sessions.domain import (
     CalendarWindow,
@@ -30,6 +27,9 @@ from services.sessions.domain import (
     WindowChange,
 )
 from services.sessions.service import SessionsService
+from vaxorders.sessions.v1 import sessions_service_pb2 as pb
+from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
+from vaxorders.type.v1 import effecteur_type_pb2
 
 _TYPE_PREFIX = "EFFECTEUR_TYPE_"
 _KIND_PREFIX = "QUOTA_KIND_"

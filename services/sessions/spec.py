@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
-
 from services.common.bootstrap import Runtime, ServiceSpec
 from services.common.server import Registration
 from services.sessions.metrics import ServiceStateMetrics
 from services.sessions.schedule import ScheduleService
 from services.sessions.service import SessionsService
 from services.sessions.servicer import SessionServicer
+from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
 
 SERVICE_NAME = "vaxorders.sessions.v1.SessionService"
 
