@@ -118,7 +118,12 @@ class GrpcSessionDirectory:
     def __init__(self, channels: Channels, settings: OrdersSettings) -> None:
         self._stub = channels.stub(spb_grpc.SessionServiceStub, settings.sessions_address)
         self._timeout = settings.dependency_timeout_seconds
-        self._cache: TtlCache[Any] = TtlCache(settings.directory_cache_seconds, settings.cache_max_entries)
+        ttl, bound = settings.directory_cache_seconds, settings.cache_max_entries
+        self._sessions: TtlCache[SessionWindow | None] = TtlCache(ttl, bound)
+        self._session_lists: TtlCache[list[SessionWindow]] = TtlCache(ttl, bound)
+        self._maintenance: TtlCache[list[Maintenance]] = TtlCache(ttl, bound)
+        self._products: TtlCache[dict[str, ProductInfo]] = TtlCache(ttl, bound)
+        self._tables: TtlCache[QuotaTable | None] = TtlCache(ttl, bound)
 
     async def _call(self, method: str, request: Any) -> Any | None:
         """The response, or None for NOT_FOUND."""
@@ -146,11 +151,12 @@ class GrpcSessionDirectory:
             answer = await self._call("GetSession", spb.GetSessionRequest(name=f"sessions/{session_id}"))
             return None if answer is None else self._window(answer.session)
 
-        return await self._cache.get(("session", session_id), load)
+        return await self._sessions.get(session_id, load)
 
     async def sessions(self) -> list[SessionWindow]:
         async def load() -> list[SessionWindow]:
-            found, token = [], ""
+            found: list[SessionWindow] = []
+            token = ""
             while True:
                 answer = await self._call(
                     "ListSessions", spb.ListSessionsRequest(page_size=_LIST_PAGE, page_token=token)
@@ -162,11 +168,12 @@ class GrpcSessionDirectory:
                 if not token:
                     return found
 
-        return await self._cache.get("sessions", load)
+        return await self._session_lists.get("sessions", load)
 
     async def maintenance(self) -> list[Maintenance]:
         async def load() -> list[Maintenance]:
-            found, token = [], ""
+            found: list[Maintenance] = []
+            token = ""
             while True:
                 answer = await self._call(
                     "ListCalendarWindows", spb.ListCalendarWindowsRequest(page_size=_LIST_PAGE, page_token=token)
@@ -182,7 +189,7 @@ class GrpcSessionDirectory:
                 if not token:
                     return found
 
-        return await self._cache.get("maintenance", load)
+        return await self._maintenance.get("maintenance", load)
 
     async def products(self) -> dict[str, ProductInfo]:
         async def load() -> dict[str, ProductInfo]:
@@ -205,7 +212,7 @@ class GrpcSessionDirectory:
                 if not token:
                     return found
 
-        return await self._cache.get("products", load)
+        return await self._products.get("products", load)
 
     async def quota_table(self, session_id: str, at: datetime) -> QuotaTable | None:
         """SessionService's answer effective at `at`, cached while it holds
@@ -235,9 +242,7 @@ class GrpcSessionDirectory:
                 name=table.name, rules=rules, effective_at=at, valid_until=_optional_time(answer, "valid_until")
             )
 
-        return await self._cache.get(
-            ("quota_table", session_id), load, holds=lambda table: table is None or table.holds_at(at)
-        )
+        return await self._tables.get(session_id, load, holds=lambda table: table is None or table.holds_at(at))
 
 
 class GrpcAttachmentDirectory:
@@ -275,6 +280,7 @@ class GrpcAttachmentDirectory:
                 if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED):
                     raise errors.not_found("Officine") from None
                 raise dependency_error("effecteurs", error) from None
-            return answer.officine.department
+            department: str = answer.officine.department
+            return department
 
         return await self._officines.get(finess, load)

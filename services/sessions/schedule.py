@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import structlog
@@ -59,7 +59,9 @@ def session_not_found(session_id: str) -> NotFound:
 
 
 def _draft_of(session: Session) -> SessionDraft:
-    day = lambda d: d.isoformat() if d else ""  # noqa: E731
+    def day(value: date | None) -> str:
+        return value.isoformat() if value else ""
+
     return SessionDraft(
         label=session.label,
         open_time=session.open_time,
@@ -88,7 +90,7 @@ def _validated(base: Session, draft: SessionDraft) -> Session:
             f"La fermeture ({paris_long(draft.close_time)}) doit être postérieure "
             f"à l'ouverture ({paris_long(draft.open_time)}).",
         )
-    days = {}
+    days: dict[str, date | None] = {}
     for key in ("confirmation_email_date", "delivery_from_date", "delivery_to_date"):
         try:
             days[key] = parse_day(getattr(draft, key), f"session.{key}")
@@ -99,7 +101,15 @@ def _validated(base: Session, draft: SessionDraft) -> Session:
         violations.add("session.delivery_to_date", "La fin de la livraison doit suivre son début.")
     violations.raise_if_any()
     assert draft.open_time is not None and draft.close_time is not None
-    return replace(base, label=label, open_time=as_utc(draft.open_time), close_time=as_utc(draft.close_time), **days)
+    return replace(
+        base,
+        label=label,
+        open_time=as_utc(draft.open_time),
+        close_time=as_utc(draft.close_time),
+        confirmation_email_date=days["confirmation_email_date"],
+        delivery_from_date=days["delivery_from_date"],
+        delivery_to_date=days["delivery_to_date"],
+    )
 
 
 def _overlap_error(others: list[Session]) -> InvalidArgument:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+import grpc
 
 from services.common.bootstrap import Runtime, ServiceSpec
 from services.common.server import Registration
@@ -19,7 +21,9 @@ SERVICE_NAME = "vaxorders.sessions.v1.SessionService"
 async def build(runtime: Runtime) -> Iterable[Registration]:
     assert runtime.db is not None
     servicer = SessionServicer(SessionsService(runtime.db, runtime.clock), runtime.clock)
-    return [lambda server: pb_grpc.add_SessionServiceServicer_to_server(servicer, server)]
+    # The generated _pb2_grpc module has no stubs: its adder, typed here.
+    add: Callable[[SessionServicer, grpc.aio.Server], None] = pb_grpc.add_SessionServiceServicer_to_server
+    return [lambda server: add(servicer, server)]
 
 
 async def publish_service_state(runtime: Runtime) -> None:
