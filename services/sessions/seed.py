@@ -153,8 +153,8 @@ class Seeder:
         existing, _ = await self.service.schedule.list_windows(page_size=500)
         known = {w.id for w in existing}
         for item in self.dataset["calendar"]:
-            start, end = _instant(item["starts_at"]), _instant(item["ends_at"])
-            if window_id(WindowKind(item["kind"]), start) in known:  # type: ignore[arg-type]
+            start, end = datetime.fromisoformat(item["starts_at"]), _instant(item["ends_at"])
+            if window_id(WindowKind(item["kind"]), start) in known:
                 continue
             await self.service.schedule.create_window(self.operator, item["kind"], start, end, item["message"])
             self.created["calendar_windows"] += 1
