@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import grpc
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -17,8 +19,10 @@ from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import common
 from services.gateway.pages.render import render
 from services.gateway.problems import as_problem
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
 from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
+from vaxorders.type.v1 import effecteur_type_pb2
 
 NOT_OPEN = sess_pb.QUOTA_KIND_NOT_OPEN
 CAPPED = sess_pb.QUOTA_KIND_CAPPED
@@ -79,7 +83,7 @@ class Grid:
         return [c for c in self.cells.values() if c.warnings]
 
 
-async def load_grid(request: Request, finess: str, session: sess_pb.Session, office) -> Grid:  # type: ignore[no-untyped-def]
+async def load_grid(request: Request, finess: str, session: sess_pb.Session, office: eff_pb.Officine) -> Grid:
     gw = gateway_of(request)
     rows = await common.officine_rows(request, office)
     # The rules effective now while the session is open, else at its opening: SessionService
@@ -107,7 +111,9 @@ async def load_grid(request: Request, finess: str, session: sess_pb.Session, off
         for pi, product in enumerate(products):
             rule = rules.get((row.type, product.name))
             if rule is None:
-                rule = sess_pb.QuotaRule(effecteur_type=row.type, product=product.name, kind=NOT_OPEN)
+                rule = sess_pb.QuotaRule(
+                    effecteur_type=effecteur_type_pb2.EffecteurType.Name(row.type), product=product.name, kind=NOT_OPEN
+                )
             cell = Cell(row, product, rule, lines.get((row.effecteur, product.name)), dom_id=f"case-{ri}-{pi}")
             cell.value = cell.stored
             cells[cell.key] = cell
@@ -121,7 +127,9 @@ def _parse(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-async def _save_cell(request: Request, parent: str, key: str, vials: int, form, submission: uuid.UUID) -> list[str]:  # type: ignore[no-untyped-def]
+async def _save_cell(
+    request: Request, parent: str, key: str, vials: int, form: FormData, submission: uuid.UUID
+) -> list[str]:
     """Create, update or withdraw one line; returns the warnings; raises the backend's refusal."""
     orders = gateway_of(request).backends.orders
     line_name, etag = str(form.get(f"l|{key}", "")), str(form.get(f"e|{key}", ""))
@@ -145,7 +153,7 @@ async def order_grid(request: Request, caller: Caller) -> Response:
     finess = request.path_params["finess"]
     office = await common.officine(request, finess)
     session = await common.session_from_query(request)
-    context = {
+    context: dict[str, Any] = {
         "title": "Saisir les commandes",
         "office": office,
         "breadcrumb": [("/", "Accueil"), (f"/officines/{finess}", office.display_name), ("", "Saisir les commandes")],
@@ -165,9 +173,10 @@ async def order_grid(request: Request, caller: Caller) -> Response:
             if error:
                 cell.value = value  # keep what was typed, next to why it was refused
         if not grid.errors and not grid.warned:
-            saved = sum(1 for v in typed.values() if v[3])
+            saved_count = sum(1 for v in typed.values() if v[3])
             return RedirectResponse(
-                f"/officines/{finess}/commande?session={common.session_id(session)}&enregistre={saved}", status_code=303
+                f"/officines/{finess}/commande?session={common.session_id(session)}&enregistre={saved_count}",
+                status_code=303,
             )
     notice = ""
     if request.query_params.get("enregistre"):
@@ -186,7 +195,9 @@ async def order_grid(request: Request, caller: Caller) -> Response:
     )
 
 
-async def _apply(request: Request, finess: str, grid: Grid, form) -> dict[str, tuple[str, str, list[str], bool]]:  # type: ignore[no-untyped-def]
+async def _apply(
+    request: Request, finess: str, grid: Grid, form: FormData
+) -> dict[str, tuple[str, str, list[str], bool]]:
     """key -> (typed value, error, warnings, saved) for every cell that changed."""
     parent = f"{grid.session.name}/officines/{finess}"
     try:
