@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
-from services.common.errors import AlreadyExists, InvalidArgument, NotFound, Violations
+from services.common.errors import AlreadyExists, InvalidArgument, Violations
 from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.sessions import errors
 from services.sessions import repository as repo
 from services.sessions.access import check_etag, require_operator
 from services.sessions.domain import (
@@ -112,7 +113,7 @@ class CatalogueService:
         async with self.db.read() as db:
             product = await repo.get_product(db, product_id)
         if product is None:
-            raise NotFound(f"Produit introuvable : « {product_id} ».", reason="PRODUCT_NOT_FOUND")
+            raise errors.product_not_found(product_id)
         return product
 
     async def create_product(
@@ -154,7 +155,7 @@ class CatalogueService:
         async def write(db: AsyncSession, now: datetime) -> Product:
             current = await repo.get_product(db, product_id)
             if current is None:
-                raise NotFound(f"Produit introuvable : « {product_id} ».", reason="PRODUCT_NOT_FOUND")
+                raise errors.product_not_found(product_id)
             check_etag(etag, current.etag, "Le produit")
             merged = replace(_draft_of(current), **{f: getattr(draft, f) for f in fields})
             product = _validated(product_id, merged, revision=current.revision + 1)

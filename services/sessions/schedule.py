@@ -20,15 +20,14 @@ from services.common.db import Database
 from services.common.errors import (
     AlreadyExists,
     FailedPrecondition,
-    FieldViolation,
     InvalidArgument,
-    NotFound,
     Violations,
 )
 from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.timefmt import PARIS, as_utc, paris_long
+from services.sessions import errors
 from services.sessions import repository as repo
 from services.sessions.access import (
     check_etag,
@@ -52,10 +51,6 @@ from services.sessions.models import idempotency_keys
 log = structlog.get_logger("sessions.schedule")
 
 T = TypeVar("T")
-
-
-def session_not_found(session_id: str) -> NotFound:
-    return NotFound(f"Session introuvable : « {session_id} ».", reason="SESSION_NOT_FOUND")
 
 
 def _draft_of(session: Session) -> SessionDraft:
@@ -112,19 +107,6 @@ def _validated(base: Session, draft: SessionDraft) -> Session:
     )
 
 
-def _overlap_error(others: list[Session]) -> InvalidArgument:
-    other = others[0]
-    text = (
-        f"Cette période chevauche la session « {other.label} » "
-        f"(du {paris_long(other.open_time)} au {paris_long(other.close_time)})."
-    )
-    return InvalidArgument(
-        text,
-        reason="SESSION_OVERLAP",
-        violations=[FieldViolation("session.open_time", text), FieldViolation("session.close_time", text)],
-    )
-
-
 def _deleted(_: None) -> dict[str, Any]:
     """A delete has no outcome to keep..."""
     return {}
@@ -161,7 +143,7 @@ class ScheduleService:
         async with self.db.read() as db:
             session = await repo.get_session(db, session_id)
         if session is None:
-            raise session_not_found(session_id)
+            raise errors.session_not_found(session_id)
         return session
 
     async def list_sessions(self, *, page_size: int = 0, page_token: str = "") -> tuple[list[Session], str]:
@@ -197,7 +179,7 @@ class ScheduleService:
                 raise AlreadyExists(f"La session « {session_id} » existe déjà.", reason="SESSION_EXISTS")
             others = await repo.overlapping_sessions(db, session.open_time, session.close_time)
             if others:
-                raise _overlap_error(others)
+                raise errors.session_overlap(others)
             await repo.insert_session(db, session)
             log.info(
                 "session.created",
@@ -230,7 +212,7 @@ class ScheduleService:
             await repo.lock_schedule(db)
             current = await repo.get_session(db, session_id, for_update=True)
             if current is None:
-                raise session_not_found(session_id)
+                raise errors.session_not_found(session_id)
             check_etag(etag, current.etag, "La session")
             merged = replace(_draft_of(current), **{f: getattr(draft, f) for f in fields})
             session = replace(_validated(current, merged), revision=current.revision + 1, update_time=now)
@@ -241,7 +223,7 @@ class ScheduleService:
                     db, session.open_time, session.close_time, except_id=session_id
                 )
                 if others:
-                    raise _overlap_error(others)
+                    raise errors.session_overlap(others)
                 if current.open_time <= now:
                     change = WindowChange(
                         principal.national_id,
@@ -316,7 +298,7 @@ class ScheduleService:
         async def write(db: AsyncSession, now: datetime) -> None:
             current = await repo.get_session(db, session_id, for_update=True)
             if current is None:
-                raise session_not_found(session_id)
+                raise errors.session_not_found(session_id)
             check_etag(etag, current.etag, "La session")
             if current.open_time <= now:
                 raise FailedPrecondition(
@@ -388,7 +370,7 @@ class ScheduleService:
             async with self.db.read() as db:
                 existing = await repo.get_window(db, outcome["window"])
             if existing is None:  # deleted since the first call
-                raise NotFound(f"Période introuvable : « {outcome['window']} ».", reason="WINDOW_NOT_FOUND")
+                raise errors.window_not_found(outcome["window"])
             return existing
 
         digest = fingerprint(principal.national_id, asdict(window))
@@ -404,7 +386,7 @@ class ScheduleService:
 
         async def write(db: AsyncSession, _now: datetime) -> None:
             if await repo.get_window(db, window_id_) is None:
-                raise NotFound(f"Période introuvable : « {window_id_} ».", reason="WINDOW_NOT_FOUND")
+                raise errors.window_not_found(window_id_)
             await repo.delete_window(db, window_id_)
 
         digest = fingerprint(principal.national_id, window_id_)
