@@ -3,14 +3,18 @@ driver and the same Database tuning as the orders service, with no RPC at all.
 
     python -m bench.ceilings.database --url URL --concurrency C --seconds S --out FILE
 
-It runs the orders service's own write code, LineService.create (the request_id
-read, then one write transaction: idempotency claim, twin-line check, quota
-ledger upsert + conditional update, line insert, audit row, idempotency
-settle), so the statements are exactly those of a real CreateOrderLine. What
-that code would ask SessionService and EffecteurService over gRPC (the session
-window, the catalogue, the quota rule, the attachment) is answered from memory
-here: those answers are what the real service caches or fetches over gRPC, and
-leaving them out is what makes this "the database alone".
+The schema is the orders service's own, created by its public migration entry
+point (`python -m services.orders migrate`, as the bench seeds every service
+through its own command); the tables are reflected from that database. Each
+write issues, in SQLAlchemy Core written here, the statement shape of a real
+CreateOrderLine (orders README, "Concurrency" and "Idempotency"): the
+request_id read, then one write transaction taking its locks in the service's
+order — idempotency key inserted first (ON CONFLICT DO NOTHING), quota ledger
+upsert with its conditional update (`vials + delta <= cap`), line insert
+(ON CONFLICT DO NOTHING on its unique key), audit row, outcome stored on the
+key. What the service asks SessionService and EffecteurService (window,
+catalogue, rule, attachment) is left out: that is what makes this "the
+database alone". No code of the orders service runs in this process.
 
 It runs in its own process pinned to the server cores, like the orders service,
 with `concurrency` writers in flight (the same as every other measurement), and
@@ -21,85 +25,161 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import itertools
 import json
+import os
+import subprocess
+import sys
 import time
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from services.common.clock import ShiftedClock
-from services.common.context import Principal
-from services.common.db import Database, migrate
-from services.orders.lines import LineService
-from services.orders.ports import EffecteurAttachment, Maintenance, ProductInfo, QuotaRule, QuotaTable, SessionWindow
-from services.orders.service import OrderRules
-from services.orders.spec import SPEC
+from sqlalchemy import MetaData, Table, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 
-SESSION = SessionWindow(
-    id="2022-03-07",
-    label="Session du 7 mars 2022",
-    open_time=datetime.fromisoformat("2022-03-07T08:00:00+01:00"),
-    close_time=datetime.fromisoformat("2022-03-08T23:00:00+01:00"),
-)
-PRODUCTS = {
-    "products/moderna": ProductInfo("products/moderna", "Spikevax (Moderna)", 10),
-    "products/pfizer-adult": ProductInfo("products/pfizer-adult", "Comirnaty 12 ans et plus", 6),
-}
-# The reference week's maintenance window, which closes as the session opens.
-MAINTENANCE = Maintenance(
-    start=datetime.fromisoformat("2022-03-06T00:00:00+01:00"),
-    end=datetime.fromisoformat("2022-03-07T08:00:00+01:00"),
-    message="Service fermé pour les derniers préparatifs techniques.",
-)
+from services.common.db import Database
+
+SESSION_ID = "2022-03-07"
+# The session's opening instant, as the rush writes it.
+NOW = datetime(2022, 3, 7, 7, 0, tzinfo=UTC)
 FINESS = "759900111"
+DEPARTMENT = "75"
+ACTOR = "899700000013"
+PRODUCTS = {"products/moderna": 10, "products/pfizer-adult": 6}  # doses per vial
 # The same capped rule the rush's quota table gives a médecin (bench/dataset.py).
-RULE = QuotaRule(kind="CAPPED", max_vials=1000)
+CAP = 1000
+TABLES = ("idempotency_keys", "quota_usage", "order_lines", "changes")
 
 
-class HeldSessions:
-    """SessionService's answers, held in memory (what the real service caches)."""
+def migrate(url: str) -> None:
+    """The orders schema, through the service's own command."""
+    env = {**os.environ, "VAXORDERS_DATABASE_URL": url}
+    subprocess.run([sys.executable, "-m", "services.orders", "migrate"], env=env, check=True)
 
-    async def session(self, session_id: str) -> SessionWindow | None:
-        return SESSION if session_id == SESSION.id else None
 
-    async def sessions(self) -> list[SessionWindow]:
-        return [SESSION]
+class Statements:
+    """One order-line write on the reflected orders tables."""
 
-    async def maintenance(self) -> list[Maintenance]:
-        return [MAINTENANCE]
+    def __init__(self, tables: dict[str, Table], dialect: str) -> None:
+        self.keys = tables["idempotency_keys"]
+        self.usage = tables["quota_usage"]
+        self.lines = tables["order_lines"]
+        self.changes = tables["changes"]
+        self.insert = (postgresql if dialect == "postgresql" else sqlite).insert
 
-    async def products(self) -> dict[str, ProductInfo]:
-        return PRODUCTS
+    async def recorded(self, s: AsyncSession, request_id: str) -> Any:
+        """A retry is answered before any other check."""
+        return (await s.execute(select(self.keys.c.result).where(self.keys.c.request_id == request_id))).first()
 
-    async def quota_table(self, session_id: str) -> QuotaTable | None:
-        return QuotaTable(
-            f"sessions/{session_id}/quotaTables/1", {("MEDECIN", name): RULE for name in PRODUCTS}
+    async def create_line(
+        self, s: AsyncSession, request_id: str, digest: str, effecteur: str, product: str, vials: int
+    ) -> None:
+        claimed = await s.execute(
+            self.insert(self.keys)
+            .values(request_id=request_id, operation="CreateOrderLine", fingerprint=digest, result="{}", created_at=NOW)
+            .on_conflict_do_nothing()
+            .returning(self.keys.c.request_id)
+        )
+        if claimed.first() is None:
+            return  # a twin already wrote it
+        usage = self.usage
+        total = await s.execute(
+            self.insert(usage)
+            .values(session_id=SESSION_ID, effecteur=effecteur, product=product, vials=vials)
+            .on_conflict_do_update(
+                index_elements=[usage.c.session_id, usage.c.effecteur, usage.c.product],
+                set_={"vials": usage.c.vials + vials},
+                where=usage.c.vials + vials <= CAP,
+            )
+            .returning(usage.c.vials)
+        )
+        if total.scalar_one_or_none() is None:
+            raise RuntimeError("the bench's cap was reached: the statements differ from a real write")
+        line_id = uuid.uuid4().hex
+        lines = self.lines
+        row = await s.execute(
+            self.insert(lines)
+            .values(
+                id=line_id,
+                session_id=SESSION_ID,
+                finess=FINESS,
+                effecteur=effecteur,
+                product=product,
+                vials=vials,
+                vials_from_requests=0,
+                effecteur_type="MEDECIN",
+                department=DEPARTMENT,
+                doses_per_unit=PRODUCTS[product],
+                etag=uuid.uuid4().hex,
+                created_by=ACTOR,
+                updated_by=ACTOR,
+                create_time=NOW,
+                update_time=NOW,
+            )
+            .on_conflict_do_nothing(
+                index_elements=[lines.c.session_id, lines.c.finess, lines.c.effecteur, lines.c.product]
+            )
+            .returning(lines)
+        )
+        if row.first() is None:
+            raise RuntimeError("twin line: every bench write is a new (effecteur, product)")
+        name = f"sessions/{SESSION_ID}/officines/{FINESS}/lines/{line_id}"
+        await s.execute(
+            insert(self.changes),
+            [
+                {
+                    "subject": name,
+                    "finess": FINESS,
+                    "effecteur": effecteur,
+                    "actor": ACTOR,
+                    "change_time": NOW,
+                    "action": "CREATE",
+                    "vials_before": 0,
+                    "vials_after": vials,
+                    "request_id": request_id,
+                    "note": "",
+                }
+            ],
+        )
+        await s.execute(
+            update(self.keys)
+            .where(self.keys.c.request_id == request_id)
+            .values(result=json.dumps({"line": name, "warnings": []}))
         )
 
 
-class HeldAttachments:
-    """EffecteurService's answers, held in memory: every médecin is attached here."""
+async def reflect(db: Database) -> dict[str, Table]:
+    metadata = MetaData()
+    async with db.writer.connect() as conn:
+        await conn.run_sync(lambda sync: metadata.reflect(sync, only=list(TABLES)))
+    return {name: metadata.tables[name] for name in TABLES}
 
-    async def lookup(self, effecteur: str) -> EffecteurAttachment | None:
-        return EffecteurAttachment(effecteur, "MEDECIN", "Dr Bench", f"officines/{FINESS}")
 
-    async def officine_department(self, finess: str) -> str:
-        return finess[:2]
+async def write(db: Database, statements: Statements, effecteur: str, product: str, vials: int) -> None:
+    request_id = str(uuid.uuid4())
+    payload = {"parent": f"sessions/{SESSION_ID}/officines/{FINESS}", "effecteur": effecteur, "product": product}
+    digest = hashlib.sha256(json.dumps([ACTOR, payload | {"vials": vials}], sort_keys=True).encode()).hexdigest()
+    async with db.read() as s:
+        if await statements.recorded(s, request_id) is not None:
+            return
+    async with db.write() as s:
+        await statements.create_line(s, request_id, digest, effecteur, product, vials)
 
 
 async def run(url: str, concurrency: int, seconds: float) -> dict[str, object]:
+    """`concurrency` writers for `seconds` on an orders database already migrated."""
     db = Database(url)
-    clock = ShiftedClock(SESSION.open_time)
-    lines = LineService(OrderRules(db, clock, HeldSessions(), HeldAttachments(), max_vials_per_line=10_000))
-    principal = Principal(national_id="899700000013", roles=frozenset({"OFFICINE"}), acts_for=(f"officines/{FINESS}",))
-    parent = f"sessions/{SESSION.id}/officines/{FINESS}"
+    statements = Statements(await reflect(db), db.dialect)
     products = list(PRODUCTS)
     numbers = itertools.count()
     samples: list[tuple[float, float]] = []
     # Warm the pools and the statement caches, as the services are warm by the time the rush starts.
     for n in range(concurrency):
-        await lines.create(principal, parent, f"effecteurs/rpps:warm{n}", products[0], 5, str(uuid.uuid4()))
+        await write(db, statements, f"effecteurs/rpps:warm{n}", products[0], 5)
     cpu = time.process_time()
     start = time.perf_counter()
     deadline = start + seconds
@@ -109,9 +189,7 @@ async def run(url: str, concurrency: int, seconds: float) -> dict[str, object]:
             n = next(numbers)
             began = time.perf_counter()
             # A new (effecteur, product) each time, as the rush writes new lines.
-            await lines.create(
-                principal, parent, f"effecteurs/rpps:b{n}", products[n % len(products)], 1 + n % 20, str(uuid.uuid4())
-            )
+            await write(db, statements, f"effecteurs/rpps:b{n}", products[n % len(products)], 1 + n % 20)
             ended = time.perf_counter()
             samples.append((ended - start, ended - began))
 
@@ -129,8 +207,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    assert SPEC.migrations_dir is not None
-    migrate(args.url, SPEC.migrations_dir, "alembic_version_orders")
+    migrate(args.url)
     result = asyncio.run(run(args.url, args.concurrency, args.seconds))
     args.out.write_text(json.dumps(result), encoding="utf-8")
 

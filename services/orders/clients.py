@@ -21,16 +21,11 @@ from typing import Any, Generic, TypeVar
 
 import grpc
 import structlog
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as epb
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as epb_grpc
-from vaxorders.sessions.v1 import sessions_service_pb2 as spb
-from vaxorders.sessions.v1 import sessions_service_pb2_grpc as spb_grpc
-from vaxorders.type.v1 import effecteur_type_pb2
 
 from services.common.channels import Channels
 from services.common.clock import monotonic
 from services.common.errors import DomainError, Unavailable
-from services.common.timefmt import from_timestamp
+from services.common.timefmt import from_timestamp, to_timestamp
 from services.orders import errors
 from services.orders.ports import (
     EffecteurAttachment,
@@ -41,6 +36,11 @@ from services.orders.ports import (
     SessionWindow,
 )
 from services.orders.settings import OrdersSettings
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as epb
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as epb_grpc
+from vaxorders.sessions.v1 import sessions_service_pb2 as spb
+from vaxorders.sessions.v1 import sessions_service_pb2_grpc as spb_grpc
+from vaxorders.type.v1 import effecteur_type_pb2
 
 log = structlog.get_logger("orders.clients")
 V = TypeVar("V")
@@ -57,9 +57,11 @@ class TtlCache(Generic[V]):
         self._entries: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
         self._loading: dict[Hashable, asyncio.Task[V]] = {}
 
-    async def get(self, key: Hashable, load: Callable[[], Awaitable[V]]) -> V:
+    async def get(self, key: Hashable, load: Callable[[], Awaitable[V]], holds: Callable[[V], bool] | None = None) -> V:
+        """The cached value while fresh (and, with `holds`, while it says the
+        value still holds), else one shared load."""
         entry = self._entries.get(key)
-        if entry is not None and entry[0] > monotonic():
+        if entry is not None and entry[0] > monotonic() and (holds is None or holds(entry[1])):
             return entry[1]
         task = self._loading.get(key)
         if task is None:
@@ -68,7 +70,10 @@ class TtlCache(Generic[V]):
             task.add_done_callback(lambda t: t.cancelled() or t.exception())
             self._loading[key] = task
         # shield: one caller giving up must not cancel the load the others wait for.
-        return await asyncio.shield(task)
+        value = await asyncio.shield(task)
+        if holds is not None and not holds(value):
+            return await load()  # a load shared with a caller of another instant: not this one's answer
+        return value
 
     async def _load(self, key: Hashable, load: Callable[[], Awaitable[V]]) -> V:
         try:
@@ -113,7 +118,12 @@ class GrpcSessionDirectory:
     def __init__(self, channels: Channels, settings: OrdersSettings) -> None:
         self._stub = channels.stub(spb_grpc.SessionServiceStub, settings.sessions_address)
         self._timeout = settings.dependency_timeout_seconds
-        self._cache: TtlCache[Any] = TtlCache(settings.directory_cache_seconds, settings.cache_max_entries)
+        ttl, bound = settings.directory_cache_seconds, settings.cache_max_entries
+        self._sessions: TtlCache[SessionWindow | None] = TtlCache(ttl, bound)
+        self._session_lists: TtlCache[list[SessionWindow]] = TtlCache(ttl, bound)
+        self._maintenance: TtlCache[list[Maintenance]] = TtlCache(ttl, bound)
+        self._products: TtlCache[dict[str, ProductInfo]] = TtlCache(ttl, bound)
+        self._tables: TtlCache[QuotaTable | None] = TtlCache(ttl, bound)
 
     async def _call(self, method: str, request: Any) -> Any | None:
         """The response, or None for NOT_FOUND."""
@@ -141,11 +151,12 @@ class GrpcSessionDirectory:
             answer = await self._call("GetSession", spb.GetSessionRequest(name=f"sessions/{session_id}"))
             return None if answer is None else self._window(answer.session)
 
-        return await self._cache.get(("session", session_id), load)
+        return await self._sessions.get(session_id, load)
 
     async def sessions(self) -> list[SessionWindow]:
         async def load() -> list[SessionWindow]:
-            found, token = [], ""
+            found: list[SessionWindow] = []
+            token = ""
             while True:
                 answer = await self._call(
                     "ListSessions", spb.ListSessionsRequest(page_size=_LIST_PAGE, page_token=token)
@@ -157,11 +168,12 @@ class GrpcSessionDirectory:
                 if not token:
                     return found
 
-        return await self._cache.get("sessions", load)
+        return await self._session_lists.get("sessions", load)
 
     async def maintenance(self) -> list[Maintenance]:
         async def load() -> list[Maintenance]:
-            found, token = [], ""
+            found: list[Maintenance] = []
+            token = ""
             while True:
                 answer = await self._call(
                     "ListCalendarWindows", spb.ListCalendarWindowsRequest(page_size=_LIST_PAGE, page_token=token)
@@ -177,7 +189,7 @@ class GrpcSessionDirectory:
                 if not token:
                     return found
 
-        return await self._cache.get("maintenance", load)
+        return await self._maintenance.get("maintenance", load)
 
     async def products(self) -> dict[str, ProductInfo]:
         async def load() -> dict[str, ProductInfo]:
@@ -195,20 +207,24 @@ class GrpcSessionDirectory:
                         name=p.name,
                         display_name=p.display_name,
                         doses_per_unit=p.doses_per_unit,
-                        active=p.active,
-                        orderable_from=_optional_time(p, "orderable_from"),
-                        orderable_until=_optional_time(p, "orderable_until"),
                     )
                 token = answer.next_page_token
                 if not token:
                     return found
 
-        return await self._cache.get("products", load)
+        return await self._products.get("products", load)
 
-    async def quota_table(self, session_id: str) -> QuotaTable | None:
+    async def quota_table(self, session_id: str, at: datetime) -> QuotaTable | None:
+        """SessionService's answer effective at `at`, cached while it holds
+        (until its valid_until, within the cache's TTL: a new version can be
+        published at any time)."""
+
         async def load() -> QuotaTable | None:
             answer = await self._call(
-                "GetQuotaTable", spb.GetQuotaTableRequest(name=f"sessions/{session_id}/quotaTables/current")
+                "GetQuotaTable",
+                spb.GetQuotaTableRequest(
+                    name=f"sessions/{session_id}/quotaTables/current", effective_at=to_timestamp(at)
+                ),
             )
             if answer is None:
                 return None
@@ -218,12 +234,15 @@ class GrpcSessionDirectory:
                     kind=_strip("QUOTA_KIND_", spb.QuotaKind.Name(r.kind)),
                     max_vials=r.max_vials,
                     soft_threshold=r.soft_threshold,
+                    not_open_reason=r.not_open_reason,
                 )
                 for r in table.rules
             }
-            return QuotaTable(name=table.name, rules=rules)
+            return QuotaTable(
+                name=table.name, rules=rules, effective_at=at, valid_until=_optional_time(answer, "valid_until")
+            )
 
-        return await self._cache.get(("quota_table", session_id), load)
+        return await self._tables.get(session_id, load, holds=lambda table: table is None or table.holds_at(at))
 
 
 class GrpcAttachmentDirectory:
@@ -261,6 +280,7 @@ class GrpcAttachmentDirectory:
                 if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED):
                     raise errors.not_found("Officine") from None
                 raise dependency_error("effecteurs", error) from None
-            return answer.officine.department
+            department: str = answer.officine.department
+            return department
 
         return await self._officines.get(finess, load)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.context import Principal
@@ -29,6 +28,7 @@ from services.orders import repository as repo
 from services.orders import repository_allocation as arepo
 from services.orders import repository_delivery as drepo
 from services.orders.lines import collect
+from services.orders.models import AnyRow
 from services.orders.plan_csv import cell_field, parse_date, parse_plan_csv
 from services.orders.ports import SessionWindow
 from services.orders.service import OrderRules
@@ -50,7 +50,7 @@ class Plan:
         return self.finess.get(finess) or self.departments.get(department) or self.default
 
     @classmethod
-    def of(cls, window: SessionWindow, rows: Iterable[Row]) -> Plan:
+    def of(cls, window: SessionWindow, rows: Iterable[AnyRow]) -> Plan:
         departments: dict[str, str] = {}
         finess: dict[str, str] = {}
         for row in rows:

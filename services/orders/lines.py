@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.context import Principal
@@ -23,6 +22,7 @@ from services.common.errors import Aborted, AlreadyExists, InvalidArgument, NotF
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.orders import access, errors, names
 from services.orders import repository as repo
+from services.orders.models import AnyRow
 from services.orders.service import Ordering, OrderRules, add_to_usage
 from services.orders.views import ChangeView, LineOutcome, LineView, Notice, Page
 
@@ -45,7 +45,7 @@ def collect(violations: Violations, check: Callable[..., T], *args: Any) -> T | 
         return None
 
 
-def line_view(row: Row) -> LineView:
+def line_view(row: AnyRow) -> LineView:
     return LineView(
         name=names.OfficineOrder(row.session_id, row.finess).line(row.id),
         effecteur=row.effecteur,
@@ -60,7 +60,7 @@ def line_view(row: Row) -> LineView:
     )
 
 
-def change_view(row: Row) -> ChangeView:
+def change_view(row: AnyRow) -> ChangeView:
     return ChangeView(
         actor=row.actor,
         change_time=row.change_time,
@@ -100,7 +100,7 @@ async def add_vials(
     vials: int,
     actor: str,
     now: datetime,
-) -> tuple[Row, list[Notice], int]:
+) -> tuple[AnyRow, list[Notice], int]:
     """Add confirmed vials to the line, creating it when missing: (line after,
     warnings, vials before). Ledger first (the cap), then the line (one upsert)."""
     _, warnings = await add_to_usage(s, ordering, effecteur, vials, None)
@@ -282,7 +282,7 @@ class LineService:
 
     # -- reads ---------------------------------------------------------------------
 
-    async def _read(self, ref: names.Child) -> Row:
+    async def _read(self, ref: names.Child) -> AnyRow:
         async with self.rules.db.read() as s:
             row = await repo.get_line(s, ref.id)
         if row is None or row.session_id != ref.parent.session_id or row.finess != ref.parent.finess:

@@ -9,8 +9,9 @@ exports never depend on another service's current data.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypeAlias
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, Integer, Row, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import UTCDateTime, naming_metadata
@@ -19,6 +20,18 @@ from services.common.idempotency import idempotency_table
 
 class Base(DeclarativeBase):
     metadata = naming_metadata()
+
+
+# A row of any shape, as Core statements return them (Row is generic over its column types).
+AnyRow: TypeAlias = "Row[*tuple[Any, ...]]"
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model, for the repositories' Core statements
+    (DeclarativeBase declares `__table__` as a FromClause; ours are Tables)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 IDEMPOTENCY_KEYS = idempotency_table(Base.metadata)

@@ -47,36 +47,42 @@ class Maintenance:
 
 @dataclass(frozen=True)
 class ProductInfo:
+    """A catalogue entry, for its label and doses. Whether it can be ordered is
+    not read here: sessions folds it into the effective quota table."""
+
     name: str  # "products/moderna"
     display_name: str
     doses_per_unit: int
-    active: bool = True
-    orderable_from: datetime | None = None
-    orderable_until: datetime | None = None
-
-    def orderable_at(self, at: datetime) -> bool:
-        if not self.active:
-            return False
-        if self.orderable_from is not None and at < self.orderable_from:
-            return False
-        return self.orderable_until is None or at < self.orderable_until
 
 
 @dataclass(frozen=True)
 class QuotaRule:
-    """One cell of the quota table in force. kind: UNLIMITED, CAPPED or NOT_OPEN."""
+    """One cell of the quota table in force. kind: UNLIMITED, CAPPED or NOT_OPEN;
+    not_open_reason says why a product cannot be ordered at all then (French)."""
 
     kind: str
     max_vials: int = 0
     soft_threshold: int = 0
+    not_open_reason: str = ""
 
 
 @dataclass(frozen=True)
 class QuotaTable:
-    """The version in force of a session's quota table: (type, product) -> rule."""
+    """A session's quota table as effective at `effective_at` (SessionService's
+    answer, the products' orderable state folded in): (type, product) -> rule.
+    The same answer holds until `valid_until` (None: no known change), as long as
+    no new version is published."""
 
     name: str  # "sessions/2022-03-07/quotaTables/2"
     rules: dict[tuple[str, str], QuotaRule]
+    effective_at: datetime | None = None
+    valid_until: datetime | None = None
+
+    def holds_at(self, at: datetime) -> bool:
+        """Whether this answer is still the answer at `at` (as far as known when read)."""
+        if self.effective_at is not None and at < self.effective_at:
+            return False
+        return self.valid_until is None or at < self.valid_until
 
 
 @dataclass(frozen=True)
@@ -108,8 +114,9 @@ class SessionDirectory(Protocol):
         """The catalogue, inactive products included, by resource name."""
         ...
 
-    async def quota_table(self, session_id: str) -> QuotaTable | None:
-        """The table in force for the session, or None when none is published."""
+    async def quota_table(self, session_id: str, at: datetime) -> QuotaTable | None:
+        """The session's table as effective at `at` (the version in force then,
+        each product's orderable state folded in), or None when none is published."""
         ...
 
 

@@ -8,72 +8,32 @@ repository_reports.py.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, case, delete, insert, or_, select, tuple_, update
+from sqlalchemy import and_, case, delete, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.common import idempotency
-from services.orders.models import IDEMPOTENCY_KEYS, Change, OrderLine, QuotaUsage
+from services.orders.models import AnyRow, Change, OrderLine, QuotaUsage, table_of
 
-LINES = OrderLine.__table__
-USAGE = QuotaUsage.__table__
-CHANGES = Change.__table__
+LINES = table_of(OrderLine)
+USAGE = table_of(QuotaUsage)
+CHANGES = table_of(Change)
 
 
 def ordered(session: AsyncSession, column: Any) -> Any:
     """Sort by code point on every backend, so lists and exports come out in the
     same order on SQLite (BINARY) and PostgreSQL (whose default collation would
     ignore punctuation)."""
-    return column.collate("C") if session.bind.dialect.name == "postgresql" else column
-
-
-# -- idempotency ---------------------------------------------------------------
+    return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
 
 
 def _dialect(s: AsyncSession) -> Any:
-    return postgresql if s.bind.dialect.name == "postgresql" else sqlite
-
-
-async def recorded_outcome(s: AsyncSession, request_id: str, operation: str, fingerprint: str) -> dict | None:
-    return await idempotency.previous_outcome(s, IDEMPOTENCY_KEYS, request_id, operation, fingerprint)
-
-
-async def claim_request_id(
-    s: AsyncSession, request_id: str, operation: str, fingerprint: str, now: datetime
-) -> dict | None:
-    """Insert the key FIRST, in the write's transaction; None when claimed, else
-    the outcome recorded by the call that holds it. On PostgreSQL a concurrent
-    twin waits on our uncommitted key (ON CONFLICT), then reads our outcome once
-    we commit, or takes the key if we roll back: the work is never done twice."""
-    if not request_id:
-        return None
-    claimed = await s.execute(
-        _dialect(s)
-        .insert(IDEMPOTENCY_KEYS)
-        .values(request_id=request_id, operation=operation, fingerprint=fingerprint, result="{}", created_at=now)
-        .on_conflict_do_nothing()
-        .returning(IDEMPOTENCY_KEYS.c.request_id)
-    )
-    if claimed.first() is not None:
-        return None
-    previous = await recorded_outcome(s, request_id, operation, fingerprint)
-    assert previous is not None
-    return previous
-
-
-async def settle_request_id(s: AsyncSession, request_id: str, result: dict[str, Any]) -> None:
-    if request_id:
-        await s.execute(
-            update(IDEMPOTENCY_KEYS)
-            .where(IDEMPOTENCY_KEYS.c.request_id == request_id)
-            .values(result=json.dumps(result))
-        )
+    return postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
 
 
 # -- quota ledger ----------------------------------------------------------------
@@ -93,9 +53,9 @@ async def change_usage(
     key = (USAGE.c.session_id == session_id, USAGE.c.effecteur == effecteur, USAGE.c.product == product)
     if delta <= 0:  # the row exists (it counts the line being lowered); CHECK forbids a negative insert
         lowered = update(USAGE).where(*key).values(vials=USAGE.c.vials + delta).returning(USAGE.c.vials)
-        return (await s.execute(lowered)).scalar_one()
-    capped = cap is not None
-    if capped and delta > cap:  # type: ignore[operator]
+        lowered_total: int = (await s.execute(lowered)).scalar_one()
+        return lowered_total
+    if cap is not None and delta > cap:
         return None
     statement = (
         _dialect(s).insert(USAGE).values(session_id=session_id, effecteur=effecteur, product=product, vials=delta)
@@ -103,7 +63,7 @@ async def change_usage(
     statement = statement.on_conflict_do_update(
         index_elements=_USAGE_KEY,
         set_={"vials": USAGE.c.vials + delta},
-        where=(USAGE.c.vials + delta <= cap) if capped else None,
+        where=(USAGE.c.vials + delta <= cap) if cap is not None else None,
     ).returning(USAGE.c.vials)
     return (await s.execute(statement)).scalar_one_or_none()
 
@@ -120,11 +80,11 @@ async def usage(s: AsyncSession, session_id: str, effecteur: str, product: str) 
 # -- order lines -------------------------------------------------------------------
 
 
-async def get_line(s: AsyncSession, line_id: str) -> Row | None:
+async def get_line(s: AsyncSession, line_id: str) -> AnyRow | None:
     return (await s.execute(select(LINES).where(LINES.c.id == line_id))).first()
 
 
-async def find_line(s: AsyncSession, session_id: str, finess: str, effecteur: str, product: str) -> Row | None:
+async def find_line(s: AsyncSession, session_id: str, finess: str, effecteur: str, product: str) -> AnyRow | None:
     return (
         await s.execute(
             select(LINES).where(
@@ -137,7 +97,7 @@ async def find_line(s: AsyncSession, session_id: str, finess: str, effecteur: st
     ).first()
 
 
-async def insert_line(s: AsyncSession, **values: Any) -> Row | None:
+async def insert_line(s: AsyncSession, **values: Any) -> AnyRow | None:
     """A new line, or None when the (session, officine, effecteur, product) line
     already exists (the unique constraint decides, also between concurrent twins)."""
     statement = _dialect(s).insert(LINES).values(**values).on_conflict_do_nothing(index_elements=_LINE_KEY)
@@ -146,7 +106,7 @@ async def insert_line(s: AsyncSession, **values: Any) -> Row | None:
 
 async def set_line_vials(
     s: AsyncSession, line_id: str, etag: str, vials: int, *, new_etag: str, actor: str, now: datetime
-) -> Row | None:
+) -> AnyRow | None:
     """Set the quantity if the line still carries `etag`; None when it changed meanwhile."""
     result = await s.execute(
         update(LINES)
@@ -161,10 +121,11 @@ async def set_line_vials(
         )
         .returning(LINES)
     )
-    return result.first()
+    row: AnyRow | None = result.first()
+    return row
 
 
-async def add_to_line(s: AsyncSession, added: int, **new_line: Any) -> Row:
+async def add_to_line(s: AsyncSession, added: int, **new_line: Any) -> AnyRow:
     """Add confirmed vials to the line, creating it (from `new_line`) when missing;
     one upsert. The cap was enforced on the ledger just before."""
     statement = (
@@ -193,6 +154,7 @@ async def delete_line(s: AsyncSession, line_id: str, etag: str) -> bool:
     if etag:
         condition.append(LINES.c.etag == etag)
     result = await s.execute(delete(LINES).where(*condition))
+    assert isinstance(result, CursorResult)  # a DELETE: its row count
     return result.rowcount == 1
 
 
@@ -220,7 +182,7 @@ async def list_lines(
     product: str | None,
     after: Sequence[str] | None,
     limit: int,
-) -> list[Row]:
+) -> list[AnyRow]:
     """By session (newest first), then officine, effecteur, product: a total order
     (the unique key), so keyset pages never skip or repeat a line."""
     condition = _line_scope(finess, session_id, effecteur, product)
@@ -281,7 +243,7 @@ async def add_changes(s: AsyncSession, *changes: dict[str, Any]) -> None:
     await s.execute(insert(CHANGES), list(changes))
 
 
-async def list_changes(s: AsyncSession, subject: str, after_id: int | None, limit: int) -> list[Row]:
+async def list_changes(s: AsyncSession, subject: str, after_id: int | None, limit: int) -> list[AnyRow]:
     condition = [CHANGES.c.subject == subject]
     if after_id is not None:
         condition.append(CHANGES.c.id > after_id)
@@ -289,7 +251,7 @@ async def list_changes(s: AsyncSession, subject: str, after_id: int | None, limi
     return list((await s.execute(statement)).all())
 
 
-async def change_owner(s: AsyncSession, subject: str) -> Row | None:
+async def change_owner(s: AsyncSession, subject: str) -> AnyRow | None:
     """Officine and effecteur of a subject that has changes (lines stay auditable after deletion)."""
     return (
         await s.execute(select(CHANGES.c.finess, CHANGES.c.effecteur).where(CHANGES.c.subject == subject).limit(1))

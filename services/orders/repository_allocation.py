@@ -7,21 +7,22 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, bindparam, case, func, select, text, update
+from sqlalchemy import bindparam, case, func, select, text, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orders.models import Allocation, Supply, SupplyProduct
+from services.orders.models import Allocation, AnyRow, Supply, SupplyProduct, table_of
 from services.orders.repository import LINES, _dialect, ordered
 
-SUPPLIES = Supply.__table__
-SUPPLY_PRODUCTS = SupplyProduct.__table__
-ALLOCATIONS = Allocation.__table__
+SUPPLIES = table_of(Supply)
+SUPPLY_PRODUCTS = table_of(SupplyProduct)
+ALLOCATIONS = table_of(Allocation)
 
 
 # -- supply ----------------------------------------------------------------------
 
 
-async def get_supply(s: AsyncSession, session_id: str) -> tuple[Row | None, dict[str, int]]:
+async def get_supply(s: AsyncSession, session_id: str) -> tuple[AnyRow | None, dict[str, int]]:
     """(the head row with etag, who, when; vials per product)."""
     head = (await s.execute(select(SUPPLIES).where(SUPPLIES.c.session_id == session_id))).first()
     rows = await s.execute(
@@ -60,6 +61,7 @@ async def put_supply(
             .where(SUPPLIES.c.session_id == session_id, SUPPLIES.c.etag == old_etag)
             .values(etag=new_etag, update_by=actor, update_time=now)
         )
+        assert isinstance(moved, CursorResult)  # an UPDATE: its row count
         if moved.rowcount != 1:
             return False
     for product, vials in products.items():
@@ -88,7 +90,7 @@ async def lock_supply(s: AsyncSession, session_id: str, etag: str) -> bool:
 # -- allocation -------------------------------------------------------------------
 
 
-async def lock_allocation(s: AsyncSession, session_id: str) -> Row | None:
+async def lock_allocation(s: AsyncSession, session_id: str) -> AnyRow | None:
     """The published allocation, locked for this transaction (PostgreSQL; SQLite
     has one writer anyway): plan edits and recorded confirmations of a session
     take it first, so each sees the other's committed rows and no date change
@@ -97,11 +99,11 @@ async def lock_allocation(s: AsyncSession, session_id: str) -> Row | None:
     return (await s.execute(statement)).first()
 
 
-async def get_allocation(s: AsyncSession, session_id: str) -> Row | None:
+async def get_allocation(s: AsyncSession, session_id: str) -> AnyRow | None:
     return (await s.execute(select(ALLOCATIONS).where(ALLOCATIONS.c.session_id == session_id))).first()
 
 
-async def published_sessions(s: AsyncSession, session_ids: Sequence[str]) -> dict[str, Row]:
+async def published_sessions(s: AsyncSession, session_ids: Sequence[str]) -> dict[str, AnyRow]:
     rows = await s.execute(select(ALLOCATIONS).where(ALLOCATIONS.c.session_id.in_(list(session_ids))))
     return {r.session_id: r for r in rows}
 
@@ -141,7 +143,7 @@ async def ordered_products(s: AsyncSession, session_id: str) -> set[str]:
     return {r.product for r in rows}
 
 
-async def session_claims(s: AsyncSession, session_id: str) -> list[Row]:
+async def session_claims(s: AsyncSession, session_id: str) -> list[AnyRow]:
     """Every line of the session as the allocation needs it."""
     statement = select(
         LINES.c.id,
@@ -169,14 +171,14 @@ async def set_confirmed(s: AsyncSession, confirmed: Mapping[str, int]) -> None:
     rows takes seconds there); SQLite: one executemany (in-process, fast)."""
     if not confirmed:
         return
-    if s.bind.dialect.name == "postgresql":
+    if s.get_bind().dialect.name == "postgresql":
         await s.execute(_SET_CONFIRMED_PG, {"line_ids": list(confirmed), "confirmed": list(confirmed.values())})
         return
     statement = update(LINES).where(LINES.c.id == bindparam("line_id")).values(confirmed_vials=bindparam("confirmed"))
     await s.execute(statement, [{"line_id": line_id, "confirmed": vials} for line_id, vials in confirmed.items()])
 
 
-async def allocation_cells(s: AsyncSession, session_id: str) -> list[Row]:
+async def allocation_cells(s: AsyncSession, session_id: str) -> list[AnyRow]:
     """(department, product, ordered, confirmed, lines, reduced) of a published
     allocation: one GROUP BY on the totals index."""
     confirmed = func.coalesce(LINES.c.confirmed_vials, 0)

@@ -7,16 +7,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orders.models import ConfirmationSent, DeliveryDateChange, DeliveryOverride
+from services.orders.models import AnyRow, ConfirmationSent, DeliveryDateChange, DeliveryOverride, table_of
 from services.orders.repository import LINES, _dialect, ordered
 from services.orders.repository_allocation import ALLOCATIONS
 
-OVERRIDES = DeliveryOverride.__table__
-SENT = ConfirmationSent.__table__
-DATE_CHANGES = DeliveryDateChange.__table__
+OVERRIDES = table_of(DeliveryOverride)
+SENT = table_of(ConfirmationSent)
+DATE_CHANGES = table_of(DeliveryDateChange)
 
 DEPARTMENT, FINESS = "DEPARTMENT", "FINESS"
 
@@ -24,7 +25,7 @@ DEPARTMENT, FINESS = "DEPARTMENT", "FINESS"
 # -- plan -------------------------------------------------------------------------
 
 
-async def overrides(s: AsyncSession, session_ids: Sequence[str]) -> list[Row]:
+async def overrides(s: AsyncSession, session_ids: Sequence[str]) -> list[AnyRow]:
     statement = (
         select(OVERRIDES)
         .where(OVERRIDES.c.session_id.in_(list(session_ids)))
@@ -51,6 +52,7 @@ async def clear_override(s: AsyncSession, session_id: str, kind: str, code: str)
             OVERRIDES.c.session_id == session_id, OVERRIDES.c.kind == kind, OVERRIDES.c.code == code
         )
     )
+    assert isinstance(result, CursorResult)  # a DELETE: its row count
     return result.rowcount == 1
 
 
@@ -82,7 +84,7 @@ async def session_officines(s: AsyncSession, session_id: str, finess: Sequence[s
 # -- confirmations and the feed -------------------------------------------------------
 
 
-async def confirmations(s: AsyncSession, session_id: str, finess: Sequence[str] | None = None) -> list[Row]:
+async def confirmations(s: AsyncSession, session_id: str, finess: Sequence[str] | None = None) -> list[AnyRow]:
     statement = select(SENT).where(SENT.c.session_id == session_id)
     if finess is not None:
         statement = statement.where(SENT.c.finess.in_(list(finess)))
@@ -114,7 +116,7 @@ async def add_date_changes(
     return len(values)
 
 
-async def list_date_changes(s: AsyncSession, after_id: int, limit: int) -> list[Row]:
+async def list_date_changes(s: AsyncSession, after_id: int, limit: int) -> list[AnyRow]:
     statement = select(DATE_CHANGES).where(DATE_CHANGES.c.id > after_id).order_by(DATE_CHANGES.c.id).limit(limit)
     return list((await s.execute(statement)).all())
 
@@ -141,7 +143,7 @@ async def delivery_officines(
     effecteur: str | None,
     after: Sequence[str] | None,
     limit: int,
-) -> list[Row]:
+) -> list[AnyRow]:
     """(session_id, finess, department) of officines with lines in a published
     session, by session (newest first) then FINESS: one GROUP BY per page."""
     condition = _scope(finess, session_id, effecteur)
@@ -172,7 +174,7 @@ def _pairs_condition(session_id: Any, finess: Any, pairs: Sequence[tuple[str, st
     return [session_id.in_(sorted({p[0] for p in pairs})), finess.in_(sorted({p[1] for p in pairs}))]
 
 
-async def delivery_lines(s: AsyncSession, pairs: Sequence[tuple[str, str]], effecteur: str | None) -> list[Row]:
+async def delivery_lines(s: AsyncSession, pairs: Sequence[tuple[str, str]], effecteur: str | None) -> list[AnyRow]:
     """The lines of these (session, officine) pairs (only `effecteur`'s when set)."""
     if not pairs:
         return []
@@ -197,7 +199,7 @@ async def delivery_lines(s: AsyncSession, pairs: Sequence[tuple[str, str]], effe
     return [r for r in (await s.execute(statement)).all() if (r.session_id, r.finess) in wanted]
 
 
-async def sent_for(s: AsyncSession, pairs: Sequence[tuple[str, str]]) -> Mapping[tuple[str, str], Row]:
+async def sent_for(s: AsyncSession, pairs: Sequence[tuple[str, str]]) -> Mapping[tuple[str, str], AnyRow]:
     if not pairs:
         return {}
     rows = await s.execute(select(SENT).where(*_pairs_condition(SENT.c.session_id, SENT.c.finess, pairs)))

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.orders.models import AnyRow
 from services.orders.repository import LINES, ordered
 
 _DOSES = func.sum(LINES.c.vials * LINES.c.doses_per_unit)
 
 
-async def officine_totals(s: AsyncSession, session_id: str, finess: str) -> list[Row]:
+async def officine_totals(s: AsyncSession, session_id: str, finess: str) -> list[AnyRow]:
     """(effecteur, product, vials, doses) for one officine's session."""
     statement = (
         select(LINES.c.effecteur, LINES.c.product, func.sum(LINES.c.vials).label("vials"), _DOSES.label("doses"))
@@ -27,7 +28,7 @@ async def officine_totals(s: AsyncSession, session_id: str, finess: str) -> list
     return list((await s.execute(statement)).all())
 
 
-async def department_totals(s: AsyncSession, session_id: str) -> list[Row]:
+async def department_totals(s: AsyncSession, session_id: str) -> list[AnyRow]:
     """(department, product, vials, doses): one indexed GROUP BY, polled live."""
     statement = (
         select(LINES.c.department, LINES.c.product, func.sum(LINES.c.vials).label("vials"), _DOSES.label("doses"))
@@ -43,7 +44,7 @@ async def ordering_officines(s: AsyncSession, session_id: str) -> int:
     return int(value or 0)
 
 
-async def consolidated_rows(s: AsyncSession, session_id: str) -> AsyncIterator[Row]:
+async def consolidated_rows(s: AsyncSession, session_id: str) -> AsyncIterator[AnyRow]:
     """One row per officine × product, by FINESS then product. The département is
     the one frozen on the officine's lines (MIN keeps it deterministic should an
     officine have moved mid-session)."""
@@ -63,7 +64,7 @@ async def consolidated_rows(s: AsyncSession, session_id: str) -> AsyncIterator[R
         yield row
 
 
-async def detail_rows(s: AsyncSession, session_id: str) -> AsyncIterator[Row]:
+async def detail_rows(s: AsyncSession, session_id: str) -> AsyncIterator[AnyRow]:
     """One row per officine × effecteur × product (one line each)."""
     statement = (
         select(

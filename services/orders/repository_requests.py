@@ -6,21 +6,22 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.orders.models import VialRequest
+from services.orders.models import AnyRow, VialRequest, table_of
 
-REQUESTS = VialRequest.__table__
+REQUESTS = table_of(VialRequest)
 PENDING = "PENDING"
 
 
-async def insert_request(s: AsyncSession, **values: Any) -> Row:
-    return (await s.execute(insert(REQUESTS).values(**values).returning(REQUESTS))).one()
+async def insert_request(s: AsyncSession, **values: Any) -> AnyRow:
+    row: AnyRow = (await s.execute(insert(REQUESTS).values(**values).returning(REQUESTS))).one()
+    return row
 
 
-async def get_request(s: AsyncSession, request_id: str) -> Row | None:
+async def get_request(s: AsyncSession, request_id: str) -> AnyRow | None:
     return (await s.execute(select(REQUESTS).where(REQUESTS.c.id == request_id))).first()
 
 
@@ -36,7 +37,7 @@ async def decide(
     reason: str = "",
     order_line: str = "",
     by_requester: bool = False,
-) -> Row | None:
+) -> AnyRow | None:
     """Move a PENDING request to `state`; None when it was no longer pending (a
     concurrent decision won: on PostgreSQL the second writer waits on the row
     lock, then re-checks `state` on the committed row)."""
@@ -55,7 +56,8 @@ async def decide(
         .values(**values)
         .returning(REQUESTS)
     )
-    return result.first()
+    row: AnyRow | None = result.first()
+    return row
 
 
 def _state_condition(
@@ -82,7 +84,7 @@ async def list_requests(
     not_in_sessions: Collection[str] | None,
     after: tuple[datetime, str] | None,
     limit: int,
-) -> list[Row]:
+) -> list[AnyRow]:
     """Oldest first, by (create_time, id)."""
     condition = _state_condition(stored_state, in_sessions, not_in_sessions)
     if finess is not None:

@@ -26,6 +26,7 @@ nothing.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 from pathlib import Path
@@ -159,7 +160,7 @@ async def seed_dataset(db: Database, dataset: dict[str, Any], *, operator: str, 
 
 
 async def seed_file(path: Path, settings: OrdersSettings, now: datetime) -> dict[str, int]:
-    dataset = json.loads(path.read_text(encoding="utf-8"))
+    dataset = json.loads(await asyncio.to_thread(path.read_text, encoding="utf-8"))
     operator = settings.operators[0] if settings.operators else dataset["operators"][0]
     db = Database(settings.resolved_database_url())
     try:

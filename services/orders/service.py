@@ -7,17 +7,14 @@ lines.py, vial_requests.py and reports.py build on the OrderRules here.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-import structlog
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import idempotency
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
@@ -25,6 +22,7 @@ from services.common.errors import DomainError, InvalidArgument, NotFound
 from services.common.idempotency import check_request_id
 from services.orders import errors
 from services.orders import repository as repo
+from services.orders.models import IDEMPOTENCY_KEYS
 from services.orders.ports import (
     AttachmentDirectory,
     EffecteurAttachment,
@@ -34,12 +32,6 @@ from services.orders.ports import (
     SessionWindow,
 )
 from services.orders.views import Notice
-
-log = structlog.get_logger("orders")
-
-# A write that loses a race on a unique key (a twin line, a twin request_id)
-# is re-run from the start; a handful of rounds settles any realistic burst.
-_WRITE_ATTEMPTS = 8
 
 UNLIMITED, CAPPED, NOT_OPEN = "UNLIMITED", "CAPPED", "NOT_OPEN"
 
@@ -75,12 +67,6 @@ class Ordering:
     @property
     def cap(self) -> int | None:
         return self.rule.max_vials if self.rule.kind == CAPPED else None
-
-
-def fingerprint(principal: Principal, payload: dict[str, Any]) -> str:
-    """The same request_id from someone else, or with other values, is not a retry."""
-    raw = json.dumps([principal.national_id, payload], sort_keys=True, default=str).encode()
-    return hashlib.sha256(raw).hexdigest()
 
 
 class OrderRules:
@@ -163,20 +149,18 @@ class OrderRules:
         return found
 
     async def rule(self, window: SessionWindow, effecteur_type: str, product: ProductInfo) -> QuotaRule:
-        """The rule in force; NOT_OPEN (refused) also for a product outside its
-        orderable dates, inactive, or absent from the published table."""
-        now = self.clock.now()
+        """The rule in force now, as SessionService answers it: NOT_OPEN (refused)
+        also for a product outside its orderable dates, inactive, or absent from
+        the published table."""
         label = product.display_name or product.name
-        if not product.orderable_at(now):
-            raise errors.product_not_open(effecteur_type, label, "Ce produit n'est pas commandable à cette date.")
-        table = await self.sessions.quota_table(window.id)
+        table = await self.sessions.quota_table(window.id, self.clock.now())
         if table is None:
             raise errors.product_not_open(
                 effecteur_type, label, "Aucun tableau de quotas n'est publié pour cette session."
             )
         rule = table.rules.get((effecteur_type, product.name))
         if rule is None or rule.kind not in (UNLIMITED, CAPPED):
-            raise errors.product_not_open(effecteur_type, label)
+            raise errors.product_not_open(effecteur_type, label, _sentence(rule.not_open_reason if rule else ""))
         return rule
 
     async def ordering(
@@ -196,14 +180,15 @@ class OrderRules:
         request_id: str,
         operation: str,
         payload: dict[str, Any],
-        load: Callable[[dict], OutcomeT],
+        load: Callable[[dict[str, Any]], OutcomeT],
     ) -> OutcomeT | None:
         """A retry answered before any other check: the first call's outcome stands
         even if the window closed or the attachment changed since."""
         if not request_id:
             return None
+        digest = idempotency.fingerprint(principal.national_id, payload)
         async with self.db.read() as s:
-            previous = await repo.recorded_outcome(s, request_id, operation, fingerprint(principal, payload))
+            previous = await idempotency.recorded_outcome(s, IDEMPOTENCY_KEYS, request_id, operation, digest)
         return None if previous is None else load(previous)
 
     async def write(
@@ -213,29 +198,34 @@ class OrderRules:
         operation: str,
         payload: dict[str, Any],
         work: Callable[[AsyncSession, datetime], Awaitable[OutcomeT]],
-        load: Callable[[dict], OutcomeT],
+        load: Callable[[dict[str, Any]], OutcomeT],
     ) -> OutcomeT:
-        """Run `work` in one write transaction with the request_id claimed first in
-        it (see repository.claim_request_id). Should a write still lose a race on
-        a unique key, it rolls back and re-runs from the start."""
-        digest = fingerprint(principal, payload)
-        for attempt in range(1, _WRITE_ATTEMPTS + 1):
-            try:
-                async with self.db.write() as s:
-                    now = self.clock.now()
-                    previous = await repo.claim_request_id(s, request_id, operation, digest, now)
-                    if previous is not None:
-                        return load(previous)
-                    outcome = await work(s, now)
-                    await repo.settle_request_id(s, request_id, outcome.dump())
-                    return outcome
-            except IntegrityError:
-                if attempt == _WRITE_ATTEMPTS:
-                    raise
-                log.info("orders.write_conflict_retried", operation=operation, attempt=attempt)
-            except WindowShut as shut:
-                raise await self.closed_error(shut.window, shut.now) from None
-        raise AssertionError("unreachable")
+        """Run `work` once per request_id (services.common.idempotency.run_once:
+        the key claimed first in the write transaction, a lost race on another
+        unique key re-run from the start). The window closing inside the
+        transaction becomes the French refusal once it is rolled back."""
+        try:
+            return await idempotency.run_once(
+                self.db,
+                IDEMPOTENCY_KEYS,
+                self.clock,
+                request_id=request_id,
+                operation=operation,
+                digest=idempotency.fingerprint(principal.national_id, payload),
+                work=work,
+                dump=_dump,
+                load=load,
+            )
+        except WindowShut as shut:
+            raise await self.closed_error(shut.window, shut.now) from None
+
+
+def _sentence(text: str) -> str:
+    return text if not text or text.endswith(".") else f"{text}."
+
+
+def _dump(outcome: Outcome) -> dict[str, Any]:
+    return outcome.dump()
 
 
 async def add_to_usage(

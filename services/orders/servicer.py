@@ -6,14 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import grpc
-from vaxorders.orders.v1 import orders_service_pb2 as pb
-from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
-from vaxorders.type.v1 import effecteur_type_pb2
 
 from services.common.context import Principal, current_principal
 from services.common.errors import Unauthenticated
 from services.common.masks import check_mask
-from services.common.timefmt import to_timestamp
+from services.common.timefmt import as_utc, to_timestamp
 from services.orders.deliveries import DeliveryService
 from services.orders.delivery_plan import PlanService
 from services.orders.lines import LineService
@@ -33,6 +30,8 @@ from services.orders.views import (
     RequestView,
     SupplyView,
 )
+from vaxorders.orders.v1 import orders_service_pb2 as pb
+from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
 
 _State = pb.VialRequest.State
 # What UpdateOrderLine may change (update_mask paths, relative to `line`).
@@ -52,7 +51,7 @@ def line_pb(line: LineView) -> pb.OrderLine:
         effecteur=line.effecteur,
         product=line.product,
         vials=line.vials,
-        effecteur_type=effecteur_type_pb2.EffecteurType.Value(f"EFFECTEUR_TYPE_{line.effecteur_type}"),
+        effecteur_type=f"EFFECTEUR_TYPE_{line.effecteur_type}",
         vials_from_requests=line.vials_from_requests,
         etag=line.etag,
         create_time=to_timestamp(line.create_time),
@@ -70,7 +69,7 @@ def request_pb(request: RequestView) -> pb.VialRequest:
         product=request.product,
         vials=request.vials,
         comment=request.comment,
-        state=_State.Value(f"STATE_{request.state}"),
+        state=f"STATE_{request.state}",
         confirmed_vials=request.confirmed_vials,
         decision_reason=request.decision_reason,
         decided_by=request.decided_by,
@@ -79,7 +78,7 @@ def request_pb(request: RequestView) -> pb.VialRequest:
         etag=request.etag,
     )
     if request.decide_time is not None:
-        message.decide_time.CopyFrom(to_timestamp(request.decide_time))
+        message.decide_time.FromDatetime(as_utc(request.decide_time))
     return message
 
 
@@ -91,7 +90,7 @@ def change_pb(change: ChangeView) -> pb.Change:
     return pb.Change(
         actor=change.actor,
         change_time=to_timestamp(change.change_time),
-        action=pb.Change.Action.Value(f"ACTION_{change.action}"),
+        action=f"ACTION_{change.action}",
         vials_before=change.vials_before,
         vials_after=change.vials_after,
         request_id=change.request_id,
@@ -111,7 +110,7 @@ def supply_pb(supply: SupplyView) -> pb.Supply:
         etag=supply.etag,
     )
     if supply.update_time is not None:
-        message.update_time.CopyFrom(to_timestamp(supply.update_time))
+        message.update_time.FromDatetime(as_utc(supply.update_time))
     return message
 
 
@@ -138,9 +137,9 @@ def allocation_pb(allocation: AllocationView) -> pb.Allocation:
         publish_by=allocation.publish_by,
     )
     if allocation.publish_time is not None:
-        message.publish_time.CopyFrom(to_timestamp(allocation.publish_time))
+        message.publish_time.FromDatetime(as_utc(allocation.publish_time))
     if allocation.confirmations_sent_time is not None:
-        message.confirmations_sent_time.CopyFrom(to_timestamp(allocation.confirmations_sent_time))
+        message.confirmations_sent_time.FromDatetime(as_utc(allocation.confirmations_sent_time))
     return message
 
 
@@ -149,7 +148,7 @@ def plan_pb(plan: PlanView) -> pb.DeliveryPlan:
     for o in plan.overrides:
         override = pb.DeliveryDateOverride(department=o.department, finess=o.finess, date=o.date, update_by=o.update_by)
         if o.update_time is not None:
-            override.update_time.CopyFrom(to_timestamp(o.update_time))
+            override.update_time.FromDatetime(as_utc(o.update_time))
         overrides.append(override)
     return pb.DeliveryPlan(
         name=plan.name,
@@ -169,7 +168,7 @@ def delivery_pb(delivery: DeliveryView) -> pb.Delivery:
         lines=[
             pb.DeliveryLine(
                 effecteur=line.effecteur,
-                effecteur_type=effecteur_type_pb2.EffecteurType.Value(f"EFFECTEUR_TYPE_{line.effecteur_type}"),
+                effecteur_type=f"EFFECTEUR_TYPE_{line.effecteur_type}",
                 product=line.product,
                 ordered_vials=line.ordered_vials,
                 confirmed_vials=line.confirmed_vials,
@@ -180,7 +179,7 @@ def delivery_pb(delivery: DeliveryView) -> pb.Delivery:
         announced_date=delivery.announced_date,
     )
     if delivery.confirmation_sent_time is not None:
-        message.confirmation_sent_time.CopyFrom(to_timestamp(delivery.confirmation_sent_time))
+        message.confirmation_sent_time.FromDatetime(as_utc(delivery.confirmation_sent_time))
     return message
 
 
@@ -216,13 +215,17 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     # -- order lines ---------------------------------------------------------------
 
     async def GetOrderLine(
-        self, request: pb.GetOrderLineRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.GetOrderLineRequest,
+        context: grpc.aio.ServicerContext[pb.GetOrderLineRequest, pb.GetOrderLineResponse],
     ) -> pb.GetOrderLineResponse:
         line = await self.lines.get(_principal(), request.name)
         return pb.GetOrderLineResponse(line=line_pb(line))
 
     async def ListOrderLines(
-        self, request: pb.ListOrderLinesRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ListOrderLinesRequest,
+        context: grpc.aio.ServicerContext[pb.ListOrderLinesRequest, pb.ListOrderLinesResponse],
     ) -> pb.ListOrderLinesResponse:
         page = await self.lines.list(
             _principal(), request.parent, request.effecteur, request.product, request.page_size, request.page_token
@@ -230,7 +233,9 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         return pb.ListOrderLinesResponse(lines=[line_pb(x) for x in page.items], next_page_token=page.next_page_token)
 
     async def CreateOrderLine(
-        self, request: pb.CreateOrderLineRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.CreateOrderLineRequest,
+        context: grpc.aio.ServicerContext[pb.CreateOrderLineRequest, pb.CreateOrderLineResponse],
     ) -> pb.CreateOrderLineResponse:
         outcome = await self.lines.create(
             _principal(),
@@ -244,7 +249,9 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         return pb.CreateOrderLineResponse(line=line_pb(outcome.line), warnings=warnings_pb(outcome.warnings))
 
     async def UpdateOrderLine(
-        self, request: pb.UpdateOrderLineRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.UpdateOrderLineRequest,
+        context: grpc.aio.ServicerContext[pb.UpdateOrderLineRequest, pb.UpdateOrderLineResponse],
     ) -> pb.UpdateOrderLineResponse:
         principal = _principal()
         check_mask(request.update_mask.paths, _LINE_WRITABLE)
@@ -255,13 +262,17 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         return pb.UpdateOrderLineResponse(line=line_pb(outcome.line), warnings=warnings_pb(outcome.warnings))
 
     async def DeleteOrderLine(
-        self, request: pb.DeleteOrderLineRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.DeleteOrderLineRequest,
+        context: grpc.aio.ServicerContext[pb.DeleteOrderLineRequest, pb.DeleteOrderLineResponse],
     ) -> pb.DeleteOrderLineResponse:
         await self.lines.delete(_principal(), request.name, request.etag, request.request_id)
         return pb.DeleteOrderLineResponse()
 
     async def ListOrderLineChanges(
-        self, request: pb.ListOrderLineChangesRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ListOrderLineChangesRequest,
+        context: grpc.aio.ServicerContext[pb.ListOrderLineChangesRequest, pb.ListOrderLineChangesResponse],
     ) -> pb.ListOrderLineChangesResponse:
         page = await self.lines.changes(_principal(), request.parent, request.page_size, request.page_token)
         return pb.ListOrderLineChangesResponse(
@@ -269,7 +280,9 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         )
 
     async def GetOfficineSummary(
-        self, request: pb.GetOfficineSummaryRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.GetOfficineSummaryRequest,
+        context: grpc.aio.ServicerContext[pb.GetOfficineSummaryRequest, pb.GetOfficineSummaryResponse],
     ) -> pb.GetOfficineSummaryResponse:
         summary = await self.reports.officine_summary(_principal(), request.name)
         return pb.GetOfficineSummaryResponse(
@@ -283,7 +296,9 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     # -- vial requests ---------------------------------------------------------------
 
     async def CreateVialRequest(
-        self, request: pb.CreateVialRequestRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.CreateVialRequestRequest,
+        context: grpc.aio.ServicerContext[pb.CreateVialRequestRequest, pb.CreateVialRequestResponse],
     ) -> pb.CreateVialRequestResponse:
         asked = request.vial_request
         outcome = await self.requests.create(
@@ -292,13 +307,17 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         return pb.CreateVialRequestResponse(vial_request=request_pb(outcome.request))
 
     async def GetVialRequest(
-        self, request: pb.GetVialRequestRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.GetVialRequestRequest,
+        context: grpc.aio.ServicerContext[pb.GetVialRequestRequest, pb.GetVialRequestResponse],
     ) -> pb.GetVialRequestResponse:
         found = await self.requests.get(_principal(), request.name)
         return pb.GetVialRequestResponse(vial_request=request_pb(found))
 
     async def ListVialRequests(
-        self, request: pb.ListVialRequestsRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ListVialRequestsRequest,
+        context: grpc.aio.ServicerContext[pb.ListVialRequestsRequest, pb.ListVialRequestsResponse],
     ) -> pb.ListVialRequestsResponse:
         if request.state == _State.STATE_UNSPECIFIED:
             state = ""
@@ -314,7 +333,9 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         )
 
     async def ConfirmVialRequest(
-        self, request: pb.ConfirmVialRequestRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ConfirmVialRequestRequest,
+        context: grpc.aio.ServicerContext[pb.ConfirmVialRequestRequest, pb.ConfirmVialRequestResponse],
     ) -> pb.ConfirmVialRequestResponse:
         vials = request.vials if request.HasField("vials") else None
         outcome = await self.requests.confirm(_principal(), request.name, vials, request.reason, request.request_id)
@@ -324,13 +345,17 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         )
 
     async def DeclineVialRequest(
-        self, request: pb.DeclineVialRequestRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.DeclineVialRequestRequest,
+        context: grpc.aio.ServicerContext[pb.DeclineVialRequestRequest, pb.DeclineVialRequestResponse],
     ) -> pb.DeclineVialRequestResponse:
         outcome = await self.requests.decline(_principal(), request.name, request.reason, request.request_id)
         return pb.DeclineVialRequestResponse(vial_request=request_pb(outcome.request))
 
     async def CancelVialRequest(
-        self, request: pb.CancelVialRequestRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.CancelVialRequestRequest,
+        context: grpc.aio.ServicerContext[pb.CancelVialRequestRequest, pb.CancelVialRequestResponse],
     ) -> pb.CancelVialRequestResponse:
         outcome = await self.requests.cancel(_principal(), request.name, request.request_id)
         return pb.CancelVialRequestResponse(vial_request=request_pb(outcome.request))
@@ -338,7 +363,9 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     # -- operators -------------------------------------------------------------------
 
     async def ExportSessionOrders(
-        self, request: pb.ExportSessionOrdersRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ExportSessionOrdersRequest,
+        context: grpc.aio.ServicerContext[pb.ExportSessionOrdersRequest, pb.ExportSessionOrdersResponse],
     ) -> AsyncIterator[pb.ExportSessionOrdersResponse]:
         session_id = await self.reports.check_export(_principal(), request.session)
         layout = DETAIL if request.layout == pb.ExportSessionOrdersRequest.LAYOUT_DETAIL else CONSOLIDATED
@@ -346,7 +373,9 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
             yield pb.ExportSessionOrdersResponse(chunk=chunk)
 
     async def GetSessionTotals(
-        self, request: pb.GetSessionTotalsRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.GetSessionTotalsRequest,
+        context: grpc.aio.ServicerContext[pb.GetSessionTotalsRequest, pb.GetSessionTotalsResponse],
     ) -> pb.GetSessionTotalsResponse:
         totals = await self.reports.session_totals(_principal(), request.session)
         return pb.GetSessionTotalsResponse(
@@ -360,12 +389,16 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
 
     # -- after the session: supply, allocation, delivery plan, deliveries ---------------
 
-    async def GetSupply(self, request: pb.GetSupplyRequest, context: grpc.aio.ServicerContext) -> pb.GetSupplyResponse:
+    async def GetSupply(
+        self, request: pb.GetSupplyRequest, context: grpc.aio.ServicerContext[pb.GetSupplyRequest, pb.GetSupplyResponse]
+    ) -> pb.GetSupplyResponse:
         supply = await self.supply.get_supply(_principal(), request.name)
         return pb.GetSupplyResponse(supply=supply_pb(supply))
 
     async def UpdateSupply(
-        self, request: pb.UpdateSupplyRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.UpdateSupplyRequest,
+        context: grpc.aio.ServicerContext[pb.UpdateSupplyRequest, pb.UpdateSupplyResponse],
     ) -> pb.UpdateSupplyResponse:
         outcome = await self.supply.update_supply(
             _principal(),
@@ -377,31 +410,41 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         return pb.UpdateSupplyResponse(supply=supply_pb(outcome.supply))
 
     async def PreviewAllocation(
-        self, request: pb.PreviewAllocationRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.PreviewAllocationRequest,
+        context: grpc.aio.ServicerContext[pb.PreviewAllocationRequest, pb.PreviewAllocationResponse],
     ) -> pb.PreviewAllocationResponse:
         allocation = await self.supply.preview(_principal(), request.session)
         return pb.PreviewAllocationResponse(allocation=allocation_pb(allocation))
 
     async def PublishAllocation(
-        self, request: pb.PublishAllocationRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.PublishAllocationRequest,
+        context: grpc.aio.ServicerContext[pb.PublishAllocationRequest, pb.PublishAllocationResponse],
     ) -> pb.PublishAllocationResponse:
         outcome = await self.supply.publish(_principal(), request.session, request.supply_etag, request.request_id)
         return pb.PublishAllocationResponse(allocation=allocation_pb(outcome.allocation))
 
     async def GetAllocation(
-        self, request: pb.GetAllocationRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.GetAllocationRequest,
+        context: grpc.aio.ServicerContext[pb.GetAllocationRequest, pb.GetAllocationResponse],
     ) -> pb.GetAllocationResponse:
         allocation = await self.supply.get_allocation(_principal(), request.name)
         return pb.GetAllocationResponse(allocation=allocation_pb(allocation))
 
     async def GetDeliveryPlan(
-        self, request: pb.GetDeliveryPlanRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.GetDeliveryPlanRequest,
+        context: grpc.aio.ServicerContext[pb.GetDeliveryPlanRequest, pb.GetDeliveryPlanResponse],
     ) -> pb.GetDeliveryPlanResponse:
         plan = await self.plans.get(_principal(), request.name)
         return pb.GetDeliveryPlanResponse(delivery_plan=plan_pb(plan))
 
     async def SetDeliveryDate(
-        self, request: pb.SetDeliveryDateRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.SetDeliveryDateRequest,
+        context: grpc.aio.ServicerContext[pb.SetDeliveryDateRequest, pb.SetDeliveryDateResponse],
     ) -> pb.SetDeliveryDateResponse:
         o = request.override
         outcome = await self.plans.set_date(
@@ -410,7 +453,9 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         return pb.SetDeliveryDateResponse(delivery_plan=plan_pb(outcome.plan))
 
     async def ClearDeliveryDate(
-        self, request: pb.ClearDeliveryDateRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ClearDeliveryDateRequest,
+        context: grpc.aio.ServicerContext[pb.ClearDeliveryDateRequest, pb.ClearDeliveryDateResponse],
     ) -> pb.ClearDeliveryDateResponse:
         outcome = await self.plans.clear_date(
             _principal(), request.plan, request.department, request.finess, request.request_id
@@ -418,7 +463,9 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         return pb.ClearDeliveryDateResponse(delivery_plan=plan_pb(outcome.plan))
 
     async def ImportDeliveryPlanCsv(
-        self, request: pb.ImportDeliveryPlanCsvRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ImportDeliveryPlanCsvRequest,
+        context: grpc.aio.ServicerContext[pb.ImportDeliveryPlanCsvRequest, pb.ImportDeliveryPlanCsvResponse],
     ) -> pb.ImportDeliveryPlanCsvResponse:
         outcome = await self.plans.import_csv(
             _principal(), request.plan, request.csv, request.validate_only, request.request_id
@@ -426,7 +473,9 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         return pb.ImportDeliveryPlanCsvResponse(delivery_plan=plan_pb(outcome.plan))
 
     async def ListDeliveries(
-        self, request: pb.ListDeliveriesRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ListDeliveriesRequest,
+        context: grpc.aio.ServicerContext[pb.ListDeliveriesRequest, pb.ListDeliveriesResponse],
     ) -> pb.ListDeliveriesResponse:
         page = await self.deliveries.list(
             _principal(), request.parent, request.effecteur, request.page_size, request.page_token
@@ -436,7 +485,9 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         )
 
     async def RecordConfirmationsSent(
-        self, request: pb.RecordConfirmationsSentRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.RecordConfirmationsSentRequest,
+        context: grpc.aio.ServicerContext[pb.RecordConfirmationsSentRequest, pb.RecordConfirmationsSentResponse],
     ) -> pb.RecordConfirmationsSentResponse:
         outcome = await self.deliveries.record_sent(
             _principal(),
@@ -447,7 +498,9 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         return pb.RecordConfirmationsSentResponse(changed=outcome.changed)
 
     async def ListDeliveryDateChanges(
-        self, request: pb.ListDeliveryDateChangesRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ListDeliveryDateChangesRequest,
+        context: grpc.aio.ServicerContext[pb.ListDeliveryDateChangesRequest, pb.ListDeliveryDateChangesResponse],
     ) -> pb.ListDeliveryDateChangesResponse:
         changes = await self.deliveries.date_changes(_principal(), request.after_id, request.page_size)
         return pb.ListDeliveryDateChangesResponse(changes=[date_change_pb(c) for c in changes])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
+import grpc
 
 from services.common.bootstrap import Runtime, ServiceSpec
 from services.common.server import Registration
@@ -19,6 +19,7 @@ from services.orders.servicer import OrderServicer
 from services.orders.settings import OrdersSettings
 from services.orders.supply import SupplyService
 from services.orders.vial_requests import RequestService
+from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
 
 SERVICE_NAME = "vaxorders.orders.v1.OrderService"
 
@@ -42,7 +43,9 @@ async def build(runtime: Runtime) -> Iterable[Registration]:
         PlanService(rules),
         DeliveryService(rules),
     )
-    return [lambda server: pb_grpc.add_OrderServiceServicer_to_server(servicer, server)]
+    # The generated _pb2_grpc module has no stubs: its adder, typed here.
+    add: Callable[[OrderServicer, grpc.aio.Server], None] = pb_grpc.add_OrderServiceServicer_to_server
+    return [lambda server: add(servicer, server)]
 
 
 SPEC = ServiceSpec(

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.context import Principal
@@ -27,6 +26,7 @@ from services.orders import repository as repo
 from services.orders import repository_allocation as arepo
 from services.orders.allocation import Claim, allocate_products
 from services.orders.lines import collect
+from services.orders.models import AnyRow
 from services.orders.ports import SessionWindow
 from services.orders.service import OrderRules
 from services.orders.views import (
@@ -90,7 +90,7 @@ def assemble(name: str, cells: Iterable[Cell], supply: dict[str, int]) -> Alloca
     return AllocationView(name, products, departments)
 
 
-def compute(claims: Sequence[Row], supply: dict[str, int]) -> tuple[dict[str, int], list[Cell]]:
+def compute(claims: Sequence[AnyRow], supply: dict[str, int]) -> tuple[dict[str, int], list[Cell]]:
     """Confirmed vials per line id, and the figures per (département, product).
     A product without supply confirms nothing (publishing it is refused)."""
     by_product: dict[str, list[Claim]] = defaultdict(list)

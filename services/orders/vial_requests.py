@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.context import Principal
@@ -21,6 +20,7 @@ from services.orders import access, errors, names
 from services.orders import repository as repo
 from services.orders import repository_requests as rrepo
 from services.orders.lines import DEFAULT_PAGE, MAX_PAGE, add_vials, collect, line_view
+from services.orders.models import AnyRow
 from services.orders.ports import SessionWindow
 from services.orders.service import CAPPED, OrderRules
 from services.orders.views import Page, RequestOutcome, RequestView
@@ -31,13 +31,14 @@ STATES = (PENDING, CONFIRMED, DECLINED, EXPIRED, CANCELLED)
 MAX_TEXT = 500
 
 
-def effective_state(row: Row, window: SessionWindow | None, now: datetime) -> str:
+def effective_state(row: AnyRow, window: SessionWindow | None, now: datetime) -> str:
     if row.state == PENDING and window is not None and window.is_closed_at(now):
         return EXPIRED
-    return row.state
+    state: str = row.state
+    return state
 
 
-def request_view(row: Row, window: SessionWindow | None, now: datetime) -> RequestView:
+def request_view(row: AnyRow, window: SessionWindow | None, now: datetime) -> RequestView:
     return RequestView(
         name=names.OfficineOrder(row.session_id, row.finess).request(row.id),
         effecteur=row.effecteur,
@@ -60,7 +61,6 @@ def _text(v: Violations, value: str, field: str) -> None:
         v.add(field, f"{MAX_TEXT} caractères au plus.")
 
 
-
 async def _end_pending(
     s: AsyncSession,
     request_pk: str,
@@ -73,7 +73,7 @@ async def _end_pending(
     *,
     reason: str = "",
     by_requester: bool = False,
-) -> Row:
+) -> AnyRow:
     """Decline or cancel: a PENDING request ends without vials, with its audit row.
     The state change is conditional on PENDING, so a concurrent decision wins once."""
     row = await rrepo.decide(
@@ -87,7 +87,9 @@ async def _end_pending(
         by_requester=by_requester,
     )
     if row is None:
-        raise errors.request_not_pending((await rrepo.get_request(s, request_pk)).state)
+        current = await rrepo.get_request(s, request_pk)
+        assert current is not None  # requests are never deleted
+        raise errors.request_not_pending(current.state)
     await repo.add_changes(
         s,
         repo.change(
@@ -105,18 +107,19 @@ async def _end_pending(
     )
     return row
 
+
 class RequestService:
     def __init__(self, rules: OrderRules) -> None:
         self.rules = rules
 
-    async def _read(self, ref: names.Child) -> Row:
+    async def _read(self, ref: names.Child) -> AnyRow:
         async with self.rules.db.read() as s:
             row = await rrepo.get_request(s, ref.id)
         if row is None or row.session_id != ref.parent.session_id or row.finess != ref.parent.finess:
             raise errors.not_found(REQUEST)
         return row
 
-    async def _pending(self, row: Row) -> SessionWindow:
+    async def _pending(self, row: AnyRow) -> SessionWindow:
         """The request's session window, refused unless the request can still be decided."""
         window = await self.rules.window(row.session_id)
         now = self.rules.clock.now()
@@ -298,7 +301,9 @@ class RequestService:
                 order_line=line_name,
             )
             if decided is None:  # decided meanwhile: the vials added above roll back
-                raise errors.request_not_pending((await rrepo.get_request(s, ref.id)).state)
+                stored = await rrepo.get_request(s, ref.id)
+                assert stored is not None  # requests are never deleted
+                raise errors.request_not_pending(stored.state)
             common = {"finess": ref.parent.finess, "effecteur": current.effecteur, "actor": actor, "now": now}
             await repo.add_changes(
                 s,

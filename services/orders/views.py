@@ -9,13 +9,18 @@ from datetime import datetime
 from typing import Any
 
 
+def _fields(value: Any) -> dict[str, Any]:
+    """A dataclass instance as JSON-ready fields (an outcome stored with its request_id)."""
+    return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+
+
 def _dump(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, list | tuple):
         return [_dump(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return _fields(value)
     return value
 
 
@@ -78,7 +83,7 @@ class LineOutcome:
     warnings: list[Notice] = field(default_factory=list)
 
     def dump(self) -> dict[str, Any]:
-        return _dump(self)
+        return _fields(self)
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> LineOutcome:
@@ -97,7 +102,7 @@ class RequestOutcome:
     warnings: list[Notice] = field(default_factory=list)
 
     def dump(self) -> dict[str, Any]:
-        return _dump(self)
+        return _fields(self)
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> RequestOutcome:
@@ -186,7 +191,7 @@ class SupplyOutcome:
     supply: SupplyView
 
     def dump(self) -> dict[str, Any]:
-        return _dump(self)
+        return _fields(self)
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> SupplyOutcome:
@@ -239,7 +244,7 @@ class AllocationOutcome:
     allocation: AllocationView
 
     def dump(self) -> dict[str, Any]:
-        return _dump(self)
+        return _fields(self)
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> AllocationOutcome:
@@ -279,7 +284,7 @@ class PlanOutcome:
     plan: PlanView
 
     def dump(self) -> dict[str, Any]:
-        return _dump(self)
+        return _fields(self)
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> PlanOutcome:
@@ -314,7 +319,7 @@ class RecordOutcome:
     changed: int
 
     def dump(self) -> dict[str, Any]:
-        return _dump(self)
+        return _fields(self)
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> RecordOutcome:

@@ -46,6 +46,4 @@ def parse_day(value: str, field_name: str) -> date | None:
 def check_etag(sent: str, current: str, what: str) -> None:
     """An empty etag means "whatever the current version" (AIP-154)."""
     if sent and sent != current:
-        raise Aborted(
-            f"{what} a été modifié(e) entre-temps : rechargez la page et recommencez.", reason="STALE_ETAG"
-        )
+        raise Aborted(f"{what} a été modifié(e) entre-temps : rechargez la page et recommencez.", reason="STALE_ETAG")

@@ -56,7 +56,9 @@ def service_status(at: datetime, sessions: Sequence[Session], windows: Sequence[
     session = _concerned_session(at, sessions)
     next_change = _next_change(at, state, sessions, windows)
     if state is ServiceState.MAINTENANCE:
-        window = max((w for w in windows if w.kind is WindowKind.MAINTENANCE and w.contains(at)), key=lambda w: w.end_time)
+        window = max(
+            (w for w in windows if w.kind is WindowKind.MAINTENANCE and w.contains(at)), key=lambda w: w.end_time
+        )
         message = _window_text(window, f"Retour du service prévu le {paris_long(window.end_time)}")
     elif state is ServiceState.OPEN_FOR_ORDERS:
         assert session is not None

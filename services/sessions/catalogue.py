@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
-from services.common.errors import AlreadyExists, InvalidArgument, NotFound, Violations
+from services.common.errors import AlreadyExists, InvalidArgument, Violations
 from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.sessions import errors
 from services.sessions import repository as repo
 from services.sessions.access import check_etag, require_operator
 from services.sessions.domain import (
@@ -68,9 +69,7 @@ def _validated(product_id: str, draft: ProductDraft, revision: int) -> Product:
         elif effecteur_type not in types:
             types.append(effecteur_type)
     if draft.orderable_from and draft.orderable_until and draft.orderable_until <= draft.orderable_from:
-        violations.add(
-            "product.orderable_until", "La fin de la période de commande doit être postérieure à son début."
-        )
+        violations.add("product.orderable_until", "La fin de la période de commande doit être postérieure à son début.")
     violations.raise_if_any()
     return Product(
         id=product_id,
@@ -114,7 +113,7 @@ class CatalogueService:
         async with self.db.read() as db:
             product = await repo.get_product(db, product_id)
         if product is None:
-            raise NotFound(f"Produit introuvable : « {product_id} ».", reason="PRODUCT_NOT_FOUND")
+            raise errors.product_not_found(product_id)
         return product
 
     async def create_product(
@@ -156,7 +155,7 @@ class CatalogueService:
         async def write(db: AsyncSession, now: datetime) -> Product:
             current = await repo.get_product(db, product_id)
             if current is None:
-                raise NotFound(f"Produit introuvable : « {product_id} ».", reason="PRODUCT_NOT_FOUND")
+                raise errors.product_not_found(product_id)
             check_etag(etag, current.etag, "Le produit")
             merged = replace(_draft_of(current), **{f: getattr(draft, f) for f in fields})
             product = _validated(product_id, merged, revision=current.revision + 1)
@@ -166,7 +165,11 @@ class CatalogueService:
         return await self._once(request_id, "UpdateProduct", digest, write)
 
     async def _once(
-        self, request_id: str, operation: str, digest: str, write: Callable[[AsyncSession, datetime], Awaitable[Product]]
+        self,
+        request_id: str,
+        operation: str,
+        digest: str,
+        write: Callable[[AsyncSession, datetime], Awaitable[Product]],
     ) -> Product:
         """A retry gets the product as it is now (the one the first call wrote, or later)."""
         return await run_once(

@@ -10,9 +10,10 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from services.common.errors import InvalidArgument
+from services.common.timefmt import PARIS, as_utc, paris_date, paris_long
 
 
 class EffecteurType(enum.Enum):
@@ -117,11 +118,28 @@ class Product:
 
     def orderable_at(self, at: datetime) -> bool:
         """Active and inside its orderable dates (from inclusive, until exclusive)."""
+        return not self.not_orderable_reason(at)
+
+    def not_orderable_reason(self, at: datetime) -> str:
+        """Why the product cannot be ordered at `at`, in French; "" when it can.
+        The one statement of the rule: quota tables and ResolveQuota fold it in."""
         if not self.active:
-            return False
+            return "Ce produit n'est plus proposé à la commande."
         if self.orderable_from is not None and at < self.orderable_from:
-            return False
-        return self.orderable_until is None or at < self.orderable_until
+            return f"Commandable à partir du {_paris_day(self.orderable_from)}"
+        if self.orderable_until is not None and at >= self.orderable_until:
+            return f"Commandable jusqu'au {_paris_day(self.orderable_until)} seulement"
+        return ""
+
+    def next_orderable_change(self, at: datetime) -> datetime | None:
+        """The next orderable date after `at` (when orderable_at may flip), None when none."""
+        return min((d for d in (self.orderable_from, self.orderable_until) if d is not None and d > at), default=None)
+
+
+def _paris_day(at: datetime) -> str:
+    """'lundi 14 mars 2022'; with the time when the boundary is not at midnight in Paris."""
+    local = as_utc(at).astimezone(PARIS)
+    return paris_date(local.date()) if local.time() == time(0) else paris_long(at)
 
 
 @dataclass(frozen=True)
@@ -247,6 +265,8 @@ class QuotaRule:
     kind: QuotaKind
     max_vials: int = 0
     soft_threshold: int = 0
+    # Set only on a rule made NOT_OPEN by the product's own state (Product.not_orderable_reason).
+    not_open_reason: str = ""
 
     @property
     def key(self) -> tuple[EffecteurType, str]:
@@ -287,6 +307,16 @@ class QuotaTable:
 
 
 @dataclass(frozen=True)
+class EffectiveTable:
+    """A table version's rules as effective at `at` (product state folded in),
+    the same answer until `valid_until` as far as known now (None: no known change)."""
+
+    table: QuotaTable
+    at: datetime
+    valid_until: datetime | None
+
+
+@dataclass(frozen=True)
 class ResolvedQuota:
     rule: QuotaRule
     table: QuotaTable | None  # None when no table is published for the session
@@ -301,11 +331,11 @@ CURRENT = "current"
 def parse_name(name: str, collection: str, field_name: str, what: str) -> str:
     """'products/moderna' -> 'moderna'; a malformed name is a field violation."""
     prefix = f"{collection}/"
-    if not name.startswith(prefix) or not ID_PATTERN.match(name[len(prefix):]):
+    if not name.startswith(prefix) or not ID_PATTERN.match(name[len(prefix) :]):
         raise InvalidArgument.field(
             field_name, f"Nom de {what} invalide : « {name} » (attendu « {collection}/identifiant »)."
         )
-    return name[len(prefix):]
+    return name[len(prefix) :]
 
 
 def parse_quota_table_name(name: str, field_name: str = "name") -> tuple[str, int | None]:

@@ -126,7 +126,9 @@ def parse_csv(data: bytes, catalogue: Collection[str]) -> list[RuleDraft]:
             violations.add(FIELD, f"ligne {line}, colonne type : type d'effecteur inconnu « {row[0].strip()} ».")
             continue
         if effecteur_type in seen:
-            violations.add(FIELD, f"ligne {line}, colonne type : le type {code} figure déjà ligne {seen[effecteur_type]}.")
+            violations.add(
+                FIELD, f"ligne {line}, colonne type : le type {code} figure déjà ligne {seen[effecteur_type]}."
+            )
             continue
         seen[effecteur_type] = line
         for product, raw in zip(products, row[1:], strict=True):

@@ -8,12 +8,14 @@ effecteur type must have exactly one rule. Errors point at the proto field
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from services.common.errors import Violations
 from services.sessions.domain import (
     ID_PATTERN,
     EffecteurType,
+    EffectiveTable,
     Product,
     QuotaKind,
     QuotaRule,
@@ -30,7 +32,7 @@ def _product_id(draft: RuleDraft) -> str | None:
     if draft.location is None:
         if not raw.startswith("products/"):
             return None
-        raw = raw[len("products/"):]
+        raw = raw[len("products/") :]
     return raw if ID_PATTERN.match(raw) else None
 
 
@@ -45,7 +47,9 @@ def validate_rules(drafts: Sequence[RuleDraft], catalogue: Mapping[str, Product]
             violations.add(f"rules[{index}].{attribute}", message)
 
     if not drafts:
-        violations.add("rules", "Le tableau de quotas est vide : donnez au moins un produit pour chaque type d'effecteur.")
+        violations.add(
+            "rules", "Le tableau de quotas est vide : donnez au moins un produit pour chaque type d'effecteur."
+        )
     rules: list[QuotaRule] = []
     seen: dict[tuple[EffecteurType, str], int] = {}
     for index, draft in enumerate(drafts):
@@ -55,7 +59,9 @@ def validate_rules(drafts: Sequence[RuleDraft], catalogue: Mapping[str, Product]
         product_id = _product_id(draft)
         if product_id is None:
             report(
-                index, draft, "product",
+                index,
+                draft,
+                "product",
                 f"Nom de produit invalide : « {draft.product} » (attendu « products/identifiant »).",
             )
         elif product_id not in catalogue:
@@ -76,7 +82,9 @@ def validate_rules(drafts: Sequence[RuleDraft], catalogue: Mapping[str, Product]
         key = (effecteur_type, product_id)
         if key in seen:
             report(
-                index, draft, "effecteur_type",
+                index,
+                draft,
+                "effecteur_type",
                 f"Règle en double pour {effecteur_type.label} × {product_id} (déjà donnée en rules[{seen[key]}]).",
             )
             continue
@@ -104,11 +112,33 @@ def version_in_force(versions: Sequence[QuotaTable], at: datetime) -> QuotaTable
     return published[-1] if published else ordered[0]
 
 
-def resolve(
-    table: QuotaTable | None, effecteur_type: EffecteurType, product: Product, at: datetime
-) -> QuotaRule:
+def effective_rule(rule: QuotaRule | None, effecteur_type: EffecteurType, product: Product, at: datetime) -> QuotaRule:
+    """The published rule (None: absent) as effective at `at`: NOT_OPEN, saying
+    why, whenever the product itself cannot be ordered then."""
+    reason = product.not_orderable_reason(at)
+    if reason:
+        return QuotaRule(effecteur_type, product.id, QuotaKind.NOT_OPEN, not_open_reason=reason)
+    return rule or QuotaRule(effecteur_type, product.id, QuotaKind.NOT_OPEN)
+
+
+def resolve(table: QuotaTable | None, effecteur_type: EffecteurType, product: Product, at: datetime) -> QuotaRule:
     """The rule for one cell; NOT_OPEN whenever the product cannot be ordered at `at`."""
-    not_open = QuotaRule(effecteur_type, product.id, QuotaKind.NOT_OPEN)
-    if table is None or not product.orderable_at(at):
-        return not_open
-    return table.rule_for(effecteur_type, product.id) or not_open
+    return effective_rule(table.rule_for(effecteur_type, product.id) if table else None, effecteur_type, product, at)
+
+
+def effective_table(
+    table: QuotaTable, catalogue: Mapping[str, Product], at: datetime, next_version_at: datetime | None
+) -> EffectiveTable:
+    """Every rule of the version as effective at `at`, and until when that holds:
+    the next orderable date of one of its products or the next version's publication."""
+    rules: list[QuotaRule] = []
+    changes = [next_version_at]
+    for rule in table.rules:
+        product = catalogue.get(rule.product_id)
+        if product is None:
+            rules.append(rule)
+            continue
+        rules.append(effective_rule(rule, rule.effecteur_type, product, at))
+        changes.append(product.next_orderable_change(at))
+    valid_until = min((c for c in changes if c is not None), default=None)
+    return EffectiveTable(replace(table, rules=tuple(rules)), at, valid_until)

@@ -16,14 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
-from services.common.errors import InvalidArgument, NotFound
+from services.common.errors import InvalidArgument
 from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.timefmt import as_utc
+from services.sessions import errors
 from services.sessions import repository as repo
 from services.sessions.access import require_caller, require_operator
 from services.sessions.domain import (
     EffecteurType,
+    EffectiveTable,
     QuotaTable,
     ResolvedQuota,
     RuleDraft,
@@ -32,16 +34,9 @@ from services.sessions.domain import (
 )
 from services.sessions.models import idempotency_keys
 from services.sessions.quota_csv import format_csv, parse_csv
-from services.sessions.quota_rules import resolve, validate_rules, version_in_force
-from services.sessions.schedule import session_not_found
+from services.sessions.quota_rules import effective_table, resolve, validate_rules, version_in_force
 
 log = structlog.get_logger("sessions.quotas")
-
-
-def _no_table(session_id: str) -> NotFound:
-    return NotFound(
-        f"Aucun tableau de quotas n'est publié pour la session « {session_id} ».", reason="QUOTA_TABLE_NOT_FOUND"
-    )
 
 
 class QuotaService:
@@ -66,7 +61,7 @@ class QuotaService:
         async def write(db: AsyncSession, now: datetime) -> QuotaTable:
             # Locks the session row (PostgreSQL) so two publishers cannot take the same version number.
             if await repo.get_session(db, session_id, for_update=True) is None:
-                raise session_not_found(session_id)
+                raise errors.session_not_found(session_id)
             rules = validate_rules(drafts, await repo.all_products(db))
             version = await repo.last_version_number(db, session_id) + 1
             table = QuotaTable(session_id, version, now, principal.national_id, rules)
@@ -94,7 +89,7 @@ class QuotaService:
         session_id = parse_name(parent, "sessions", "parent", "session")
         async with self.db.read() as db:
             if await repo.get_session(db, session_id) is None:
-                raise session_not_found(session_id)
+                raise errors.session_not_found(session_id)
             catalogue = await repo.all_products(db)
         drafts = parse_csv(data, catalogue)
         if not validate_only:
@@ -104,22 +99,42 @@ class QuotaService:
     async def get_table(self, caller: Principal | None, name: str) -> QuotaTable:
         """A version by number, or "current": the one in force at the server's clock."""
         require_caller(caller)
-        session_id, version = parse_quota_table_name(name)
         async with self.db.read() as db:
-            if await repo.get_session(db, session_id) is None:
-                raise session_not_found(session_id)
-            if version is None:
-                chosen = version_in_force(await repo.version_headers(db, session_id), self.clock.now())
-                if chosen is None:
-                    raise _no_table(session_id)
-                version = chosen.version
-            table = await repo.get_version(db, session_id, version)
-        if table is None:
-            raise NotFound(
-                f"La version {version} du tableau de quotas de la session « {session_id} » n'existe pas.",
-                reason="QUOTA_TABLE_NOT_FOUND",
-            )
+            table, _ = await self._version(db, name, self.clock.now())
         return table
+
+    async def effective_table(self, caller: Principal | None, name: str, at: datetime) -> EffectiveTable:
+        """The version (by number, or "current": the one in force at `at`) with
+        each rule as effective at `at`: whether a product can be ordered is
+        answered here, for orders and the gateway alike."""
+        require_caller(caller)
+        at = as_utc(at)
+        async with self.db.read() as db:
+            table, next_version_at = await self._version(db, name, at)
+            catalogue = await repo.all_products(db)
+        return effective_table(table, catalogue, at, next_version_at)
+
+    async def _version(self, db: AsyncSession, name: str, at: datetime) -> tuple[QuotaTable, datetime | None]:
+        """The named version (or the one in force at `at` for "current"), and for
+        "current" the publication of the next version after `at`, if any."""
+        session_id, version = parse_quota_table_name(name)
+        if await repo.get_session(db, session_id) is None:
+            raise errors.session_not_found(session_id)
+        next_version_at = None
+        if version is None:
+            headers = await repo.version_headers(db, session_id)
+            chosen = version_in_force(headers, at)
+            if chosen is None:
+                raise errors.no_quota_table(session_id)
+            version = chosen.version
+            next_version_at = min(
+                (h.publish_time for h in headers if h.version > version and h.publish_time and h.publish_time > at),
+                default=None,
+            )
+        table = await repo.get_version(db, session_id, version)
+        if table is None:
+            raise errors.quota_table_version_not_found(session_id, version)
+        return table, next_version_at
 
     async def list_tables(
         self, caller: Principal | None, parent: str, *, page_size: int = 0, page_token: str = ""
@@ -132,7 +147,7 @@ class QuotaService:
         before = decode_token(page_token, filters)
         async with self.db.read() as db:
             if await repo.get_session(db, session_id) is None:
-                raise session_not_found(session_id)
+                raise errors.session_not_found(session_id)
             tables = await repo.list_versions(db, session_id, before=before, limit=limit + 1)
         more = len(tables) > limit
         tables = tables[:limit]
@@ -164,10 +179,10 @@ class QuotaService:
         at = as_utc(at) if at else self.clock.now()
         async with self.db.read() as db:
             if await repo.get_session(db, session_id) is None:
-                raise session_not_found(session_id)
+                raise errors.session_not_found(session_id)
             product = await repo.get_product(db, product_id)
             if product is None:
-                raise NotFound(f"Produit introuvable : « {product_id} ».", reason="PRODUCT_NOT_FOUND")
+                raise errors.product_not_found(product_id)
             chosen = version_in_force(await repo.version_headers(db, session_id), at)
             table = await repo.get_version(db, session_id, chosen.version) if chosen else None
         return ResolvedQuota(resolve(table, kind, product, at), table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,7 +39,7 @@ async def lock_schedule(db: AsyncSession) -> None:
     """Serialise writers that check for overlapping sessions. SQLite writers
     are already serialised by BEGIN IMMEDIATE; PostgreSQL needs a lock, since
     two transactions could each see no overlap and both insert."""
-    if db.bind.dialect.name == "postgresql":
+    if db.get_bind().dialect.name == "postgresql":
         await db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEDULE_LOCK})
 
 
@@ -62,7 +63,7 @@ def _product(row: ProductRow) -> Product:
     )
 
 
-def _product_values(product: Product) -> dict:
+def _product_values(product: Product) -> dict[str, Any]:
     return {
         "display_name": product.display_name,
         "unit": product.unit,
@@ -132,7 +133,9 @@ def _session(row: SessionRow, changes: Sequence[WindowChangeRow] = ()) -> Sessio
         update_time=row.update_time,
         revision=row.revision,
         window_changes=tuple(
-            WindowChange(c.changed_by, c.change_time, c.old_open_time, c.old_close_time, c.new_open_time, c.new_close_time)
+            WindowChange(
+                c.changed_by, c.change_time, c.old_open_time, c.old_close_time, c.new_open_time, c.new_close_time
+            )
             for c in changes
         ),
     )
@@ -206,8 +209,14 @@ async def update_session(db: AsyncSession, session: Session, change: WindowChang
     row = await db.get(SessionRow, session.id)
     assert row is not None
     for key in (
-        "label", "open_time", "close_time", "confirmation_email_date",
-        "delivery_from_date", "delivery_to_date", "revision", "update_time",
+        "label",
+        "open_time",
+        "close_time",
+        "confirmation_email_date",
+        "delivery_from_date",
+        "delivery_to_date",
+        "revision",
+        "update_time",
     ):
         setattr(row, key, getattr(session, key))
     if change is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import structlog
@@ -20,15 +20,14 @@ from services.common.db import Database
 from services.common.errors import (
     AlreadyExists,
     FailedPrecondition,
-    FieldViolation,
     InvalidArgument,
-    NotFound,
     Violations,
 )
 from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.timefmt import PARIS, as_utc, paris_long
+from services.sessions import errors
 from services.sessions import repository as repo
 from services.sessions.access import (
     check_etag,
@@ -54,12 +53,10 @@ log = structlog.get_logger("sessions.schedule")
 T = TypeVar("T")
 
 
-def session_not_found(session_id: str) -> NotFound:
-    return NotFound(f"Session introuvable : « {session_id} ».", reason="SESSION_NOT_FOUND")
-
-
 def _draft_of(session: Session) -> SessionDraft:
-    day = lambda d: d.isoformat() if d else ""  # noqa: E731
+    def day(value: date | None) -> str:
+        return value.isoformat() if value else ""
+
     return SessionDraft(
         label=session.label,
         open_time=session.open_time,
@@ -88,7 +85,7 @@ def _validated(base: Session, draft: SessionDraft) -> Session:
             f"La fermeture ({paris_long(draft.close_time)}) doit être postérieure "
             f"à l'ouverture ({paris_long(draft.open_time)}).",
         )
-    days = {}
+    days: dict[str, date | None] = {}
     for key in ("confirmation_email_date", "delivery_from_date", "delivery_to_date"):
         try:
             days[key] = parse_day(getattr(draft, key), f"session.{key}")
@@ -99,19 +96,14 @@ def _validated(base: Session, draft: SessionDraft) -> Session:
         violations.add("session.delivery_to_date", "La fin de la livraison doit suivre son début.")
     violations.raise_if_any()
     assert draft.open_time is not None and draft.close_time is not None
-    return replace(base, label=label, open_time=as_utc(draft.open_time), close_time=as_utc(draft.close_time), **days)
-
-
-def _overlap_error(others: list[Session]) -> InvalidArgument:
-    other = others[0]
-    text = (
-        f"Cette période chevauche la session « {other.label} » "
-        f"(du {paris_long(other.open_time)} au {paris_long(other.close_time)})."
-    )
-    return InvalidArgument(
-        text,
-        reason="SESSION_OVERLAP",
-        violations=[FieldViolation("session.open_time", text), FieldViolation("session.close_time", text)],
+    return replace(
+        base,
+        label=label,
+        open_time=as_utc(draft.open_time),
+        close_time=as_utc(draft.close_time),
+        confirmation_email_date=days["confirmation_email_date"],
+        delivery_from_date=days["delivery_from_date"],
+        delivery_to_date=days["delivery_to_date"],
     )
 
 
@@ -151,7 +143,7 @@ class ScheduleService:
         async with self.db.read() as db:
             session = await repo.get_session(db, session_id)
         if session is None:
-            raise session_not_found(session_id)
+            raise errors.session_not_found(session_id)
         return session
 
     async def list_sessions(self, *, page_size: int = 0, page_token: str = "") -> tuple[list[Session], str]:
@@ -187,7 +179,7 @@ class ScheduleService:
                 raise AlreadyExists(f"La session « {session_id} » existe déjà.", reason="SESSION_EXISTS")
             others = await repo.overlapping_sessions(db, session.open_time, session.close_time)
             if others:
-                raise _overlap_error(others)
+                raise errors.session_overlap(others)
             await repo.insert_session(db, session)
             log.info(
                 "session.created",
@@ -220,20 +212,26 @@ class ScheduleService:
             await repo.lock_schedule(db)
             current = await repo.get_session(db, session_id, for_update=True)
             if current is None:
-                raise session_not_found(session_id)
+                raise errors.session_not_found(session_id)
             check_etag(etag, current.etag, "La session")
             merged = replace(_draft_of(current), **{f: getattr(draft, f) for f in fields})
             session = replace(_validated(current, merged), revision=current.revision + 1, update_time=now)
             window_moved = (session.open_time, session.close_time) != (current.open_time, current.close_time)
             change = None
             if window_moved:
-                others = await repo.overlapping_sessions(db, session.open_time, session.close_time, except_id=session_id)
+                others = await repo.overlapping_sessions(
+                    db, session.open_time, session.close_time, except_id=session_id
+                )
                 if others:
-                    raise _overlap_error(others)
+                    raise errors.session_overlap(others)
                 if current.open_time <= now:
                     change = WindowChange(
-                        principal.national_id, now, current.open_time, current.close_time,
-                        session.open_time, session.close_time,
+                        principal.national_id,
+                        now,
+                        current.open_time,
+                        current.close_time,
+                        session.open_time,
+                        session.close_time,
                     )
             await repo.update_session(db, session, change)
             if change is None:
@@ -272,7 +270,11 @@ class ScheduleService:
         )
 
     async def _once(
-        self, request_id: str, operation: str, digest: str, write: Callable[[AsyncSession, datetime], Awaitable[Session]]
+        self,
+        request_id: str,
+        operation: str,
+        digest: str,
+        write: Callable[[AsyncSession, datetime], Awaitable[Session]],
     ) -> Session:
         """A retry gets the session as it is now (the one the first call wrote, or later)."""
         return await self._run(
@@ -296,7 +298,7 @@ class ScheduleService:
         async def write(db: AsyncSession, now: datetime) -> None:
             current = await repo.get_session(db, session_id, for_update=True)
             if current is None:
-                raise session_not_found(session_id)
+                raise errors.session_not_found(session_id)
             check_etag(etag, current.etag, "La session")
             if current.open_time <= now:
                 raise FailedPrecondition(
@@ -368,7 +370,7 @@ class ScheduleService:
             async with self.db.read() as db:
                 existing = await repo.get_window(db, outcome["window"])
             if existing is None:  # deleted since the first call
-                raise NotFound(f"Période introuvable : « {outcome['window']} ».", reason="WINDOW_NOT_FOUND")
+                raise errors.window_not_found(outcome["window"])
             return existing
 
         digest = fingerprint(principal.national_id, asdict(window))
@@ -384,7 +386,7 @@ class ScheduleService:
 
         async def write(db: AsyncSession, _now: datetime) -> None:
             if await repo.get_window(db, window_id_) is None:
-                raise NotFound(f"Période introuvable : « {window_id_} ».", reason="WINDOW_NOT_FOUND")
+                raise errors.window_not_found(window_id_)
             await repo.delete_window(db, window_id_)
 
         digest = fingerprint(principal.national_id, window_id_)

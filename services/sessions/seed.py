@@ -11,6 +11,7 @@ overlap rule as an operator's call), and only what is missing is created.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -152,8 +153,8 @@ class Seeder:
         existing, _ = await self.service.schedule.list_windows(page_size=500)
         known = {w.id for w in existing}
         for item in self.dataset["calendar"]:
-            start, end = _instant(item["starts_at"]), _instant(item["ends_at"])
-            if window_id(WindowKind(item["kind"]), start) in known:  # type: ignore[arg-type]
+            start, end = datetime.fromisoformat(item["starts_at"]), _instant(item["ends_at"])
+            if window_id(WindowKind(item["kind"]), start) in known:
                 continue
             await self.service.schedule.create_window(self.operator, item["kind"], start, end, item["message"])
             self.created["calendar_windows"] += 1
@@ -197,7 +198,9 @@ class Seeder:
     async def _demo_table(self) -> None:
         drafts = demo_rules(self.dataset)
         wanted = {
-            QuotaRule(EffecteurType[d.effecteur_type], d.product.removeprefix("products/"), QuotaKind(d.kind), d.max_vials)
+            QuotaRule(
+                EffecteurType[d.effecteur_type], d.product.removeprefix("products/"), QuotaKind(d.kind), d.max_vials
+            )
             for d in drafts
         }
         try:
@@ -219,7 +222,7 @@ async def seed_dataset(
 
 
 async def seed_file(path: Path, settings: SessionsSettings, clock: Clock | None = None) -> dict[str, int]:
-    dataset = json.loads(path.read_text(encoding="utf-8"))
+    dataset = json.loads(await asyncio.to_thread(path.read_text, encoding="utf-8"))
     operator = settings.operators[0] if settings.operators else dataset["operators"][0]
     db = Database(settings.resolved_database_url())
     try:

@@ -6,15 +6,15 @@ turns them into gRPC status with details.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+import grpc
+from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
-from vaxorders.sessions.v1 import sessions_service_pb2 as pb
-from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
-from vaxorders.type.v1 import effecteur_type_pb2
 
-from services.common.context import current_principal
 from services.common.clock import Clock
+from services.common.context import current_principal
 from services.common.timefmt import from_timestamp, to_timestamp
 from services.sessions.domain import (
     CalendarWindow,
@@ -30,6 +30,9 @@ from services.sessions.domain import (
     WindowChange,
 )
 from services.sessions.service import SessionsService
+from vaxorders.sessions.v1 import sessions_service_pb2 as pb
+from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
+from vaxorders.type.v1 import effecteur_type_pb2
 
 _TYPE_PREFIX = "EFFECTEUR_TYPE_"
 _KIND_PREFIX = "QUOTA_KIND_"
@@ -43,7 +46,7 @@ _SESSION_STATES = {
 # ---------------------------------------------------------------- proto -> domain
 
 
-def _enum_code(enum_type, number: int, prefix: str) -> str:  # type: ignore[no-untyped-def]
+def _enum_code(enum_type: EnumTypeWrapper, number: int, prefix: str) -> str:
     """'MEDECIN' for EFFECTEUR_TYPE_MEDECIN; unknown numbers stay visible for the error message."""
     try:
         return enum_type.Name(number).removeprefix(prefix)
@@ -55,7 +58,7 @@ def _type_code(number: int) -> str:
     return _enum_code(effecteur_type_pb2.EffecteurType, number, _TYPE_PREFIX)
 
 
-def _time(message, field: str) -> datetime | None:  # type: ignore[no-untyped-def]
+def _time(message: Message, field: str) -> datetime | None:
     return from_timestamp(getattr(message, field)) if message.HasField(field) else None
 
 
@@ -98,8 +101,9 @@ def _rule_draft(rule: pb.QuotaRule) -> RuleDraft:
 # ---------------------------------------------------------------- domain -> proto
 
 
-def _type_pb(effecteur_type: EffecteurType) -> int:
-    return effecteur_type_pb2.EffecteurType.Value(_TYPE_PREFIX + effecteur_type.name)
+def _type_pb(effecteur_type: EffecteurType) -> str:
+    """The enum label ("EFFECTEUR_TYPE_MEDECIN"): message constructors take labels as well as numbers."""
+    return _TYPE_PREFIX + effecteur_type.name
 
 
 def _ts(value: datetime | None) -> Timestamp | None:
@@ -137,7 +141,9 @@ def _change_pb(change: WindowChange) -> pb.WindowChange:
 
 
 def session_pb(session: Session, now: datetime) -> pb.Session:
-    day = lambda d: d.isoformat() if d else ""  # noqa: E731
+    def day(value: date | None) -> str:
+        return value.isoformat() if value else ""
+
     return pb.Session(
         name=session.name,
         label=session.label,
@@ -158,7 +164,7 @@ def session_pb(session: Session, now: datetime) -> pb.Session:
 def window_pb(window: CalendarWindow) -> pb.CalendarWindow:
     return pb.CalendarWindow(
         name=window.name,
-        kind=pb.CalendarWindow.Kind.Value(f"KIND_{window.kind.value}"),
+        kind=f"KIND_{window.kind.value}",
         start_time=_ts(window.start_time),
         end_time=_ts(window.end_time),
         message=window.message,
@@ -169,9 +175,10 @@ def rule_pb(rule: QuotaRule) -> pb.QuotaRule:
     return pb.QuotaRule(
         effecteur_type=_type_pb(rule.effecteur_type),
         product=f"products/{rule.product_id}",
-        kind=pb.QuotaKind.Value(_KIND_PREFIX + rule.kind.value),
+        kind=_KIND_PREFIX + rule.kind.value,
         max_vials=rule.max_vials,
         soft_threshold=rule.soft_threshold,
+        not_open_reason=rule.not_open_reason,
     )
 
 
@@ -189,10 +196,14 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     def __init__(self, service: SessionsService, clock: Clock) -> None:
         self.service, self.clock = service, clock
 
-    async def GetServiceState(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetServiceState(
+        self,
+        request: pb.GetServiceStateRequest,
+        context: grpc.aio.ServicerContext[pb.GetServiceStateRequest, pb.GetServiceStateResponse],
+    ) -> pb.GetServiceStateResponse:
         status = await self.service.schedule.get_service_state(_time(request, "at"))
         return pb.GetServiceStateResponse(
-            state=pb.ServiceState.Value(f"SERVICE_STATE_{status.state.value}"),
+            state=f"SERVICE_STATE_{status.state.value}",
             session=status.session.name if status.session else "",
             next_change_time=_ts(status.next_change_time),
             message=status.message,
@@ -200,22 +211,38 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
 
     # ------------------------------------------------------------ products
 
-    async def ListProducts(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListProducts(
+        self,
+        request: pb.ListProductsRequest,
+        context: grpc.aio.ServicerContext[pb.ListProductsRequest, pb.ListProductsResponse],
+    ) -> pb.ListProductsResponse:
         products, token = await self.service.catalogue.list_products(
             include_inactive=request.include_inactive, page_size=request.page_size, page_token=request.page_token
         )
         return pb.ListProductsResponse(products=[product_pb(p) for p in products], next_page_token=token)
 
-    async def GetProduct(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetProduct(
+        self,
+        request: pb.GetProductRequest,
+        context: grpc.aio.ServicerContext[pb.GetProductRequest, pb.GetProductResponse],
+    ) -> pb.GetProductResponse:
         return pb.GetProductResponse(product=product_pb(await self.service.catalogue.get_product(request.name)))
 
-    async def CreateProduct(self, request, context):  # type: ignore[no-untyped-def]
+    async def CreateProduct(
+        self,
+        request: pb.CreateProductRequest,
+        context: grpc.aio.ServicerContext[pb.CreateProductRequest, pb.CreateProductResponse],
+    ) -> pb.CreateProductResponse:
         product = await self.service.catalogue.create_product(
             current_principal(), request.product_id, _product_draft(request.product), request_id=request.request_id
         )
         return pb.CreateProductResponse(product=product_pb(product))
 
-    async def UpdateProduct(self, request, context):  # type: ignore[no-untyped-def]
+    async def UpdateProduct(
+        self,
+        request: pb.UpdateProductRequest,
+        context: grpc.aio.ServicerContext[pb.UpdateProductRequest, pb.UpdateProductResponse],
+    ) -> pb.UpdateProductResponse:
         product = await self.service.catalogue.update_product(
             current_principal(),
             request.product.name,
@@ -228,24 +255,40 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
 
     # ------------------------------------------------------------ sessions
 
-    async def ListSessions(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListSessions(
+        self,
+        request: pb.ListSessionsRequest,
+        context: grpc.aio.ServicerContext[pb.ListSessionsRequest, pb.ListSessionsResponse],
+    ) -> pb.ListSessionsResponse:
         sessions, token = await self.service.schedule.list_sessions(
             page_size=request.page_size, page_token=request.page_token
         )
         now = self.clock.now()
         return pb.ListSessionsResponse(sessions=[session_pb(s, now) for s in sessions], next_page_token=token)
 
-    async def GetSession(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetSession(
+        self,
+        request: pb.GetSessionRequest,
+        context: grpc.aio.ServicerContext[pb.GetSessionRequest, pb.GetSessionResponse],
+    ) -> pb.GetSessionResponse:
         session = await self.service.schedule.get_session(request.name)
         return pb.GetSessionResponse(session=session_pb(session, self.clock.now()))
 
-    async def CreateSession(self, request, context):  # type: ignore[no-untyped-def]
+    async def CreateSession(
+        self,
+        request: pb.CreateSessionRequest,
+        context: grpc.aio.ServicerContext[pb.CreateSessionRequest, pb.CreateSessionResponse],
+    ) -> pb.CreateSessionResponse:
         session = await self.service.schedule.create_session(
             current_principal(), request.session_id, _session_draft(request.session), request_id=request.request_id
         )
         return pb.CreateSessionResponse(session=session_pb(session, self.clock.now()))
 
-    async def UpdateSession(self, request, context):  # type: ignore[no-untyped-def]
+    async def UpdateSession(
+        self,
+        request: pb.UpdateSessionRequest,
+        context: grpc.aio.ServicerContext[pb.UpdateSessionRequest, pb.UpdateSessionResponse],
+    ) -> pb.UpdateSessionResponse:
         session = await self.service.schedule.update_session(
             current_principal(),
             request.session.name,
@@ -256,7 +299,11 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
         )
         return pb.UpdateSessionResponse(session=session_pb(session, self.clock.now()))
 
-    async def DeleteSession(self, request, context):  # type: ignore[no-untyped-def]
+    async def DeleteSession(
+        self,
+        request: pb.DeleteSessionRequest,
+        context: grpc.aio.ServicerContext[pb.DeleteSessionRequest, pb.DeleteSessionResponse],
+    ) -> pb.DeleteSessionResponse:
         await self.service.schedule.delete_session(
             current_principal(), request.name, etag=request.etag, request_id=request.request_id
         )
@@ -264,13 +311,21 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
 
     # ------------------------------------------------------------ calendar
 
-    async def ListCalendarWindows(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListCalendarWindows(
+        self,
+        request: pb.ListCalendarWindowsRequest,
+        context: grpc.aio.ServicerContext[pb.ListCalendarWindowsRequest, pb.ListCalendarWindowsResponse],
+    ) -> pb.ListCalendarWindowsResponse:
         windows, token = await self.service.schedule.list_windows(
             page_size=request.page_size, page_token=request.page_token
         )
         return pb.ListCalendarWindowsResponse(windows=[window_pb(w) for w in windows], next_page_token=token)
 
-    async def CreateCalendarWindow(self, request, context):  # type: ignore[no-untyped-def]
+    async def CreateCalendarWindow(
+        self,
+        request: pb.CreateCalendarWindowRequest,
+        context: grpc.aio.ServicerContext[pb.CreateCalendarWindowRequest, pb.CreateCalendarWindowResponse],
+    ) -> pb.CreateCalendarWindowResponse:
         window = request.window
         created = await self.service.schedule.create_window(
             current_principal(),
@@ -282,30 +337,55 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
         )
         return pb.CreateCalendarWindowResponse(window=window_pb(created))
 
-    async def DeleteCalendarWindow(self, request, context):  # type: ignore[no-untyped-def]
+    async def DeleteCalendarWindow(
+        self,
+        request: pb.DeleteCalendarWindowRequest,
+        context: grpc.aio.ServicerContext[pb.DeleteCalendarWindowRequest, pb.DeleteCalendarWindowResponse],
+    ) -> pb.DeleteCalendarWindowResponse:
         await self.service.schedule.delete_window(current_principal(), request.name, request_id=request.request_id)
         return pb.DeleteCalendarWindowResponse()
 
     # ------------------------------------------------------------ quota tables
 
-    async def PublishQuotaTable(self, request, context):  # type: ignore[no-untyped-def]
+    async def PublishQuotaTable(
+        self,
+        request: pb.PublishQuotaTableRequest,
+        context: grpc.aio.ServicerContext[pb.PublishQuotaTableRequest, pb.PublishQuotaTableResponse],
+    ) -> pb.PublishQuotaTableResponse:
         table = await self.service.quotas.publish(
             current_principal(), request.parent, [_rule_draft(r) for r in request.rules], request_id=request.request_id
         )
         return pb.PublishQuotaTableResponse(quota_table=table_pb(table))
 
-    async def GetQuotaTable(self, request, context):  # type: ignore[no-untyped-def]
-        return pb.GetQuotaTableResponse(
-            quota_table=table_pb(await self.service.quotas.get_table(current_principal(), request.name))
+    async def GetQuotaTable(
+        self,
+        request: pb.GetQuotaTableRequest,
+        context: grpc.aio.ServicerContext[pb.GetQuotaTableRequest, pb.GetQuotaTableResponse],
+    ) -> pb.GetQuotaTableResponse:
+        if not request.HasField("effective_at"):
+            return pb.GetQuotaTableResponse(
+                quota_table=table_pb(await self.service.quotas.get_table(current_principal(), request.name))
+            )
+        effective = await self.service.quotas.effective_table(
+            current_principal(), request.name, from_timestamp(request.effective_at)
         )
+        return pb.GetQuotaTableResponse(quota_table=table_pb(effective.table), valid_until=_ts(effective.valid_until))
 
-    async def ListQuotaTables(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListQuotaTables(
+        self,
+        request: pb.ListQuotaTablesRequest,
+        context: grpc.aio.ServicerContext[pb.ListQuotaTablesRequest, pb.ListQuotaTablesResponse],
+    ) -> pb.ListQuotaTablesResponse:
         tables, token = await self.service.quotas.list_tables(
             current_principal(), request.parent, page_size=request.page_size, page_token=request.page_token
         )
         return pb.ListQuotaTablesResponse(quota_tables=[table_pb(t) for t in tables], next_page_token=token)
 
-    async def ImportQuotaTableCsv(self, request, context):  # type: ignore[no-untyped-def]
+    async def ImportQuotaTableCsv(
+        self,
+        request: pb.ImportQuotaTableCsvRequest,
+        context: grpc.aio.ServicerContext[pb.ImportQuotaTableCsvRequest, pb.ImportQuotaTableCsvResponse],
+    ) -> pb.ImportQuotaTableCsvResponse:
         table = await self.service.quotas.import_csv(
             current_principal(),
             request.parent,
@@ -315,12 +395,20 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
         )
         return pb.ImportQuotaTableCsvResponse(quota_table=table_pb(table))
 
-    async def ExportQuotaTableCsv(self, request, context):  # type: ignore[no-untyped-def]
+    async def ExportQuotaTableCsv(
+        self,
+        request: pb.ExportQuotaTableCsvRequest,
+        context: grpc.aio.ServicerContext[pb.ExportQuotaTableCsvRequest, pb.ExportQuotaTableCsvResponse],
+    ) -> pb.ExportQuotaTableCsvResponse:
         return pb.ExportQuotaTableCsvResponse(
             csv=await self.service.quotas.export_csv(current_principal(), request.name)
         )
 
-    async def ResolveQuota(self, request, context):  # type: ignore[no-untyped-def]
+    async def ResolveQuota(
+        self,
+        request: pb.ResolveQuotaRequest,
+        context: grpc.aio.ServicerContext[pb.ResolveQuotaRequest, pb.ResolveQuotaResponse],
+    ) -> pb.ResolveQuotaResponse:
         resolved = await self.service.quotas.resolve(
             current_principal(),
             request.session,

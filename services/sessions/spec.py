@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
+import grpc
 
 from services.common.bootstrap import Runtime, ServiceSpec
 from services.common.server import Registration
@@ -13,6 +13,7 @@ from services.sessions.metrics import ServiceStateMetrics
 from services.sessions.schedule import ScheduleService
 from services.sessions.service import SessionsService
 from services.sessions.servicer import SessionServicer
+from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
 
 SERVICE_NAME = "vaxorders.sessions.v1.SessionService"
 
@@ -20,7 +21,9 @@ SERVICE_NAME = "vaxorders.sessions.v1.SessionService"
 async def build(runtime: Runtime) -> Iterable[Registration]:
     assert runtime.db is not None
     servicer = SessionServicer(SessionsService(runtime.db, runtime.clock), runtime.clock)
-    return [lambda server: pb_grpc.add_SessionServiceServicer_to_server(servicer, server)]
+    # The generated _pb2_grpc module has no stubs: its adder, typed here.
+    add: Callable[[SessionServicer, grpc.aio.Server], None] = pb_grpc.add_SessionServiceServicer_to_server
+    return [lambda server: add(servicer, server)]
 
 
 async def publish_service_state(runtime: Runtime) -> None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from services.orders.ports import EffecteurAttachment, Maintenance, ProductInfo, QuotaRule, QuotaTable, SessionWindow
+from services.sessions.domain import Product
 
 
 class MemorySessionDirectory:
@@ -26,10 +27,24 @@ class MemorySessionDirectory:
         }
         self.catalogue = {
             f"products/{p['id']}": ProductInfo(
-                name=f"products/{p['id']}",
+                name=f"products/{p['id']}", display_name=p["name"], doses_per_unit=p["doses_per_vial"]
+            )
+            for p in dataset["products"]
+        }
+        # Whether a product can be ordered is SessionService's rule (its domain Product), folded into the table.
+        self.orderable = {
+            f"products/{p['id']}": Product(
+                id=p["id"],
                 display_name=p["name"],
+                unit="flacon",
                 doses_per_unit=p["doses_per_vial"],
+                shelf_life_days=None,
+                paediatric=False,
+                redistributable_to=(),
                 orderable_from=datetime.fromisoformat(p["orderable_from"]) if p.get("orderable_from") else None,
+                orderable_until=None,
+                active=True,
+                display_order=0,
             )
             for p in dataset["products"]
         }
@@ -71,8 +86,15 @@ class MemorySessionDirectory:
     async def products(self) -> dict[str, ProductInfo]:
         return dict(self.catalogue)
 
-    async def quota_table(self, session_id: str) -> QuotaTable | None:
-        return self.tables.get(session_id)
+    async def quota_table(self, session_id: str, at: datetime) -> QuotaTable | None:
+        table = self.tables.get(session_id)
+        if table is None:
+            return None
+        rules = dict(table.rules)
+        for (effecteur_type, product), rule in table.rules.items():
+            reason = self.orderable[product].not_orderable_reason(at)
+            rules[(effecteur_type, product)] = QuotaRule("NOT_OPEN", not_open_reason=reason) if reason else rule
+        return replace(table, rules=rules, effective_at=at)
 
 
 class MemoryAttachmentDirectory:

@@ -17,10 +17,6 @@ from datetime import datetime
 from typing import Any
 
 import grpc
-from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
-from vaxorders.sessions.v1 import sessions_service_pb2 as spb
-from vaxorders.sessions.v1 import sessions_service_pb2_grpc as spb_grpc
-from vaxorders.type.v1 import effecteur_type_pb2
 
 from services.common.bootstrap import ServiceSpec, start_service
 from services.common.clock import ManualClock
@@ -36,6 +32,10 @@ from services.sessions.service import SessionsService
 from services.sessions.settings import SessionsSettings
 from services.sessions.spec import SPEC as SESSIONS
 from tests.support.psc import Psc
+from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
+from vaxorders.sessions.v1 import sessions_service_pb2 as spb
+from vaxorders.sessions.v1 import sessions_service_pb2_grpc as spb_grpc
+from vaxorders.type.v1 import effecteur_type_pb2
 
 SEED_TIME = datetime.fromisoformat("2022-03-04T12:00:00+01:00")
 OPERATOR_ID = "899700000906"

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import grpc
 import pytest
-from vaxorders.orders.v1 import orders_service_pb2 as pb
 
 from services.common.grpc_errors import ErrorDetails
 from tests.orders.conftest import AFTER
 from tests.orders.stack import CLAIRE, JEANNE, KARIM, OPERATOR, Stack, rid
+from vaxorders.orders.v1 import orders_service_pb2 as pb
 
 SESSION = "sessions/2022-03-07"
 LILAS = f"{SESSION}/officines/759900111"

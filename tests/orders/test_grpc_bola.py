@@ -9,10 +9,10 @@ from typing import Any
 
 import grpc
 import pytest
-from vaxorders.orders.v1 import orders_service_pb2 as pb
 
 from services.common.grpc_errors import ErrorDetails
 from tests.orders.stack import CLAIRE, HUGO, JEANNE, KARIM, Stack, rid
+from vaxorders.orders.v1 import orders_service_pb2 as pb
 
 A = "sessions/2022-03-07/officines/759900111"
 DUBOIS = "effecteurs/rpps:99700000104"

@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import grpc
 import pytest
-from vaxorders.orders.v1 import orders_service_pb2 as pb
-from vaxorders.type.v1 import effecteur_type_pb2
 
 from services.common.grpc_errors import ErrorDetails
 from tests.orders.conftest import CLOSE_TIME, OPEN_TIME
 from tests.orders.stack import CLAIRE, JEANNE, KARIM, OPERATOR, Stack, rid
+from vaxorders.orders.v1 import orders_service_pb2 as pb
+from vaxorders.type.v1 import effecteur_type_pb2
 
 SESSION = "sessions/2022-03-07"
 LILAS = f"{SESSION}/officines/759900111"

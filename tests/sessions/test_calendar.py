@@ -47,8 +47,7 @@ async def test_maintenance_shows_its_message_and_its_end(seeded: SessionsService
     assert status.next_change_time == paris(2022, 3, 7, 8, 0)
     assert status.session is not None and status.session.id == "2022-03-07"
     assert status.message == (
-        "Service fermé pour les derniers préparatifs techniques. "
-        "Retour du service prévu le lundi 7 mars 2022 à 08h00"
+        "Service fermé pour les derniers préparatifs techniques. Retour du service prévu le lundi 7 mars 2022 à 08h00"
     )
 
 
@@ -85,7 +84,10 @@ async def test_state_defaults_to_the_server_clock(seeded: SessionsService, clock
 async def test_maintenance_wins_over_an_open_session(seeded: SessionsService) -> None:
     await seeded.schedule.create_window(
         OPERATOR_CALLER,
-        "MAINTENANCE", paris(2022, 3, 7, 12, 0), paris(2022, 3, 7, 13, 0), "Intervention urgente sur la base."
+        "MAINTENANCE",
+        paris(2022, 3, 7, 12, 0),
+        paris(2022, 3, 7, 13, 0),
+        "Intervention urgente sur la base.",
     )
     assert (await seeded.schedule.get_service_state(paris(2022, 3, 7, 12, 30))).state is ServiceState.MAINTENANCE
     status = await seeded.schedule.get_service_state(paris(2022, 3, 7, 11, 0))
@@ -141,7 +143,9 @@ async def test_the_state_gauge_marks_the_state_in_force_and_only_it(seeded: Sess
     for at in (paris(2022, 3, 6, 12, 0), paris(2022, 3, 7, 8, 0)):
         clock.set(at)
         await metrics.refresh(seeded.schedule)
-        seen.append({s.value: registry.get_sample_value("vaxorders_service_state", {"state": s.value}) for s in ServiceState})
+        seen.append(
+            {s.value: registry.get_sample_value("vaxorders_service_state", {"state": s.value}) for s in ServiceState}
+        )
     assert seen == [
         {"OPEN_FOR_ORDERS": 0, "PREVIEW": 0, "MAINTENANCE": 1, "CLOSED": 0},
         {"OPEN_FOR_ORDERS": 1, "PREVIEW": 0, "MAINTENANCE": 0, "CLOSED": 0},

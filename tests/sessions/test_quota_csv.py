@@ -65,13 +65,17 @@ async def test_export_then_import_gives_the_same_table_and_the_same_bytes(seeded
     ehpad_moderna = first.rule_for(EffecteurType.EHPAD, "moderna")
     medecin_pfizer = first.rule_for(EffecteurType.MEDECIN, "pfizer-adult")
     assert ehpad_moderna is not None and (ehpad_moderna.kind, ehpad_moderna.max_vials) == (QuotaKind.CAPPED, 10)
-    assert medecin_pfizer is not None and (medecin_pfizer.kind, medecin_pfizer.soft_threshold) == (QuotaKind.UNLIMITED, 200)
+    assert medecin_pfizer is not None and (medecin_pfizer.kind, medecin_pfizer.soft_threshold) == (
+        QuotaKind.UNLIMITED,
+        200,
+    )
 
 
 async def test_import_forgives_what_spreadsheets_do(seeded: SessionsService) -> None:
     """BOM, semicolons, CRLF, capitals and a missing accent give the same table."""
     spreadsheet = (
-        "\ufeff" + REFERENCE_CSV.decode().replace(",", ";").replace("\n", "\r\n").replace("MEDECIN;illimité", "medecin;Illimite")
+        "\ufeff"
+        + REFERENCE_CSV.decode().replace(",", ";").replace("\n", "\r\n").replace("MEDECIN;illimité", "medecin;Illimite")
     ).encode("utf-8")
     imported = await seeded.quotas.import_csv(OPERATOR_CALLER, REFERENCE, spreadsheet, validate_only=True)
     reference = await seeded.quotas.get_table(OPERATOR_CALLER, "sessions/2022-03-07/quotaTables/1")
@@ -80,7 +84,9 @@ async def test_import_forgives_what_spreadsheets_do(seeded: SessionsService) -> 
 
 async def test_validate_only_publishes_nothing(seeded: SessionsService) -> None:
     before = await _versions(seeded)
-    checked = await seeded.quotas.import_csv(OPERATOR_CALLER, REFERENCE, edited(REFERENCE_CSV, 12, 2, "10"), validate_only=True)
+    checked = await seeded.quotas.import_csv(
+        OPERATOR_CALLER, REFERENCE, edited(REFERENCE_CSV, 12, 2, "10"), validate_only=True
+    )
     assert checked.version == 0
     assert checked.rule_for(EffecteurType.EHPAD, "moderna").max_vials == 10  # type: ignore[union-attr]
     assert await _versions(seeded) == before
@@ -94,7 +100,8 @@ BAD_FILES = {
     ),
     "cap of zero": (
         edited(REFERENCE_CSV, 12, 2, "0"),
-        "ligne 12, colonne moderna : le plafond doit être supérieur à 0 (écrivez « non ouvert » pour fermer la commande).",
+        "ligne 12, colonne moderna : le plafond doit être supérieur à 0"
+        " (écrivez « non ouvert » pour fermer la commande).",
     ),
     "negative cap": (
         edited(REFERENCE_CSV, 12, 2, "-5"),
@@ -123,7 +130,9 @@ BAD_FILES = {
         "ligne 18, colonne type : le type MEDECIN figure déjà ligne 2.",
     ),
     "short row": (
-        edited(REFERENCE_CSV, 3, 4, "").replace(b"PHARMACIEN,illimit\xc3\xa9,illimit\xc3\xa9,\n", b"PHARMACIEN,illimit\xc3\xa9,illimit\xc3\xa9\n"),
+        edited(REFERENCE_CSV, 3, 4, "").replace(
+            b"PHARMACIEN,illimit\xc3\xa9,illimit\xc3\xa9,\n", b"PHARMACIEN,illimit\xc3\xa9,illimit\xc3\xa9\n"
+        ),
         "ligne 3 : 3 cellules au lieu de 4.",
     ),
     "bad header": (

@@ -18,7 +18,9 @@ REFERENCE = "sessions/2022-03-07"
 DURING_REFERENCE = paris(2022, 3, 7, 10, 0)
 
 
-def reference_drafts(dataset: dict, *, products: tuple[str, ...] = ("moderna", "pfizer-adult", "pfizer-pediatric")) -> list[RuleDraft]:
+def reference_drafts(
+    dataset: dict, *, products: tuple[str, ...] = ("moderna", "pfizer-adult", "pfizer-pediatric")
+) -> list[RuleDraft]:
     return [
         RuleDraft(r["effecteur_type"], f"products/{r['product']}", r["kind"])
         for r in dataset["quota_tables"]["2022-03-07"]
@@ -48,7 +50,9 @@ async def test_reference_week_rules(seeded: SessionsService) -> None:
 
 
 async def test_a_product_missing_from_the_table_is_not_open(seeded: SessionsService) -> None:
-    resolved = await seeded.quotas.resolve(OFFICINE_CALLER, REFERENCE, "MEDECIN", "products/novavax", paris(2022, 3, 14, 12, 0))
+    resolved = await seeded.quotas.resolve(
+        OFFICINE_CALLER, REFERENCE, "MEDECIN", "products/novavax", paris(2022, 3, 14, 12, 0)
+    )
     assert resolved.rule.kind is QuotaKind.NOT_OPEN
     assert resolved.table is not None and resolved.table.name == "sessions/2022-03-07/quotaTables/1"
 
@@ -67,7 +71,9 @@ async def test_novavax_is_not_open_before_14_march_whatever_the_table_says(
 
     session = "sessions/2022-03-10"
     assert (await resolve(seeded, "MEDECIN", "novavax", paris(2022, 3, 10, 9, 0), session)).kind is QuotaKind.NOT_OPEN
-    assert (await resolve(seeded, "MEDECIN", "novavax", paris(2022, 3, 13, 23, 59, 59), session)).kind is QuotaKind.NOT_OPEN
+    assert (
+        await resolve(seeded, "MEDECIN", "novavax", paris(2022, 3, 13, 23, 59, 59), session)
+    ).kind is QuotaKind.NOT_OPEN
     on_14 = await resolve(seeded, "MEDECIN", "novavax", paris(2022, 3, 14, 0, 0), session)
     assert (on_14.kind, on_14.max_vials) == (QuotaKind.CAPPED, 20)
     # The other products of the same table are open on the 10th.
@@ -167,7 +173,7 @@ BAD_TABLES = {
         "Règles manquantes pour le produit pfizer-adult : SSU.",
     ),
     "same cell twice": (
-        lambda drafts: drafts + [RuleDraft("MEDECIN", "products/moderna", "NOT_OPEN")],
+        lambda drafts: [*drafts, RuleDraft("MEDECIN", "products/moderna", "NOT_OPEN")],
         "rules[48].effecteur_type",
         "Règle en double pour médecin × moderna (déjà donnée en rules[0]).",
     ),
@@ -179,7 +185,9 @@ BAD_TABLES = {
 }
 
 
-async def test_an_invalid_table_is_refused_with_the_field_and_nothing_changes(seeded: SessionsService, dataset: dict) -> None:
+async def test_an_invalid_table_is_refused_with_the_field_and_nothing_changes(
+    seeded: SessionsService, dataset: dict
+) -> None:
     before = await _versions(seeded)
     for case, (spoil, field, description) in BAD_TABLES.items():
         with pytest.raises(InvalidArgument) as refused:
@@ -201,13 +209,17 @@ async def test_a_retried_publication_publishes_once(seeded: SessionsService, dat
     first = await seeded.quotas.publish(OPERATOR_CALLER, REFERENCE, reference_drafts(dataset), request_id=request_id)
     again = await seeded.quotas.publish(OPERATOR_CALLER, REFERENCE, reference_drafts(dataset), request_id=request_id)
     with pytest.raises(InvalidArgument) as reused:
-        await seeded.quotas.publish(OPERATOR_CALLER, REFERENCE, reference_drafts(dataset, products=("moderna",)), request_id=request_id)
+        await seeded.quotas.publish(
+            OPERATOR_CALLER, REFERENCE, reference_drafts(dataset, products=("moderna",)), request_id=request_id
+        )
     assert first == again and first.version == 2
     assert reused.value.reason == "REQUEST_ID_REUSED"
     assert [t.version for t in await _versions(seeded)] == [2, 1]
 
 
 async def test_concurrent_publications_get_distinct_versions(seeded: SessionsService, dataset: dict) -> None:
-    published = await asyncio.gather(*(seeded.quotas.publish(OPERATOR_CALLER, REFERENCE, reference_drafts(dataset)) for _ in range(4)))
+    published = await asyncio.gather(
+        *(seeded.quotas.publish(OPERATOR_CALLER, REFERENCE, reference_drafts(dataset)) for _ in range(4))
+    )
     assert sorted(t.version for t in published) == [2, 3, 4, 5]
     assert [t.version for t in await _versions(seeded)] == [5, 4, 3, 2, 1]

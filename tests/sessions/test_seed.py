@@ -36,7 +36,9 @@ async def test_seeding_twice_creates_nothing_twice(service: SessionsService, dat
     assert await snapshot(service) == after_first
 
 
-async def test_the_demo_session_is_open_with_a_cap_for_ehpad_moderna(service: SessionsService, dataset: dict, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_the_demo_session_is_open_with_a_cap_for_ehpad_moderna(
+    service: SessionsService, dataset: dict, clock
+) -> None:  # type: ignore[no-untyped-def]
     clock.set(NOW)
     await seed_dataset(service, dataset, operator=OPERATOR)
     status = await service.schedule.get_service_state()
@@ -54,7 +56,9 @@ async def test_the_demo_session_is_open_with_a_cap_for_ehpad_moderna(service: Se
     assert {(r.effecteur_type, r.product_id) for r in differences} == {(EffecteurType.EHPAD, "moderna")}
 
 
-async def test_a_closed_demo_session_is_reopened_for_the_next_week(service: SessionsService, dataset: dict, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_closed_demo_session_is_reopened_for_the_next_week(
+    service: SessionsService, dataset: dict, clock
+) -> None:  # type: ignore[no-untyped-def]
     clock.set(NOW)
     await seed_dataset(service, dataset, operator=OPERATOR)
     clock.set(NOW + timedelta(days=30))
@@ -83,7 +87,12 @@ def test_the_seed_command_loads_the_dataset_idempotently(database_url_for) -> No
     outputs = [
         subprocess.run(
             [sys.executable, "-m", "services.sessions", "seed", str(DATASET_PATH)],
-            env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
         ).stdout
         for _ in range(2)
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import grpc
 import pytest
@@ -64,7 +64,11 @@ async def test_service_state_at_the_server_clock_with_its_next_change_and_messag
 
 async def test_the_catalogue_and_calendar_are_public_but_quota_tables_need_a_token(server: Server) -> None:
     products = await server.stub.ListProducts(pb.ListProductsRequest(), timeout=5)
-    assert [p.name for p in products.products][:3] == ["products/moderna", "products/pfizer-adult", "products/pfizer-pediatric"]
+    assert [p.name for p in products.products][:3] == [
+        "products/moderna",
+        "products/pfizer-adult",
+        "products/pfizer-pediatric",
+    ]
     novavax = (await server.stub.GetProduct(pb.GetProductRequest(name="products/novavax"), timeout=5)).product
     assert from_timestamp(novavax.orderable_from) == paris(2022, 3, 14) and not novavax.HasField("shelf_life_days")
 
@@ -77,12 +81,19 @@ async def test_the_catalogue_and_calendar_are_public_but_quota_tables_need_a_tok
     assert error.message == "Authentification requise : connectez-vous avec Pro Santé Connect."
 
     server.clock.set(paris(2022, 3, 7, 9, 0))
-    session = (await server.stub.GetSession(pb.GetSessionRequest(name=REFERENCE), metadata=server.as_officine(), timeout=5)).session
+    session = (
+        await server.stub.GetSession(pb.GetSessionRequest(name=REFERENCE), metadata=server.as_officine(), timeout=5)
+    ).session
     assert session.state == pb.Session.STATE_OPEN
     assert (session.confirmation_email_date, session.delivery_from_date) == ("2022-03-11", "2022-03-18")
 
 
-async def resolve(server: Server, effecteur_type: int, product: str, moment=paris(2022, 3, 7, 10), session=REFERENCE):  # type: ignore[no-untyped-def]
+REFERENCE_MOMENT = paris(2022, 3, 7, 10)
+
+
+async def resolve(  # type: ignore[no-untyped-def]
+    server: Server, effecteur_type: int, product: str, moment=REFERENCE_MOMENT, session=REFERENCE
+):
     request = pb.ResolveQuotaRequest(session=session, effecteur_type=effecteur_type, product=product, at=at(moment))
     return await server.stub.ResolveQuota(request, metadata=server.as_officine(), timeout=5)
 
@@ -119,7 +130,9 @@ async def test_novavax_resolves_not_open_on_10_march_and_per_table_on_14_march(s
     await server.stub.CreateSession(
         pb.CreateSessionRequest(
             session_id="2022-03-10",
-            session=pb.Session(label="Session du 10 mars", open_time=at(paris(2022, 3, 10, 8)), close_time=at(paris(2022, 3, 15, 23))),
+            session=pb.Session(
+                label="Session du 10 mars", open_time=at(paris(2022, 3, 10, 8)), close_time=at(paris(2022, 3, 15, 23))
+            ),
         ),
         metadata=server.as_operator(),
         timeout=5,
@@ -137,10 +150,56 @@ async def test_novavax_resolves_not_open_on_10_march_and_per_table_on_14_march(s
     assert published.quota_table.name == "sessions/2022-03-10/quotaTables/1"
     assert published.quota_table.published_by == OPERATOR
 
-    on_10 = await resolve(server, types.EFFECTEUR_TYPE_MEDECIN, "products/novavax", paris(2022, 3, 10, 9), "sessions/2022-03-10")
-    on_14 = await resolve(server, types.EFFECTEUR_TYPE_MEDECIN, "products/novavax", paris(2022, 3, 14, 0), "sessions/2022-03-10")
+    on_10 = await resolve(
+        server, types.EFFECTEUR_TYPE_MEDECIN, "products/novavax", paris(2022, 3, 10, 9), "sessions/2022-03-10"
+    )
+    on_14 = await resolve(
+        server, types.EFFECTEUR_TYPE_MEDECIN, "products/novavax", paris(2022, 3, 14, 0), "sessions/2022-03-10"
+    )
     assert on_10.rule.kind == pb.QUOTA_KIND_NOT_OPEN
     assert (on_14.rule.kind, on_14.rule.max_vials) == (pb.QUOTA_KIND_CAPPED, 20)
+
+
+async def test_the_products_page_and_the_quota_table_never_disagree_around_novavax_opening(
+    server: Server, dataset: dict
+) -> None:
+    """Whether Novavax can be ordered is answered once, in sessions: the quota
+    table effective at an instant (what orders and the order grid use) says
+    NOT_OPEN exactly when the product, as the products page shows it, cannot be
+    ordered then; ResolveQuota says the same; valid_until is the next flip."""
+    await test_novavax_resolves_not_open_on_10_march_and_per_table_on_14_march(server, dataset)
+    product = (await server.stub.GetProduct(pb.GetProductRequest(name="products/novavax"), timeout=5)).product
+    opening = paris(2022, 3, 14)
+    assert from_timestamp(product.orderable_from) == opening
+    for moment in (paris(2022, 3, 10, 9), opening - timedelta(seconds=1), opening, paris(2022, 3, 15, 12)):
+        # What the products page shows: active, from orderable_from (inclusive), until orderable_until (exclusive).
+        shown_orderable = (
+            product.active
+            and from_timestamp(product.orderable_from) <= moment
+            and (not product.HasField("orderable_until") or moment < from_timestamp(product.orderable_until))
+        )
+        answer = await server.stub.GetQuotaTable(
+            pb.GetQuotaTableRequest(name="sessions/2022-03-10/quotaTables/current", effective_at=at(moment)),
+            metadata=server.as_officine(),
+            timeout=5,
+        )
+        cells = [r for r in answer.quota_table.rules if r.product == "products/novavax"]
+        assert len(cells) == len(types.EffecteurType.values()) - 1
+        for cell in cells:
+            assert (cell.kind != pb.QUOTA_KIND_NOT_OPEN) == shown_orderable, moment
+            resolved = await resolve(server, cell.effecteur_type, "products/novavax", moment, "sessions/2022-03-10")
+            assert resolved.rule == cell, moment
+        if shown_orderable:
+            assert {(c.kind, c.max_vials, c.not_open_reason) for c in cells} == {(pb.QUOTA_KIND_CAPPED, 20, "")}
+        else:
+            assert {c.not_open_reason for c in cells} == {"Commandable à partir du lundi 14 mars 2022"}
+            assert from_timestamp(answer.valid_until) == opening
+    # Unset effective_at: the version as published, untouched.
+    published = await server.stub.GetQuotaTable(
+        pb.GetQuotaTableRequest(name="sessions/2022-03-10/quotaTables/1"), metadata=server.as_officine(), timeout=5
+    )
+    assert {r.kind for r in published.quota_table.rules if r.product == "products/novavax"} == {pb.QUOTA_KIND_CAPPED}
+    assert not published.HasField("valid_until")
 
 
 async def test_a_version_published_during_the_session_applies_from_then_on(server: Server, dataset: dict) -> None:
@@ -160,9 +219,15 @@ async def test_a_version_published_during_the_session_applies_from_then_on(serve
     assert (after.rule.kind, after.rule.max_vials) == (pb.QUOTA_KIND_CAPPED, 5)
 
     officine = server.as_officine()
-    first = await server.stub.GetQuotaTable(pb.GetQuotaTableRequest(name=f"{REFERENCE}/quotaTables/1"), metadata=officine, timeout=5)
-    current = await server.stub.GetQuotaTable(pb.GetQuotaTableRequest(name=f"{REFERENCE}/quotaTables/current"), metadata=officine, timeout=5)
-    listed = await server.stub.ListQuotaTables(pb.ListQuotaTablesRequest(parent=REFERENCE), metadata=officine, timeout=5)
+    first = await server.stub.GetQuotaTable(
+        pb.GetQuotaTableRequest(name=f"{REFERENCE}/quotaTables/1"), metadata=officine, timeout=5
+    )
+    current = await server.stub.GetQuotaTable(
+        pb.GetQuotaTableRequest(name=f"{REFERENCE}/quotaTables/current"), metadata=officine, timeout=5
+    )
+    listed = await server.stub.ListQuotaTables(
+        pb.ListQuotaTablesRequest(parent=REFERENCE), metadata=officine, timeout=5
+    )
     assert len(first.quota_table.rules) == 48
     assert all(r.kind != pb.QUOTA_KIND_CAPPED for r in first.quota_table.rules)
     assert current.quota_table.version == 2
@@ -174,18 +239,24 @@ async def list_sessions(server: Server) -> pb.ListSessionsResponse:
 
 
 async def list_tables(server: Server) -> pb.ListQuotaTablesResponse:
-    return await server.stub.ListQuotaTables(pb.ListQuotaTablesRequest(parent=REFERENCE), metadata=server.as_operator(), timeout=5)
+    return await server.stub.ListQuotaTables(
+        pb.ListQuotaTablesRequest(parent=REFERENCE), metadata=server.as_operator(), timeout=5
+    )
 
 
 async def test_bad_sessions_are_refused_with_field_violations_and_nothing_changes(server: Server) -> None:
     before = await list_sessions(server)
     backwards = pb.CreateSessionRequest(
         session_id="2022-03-15",
-        session=pb.Session(label="À l'envers", open_time=at(paris(2022, 3, 15, 8)), close_time=at(paris(2022, 3, 14, 23))),
+        session=pb.Session(
+            label="À l'envers", open_time=at(paris(2022, 3, 15, 8)), close_time=at(paris(2022, 3, 14, 23))
+        ),
     )
     overlapping = pb.CreateSessionRequest(
         session_id="2022-03-08",
-        session=pb.Session(label="Rattrapage", open_time=at(paris(2022, 3, 8, 20)), close_time=at(paris(2022, 3, 9, 12))),
+        session=pb.Session(
+            label="Rattrapage", open_time=at(paris(2022, 3, 8, 20)), close_time=at(paris(2022, 3, 9, 12))
+        ),
     )
     wrong_way = await refused(server.stub.CreateSession(backwards, metadata=server.as_operator(), timeout=5))
     overlap = await refused(server.stub.CreateSession(overlapping, metadata=server.as_operator(), timeout=5))
@@ -205,7 +276,7 @@ def _with_sputnik(rules: list[pb.QuotaRule]) -> list[pb.QuotaRule]:
 
 def _with_unknown_type(rules: list[pb.QuotaRule]) -> list[pb.QuotaRule]:
     unknown = pb.QuotaRule(effecteur_type=99, product="products/pfizer-pediatric", kind=pb.QUOTA_KIND_UNLIMITED)
-    return rules[:-1] + [unknown]
+    return [*rules[:-1], unknown]
 
 
 def _with_zero_cap(rules: list[pb.QuotaRule]) -> list[pb.QuotaRule]:
@@ -239,7 +310,9 @@ async def test_a_malformed_csv_names_its_line_and_column(server: Server) -> None
     error = await refused(server.stub.ImportQuotaTableCsv(request, metadata=server.as_operator(), timeout=5))
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
     assert error.violations[0].field == "csv"
-    assert error.violations[0].description.startswith("ligne 4, colonne pfizer-adult : valeur « beaucoup » non reconnue")
+    assert error.violations[0].description.startswith(
+        "ligne 4, colonne pfizer-adult : valeur « beaucoup » non reconnue"
+    )
     assert await list_tables(server) == before
 
 
@@ -252,7 +325,9 @@ async def test_csv_export_then_import_round_trips_over_grpc(server: Server) -> N
     imported = await server.stub.ImportQuotaTableCsv(
         pb.ImportQuotaTableCsvRequest(parent=REFERENCE, csv=exported.csv), metadata=operator, timeout=5
     )
-    original = await server.stub.GetQuotaTable(pb.GetQuotaTableRequest(name=f"{REFERENCE}/quotaTables/1"), metadata=operator, timeout=5)
+    original = await server.stub.GetQuotaTable(
+        pb.GetQuotaTableRequest(name=f"{REFERENCE}/quotaTables/1"), metadata=operator, timeout=5
+    )
     assert imported.quota_table.version == 2
     assert list(imported.quota_table.rules) == list(original.quota_table.rules)
 
@@ -264,16 +339,26 @@ async def test_writes_by_a_non_operator_are_denied_in_french(server: Server, dat
         server.stub.CreateSession(
             pb.CreateSessionRequest(
                 session_id="2022-03-14",
-                session=pb.Session(label="x", open_time=at(paris(2022, 3, 14, 8)), close_time=at(paris(2022, 3, 15, 23))),
+                session=pb.Session(
+                    label="x", open_time=at(paris(2022, 3, 14, 8)), close_time=at(paris(2022, 3, 15, 23))
+                ),
             ),
-            metadata=officine, timeout=5,
+            metadata=officine,
+            timeout=5,
         ),
-        server.stub.PublishQuotaTable(pb.PublishQuotaTableRequest(parent=REFERENCE, rules=reference_rules(dataset)), metadata=officine, timeout=5),
-        server.stub.ImportQuotaTableCsv(pb.ImportQuotaTableCsvRequest(parent=REFERENCE, csv=REFERENCE_CSV), metadata=officine, timeout=5),
+        server.stub.PublishQuotaTable(
+            pb.PublishQuotaTableRequest(parent=REFERENCE, rules=reference_rules(dataset)), metadata=officine, timeout=5
+        ),
+        server.stub.ImportQuotaTableCsv(
+            pb.ImportQuotaTableCsvRequest(parent=REFERENCE, csv=REFERENCE_CSV), metadata=officine, timeout=5
+        ),
         server.stub.DeleteSession(pb.DeleteSessionRequest(name=REFERENCE), metadata=officine, timeout=5),
         server.stub.UpdateProduct(
-            pb.UpdateProductRequest(product=pb.Product(name="products/moderna", active=False), update_mask=FieldMask(paths=["active"])),
-            metadata=officine, timeout=5,
+            pb.UpdateProductRequest(
+                product=pb.Product(name="products/moderna", active=False), update_mask=FieldMask(paths=["active"])
+            ),
+            metadata=officine,
+            timeout=5,
         ),
     ]
     for call in calls:

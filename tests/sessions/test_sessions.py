@@ -94,7 +94,10 @@ async def test_moving_the_window_of_an_opened_session_is_recorded_with_who_and_w
     session = await seeded.schedule.get_session("sessions/2022-03-07")
     moved = await seeded.schedule.update_session(
         OPERATOR_CALLER,
-        session.name, SessionDraft(close_time=paris(2022, 3, 8, 23, 30)), mask={"close_time"}, etag=session.etag
+        session.name,
+        SessionDraft(close_time=paris(2022, 3, 8, 23, 30)),
+        mask={"close_time"},
+        etag=session.etag,
     )
     reread = await seeded.schedule.get_session(session.name)
     assert reread == moved
@@ -120,7 +123,9 @@ async def test_changes_before_opening_or_to_the_label_are_not_window_changes(see
 
 async def test_a_stale_etag_is_refused_and_nothing_changes(seeded: SessionsService) -> None:
     session = await seeded.schedule.get_session("sessions/2022-03-07")
-    await seeded.schedule.update_session(OPERATOR_CALLER, session.name, SessionDraft(label="Première"), mask={"label"}, etag=session.etag)
+    await seeded.schedule.update_session(
+        OPERATOR_CALLER, session.name, SessionDraft(label="Première"), mask={"label"}, etag=session.etag
+    )
     with pytest.raises(Aborted) as refused:
         await seeded.schedule.update_session(
             OPERATOR_CALLER, session.name, SessionDraft(label="Seconde"), mask={"label"}, etag=session.etag
@@ -163,9 +168,13 @@ async def test_session_writes_are_for_operators_and_the_calendar_is_public(seede
     with pytest.raises(PermissionDenied):
         await seeded.schedule.create_session(OFFICINE_CALLER, "2022-03-14", week(14))
     with pytest.raises(PermissionDenied):
-        await seeded.schedule.update_session(OFFICINE_CALLER, "sessions/2022-03-07", SessionDraft(label="x"), mask={"label"})
+        await seeded.schedule.update_session(
+            OFFICINE_CALLER, "sessions/2022-03-07", SessionDraft(label="x"), mask={"label"}
+        )
     with pytest.raises(PermissionDenied):
-        await seeded.schedule.create_window(OFFICINE_CALLER, "PREVIEW", paris(2022, 3, 12), paris(2022, 3, 13), "Prise en main.")
+        await seeded.schedule.create_window(
+            OFFICINE_CALLER, "PREVIEW", paris(2022, 3, 12), paris(2022, 3, 13), "Prise en main."
+        )
     assert (await seeded.schedule.get_session("sessions/2022-03-07")).id == "2022-03-07"
     # A visitor reads the calendar (the home page lists coming sessions)...
     assert (await seeded.schedule.get_session("sessions/2022-03-07")).id == "2022-03-07"
@@ -212,12 +221,16 @@ async def test_a_retried_window_delete_with_the_same_request_id_succeeds(seeded:
 
 async def test_calendar_windows_are_checked_unique_and_removable(seeded: SessionsService) -> None:
     with pytest.raises(InvalidArgument) as refused:
-        await seeded.schedule.create_window(OPERATOR_CALLER, "MAINTENANCE", paris(2022, 3, 13, 2), paris(2022, 3, 13, 1), " ")
+        await seeded.schedule.create_window(
+            OPERATOR_CALLER, "MAINTENANCE", paris(2022, 3, 13, 2), paris(2022, 3, 13, 1), " "
+        )
     window = await seeded.schedule.create_window(
         OPERATOR_CALLER, "MAINTENANCE", paris(2022, 3, 13, 1), paris(2022, 3, 13, 3), "Mise à jour de sécurité."
     )
     with pytest.raises(AlreadyExists):
-        await seeded.schedule.create_window(OPERATOR_CALLER, "MAINTENANCE", paris(2022, 3, 13, 1), paris(2022, 3, 13, 4), "Autre.")
+        await seeded.schedule.create_window(
+            OPERATOR_CALLER, "MAINTENANCE", paris(2022, 3, 13, 1), paris(2022, 3, 13, 4), "Autre."
+        )
     listed, _ = await seeded.schedule.list_windows()
     await seeded.schedule.delete_window(OPERATOR_CALLER, window.name)
     after, _ = await seeded.schedule.list_windows()
@@ -233,7 +246,10 @@ async def test_calendar_windows_are_checked_unique_and_removable(seeded: Session
 async def test_the_catalogue_is_public_and_in_display_order(seeded: SessionsService) -> None:
     products, token = await seeded.catalogue.list_products()
     assert [p.name for p in products] == [
-        "products/moderna", "products/pfizer-adult", "products/pfizer-pediatric", "products/novavax",
+        "products/moderna",
+        "products/pfizer-adult",
+        "products/pfizer-pediatric",
+        "products/novavax",
     ]
     assert token == ""
     pediatric = await seeded.catalogue.get_product("products/pfizer-pediatric")
@@ -244,9 +260,13 @@ async def test_the_catalogue_is_public_and_in_display_order(seeded: SessionsServ
 
 
 async def test_a_consumable_fits_the_catalogue_and_inactive_products_are_hidden(seeded: SessionsService) -> None:
-    draft = ProductDraft(display_name="Seringues 1 ml", unit="boîte de 100 seringues", doses_per_unit=0, display_order=50)
+    draft = ProductDraft(
+        display_name="Seringues 1 ml", unit="boîte de 100 seringues", doses_per_unit=0, display_order=50
+    )
     syringes = await seeded.catalogue.create_product(OPERATOR_CALLER, "seringues-1ml", draft)
-    await seeded.catalogue.update_product(OPERATOR_CALLER, syringes.name, ProductDraft(active=False), mask={"active"}, etag=syringes.etag)
+    await seeded.catalogue.update_product(
+        OPERATOR_CALLER, syringes.name, ProductDraft(active=False), mask={"active"}, etag=syringes.etag
+    )
     visible, _ = await seeded.catalogue.list_products()
     everything, _ = await seeded.catalogue.list_products(include_inactive=True)
     assert "products/seringues-1ml" not in [p.name for p in visible]
@@ -255,16 +275,26 @@ async def test_a_consumable_fits_the_catalogue_and_inactive_products_are_hidden(
 
 async def test_an_invalid_product_is_refused_field_by_field(seeded: SessionsService) -> None:
     draft = ProductDraft(
-        display_name=" ", unit="flacon", shelf_life_days=0, redistributable_to=("MEDECIN", "VETERINAIRE"),
-        orderable_from=paris(2022, 4, 1), orderable_until=paris(2022, 3, 1),
+        display_name=" ",
+        unit="flacon",
+        shelf_life_days=0,
+        redistributable_to=("MEDECIN", "VETERINAIRE"),
+        orderable_from=paris(2022, 4, 1),
+        orderable_until=paris(2022, 3, 1),
     )
     with pytest.raises(InvalidArgument) as refused:
         await seeded.catalogue.create_product(OPERATOR_CALLER, "sputnik", draft)
     assert sorted(v.field for v in refused.value.violations) == [
-        "product.display_name", "product.orderable_until", "product.redistributable_to", "product.shelf_life_days",
+        "product.display_name",
+        "product.orderable_until",
+        "product.redistributable_to",
+        "product.shelf_life_days",
     ]
     assert [p.id for p in (await seeded.catalogue.list_products(include_inactive=True))[0]] == [
-        "moderna", "pfizer-adult", "pfizer-pediatric", "novavax",
+        "moderna",
+        "pfizer-adult",
+        "pfizer-pediatric",
+        "novavax",
     ]
 
 
@@ -272,7 +302,10 @@ async def test_orderable_dates_of_a_product_can_be_moved_by_an_operator(seeded: 
     novavax = await seeded.catalogue.get_product("products/novavax")
     moved = await seeded.catalogue.update_product(
         OPERATOR_CALLER,
-        novavax.name, ProductDraft(orderable_from=paris(2022, 3, 10)), mask={"orderable_from"}, etag=novavax.etag
+        novavax.name,
+        ProductDraft(orderable_from=paris(2022, 3, 10)),
+        mask={"orderable_from"},
+        etag=novavax.etag,
     )
     with pytest.raises(Aborted):
         await seeded.catalogue.update_product(
@@ -289,10 +322,11 @@ async def test_concurrent_overlapping_creations_store_exactly_one_session(seeded
         for n in range(5)
     ]
     outcomes = await asyncio.gather(
-        *(seeded.schedule.create_session(OPERATOR_CALLER, f"2022-03-14-{n}", d) for n, d in enumerate(drafts)), return_exceptions=True
+        *(seeded.schedule.create_session(OPERATOR_CALLER, f"2022-03-14-{n}", d) for n, d in enumerate(drafts)),
+        return_exceptions=True,
     )
     created = [o for o in outcomes if not isinstance(o, BaseException)]
     refused = [o for o in outcomes if isinstance(o, BaseException)]
     assert len(created) == 1
     assert all(isinstance(e, InvalidArgument) and e.reason == "SESSION_OVERLAP" for e in refused)
-    assert [s.id for s in await stored_sessions(seeded)][0] == created[0].id
+    assert next(s.id for s in await stored_sessions(seeded)) == created[0].id

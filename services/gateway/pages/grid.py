@@ -7,19 +7,22 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from typing import Any
 
 import grpc
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from services.common.timefmt import from_timestamp
+from services.common.timefmt import from_timestamp, to_timestamp
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import common
 from services.gateway.pages.render import render
 from services.gateway.problems import as_problem
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
 from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
+from vaxorders.type.v1 import effecteur_type_pb2
 
 NOT_OPEN = sess_pb.QUOTA_KIND_NOT_OPEN
 CAPPED = sess_pb.QUOTA_KIND_CAPPED
@@ -60,22 +63,6 @@ class Cell:
         return self.rule.kind == NOT_OPEN and self.line is None
 
 
-def _open_during(product: sess_pb.Product, session: sess_pb.Session) -> bool:
-    if not product.active:
-        return False
-    if product.HasField("orderable_from") and product.orderable_from.ToSeconds() >= session.close_time.ToSeconds():
-        return False
-    if product.HasField("orderable_until") and product.orderable_until.ToSeconds() <= session.open_time.ToSeconds():
-        return False
-    return True
-
-
-def _orderable_at(product: sess_pb.Product, now: datetime) -> bool:
-    if product.HasField("orderable_from") and from_timestamp(product.orderable_from) > now:
-        return False
-    return not (product.HasField("orderable_until") and from_timestamp(product.orderable_until) <= now)
-
-
 @dataclass
 class Grid:
     session: sess_pb.Session
@@ -96,27 +83,37 @@ class Grid:
         return [c for c in self.cells.values() if c.warnings]
 
 
-async def load_grid(request: Request, finess: str, session: sess_pb.Session, office) -> Grid:  # type: ignore[no-untyped-def]
+async def load_grid(request: Request, finess: str, session: sess_pb.Session, office: eff_pb.Officine) -> Grid:
     gw = gateway_of(request)
     rows = await common.officine_rows(request, office)
+    # The rules effective now while the session is open, else at its opening: SessionService
+    # folds each product's orderable dates in (NOT_OPEN with a not_open_reason), so this grid,
+    # orders and the products page give one answer.
+    effective_at = gw.clock.now() if session.state == sess_pb.Session.STATE_OPEN else from_timestamp(session.open_time)
     table = (
-        await gw.backends.sessions.GetQuotaTable(sess_pb.GetQuotaTableRequest(name=f"{session.name}/quotaTables/current"))
+        await gw.backends.sessions.GetQuotaTable(
+            sess_pb.GetQuotaTableRequest(
+                name=f"{session.name}/quotaTables/current", effective_at=to_timestamp(effective_at)
+            )
+        )
     ).quota_table
     rules = {(r.effecteur_type, r.product): r for r in table.rules}
-    # Columns: the products open that week, i.e. orderable then by at least one type.
-    open_somewhere = {r.product for r in table.rules if r.kind != NOT_OPEN}
-    products = [p for p in await common.products(request) if _open_during(p, session) and p.name in open_somewhere]
+    # Columns: the products the table opens that week to at least one type, including those
+    # closed for now only by their own dates (shown closed, with the reason).
+    shown = {r.product for r in table.rules if r.kind != NOT_OPEN or r.not_open_reason}
+    products = [p for p in await common.products(request) if p.name in shown]
     lines = {
         (line.effecteur, line.product): line
         for line in await common.officine_lines(request, f"{session.name}/officines/{finess}")
     }
-    now = gw.clock.now()
     cells = {}
     for ri, row in enumerate(rows):
         for pi, product in enumerate(products):
             rule = rules.get((row.type, product.name))
-            if rule is None or not _orderable_at(product, now):
-                rule = sess_pb.QuotaRule(effecteur_type=row.type, product=product.name, kind=NOT_OPEN)
+            if rule is None:
+                rule = sess_pb.QuotaRule(
+                    effecteur_type=effecteur_type_pb2.EffecteurType.Name(row.type), product=product.name, kind=NOT_OPEN
+                )
             cell = Cell(row, product, rule, lines.get((row.effecteur, product.name)), dom_id=f"case-{ri}-{pi}")
             cell.value = cell.stored
             cells[cell.key] = cell
@@ -130,7 +127,9 @@ def _parse(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-async def _save_cell(request: Request, parent: str, key: str, vials: int, form, submission: uuid.UUID) -> list[str]:  # type: ignore[no-untyped-def]
+async def _save_cell(
+    request: Request, parent: str, key: str, vials: int, form: FormData, submission: uuid.UUID
+) -> list[str]:
     """Create, update or withdraw one line; returns the warnings; raises the backend's refusal."""
     orders = gateway_of(request).backends.orders
     line_name, etag = str(form.get(f"l|{key}", "")), str(form.get(f"e|{key}", ""))
@@ -144,7 +143,9 @@ async def _save_cell(request: Request, parent: str, key: str, vials: int, form, 
         reply = await orders.UpdateOrderLine(orders_pb.UpdateOrderLineRequest(line=line, request_id=request_id))
     else:
         line = orders_pb.OrderLine(effecteur=effecteur, product=product, vials=vials)
-        reply = await orders.CreateOrderLine(orders_pb.CreateOrderLineRequest(parent=parent, line=line, request_id=request_id))
+        reply = await orders.CreateOrderLine(
+            orders_pb.CreateOrderLineRequest(parent=parent, line=line, request_id=request_id)
+        )
     return [w.message for w in reply.warnings]
 
 
@@ -152,7 +153,7 @@ async def order_grid(request: Request, caller: Caller) -> Response:
     finess = request.path_params["finess"]
     office = await common.officine(request, finess)
     session = await common.session_from_query(request)
-    context = {
+    context: dict[str, Any] = {
         "title": "Saisir les commandes",
         "office": office,
         "breadcrumb": [("/", "Accueil"), (f"/officines/{finess}", office.display_name), ("", "Saisir les commandes")],
@@ -172,9 +173,10 @@ async def order_grid(request: Request, caller: Caller) -> Response:
             if error:
                 cell.value = value  # keep what was typed, next to why it was refused
         if not grid.errors and not grid.warned:
-            saved = sum(1 for v in typed.values() if v[3])
+            saved_count = sum(1 for v in typed.values() if v[3])
             return RedirectResponse(
-                f"/officines/{finess}/commande?session={common.session_id(session)}&enregistre={saved}", status_code=303
+                f"/officines/{finess}/commande?session={common.session_id(session)}&enregistre={saved_count}",
+                status_code=303,
             )
     notice = ""
     if request.query_params.get("enregistre"):
@@ -193,7 +195,9 @@ async def order_grid(request: Request, caller: Caller) -> Response:
     )
 
 
-async def _apply(request: Request, finess: str, grid: Grid, form) -> dict[str, tuple[str, str, list[str], bool]]:  # type: ignore[no-untyped-def]
+async def _apply(
+    request: Request, finess: str, grid: Grid, form: FormData
+) -> dict[str, tuple[str, str, list[str], bool]]:
     """key -> (typed value, error, warnings, saved) for every cell that changed."""
     parent = f"{grid.session.name}/officines/{finess}"
     try:

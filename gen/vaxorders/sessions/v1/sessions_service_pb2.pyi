@@ -339,18 +339,20 @@ class DeleteCalendarWindowResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class QuotaRule(_message.Message):
-    __slots__ = ("effecteur_type", "product", "kind", "max_vials", "soft_threshold")
+    __slots__ = ("effecteur_type", "product", "kind", "max_vials", "soft_threshold", "not_open_reason")
     EFFECTEUR_TYPE_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     MAX_VIALS_FIELD_NUMBER: _ClassVar[int]
     SOFT_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    NOT_OPEN_REASON_FIELD_NUMBER: _ClassVar[int]
     effecteur_type: _effecteur_type_pb2.EffecteurType
     product: str
     kind: QuotaKind
     max_vials: int
     soft_threshold: int
-    def __init__(self, effecteur_type: _Optional[_Union[_effecteur_type_pb2.EffecteurType, str]] = ..., product: _Optional[str] = ..., kind: _Optional[_Union[QuotaKind, str]] = ..., max_vials: _Optional[int] = ..., soft_threshold: _Optional[int] = ...) -> None: ...
+    not_open_reason: str
+    def __init__(self, effecteur_type: _Optional[_Union[_effecteur_type_pb2.EffecteurType, str]] = ..., product: _Optional[str] = ..., kind: _Optional[_Union[QuotaKind, str]] = ..., max_vials: _Optional[int] = ..., soft_threshold: _Optional[int] = ..., not_open_reason: _Optional[str] = ...) -> None: ...
 
 class QuotaTable(_message.Message):
     __slots__ = ("name", "version", "publish_time", "published_by", "rules")
@@ -383,16 +385,20 @@ class PublishQuotaTableResponse(_message.Message):
     def __init__(self, quota_table: _Optional[_Union[QuotaTable, _Mapping]] = ...) -> None: ...
 
 class GetQuotaTableRequest(_message.Message):
-    __slots__ = ("name",)
+    __slots__ = ("name", "effective_at")
     NAME_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_AT_FIELD_NUMBER: _ClassVar[int]
     name: str
-    def __init__(self, name: _Optional[str] = ...) -> None: ...
+    effective_at: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., effective_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GetQuotaTableResponse(_message.Message):
-    __slots__ = ("quota_table",)
+    __slots__ = ("quota_table", "valid_until")
     QUOTA_TABLE_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
     quota_table: QuotaTable
-    def __init__(self, quota_table: _Optional[_Union[QuotaTable, _Mapping]] = ...) -> None: ...
+    valid_until: _timestamp_pb2.Timestamp
+    def __init__(self, quota_table: _Optional[_Union[QuotaTable, _Mapping]] = ..., valid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ListQuotaTablesRequest(_message.Message):
     __slots__ = ("parent", "page_size", "page_token")
