@@ -73,9 +73,7 @@ class RequestContextMiddleware:
 
 
 # The pages load only our own files (DSFR included); its CSS uses data: SVG icons.
-_CSP = (
-    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
-)
+_CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 
 
 class SecurityHeadersMiddleware:

@@ -88,5 +88,7 @@ class Pages:
         self.checked.append(label)
 
     def assert_accessible(self) -> None:
-        assert not self.failures, "serious/critical axe violations:\n" + json.dumps(self.failures, indent=1, ensure_ascii=False)
+        assert not self.failures, "serious/critical axe violations:\n" + json.dumps(
+            self.failures, indent=1, ensure_ascii=False
+        )
         assert not self.script_errors, "script errors:\n" + "\n".join(self.script_errors)

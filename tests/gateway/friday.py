@@ -56,7 +56,9 @@ PFIZER_SUPPLY = 20
 async def closed_reference_week(database_url_for, tmp_path, service_public_key_file: str = "") -> AsyncIterator[Stack]:  # type: ignore[no-untyped-def]
     """The suite with the reference session's orders placed, then closed (conftest's `friday`)."""
     clock = ManualClock(DURING)
-    running = await start_stack(database_url_for, tmp_path, clock=clock, service_public_key_file=service_public_key_file)
+    running = await start_stack(
+        database_url_for, tmp_path, clock=clock, service_public_key_file=service_public_key_file
+    )
     try:
         await place_orders(running)
         clock.set(AFTER_CLOSE)
@@ -70,7 +72,10 @@ async def place_orders(stack: Stack) -> None:
         for finess, who, effecteur, product, vials in ORDERS:
             response = await client.post(
                 f"/api/v1/sessions/{SESSION}/officines/{finess}/lines",
-                json={"line": {"effecteur": effecteur, "product": f"products/{product}", "vials": vials}, "requestId": str(uuid.uuid4())},
+                json={
+                    "line": {"effecteur": effecteur, "product": f"products/{product}", "vials": vials},
+                    "requestId": str(uuid.uuid4()),
+                },
                 headers=bearer(stack.psc.token_for(who)),
             )
             assert response.status_code == 200, response.text

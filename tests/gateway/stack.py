@@ -86,7 +86,9 @@ def _settings_class(name: str) -> type[ServiceSettings]:
     classes = [
         obj
         for obj in vars(module).values()
-        if isinstance(obj, type) and issubclass(obj, ServiceSettings) and obj is not ServiceSettings
+        if isinstance(obj, type)
+        and issubclass(obj, ServiceSettings)
+        and obj is not ServiceSettings
         and obj.__module__ == module.__name__
     ]
     assert len(classes) == 1, f"services.{name}.settings: expected one settings class, got {classes}"

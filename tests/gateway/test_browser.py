@@ -257,7 +257,9 @@ def _label(wanted: str):  # type: ignore[no-untyped-def]
     return matches
 
 
-async def test_keyboard_only_and_without_javascript_a_pharmacist_logs_in_and_orders(stack: Stack, browser: Browser) -> None:
+async def test_keyboard_only_and_without_javascript_a_pharmacist_logs_in_and_orders(
+    stack: Stack, browser: Browser
+) -> None:
     context, page = await new_page(browser, java_script_enabled=False)
     await page.goto(stack.base_url + "/")
     await _tab_to(page, _text("S'identifier avec Pro Santé Connect"))
@@ -303,7 +305,9 @@ async def test_public_pages_contact_form_and_refusal_page_are_accessible(stack: 
 
     context, page = await new_page(browser, pages)
     await psc_login(page, stack, ADJOINT)
-    await expect(page.get_by_role("heading", name="Vous ne pouvez pas utiliser ce service avec ce compte")).to_be_visible()
+    await expect(
+        page.get_by_role("heading", name="Vous ne pouvez pas utiliser ce service avec ce compte")
+    ).to_be_visible()
     await expect(page.get_by_text("section D").first).to_be_visible()
     await pages.check(page, "accès refusé adjoint")
     await context.close()

@@ -15,7 +15,9 @@ async def test_healthz_is_200_when_every_backend_serves_and_503_naming_the_one_t
     async with stack.client() as client:
         healthy = await client.get("/healthz")
         assert healthy.status_code == 200
-        assert healthy.json()["backends"] == dict.fromkeys(("auth", "effecteurs", "sessions", "orders", "mailer"), "SERVING")
+        assert healthy.json()["backends"] == dict.fromkeys(
+            ("auth", "effecteurs", "sessions", "orders", "mailer"), "SERVING"
+        )
 
         await stack.stop_backend("orders")
         degraded = await client.get("/healthz")

@@ -118,7 +118,8 @@ def test_https_deployments_use_host_prefixed_secure_cookies() -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "allow"), [("http://gateway.example", True), ("http://127.0.0.1:8080", False), ("https://x.example/app", False)]
+    ("url", "allow"),
+    [("http://gateway.example", True), ("http://127.0.0.1:8080", False), ("https://x.example/app", False)],
 )
 def test_plain_http_is_only_allowed_on_loopback_in_dev(url: str, allow: bool) -> None:
     with pytest.raises(ValidationError):

@@ -40,7 +40,9 @@ async def _stored(stack: Stack) -> list[WebSession]:
         await db.dispose()
 
 
-async def test_an_expired_access_token_is_refreshed_without_the_user_noticing(clocked: Stack, clock: ManualClock) -> None:
+async def test_an_expired_access_token_is_refreshed_without_the_user_noticing(
+    clocked: Stack, clock: ManualClock
+) -> None:
     async with clocked.client() as client:
         await login(client, CLAIRE)
         [before] = await _stored(clocked)

@@ -69,11 +69,7 @@ def _scalar(field: FieldDescriptor, raw: str) -> Any:
 
 def query_fields(message: Message) -> list[FieldDescriptor]:
     """Top-level scalar fields a query parameter may set."""
-    return [
-        f
-        for f in message.DESCRIPTOR.fields
-        if f.type != FieldDescriptor.TYPE_MESSAGE and not _is_repeated(f)
-    ]
+    return [f for f in message.DESCRIPTOR.fields if f.type != FieldDescriptor.TYPE_MESSAGE and not _is_repeated(f)]
 
 
 def _is_repeated(field: FieldDescriptor) -> bool:

@@ -14,7 +14,10 @@ from services.gateway.api.routing import CSV, JSON, ApiRoute
 _WELL_KNOWN: dict[str, dict[str, Any]] = {
     "google.protobuf.Timestamp": {"type": "string", "format": "date-time"},
     "google.protobuf.Duration": {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?s$"},
-    "google.protobuf.FieldMask": {"type": "string", "description": "Chemins séparés par des virgules (lowerCamelCase)."},
+    "google.protobuf.FieldMask": {
+        "type": "string",
+        "description": "Chemins séparés par des virgules (lowerCamelCase).",
+    },
     "google.protobuf.Empty": {"type": "object"},
 }
 
@@ -128,7 +131,9 @@ def _operation(route: ApiRoute, schemas: _Schemas) -> dict[str, Any]:
             if f.name not in filled and f.name != "csv":
                 params.append({"name": f.json_name, "in": "query", "required": False, "schema": schemas.field(f)})
     for name, text in route.extra_query.items():
-        params.append({"name": name, "in": "query", "required": False, "description": text, "schema": {"type": "string"}})
+        params.append(
+            {"name": name, "in": "query", "required": False, "description": text, "schema": {"type": "string"}}
+        )
     if route.request is not None and "request_id" in route.request.DESCRIPTOR.fields_by_name:
         params.append(
             {

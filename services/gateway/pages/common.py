@@ -102,7 +102,9 @@ def session_time_left(request: Request, session: sess_pb.Session) -> str:
 async def officine(request: Request, finess: str) -> eff_pb.Officine:
     if not finess.isalnum():
         raise problem(404, "NOT_FOUND")
-    reply = await gateway_of(request).backends.effecteurs.GetOfficine(eff_pb.GetOfficineRequest(name=f"officines/{finess}"))
+    reply = await gateway_of(request).backends.effecteurs.GetOfficine(
+        eff_pb.GetOfficineRequest(name=f"officines/{finess}")
+    )
     return reply.officine
 
 
@@ -125,8 +127,14 @@ async def officine_rows(request: Request, office: eff_pb.Officine) -> list[Row]:
         gw.backends.effecteurs.ListAttachments, eff_pb.ListAttachmentsRequest(parent=office.name), "attachments"
     )
     rows = [
-        Row(a.effecteur, a.effecteur_detail.display_name, a.effecteur_detail.type, a.effecteur_detail.identifier,
-            a.effecteur == office.self_effecteur, a.name)
+        Row(
+            a.effecteur,
+            a.effecteur_detail.display_name,
+            a.effecteur_detail.type,
+            a.effecteur_detail.identifier,
+            a.effecteur == office.self_effecteur,
+            a.name,
+        )
         for a in attachments
     ]
     if not any(r.is_self for r in rows):

@@ -35,7 +35,9 @@ def _sent_notice(request: Request) -> str:
     queued, already, missing = (int(q.get(k, "0") or 0) for k in ("envoyes", "deja", "sans"))
     parts = [f"{queued} e-mail{'s' if queued > 1 else ''} de confirmation mis en file d'envoi"]
     if already:
-        parts.append(f"{already} destinataire{'s' if already > 1 else ''} l'avai{'en' if already > 1 else ''}t déjà reçu")
+        parts.append(
+            f"{already} destinataire{'s' if already > 1 else ''} l'avai{'en' if already > 1 else ''}t déjà reçu"
+        )
     if missing:
         parts.append(f"{missing} sans adresse e-mail (voir le rapport)")
     return " ; ".join(parts) + "."
@@ -55,7 +57,11 @@ async def confirmations_page(
         )
         published = reply.allocation if reply is not None else None
         runs = list(
-            (await gw.backends.mailer.ListConfirmationRuns(mail_pb.ListConfirmationRunsRequest(parent=session.name, page_size=50))).runs
+            (
+                await gw.backends.mailer.ListConfirmationRuns(
+                    mail_pb.ListConfirmationRunsRequest(parent=session.name, page_size=50)
+                )
+            ).runs
         )
     return render(
         request,
@@ -112,7 +118,9 @@ async def send(request: Request, caller: Caller) -> Response:
 async def index(request: Request, caller: Caller) -> Response:
     """/operateur/livraisons: the sessions, closed first, each with its four steps."""
     gw = gateway_of(request)
-    sessions = await common.all_pages(gw.backends.sessions.ListSessions, common.sess_pb.ListSessionsRequest(), "sessions", 100)
+    sessions = await common.all_pages(
+        gw.backends.sessions.ListSessions, common.sess_pb.ListSessionsRequest(), "sessions", 100
+    )
     return render(
         request,
         "operator/after_close.html",

@@ -116,7 +116,16 @@ async def _views(
             name, kind = who.get(line.effecteur, ("", labels.effecteur_type(line.effecteur_type)))
             product = names.get(line.product, "Produit retiré du catalogue")
             doses = line.confirmed_vials * line.doses_per_unit
-            view.lines.append(LineView(name or f"{kind} (n'est plus rattaché)", kind, product, line.ordered_vials, line.confirmed_vials, doses))
+            view.lines.append(
+                LineView(
+                    name or f"{kind} (n'est plus rattaché)",
+                    kind,
+                    product,
+                    line.ordered_vials,
+                    line.confirmed_vials,
+                    doses,
+                )
+            )
             total = totals.setdefault(product, ProductTotal(product))
             total.ordered += line.ordered_vials
             total.confirmed += line.confirmed_vials

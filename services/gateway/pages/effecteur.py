@@ -125,10 +125,16 @@ async def ask(request: Request, caller: Caller) -> Response:
     form = await request.form()
     values = {k: str(form.get(k, "")).strip() for k in _FIELDS}
     try:
-        lookup = await gw.backends.effecteurs.LookupAttachment(eff_pb.LookupAttachmentRequest(effecteur=f"effecteurs/{key}"))
+        lookup = await gw.backends.effecteurs.LookupAttachment(
+            eff_pb.LookupAttachmentRequest(effecteur=f"effecteurs/{key}")
+        )
         session = await common.current_session(request)
         if not lookup.HasField("attachment"):
-            raise problem(409, "NOT_ATTACHED", "Vous n'êtes rattaché à aucune officine : demandez à une officine de vous rattacher.")
+            raise problem(
+                409,
+                "NOT_ATTACHED",
+                "Vous n'êtes rattaché à aucune officine : demandez à une officine de vous rattacher.",
+            )
         if session is None:
             raise problem(409, "NO_SESSION", "Aucune session de commande n'est ouverte.")
         if not values["vials"].isdigit():
@@ -139,7 +145,10 @@ async def ask(request: Request, caller: Caller) -> Response:
             orders_pb.CreateVialRequestRequest(
                 parent=f"{session.name}/officines/{finess}",
                 vial_request=orders_pb.VialRequest(
-                    effecteur=f"effecteurs/{key}", product=values["product"], vials=int(values["vials"]), comment=values["comment"]
+                    effecteur=f"effecteurs/{key}",
+                    product=values["product"],
+                    vials=int(values["vials"]),
+                    comment=values["comment"],
                 ),
                 request_id=str(form.get("request_id", "")),
             )

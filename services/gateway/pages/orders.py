@@ -101,10 +101,16 @@ async def orders_csv(request: Request, caller: Caller) -> Response:
     out = io.StringIO()
     # Semicolons and a BOM: what a French spreadsheet opens without an import wizard.
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["session", "effecteur", "nom", "type", "produit", "flacons", "dont demandes confirmées", "modifiée le"])
+    writer.writerow(
+        ["session", "effecteur", "nom", "type", "produit", "flacons", "dont demandes confirmées", "modifiée le"]
+    )
     for line in lines:
         session = line.name.split("/")[1]
-        changed = from_timestamp(line.update_time).astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if line.update_time.seconds else ""
+        changed = (
+            from_timestamp(line.update_time).astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+            if line.update_time.seconds
+            else ""
+        )
         writer.writerow(
             [
                 session,

@@ -69,7 +69,9 @@ async def _context(request: Request) -> tuple[sess_pb.Session | None, sess_pb.Qu
     if session is not None:
         try:
             table = (
-                await gw.backends.sessions.GetQuotaTable(sess_pb.GetQuotaTableRequest(name=f"{session.name}/quotaTables/current"))
+                await gw.backends.sessions.GetQuotaTable(
+                    sess_pb.GetQuotaTableRequest(name=f"{session.name}/quotaTables/current")
+                )
             ).quota_table
         except grpc.aio.AioRpcError as error:
             if error.code() != grpc.StatusCode.NOT_FOUND:
@@ -79,8 +81,13 @@ async def _context(request: Request) -> tuple[sess_pb.Session | None, sess_pb.Qu
 
 
 async def quota_page(
-    request: Request, caller: Caller, *, cells: dict[str, QuotaCell] | None = None, error: Problem | None = None,
-    import_error: Problem | None = None, status: int = 200,
+    request: Request,
+    caller: Caller,
+    *,
+    cells: dict[str, QuotaCell] | None = None,
+    error: Problem | None = None,
+    import_error: Problem | None = None,
+    status: int = 200,
 ) -> Response:
     gw = gateway_of(request)
     session, table, products = await _context(request)
@@ -93,7 +100,11 @@ async def quota_page(
         }
     versions, sessions = [], []
     if session is not None:
-        versions = (await gw.backends.sessions.ListQuotaTables(sess_pb.ListQuotaTablesRequest(parent=session.name, page_size=20))).quota_tables
+        versions = (
+            await gw.backends.sessions.ListQuotaTables(
+                sess_pb.ListQuotaTablesRequest(parent=session.name, page_size=20)
+            )
+        ).quota_tables
     sessions = (await gw.backends.sessions.ListSessions(sess_pb.ListSessionsRequest(page_size=50))).sessions
     publishers = [table.published_by] if table else []
     return render(
@@ -138,7 +149,9 @@ async def publish(request: Request, caller: Caller) -> Response:
     rules: list[sess_pb.QuotaRule] = []
     order: list[str] = []
     for p in products:
-        column = [QuotaCell(t, p.name, str(form.get(f"q|{t}|{p.name}", "")).strip()) for t, _ in labels.orderable_types()]
+        column = [
+            QuotaCell(t, p.name, str(form.get(f"q|{t}|{p.name}", "")).strip()) for t, _ in labels.orderable_types()
+        ]
         cells.update((c.key, c) for c in column)
         if not any(c.value for c in column):
             continue  # a wholly empty column leaves the product out of the table
@@ -148,14 +161,22 @@ async def publish(request: Request, caller: Caller) -> Response:
                 cell.error = _HELP
                 continue
             kind, cap, soft = parsed
-            rules.append(sess_pb.QuotaRule(effecteur_type=cell.type, product=p.name, kind=kind, max_vials=cap, soft_threshold=soft))
+            rules.append(
+                sess_pb.QuotaRule(
+                    effecteur_type=cell.type, product=p.name, kind=kind, max_vials=cap, soft_threshold=soft
+                )
+            )
             order.append(cell.key)
     if any(c.error for c in cells.values()):
         message = "Certaines cases ne sont pas comprises : rien n'a été publié."
-        return await quota_page(request, caller, cells=cells, error=problem(400, "INVALID_ARGUMENT", message), status=400)
+        return await quota_page(
+            request, caller, cells=cells, error=problem(400, "INVALID_ARGUMENT", message), status=400
+        )
     try:
         reply = await gateway_of(request).backends.sessions.PublishQuotaTable(
-            sess_pb.PublishQuotaTableRequest(parent=session.name, rules=rules, request_id=str(form.get("request_id", "")))
+            sess_pb.PublishQuotaTableRequest(
+                parent=session.name, rules=rules, request_id=str(form.get("request_id", ""))
+            )
         )
     except grpc.RpcError as exc:
         error = as_problem(exc)

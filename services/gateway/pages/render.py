@@ -131,7 +131,9 @@ def login_redirect(request: Request) -> Response:
     return RedirectResponse(f"/auth/login?next={quote(target, safe='')}", status_code=303)
 
 
-def page(handler: PageHandler, *, login: bool = True, role: str | None = None) -> Callable[[Request], Awaitable[Response]]:
+def page(
+    handler: PageHandler, *, login: bool = True, role: str | None = None
+) -> Callable[[Request], Awaitable[Response]]:
     async def run(request: Request) -> Response:
         caller = await identify(request, allow_bearer=False)
         if login and not caller.authenticated:

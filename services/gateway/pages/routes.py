@@ -56,7 +56,9 @@ def page_routes() -> list[Route]:
         Route("/effecteur", page(effecteur.my_space, **vaccinator), methods=GET),
         Route(EFF, page(effecteur.effecteur_space, **vaccinator), methods=GET),
         Route(EFF + "/demandes", page(effecteur.ask, **vaccinator), methods=POST),
-        Route(EFF + "/demandes/{session}/{finess}/{request}/retirer", page(effecteur.cancel, **vaccinator), methods=POST),
+        Route(
+            EFF + "/demandes/{session}/{finess}/{request}/retirer", page(effecteur.cancel, **vaccinator), methods=POST
+        ),
         # Operator (Santé publique France).
         Route("/operateur", page(operator.operator_home, **spf), methods=GET),
         Route("/operateur/sessions", page(operator.create_session, **spf), methods=POST),

@@ -50,5 +50,7 @@ async def remember_person(session: AsyncSession, national_id: str, display_name:
 
 
 async def person_names(session: AsyncSession, national_ids: list[str]) -> dict[str, str]:
-    rows = await session.execute(select(Person.national_id, Person.display_name).where(Person.national_id.in_(national_ids)))
+    rows = await session.execute(
+        select(Person.national_id, Person.display_name).where(Person.national_id.in_(national_ids))
+    )
     return {national_id: name for national_id, name in rows}
