@@ -32,6 +32,7 @@ from services.gateway.app import create_app
 from services.gateway.metrics import HttpMetrics
 from services.gateway.settings import GatewaySettings
 from services.gateway.spec import DATABASE
+from services.mailer.sink import MailSink, start_smtp
 from tests.support.polling import eventually
 from tests.support.psc import DATASET_PATH, Psc
 
@@ -147,8 +148,6 @@ async def start_stack(
         "auth": {"redirect_uris": [f"{base_url}/auth/callback"], "post_logout_redirect_uris": [f"{base_url}/"]},
     }
     try:
-        from services.mailer.sink import MailSink, start_smtp
-
         smtp = await start_smtp(MailSink(tmp / "mail"), "127.0.0.1", 0)
         closers.append(smtp.close)
         extra["mailer"] = {"smtp_port": smtp.sockets[0].getsockname()[1], "mail_poll_seconds": 0.2}

@@ -10,12 +10,12 @@ import re
 import uuid
 
 import grpc
-from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
-from vaxorders.mailer.v1 import mailer_service_pb2_grpc as mailer_grpc
 
 from tests.gateway.friday import SESSION, operator, record_supply_and_publish
 from tests.gateway.helpers import CLAIRE, DR_DUBOIS, LILAS, OPERATOR, csrf_token, login
 from tests.gateway.stack import Stack
+from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
+from vaxorders.mailer.v1 import mailer_service_pb2_grpc as mailer_grpc
 
 STEPS = ("approvisionnement", "allocation", "livraisons", "confirmations")
 BASE = f"/operateur/sessions/{SESSION}"

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import httpx
 
-from tests.gateway.helpers import CLAIRE, DR_DUBOIS, LILAS, LILAS_SELF, OPERATOR, bearer, csrf_token, login
 from services.common.timefmt import PARIS
+from tests.gateway.helpers import CLAIRE, DR_DUBOIS, LILAS, LILAS_SELF, OPERATOR, bearer, csrf_token, login
 from tests.gateway.stack import Stack
 
 DOCTOR = "effecteurs/rpps:99700000104"

@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
-from vaxorders.auth.v1 import auth_service_pb2 as auth_pb
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.api.jsonmap import to_json
 from services.gateway.api.routing import ApiRoute, build_request, call
 from services.gateway.problems import problem
+from vaxorders.auth.v1 import auth_service_pb2 as auth_pb
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
 
 _CHUNK = 64 * 1024
 _TOO_BIG = "Le fichier dépasse la taille autorisée."

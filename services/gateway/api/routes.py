@@ -7,14 +7,13 @@ French: the API's users are French integrators.
 
 from __future__ import annotations
 
+from services.gateway.api import custom
+from services.gateway.api.routing import CSV, ApiRoute
 from vaxorders.auth.v1 import auth_service_pb2 as auth
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff
 from vaxorders.mailer.v1 import mailer_service_pb2 as mail
 from vaxorders.orders.v1 import orders_service_pb2 as orders
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess
-
-from services.gateway.api import custom
-from services.gateway.api.routing import CSV, ApiRoute
 
 S = "sessions/{session}"
 OFF = "sessions/{session}/officines/{finess}"
@@ -323,7 +322,10 @@ def _effecteurs() -> list[ApiRoute]:
             method="POST",
             path="/attachments:import",
             operation_id="ImportAttachments",
-            summary="Importe les rattachements de l'ancien portail (corps text/csv ; dryRun pour un essai à blanc) (opérateurs).",
+            summary=(
+                "Importe les rattachements de l'ancien portail (corps text/csv ; dryRun pour un essai à blanc) "
+                "(opérateurs)."
+            ),
             tag=e,
             service="effecteurs",
             rpc="ImportAttachments",
@@ -478,7 +480,8 @@ def _orders() -> list[ApiRoute]:
             "orders",
             "ExportSessionOrders",
             orders,
-            "Commandes consolidées d'une session close, en CSV (layout : LAYOUT_CONSOLIDATED ou LAYOUT_DETAIL) (opérateurs).",
+            "Commandes consolidées d'une session close, en CSV (layout : LAYOUT_CONSOLIDATED ou LAYOUT_DETAIL) "
+            "(opérateurs).",
             c,
             names={"session": S},
             response_content=CSV,
@@ -554,7 +557,8 @@ def _after_close() -> list[ApiRoute]:
             "orders",
             "UpdateSupply",
             orders,
-            "Enregistre les flacons disponibles des produits envoyés (les autres gardent leur valeur ; etag requis dès qu'un approvisionnement existe) (opérateurs).",
+            "Enregistre les flacons disponibles des produits envoyés (les autres gardent leur valeur ; etag requis "
+            "dès qu'un approvisionnement existe) (opérateurs).",
             a,
             names={"supply.name": S + "/supply"},
         ),
@@ -564,7 +568,8 @@ def _after_close() -> list[ApiRoute]:
             "orders",
             "PreviewAllocation",
             orders,
-            "Ce que publier l'allocation confirmerait, par produit et par département ; rien n'est enregistré (opérateurs).",
+            "Ce que publier l'allocation confirmerait, par produit et par département ; rien n'est enregistré "
+            "(opérateurs).",
             a,
             names={"session": S},
         ),
@@ -574,7 +579,8 @@ def _after_close() -> list[ApiRoute]:
             "orders",
             "PublishAllocation",
             orders,
-            "Publie l'allocation nationale : chaque ligne reçoit ses flacons confirmés (supplyEtag de l'aperçu requis ; opérateurs).",
+            "Publie l'allocation nationale : chaque ligne reçoit ses flacons confirmés (supplyEtag de l'aperçu requis "
+            "; opérateurs).",
             a,
             names={"session": S},
         ),
@@ -624,7 +630,8 @@ def _after_close() -> list[ApiRoute]:
             "orders",
             "ImportDeliveryPlanCsv",
             orders,
-            "Remplace les dates du plan par un CSV du logisticien (corps text/csv : finess,departement,date) ; validateOnly pour vérifier sans rien changer (opérateurs).",
+            "Remplace les dates du plan par un CSV du logisticien (corps text/csv : finess,departement,date) ; "
+            "validateOnly pour vérifier sans rien changer (opérateurs).",
             a,
             names={"plan": plan},
             request_content=CSV,
@@ -637,7 +644,8 @@ def _after_close() -> list[ApiRoute]:
             "ListDeliveries",
             orders,
             "Livraisons confirmées : date prévue et, par effecteur et produit, flacons commandés et confirmés. "
-            "« - » pour toutes les sessions ; une officine voit les siennes, un effecteur les siennes avec effecteur=…, les opérateurs tout (officine « - »).",
+            "« - » pour toutes les sessions ; une officine voit les siennes, un effecteur les siennes avec "
+            "effecteur=…, les opérateurs tout (officine « - »).",
             a,
             names={"parent": OFF},
         ),
@@ -647,7 +655,8 @@ def _after_close() -> list[ApiRoute]:
             "mailer",
             "SendDeliveryConfirmations",
             mail,
-            "Envoie les e-mails de confirmation de livraison d'une session dont l'allocation est publiée ; dryRun : liste les destinataires sans rien envoyer (opérateurs).",
+            "Envoie les e-mails de confirmation de livraison d'une session dont l'allocation est publiée ; dryRun : "
+            "liste les destinataires sans rien envoyer (opérateurs).",
             a,
             names={"session": S},
         ),

@@ -21,6 +21,8 @@ from services.gateway.api.jsonmap import apply_query, parse_body, set_path, to_j
 from services.gateway.problems import problem
 
 JSON = "application/json"
+# The field of every mutation's request that makes a retry run once (any request type: read by name).
+REQUEST_ID = "request_id"
 CSV = "text/csv"
 
 Handler = Callable[["ApiRoute", Request, Caller], Awaitable[Response]]
@@ -67,9 +69,9 @@ def build_request(route: ApiRoute, request: Request, body: bytes) -> Message:
     apply_query(dict(request.query_params), message, skip=set(route.extra_query))
     for field_path, template in route.names.items():
         set_path(message, field_path, template.format(**request.path_params))
-    if "request_id" in message.DESCRIPTOR.fields_by_name and not getattr(message, "request_id"):
+    if REQUEST_ID in message.DESCRIPTOR.fields_by_name and not getattr(message, REQUEST_ID):
         # Idempotency-Key is the usual HTTP spelling of the protos' request_id.
-        message.request_id = request.headers.get("idempotency-key", "")
+        setattr(message, REQUEST_ID, request.headers.get("idempotency-key", ""))
     return message
 
 

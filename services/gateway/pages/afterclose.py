@@ -12,12 +12,12 @@ from typing import Any, TypeVar
 
 import grpc
 from starlette.requests import Request
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
-from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 from services.gateway.access import gateway_of
 from services.gateway.pages import common
 from services.gateway.problems import Problem, as_problem, problem
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 T = TypeVar("T")
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 import grpc
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
-from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import afterclose, common, people
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, problem
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 _BAD_NUMBER = "Indiquez un nombre entier de flacons, 0 ou plus."
 _PRODUCT_INDEX = re.compile(r"products\[(\d+)\]")

@@ -10,13 +10,13 @@ import uuid
 import grpc
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import afterclose, common, people
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem
+from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 
 # A national dry run lists tens of thousands of recipients: the page shows the first ones
 # (every recipient without an address is named in the alert above the table).

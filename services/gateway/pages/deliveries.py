@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 import grpc
 from starlette.requests import Request
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
-from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 from services.gateway.access import gateway_of
 from services.gateway.pages import afterclose, common, labels
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 _SHOWN_SESSIONS = 6
 

@@ -13,13 +13,13 @@ import grpc
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import afterclose, common, people
 from services.gateway.pages.forms import by_last_segment
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, problem
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 
 _DONE = {
     "date": "Date de livraison enregistrée.",

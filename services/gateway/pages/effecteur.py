@@ -9,14 +9,14 @@ import uuid
 import grpc
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
-from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import common, deliveries, labels
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 _DONE = {
     "demande": "Votre demande est envoyée à votre officine, qui va la confirmer ou la refuser.",

@@ -17,7 +17,10 @@ from services.gateway.problems import Problem, as_problem
 from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
-_SENT = "Votre message a bien été envoyé au support. Vous recevrez une réponse sous deux heures (du lundi au samedi, de 9 h à 20 h)."
+_SENT = (
+    "Votre message a bien été envoyé au support. Vous recevrez une réponse sous deux heures (du lundi au samedi, de 9 "
+    "h à 20 h)."
+)
 
 
 async def service_banner(request: Request) -> dict:
