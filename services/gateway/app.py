@@ -34,7 +34,8 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def _request_id(request: Request) -> str:
-    return request.scope.get("state", {}).get("request_id", "")
+    request_id: str = request.scope.get("state", {}).get("request_id", "")
+    return request_id
 
 
 def _respond(request: Request, p: Problem) -> Response:

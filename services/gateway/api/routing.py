@@ -26,6 +26,7 @@ REQUEST_ID = "request_id"
 CSV = "text/csv"
 
 Handler = Callable[["ApiRoute", Request, Caller], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ async def unary(route: ApiRoute, request: Request, caller: Caller) -> Response:
     return JSONResponse(to_json(reply))
 
 
-def endpoint(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
+def endpoint(route: ApiRoute) -> Endpoint:
     handler = route.handler or unary
 
     async def run(request: Request) -> Response:
@@ -111,8 +112,8 @@ def starlette_routes(table: list[ApiRoute]) -> list[Route]:
     for path, methods in by_path.items():
         handlers = {m: endpoint(r) for m, r in methods.items()}
 
-        async def dispatch(request: Request, handlers: dict = handlers) -> Response:  # type: ignore[type-arg]
-            return await handlers.get(request.method, handlers.get("GET"))(request)  # HEAD -> GET
+        async def dispatch(request: Request, handlers: dict[str, Endpoint] = handlers) -> Response:
+            return await (handlers.get(request.method) or handlers["GET"])(request)  # HEAD -> GET
 
         routes.append(Route(path, dispatch, methods=list(methods)))
     return routes

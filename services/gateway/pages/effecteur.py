@@ -26,7 +26,7 @@ _FIELDS = ("product", "vials", "comment")
 
 
 def _key(request: Request, caller: Caller) -> str:
-    key = request.path_params["effecteur"]
+    key: str = request.path_params["effecteur"]
     # Only one's own effecteur: anything else is "not found", as the backends say.
     if caller.principal is None or f"effecteurs/{key}" not in caller.principal.effecteurs:
         raise problem(404, "NOT_FOUND")

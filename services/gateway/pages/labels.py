@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
 from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
@@ -88,9 +90,13 @@ def effecteur_type_short(value: int | str) -> str:
     return EFFECTEUR_TYPES_SHORT.get(name, EFFECTEUR_TYPES.get(name, "?"))
 
 
-def orderable_types() -> list[tuple[int, str]]:
+def orderable_types() -> list[tuple[type_pb.EffecteurType, str]]:
     """(enum number, French label) of every real effecteur type, in enum order."""
-    return [(type_pb.EffecteurType.Value(name), label) for name, label in EFFECTEUR_TYPES.items()]
+    # The stubs type EnumTypeWrapper.Value as a plain int: the number is one of EffecteurType's.
+    return [
+        (cast(type_pb.EffecteurType, type_pb.EffecteurType.Value(name)), label)
+        for name, label in EFFECTEUR_TYPES.items()
+    ]
 
 
 # Départements by code, as operators read them next to the code ("69 — Rhône").

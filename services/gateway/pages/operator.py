@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 import grpc
 from google.protobuf.field_mask_pb2 import FieldMask
@@ -49,10 +50,10 @@ async def sessions_page(
     request: Request,
     caller: Caller,
     *,
-    session_values=None,
-    session_error=None,
-    window_values=None,
-    window_error=None,  # type: ignore[no-untyped-def]
+    session_values: dict[str, str] | None = None,
+    session_error: Problem | None = None,
+    window_values: dict[str, str] | None = None,
+    window_error: Problem | None = None,
 ) -> Response:
     gw = gateway_of(request)
     sessions = await common.all_pages(gw.backends.sessions.ListSessions, sess_pb.ListSessionsRequest(), "sessions", 100)
@@ -117,7 +118,7 @@ async def create_window(request: Request, caller: Caller) -> Response:
     errors = FormErrors()
     window = sess_pb.CalendarWindow(message=values["message"])
     if values["kind"].isdigit():
-        window.kind = int(values["kind"])
+        window.kind = cast(sess_pb.CalendarWindow.Kind, int(values["kind"]))
     for name in ("start_time", "end_time"):
         ts = paris_timestamp(values[name], f"window.{name}", errors)
         if ts is not None:

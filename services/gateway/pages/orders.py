@@ -34,12 +34,8 @@ def _selection(request: Request, default_session: str) -> Selection:
 
 
 async def _lines(request: Request, finess: str, sel: Selection) -> list[orders_pb.OrderLine]:
-    filters = {}
-    if sel.effecteur:
-        filters["effecteur"] = sel.effecteur
-    if sel.product:
-        filters["product"] = sel.product
-    return await common.officine_lines(request, f"sessions/{sel.session}/officines/{finess}", **filters)
+    parent = f"sessions/{sel.session}/officines/{finess}"
+    return await common.officine_lines(request, parent, effecteur=sel.effecteur, product=sel.product)
 
 
 async def _sessions(request: Request) -> list[sess_pb.Session]:
