@@ -7,6 +7,9 @@ French: the API's users are French integrators.
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import Any
+
 from services.gateway.api import custom
 from services.gateway.api.routing import CSV, ApiRoute
 from vaxorders.auth.v1 import auth_service_pb2 as auth
@@ -19,7 +22,9 @@ S = "sessions/{session}"
 OFF = "sessions/{session}/officines/{finess}"
 
 
-def _rpc(method: str, path: str, service: str, rpc: str, module, summary: str, tag: str, **kw) -> ApiRoute:  # type: ignore[no-untyped-def]
+def _rpc(
+    method: str, path: str, service: str, rpc: str, module: ModuleType, summary: str, tag: str, **kw: Any
+) -> ApiRoute:
     return ApiRoute(
         method=method,
         path=path,
