@@ -16,7 +16,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import uvicorn
@@ -38,6 +38,9 @@ from tests.support.psc import DATASET_PATH, Psc
 
 # Start order: a service is started after those it calls.
 BACKENDS = ("auth", "sessions", "effecteurs", "orders", "mailer")
+
+# The `database_url_for` fixture (tests/conftest.py): a fresh, migrated database per service.
+DatabaseUrlFor = Callable[[ServiceSpec], str]
 
 
 @dataclass
@@ -104,8 +107,9 @@ async def _seed(name: str, settings: ServiceSettings, clock: Clock) -> None:
     """Each service seeds its own data from the dataset, as `python -m services.<name> seed` does."""
     if name == "sessions":
         from services.sessions.seed import seed_file  # noqa: PLC0415
+        from services.sessions.settings import SessionsSettings  # noqa: PLC0415
 
-        await seed_file(DATASET_PATH, settings)  # type: ignore[arg-type]
+        await seed_file(DATASET_PATH, cast(SessionsSettings, settings))
     elif name == "effecteurs":
         from services.effecteurs.seed import seed_file as seed_effecteurs  # noqa: PLC0415
 
@@ -118,7 +122,7 @@ async def _seed(name: str, settings: ServiceSettings, clock: Clock) -> None:
 
 
 async def start_stack(
-    database_url_for: Callable[[Any], str], tmp: Path, *, clock: Clock | None = None, service_public_key_file: str = ""
+    database_url_for: DatabaseUrlFor, tmp: Path, *, clock: Clock | None = None, service_public_key_file: str = ""
 ) -> Stack:
     """The suite on one clock (the system's unless given: issuer, services and gateway share it);
     with a service-identity public key, every service also accepts the job tokens tests mint."""

@@ -6,6 +6,9 @@ deliveries (an officine never sees another's, an effecteur only its own)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
+
+import httpx
 
 from tests.gateway.friday import (
     DUBOIS,
@@ -31,7 +34,7 @@ PROBLEM = "application/problem+json"
 S = f"/api/v1/sessions/{SESSION}"
 
 
-def _assert_problem(response, status: int) -> dict:  # type: ignore[no-untyped-def]
+def _assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)
     body = response.json()

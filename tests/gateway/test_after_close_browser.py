@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, expect
@@ -57,8 +58,8 @@ async def _check(pages: Pages, page: Page, label: str) -> None:
 
 
 async def test_the_operator_walks_the_friday_and_pharmacist_and_doctor_see_it(
-    friday: Stack, browser: Browser, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    friday: Stack, browser: Browser, tmp_path: Path
+) -> None:
     pages = Pages("vendredi")
     context, page = await new_page(browser, pages)
     await psc_login(page, friday, OPERATOR)

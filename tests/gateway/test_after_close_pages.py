@@ -14,6 +14,7 @@ import grpc
 from tests.gateway.friday import SESSION, operator, record_supply_and_publish
 from tests.gateway.helpers import CLAIRE, DR_DUBOIS, LILAS, OPERATOR, csrf_token, login
 from tests.gateway.stack import Stack
+from tests.support.service_identity import ServiceIdentityKeys
 from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
 from vaxorders.mailer.v1 import mailer_service_pb2_grpc as mailer_grpc
 
@@ -189,8 +190,8 @@ async def test_after_publication_each_profile_reads_its_confirmed_volumes_and_da
 
 
 async def test_a_run_of_the_scheduled_job_is_shown_as_the_friday_task_never_as_its_identity(
-    friday: Stack, service_identity
-) -> None:  # type: ignore[no-untyped-def]
+    friday: Stack, service_identity: ServiceIdentityKeys
+) -> None:
     await record_supply_and_publish(friday)
     async with grpc.aio.insecure_channel(friday.backends["mailer"].address) as channel:
         reply = await mailer_grpc.MailerServiceStub(channel).SendDeliveryConfirmations(

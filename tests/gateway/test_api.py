@@ -5,6 +5,9 @@ ownership (another officine's URL is "not found")."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
+
+import httpx
 
 from tests.gateway.helpers import (
     CLAIRE,
@@ -30,7 +33,7 @@ def _line(effecteur: str, product: str, vials: int) -> dict:
     }
 
 
-def _assert_problem(response, status: int, reason: str) -> dict:  # type: ignore[no-untyped-def]
+def _assert_problem(response: httpx.Response, status: int, reason: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)
     body = response.json()

@@ -8,6 +8,7 @@ import html
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from pydantic import ValidationError
 
@@ -17,7 +18,7 @@ from tests.gateway.helpers import ADJOINT, CLAIRE, DR_DUBOIS, LILAS, OPERATOR, c
 from tests.gateway.stack import Stack
 
 
-def _cookie(response, name: str) -> SimpleCookie:  # type: ignore[no-untyped-def]
+def _cookie(response: httpx.Response, name: str) -> SimpleCookie:
     jar = SimpleCookie()
     for header in response.headers.get_list("set-cookie"):
         jar.load(header)
