@@ -61,7 +61,8 @@ class Caller:
 
 
 def gateway_of(request: Request) -> Gateway:
-    return request.app.state.gateway
+    gateway: Gateway = request.app.state.gateway
+    return gateway
 
 
 async def identify(request: Request, *, allow_bearer: bool) -> Caller:

@@ -19,8 +19,8 @@ from services.common.clock import Clock, clock_from_start
 from services.gateway import login
 from services.gateway.api.routes import api_table
 from services.gateway.api.routing import starlette_routes
-from services.gateway.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from services.gateway.metrics import HttpMetrics
+from services.gateway.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from services.gateway.pages.render import login_redirect, make_templates, render
 from services.gateway.pages.routes import page_routes
 from services.gateway.problems import Problem, as_problem, problem, problem_response
@@ -34,7 +34,8 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def _request_id(request: Request) -> str:
-    return request.scope.get("state", {}).get("request_id", "")
+    request_id: str = request.scope.get("state", {}).get("request_id", "")
+    return request_id
 
 
 def _respond(request: Request, p: Problem) -> Response:

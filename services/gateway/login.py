@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from services.common.context import Principal
 from services.gateway.access import check_csrf, gateway_of, identify
 from services.gateway.principals import principal_from_proto, tokens_from_proto
 from services.gateway.problems import problem
@@ -37,7 +38,7 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def home_for(principal) -> str:  # type: ignore[no-untyped-def]
+def home_for(principal: Principal) -> str:
     if not principal.roles:
         return "/acces-refuse"
     if "OPERATOR" in principal.roles:

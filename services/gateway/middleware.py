@@ -9,6 +9,8 @@ the endpoint sees.
 from __future__ import annotations
 
 import time
+from contextvars import ContextVar, Token
+from typing import Any
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,7 +36,7 @@ class RequestContextMiddleware:
             return
         request_id = ctx.new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
-        tokens = [
+        tokens: list[tuple[ContextVar[Any], Token[Any]]] = [
             (ctx.request_id_var, ctx.request_id_var.set(request_id)),
             (ctx.token_var, ctx.token_var.set("")),
             (ctx.principal_var, ctx.principal_var.set(None)),
@@ -73,9 +75,7 @@ class RequestContextMiddleware:
 
 
 # The pages load only our own files (DSFR included); its CSS uses data: SVG icons.
-_CSP = (
-    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
-)
+_CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 
 
 class SecurityHeadersMiddleware:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
 import grpc
 
 from services.common.context import Principal
@@ -35,10 +38,17 @@ def tokens_from_proto(message: auth_pb.Tokens) -> Tokens:
     )
 
 
+class RefreshesTokens(Protocol):
+    """The one RPC of the AuthService stub the refresher calls."""
+
+    @property
+    def RefreshTokens(self) -> Callable[[auth_pb.RefreshTokensRequest], Awaitable[auth_pb.RefreshTokensResponse]]: ...
+
+
 class AuthServiceRefresher:
     """web.sessions.Refresher over AuthService.RefreshTokens."""
 
-    def __init__(self, auth_stub) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, auth_stub: RefreshesTokens) -> None:
         self._auth = auth_stub
 
     async def refresh(self, refresh_token: str) -> tuple[Tokens, Principal]:

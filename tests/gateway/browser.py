@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -71,7 +71,7 @@ class Pages:
     def watch(self, page: Page) -> None:
         """Keep every script error and CSP refusal of the page (failed loads of 4xx pages are expected)."""
 
-        def on_console(message) -> None:  # type: ignore[no-untyped-def]
+        def on_console(message: ConsoleMessage) -> None:
             if message.type == "error" and "Failed to load resource" not in message.text:
                 self.script_errors.append(f"{page.url}: {message.text}")
 
@@ -88,5 +88,7 @@ class Pages:
         self.checked.append(label)
 
     def assert_accessible(self) -> None:
-        assert not self.failures, "serious/critical axe violations:\n" + json.dumps(self.failures, indent=1, ensure_ascii=False)
+        assert not self.failures, "serious/critical axe violations:\n" + json.dumps(
+            self.failures, indent=1, ensure_ascii=False
+        )
         assert not self.script_errors, "script errors:\n" + "\n".join(self.script_errors)

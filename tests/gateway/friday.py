@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from services.common.clock import ManualClock
@@ -22,7 +23,7 @@ from tests.gateway.helpers import (
     OPERATOR,
     bearer,
 )
-from tests.gateway.stack import Stack, start_stack
+from tests.gateway.stack import DatabaseUrlFor, Stack, start_stack
 
 PARIS = ZoneInfo("Europe/Paris")
 SESSION = "2022-03-07"
@@ -53,10 +54,14 @@ PFIZER_SUPPLY = 20
 
 
 @asynccontextmanager
-async def closed_reference_week(database_url_for, tmp_path, service_public_key_file: str = "") -> AsyncIterator[Stack]:  # type: ignore[no-untyped-def]
+async def closed_reference_week(
+    database_url_for: DatabaseUrlFor, tmp_path: Path, service_public_key_file: str = ""
+) -> AsyncIterator[Stack]:
     """The suite with the reference session's orders placed, then closed (conftest's `friday`)."""
     clock = ManualClock(DURING)
-    running = await start_stack(database_url_for, tmp_path, clock=clock, service_public_key_file=service_public_key_file)
+    running = await start_stack(
+        database_url_for, tmp_path, clock=clock, service_public_key_file=service_public_key_file
+    )
     try:
         await place_orders(running)
         clock.set(AFTER_CLOSE)
@@ -70,7 +75,10 @@ async def place_orders(stack: Stack) -> None:
         for finess, who, effecteur, product, vials in ORDERS:
             response = await client.post(
                 f"/api/v1/sessions/{SESSION}/officines/{finess}/lines",
-                json={"line": {"effecteur": effecteur, "product": f"products/{product}", "vials": vials}, "requestId": str(uuid.uuid4())},
+                json={
+                    "line": {"effecteur": effecteur, "product": f"products/{product}", "vials": vials},
+                    "requestId": str(uuid.uuid4()),
+                },
                 headers=bearer(stack.psc.token_for(who)),
             )
             assert response.status_code == 200, response.text

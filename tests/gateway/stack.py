@@ -16,7 +16,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import uvicorn
@@ -32,11 +32,15 @@ from services.gateway.app import create_app
 from services.gateway.metrics import HttpMetrics
 from services.gateway.settings import GatewaySettings
 from services.gateway.spec import DATABASE
+from services.mailer.sink import MailSink, start_smtp
 from tests.support.polling import eventually
 from tests.support.psc import DATASET_PATH, Psc
 
 # Start order: a service is started after those it calls.
 BACKENDS = ("auth", "sessions", "effecteurs", "orders", "mailer")
+
+# The `database_url_for` fixture (tests/conftest.py): a fresh, migrated database per service.
+DatabaseUrlFor = Callable[[ServiceSpec], str]
 
 
 @dataclass
@@ -86,7 +90,9 @@ def _settings_class(name: str) -> type[ServiceSettings]:
     classes = [
         obj
         for obj in vars(module).values()
-        if isinstance(obj, type) and issubclass(obj, ServiceSettings) and obj is not ServiceSettings
+        if isinstance(obj, type)
+        and issubclass(obj, ServiceSettings)
+        and obj is not ServiceSettings
         and obj.__module__ == module.__name__
     ]
     assert len(classes) == 1, f"services.{name}.settings: expected one settings class, got {classes}"
@@ -101,8 +107,9 @@ async def _seed(name: str, settings: ServiceSettings, clock: Clock) -> None:
     """Each service seeds its own data from the dataset, as `python -m services.<name> seed` does."""
     if name == "sessions":
         from services.sessions.seed import seed_file  # noqa: PLC0415
+        from services.sessions.settings import SessionsSettings  # noqa: PLC0415
 
-        await seed_file(DATASET_PATH, settings)  # type: ignore[arg-type]
+        await seed_file(DATASET_PATH, cast(SessionsSettings, settings))
     elif name == "effecteurs":
         from services.effecteurs.seed import seed_file as seed_effecteurs  # noqa: PLC0415
 
@@ -115,7 +122,7 @@ async def _seed(name: str, settings: ServiceSettings, clock: Clock) -> None:
 
 
 async def start_stack(
-    database_url_for: Callable[[Any], str], tmp: Path, *, clock: Clock | None = None, service_public_key_file: str = ""
+    database_url_for: DatabaseUrlFor, tmp: Path, *, clock: Clock | None = None, service_public_key_file: str = ""
 ) -> Stack:
     """The suite on one clock (the system's unless given: issuer, services and gateway share it);
     with a service-identity public key, every service also accepts the job tokens tests mint."""
@@ -145,8 +152,6 @@ async def start_stack(
         "auth": {"redirect_uris": [f"{base_url}/auth/callback"], "post_logout_redirect_uris": [f"{base_url}/"]},
     }
     try:
-        from services.mailer.sink import MailSink, start_smtp
-
         smtp = await start_smtp(MailSink(tmp / "mail"), "127.0.0.1", 0)
         closers.append(smtp.close)
         extra["mailer"] = {"smtp_port": smtp.sockets[0].getsockname()[1], "mail_poll_seconds": 0.2}

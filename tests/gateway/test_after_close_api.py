@@ -6,6 +6,9 @@ deliveries (an officine never sees another's, an effecteur only its own)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
+
+import httpx
 
 from tests.gateway.friday import (
     DUBOIS,
@@ -31,7 +34,7 @@ PROBLEM = "application/problem+json"
 S = f"/api/v1/sessions/{SESSION}"
 
 
-def _assert_problem(response, status: int) -> dict:  # type: ignore[no-untyped-def]
+def _assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)
     body = response.json()
@@ -45,7 +48,8 @@ async def test_the_operator_walks_the_friday_through_the_api(friday: Stack) -> N
         assert empty.status_code == 200 and empty.json()["supply"]["products"] == []
         preview = (await client.get(f"{S}:previewAllocation")).json()["allocation"]
         assert {p["product"]: p["supplyMissing"] for p in preview["products"]} == {
-            "products/moderna": True, "products/pfizer-adult": True,
+            "products/moderna": True,
+            "products/pfizer-adult": True,
         }
         allocation = await record_supply_and_publish(friday)
         moderna = next(p for p in allocation["products"] if p["product"] == "products/moderna")
@@ -55,12 +59,19 @@ async def test_the_operator_walks_the_friday_through_the_api(friday: Stack) -> N
         assert published["publishBy"] and published["publishTime"].startswith("2022-03-09")
 
         plan = (await client.get(f"{S}/deliveryPlan")).json()["deliveryPlan"]
-        assert (plan["deliveryFromDate"], plan["deliveryToDate"], plan["defaultDate"]) == ("2022-03-18", "2022-03-22", "2022-03-18")
+        assert (plan["deliveryFromDate"], plan["deliveryToDate"], plan["defaultDate"]) == (
+            "2022-03-18",
+            "2022-03-22",
+            "2022-03-18",
+        )
         moved = await client.post(
-            f"{S}/deliveryPlan:setDate", json={"override": {"department": "69", "date": "2022-03-19"}, "requestId": str(uuid.uuid4())}
+            f"{S}/deliveryPlan:setDate",
+            json={"override": {"department": "69", "date": "2022-03-19"}, "requestId": str(uuid.uuid4())},
         )
         assert moved.status_code == 200, moved.text
-        assert [(o["department"], o["date"]) for o in moved.json()["deliveryPlan"]["overrides"]] == [("69", "2022-03-19")]
+        assert [(o["department"], o["date"]) for o in moved.json()["deliveryPlan"]["overrides"]] == [
+            ("69", "2022-03-19")
+        ]
         deliveries = (await client.get("/api/v1/sessions/-/officines/-/deliveries")).json()["deliveries"]
         assert {d["finess"]: d["deliveryDate"] for d in deliveries} == {CONFLUENT: "2022-03-19", LILAS: "2022-03-18"}
 
@@ -68,7 +79,12 @@ async def test_the_operator_walks_the_friday_through_the_api(friday: Stack) -> N
         assert dry.status_code == 200, dry.text
         run = dry.json()["run"]
         assert run["dryRun"] is True and run["queued"] == 0
-        assert {r["displayName"] for r in run["planned"]} >= {"Pharmacie des Lilas", "Jeanne Dubois", "Amina Traoré", "Paul Roux"}
+        assert {r["displayName"] for r in run["planned"]} >= {
+            "Pharmacie des Lilas",
+            "Jeanne Dubois",
+            "Amina Traoré",
+            "Paul Roux",
+        }
         sent = await client.post(f"{S}:sendDeliveryConfirmations", json={"requestId": str(uuid.uuid4())})
         assert sent.status_code == 200, sent.text
         assert sent.json()["run"]["queued"] == len(run["planned"]) - len(run["missingAddress"])
@@ -77,7 +93,9 @@ async def test_the_operator_walks_the_friday_through_the_api(friday: Stack) -> N
 
         runs = (await client.get(f"{S}/confirmationRuns")).json()["runs"]
         assert sorted(r["dryRun"] for r in runs) == [False, False, True]  # the manual clock gives them one time
-        lilas = next(d for d in (await client.get(f"/api/v1/sessions/-/officines/{LILAS}/deliveries")).json()["deliveries"])
+        lilas = next(
+            d for d in (await client.get(f"/api/v1/sessions/-/officines/{LILAS}/deliveries")).json()["deliveries"]
+        )
         assert lilas["confirmationSentTime"].startswith("2022-03-09") and lilas["announcedDate"] == "2022-03-18"
 
 
@@ -95,7 +113,9 @@ async def test_refusals_of_the_friday_routes_are_problems_with_the_right_status(
         body = _assert_problem(negative, 400)
         assert body["errors"] and all(e["field"].startswith("supply.") for e in body["errors"])
         await record_supply_and_publish(friday)
-        outside = await client.post(f"{S}/deliveryPlan:setDate", json={"override": {"department": "75", "date": "2022-03-25"}})
+        outside = await client.post(
+            f"{S}/deliveryPlan:setDate", json={"override": {"department": "75", "date": "2022-03-25"}}
+        )
         body = _assert_problem(outside, 400)
         assert any(e["field"] == "override.date" for e in body["errors"]), body
         bad_csv = await client.post(
@@ -109,7 +129,9 @@ async def test_refusals_of_the_friday_routes_are_problems_with_the_right_status(
         not_csv = await client.post(f"{S}/deliveryPlan:importCsv", json={})
         _assert_problem(not_csv, 415)
         # The same supply cannot change once published.
-        late = await client.put(f"{S}/supply", json={"supply": {"products": [{"product": "products/moderna", "vials": 50}]}})
+        late = await client.put(
+            f"{S}/supply", json={"supply": {"products": [{"product": "products/moderna", "vials": 50}]}}
+        )
         assert late.status_code in (400, 409), late.text
     async with friday.client(headers=bearer(friday.psc.token_for(CLAIRE))) as client:
         _assert_problem(await client.post(f"{S}:sendDeliveryConfirmations", json={"dryRun": True}), 403)
@@ -127,7 +149,9 @@ async def test_an_officine_sees_only_its_own_deliveries_and_an_effecteur_only_it
         other = await client.get(f"/api/v1/sessions/-/officines/{CONFLUENT}/deliveries")
         assert other.status_code == 404 or other.json()["deliveries"] == [], other.text
         everyone = await client.get("/api/v1/sessions/-/officines/-/deliveries")
-        assert everyone.status_code in (400, 403, 404) or [d["finess"] for d in everyone.json()["deliveries"]] == [LILAS]
+        assert everyone.status_code in (400, 403, 404) or [d["finess"] for d in everyone.json()["deliveries"]] == [
+            LILAS
+        ]
     async with friday.client(headers=bearer(friday.psc.token_for(DR_DUBOIS))) as client:
         own = await client.get("/api/v1/sessions/-/officines/-/deliveries", params={"effecteur": DUBOIS})
         assert own.status_code == 200, own.text
@@ -171,6 +195,8 @@ async def test_a_browser_session_needs_the_csrf_token_to_send_confirmations(frid
         forged = await client.post(f"{S}:sendDeliveryConfirmations", json={"dryRun": True}, headers=ours)
         _assert_problem(forged, 403)
         token = await csrf_token(client)
-        dry = await client.post(f"{S}:sendDeliveryConfirmations", json={"dryRun": True}, headers={**ours, "x-csrf-token": token})
+        dry = await client.post(
+            f"{S}:sendDeliveryConfirmations", json={"dryRun": True}, headers={**ours, "x-csrf-token": token}
+        )
         assert dry.status_code == 200, dry.text
         assert dry.json()["run"]["queued"] == 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, expect
@@ -45,7 +46,9 @@ async def _remove_email(stack: Stack, effecteur: str) -> None:
     async with stack.client(headers=operator(stack)) as client:
         path = "/api/v1/" + effecteur
         current = (await client.get(path)).json()["effecteur"]
-        changed = await client.patch(path, json={"effecteur": {"etag": current["etag"], "email": ""}, "updateMask": "email"})
+        changed = await client.patch(
+            path, json={"effecteur": {"etag": current["etag"], "email": ""}, "updateMask": "email"}
+        )
         assert changed.status_code == 200, changed.text
 
 
@@ -54,7 +57,9 @@ async def _check(pages: Pages, page: Page, label: str) -> None:
     await pages.check(page, label)
 
 
-async def test_the_operator_walks_the_friday_and_pharmacist_and_doctor_see_it(friday: Stack, browser: Browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_the_operator_walks_the_friday_and_pharmacist_and_doctor_see_it(
+    friday: Stack, browser: Browser, tmp_path: Path
+) -> None:
     pages = Pages("vendredi")
     context, page = await new_page(browser, pages)
     await psc_login(page, friday, OPERATOR)
@@ -93,7 +98,9 @@ async def test_the_operator_walks_the_friday_and_pharmacist_and_doctor_see_it(fr
     await _check(pages, page, "confirmer la publication")
     await page.get_by_role("button", name="Confirmer la publication").click()
     await expect(page.get_by_text("Allocation publiée : chaque ligne")).to_be_visible()
-    await expect(page.get_by_text(re.compile(r"Publiée le mercredi 9 mars 2022 à 09h00, par vous \(Élise Marchand\)"))).to_be_visible()
+    await expect(
+        page.get_by_text(re.compile(r"Publiée le mercredi 9 mars 2022 à 09h00, par vous \(Élise Marchand\)"))
+    ).to_be_visible()
     await _check(pages, page, "allocation publiee")
 
     # 3. Delivery plan: a date outside the window is refused in place; Rhône on Saturday.
@@ -147,7 +154,9 @@ async def test_the_operator_walks_the_friday_and_pharmacist_and_doctor_see_it(fr
     await expect(page.get_by_role("heading", name="1 destinataire sans adresse e-mail")).to_be_visible()
     await _check(pages, page, "essai a blanc")
     await page.get_by_role("button", name=re.compile(r"Envoyer 4 e-mails de confirmation")).click()
-    await expect(page.get_by_text("4 e-mails de confirmation mis en file d'envoi ; 1 sans adresse e-mail (voir le rapport).")).to_be_visible()
+    await expect(
+        page.get_by_text("4 e-mails de confirmation mis en file d'envoi ; 1 sans adresse e-mail (voir le rapport).")
+    ).to_be_visible()
     runs = page.locator("#envois")
     await expect(runs.get_by_role("cell", name="Envoi", exact=True)).to_be_visible()
     await expect(runs.get_by_role("cell", name="vous (Élise Marchand)").first).to_be_visible()
@@ -159,12 +168,16 @@ async def test_the_operator_walks_the_friday_and_pharmacist_and_doctor_see_it(fr
     context, page = await new_page(browser, pages)
     await psc_login(page, friday, CLAIRE)
     await expect(page).to_have_url(f"{friday.base_url}/officines/{LILAS}")
-    await expect(page.get_by_text(
-        "Livraison prévue le lundi 21 mars 2022 ; rendez-vous possibles à partir du mardi 22 mars."
-    ).first).to_be_visible()
+    await expect(
+        page.get_by_text(
+            "Livraison prévue le lundi 21 mars 2022 ; rendez-vous possibles à partir du mardi 22 mars."
+        ).first
+    ).to_be_visible()
     await expect(page.get_by_text(re.compile(r"Confirmation envoyée le mercredi 9 mars 2022")).first).to_be_visible()
     volumes = page.locator(".app-volumes-effecteur").first
-    dubois_moderna = volumes.locator("tr", has=page.get_by_role("rowheader", name=re.compile("Jeanne Dubois"))).filter(has_text=MODERNA)
+    dubois_moderna = volumes.locator("tr", has=page.get_by_role("rowheader", name=re.compile("Jeanne Dubois"))).filter(
+        has_text=MODERNA
+    )
     await expect(dubois_moderna).to_contain_text("réduit")
     await expect(volumes.get_by_role("rowheader", name=re.compile("EHPAD Les Tilleuls"))).to_be_visible()
     await _check(pages, page, "officine volumes confirmes")

@@ -10,23 +10,26 @@ import re
 import uuid
 
 import grpc
-from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
-from vaxorders.mailer.v1 import mailer_service_pb2_grpc as mailer_grpc
 
 from tests.gateway.friday import SESSION, operator, record_supply_and_publish
 from tests.gateway.helpers import CLAIRE, DR_DUBOIS, LILAS, OPERATOR, csrf_token, login
 from tests.gateway.stack import Stack
+from tests.support.service_identity import ServiceIdentityKeys
+from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
+from vaxorders.mailer.v1 import mailer_service_pb2_grpc as mailer_grpc
 
 STEPS = ("approvisionnement", "allocation", "livraisons", "confirmations")
 BASE = f"/operateur/sessions/{SESSION}"
-RAW = re.compile(r"(products|effecteurs|officines|sessions)/[\w:.-]+|rpps:\d|finess:\d|service:|8997\d{8}|EFFECTEUR_TYPE_|KIND_")
+RAW = re.compile(
+    r"(products|effecteurs|officines|sessions)/[\w:.-]+|rpps:\d|finess:\d|service:|8997\d{8}|EFFECTEUR_TYPE_|KIND_"
+)
 ROUX = "899700000138"  # chirurgien-dentiste, ordered for by Pharmacie du Confluent
 TILLEULS_DIRECTOR = "899700000161"  # acts for EHPAD Les Tilleuls
 
 
 def _main(page: str) -> str:
     """The visible text of <main>, roughly (tags out)."""
-    main = page.split('<main', 1)[1].split("</main>", 1)[0]
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)))
 
 
@@ -45,7 +48,9 @@ async def test_only_operators_open_the_steps_after_the_close(friday: Stack) -> N
         for path in ("/operateur/livraisons", *(f"{BASE}/{step}" for step in STEPS)):
             assert (await pharmacist.get(path)).status_code == 403, path
         token = await csrf_token(pharmacist)
-        refused = await pharmacist.post(f"{BASE}/confirmations/envoyer", data={"csrf_token": token}, headers={"origin": friday.base_url})
+        refused = await pharmacist.post(
+            f"{BASE}/confirmations/envoyer", data={"csrf_token": token}, headers={"origin": friday.base_url}
+        )
         assert refused.status_code == 403
     async with friday.client() as op:
         await login(op, OPERATOR)
@@ -54,7 +59,9 @@ async def test_only_operators_open_the_steps_after_the_close(friday: Stack) -> N
         assert f'href="{BASE}/approvisionnement"' in home.text  # closed sessions link to their steps
         assert 'href="/operateur/livraisons"' in home.text  # and the menu has the entry
         # A form posted without the session's CSRF token changes nothing.
-        forged = await op.post(f"{BASE}/confirmations/envoyer", data={"request_id": str(uuid.uuid4())}, headers={"origin": friday.base_url})
+        forged = await op.post(
+            f"{BASE}/confirmations/envoyer", data={"request_id": str(uuid.uuid4())}, headers={"origin": friday.base_url}
+        )
         assert forged.status_code == 403
         runs = await op.get(f"{BASE}/confirmations")
         assert "Allocation pas encore publiée" in _main(runs.text)
@@ -68,9 +75,13 @@ async def test_before_publication_the_steps_say_what_is_missing_and_nothing_can_
         allocation = await op.get(f"{BASE}/allocation")
         assert "Approvisionnement incomplet" in allocation.text and "Publier l'allocation…" not in allocation.text
         confirmations = await op.get(f"{BASE}/confirmations")
-        assert "Allocation pas encore publiée" in confirmations.text and "Faire un essai à blanc" not in confirmations.text
+        assert (
+            "Allocation pas encore publiée" in confirmations.text and "Faire un essai à blanc" not in confirmations.text
+        )
         token = await csrf_token(op)
-        early = await op.post(f"{BASE}/confirmations/essai", data={"csrf_token": token}, headers={"origin": friday.base_url})
+        early = await op.post(
+            f"{BASE}/confirmations/essai", data={"csrf_token": token}, headers={"origin": friday.base_url}
+        )
         assert early.status_code == 409 and "fr-alert--error" in early.text
         for page in (supply, allocation, confirmations):
             _no_raw_ids(page.text)
@@ -80,7 +91,14 @@ async def test_a_supply_changed_after_the_preview_is_refused_at_publication(frid
     async with friday.client(headers=operator(friday)) as api:
         first = await api.put(
             f"/api/v1/sessions/{SESSION}/supply",
-            json={"supply": {"products": [{"product": "products/moderna", "vials": 45}, {"product": "products/pfizer-adult", "vials": 20}]}},
+            json={
+                "supply": {
+                    "products": [
+                        {"product": "products/moderna", "vials": 45},
+                        {"product": "products/pfizer-adult", "vials": 20},
+                    ]
+                }
+            },
         )
         assert first.status_code == 200, first.text
     async with friday.client() as op:
@@ -133,7 +151,9 @@ async def test_after_publication_each_profile_reads_its_confirmed_volumes_and_da
         _no_raw_ids(space.text)
 
     async with friday.client(headers=operator(friday)) as api:
-        sent = await api.post(f"/api/v1/sessions/{SESSION}:sendDeliveryConfirmations", json={"requestId": str(uuid.uuid4())})
+        sent = await api.post(
+            f"/api/v1/sessions/{SESSION}:sendDeliveryConfirmations", json={"requestId": str(uuid.uuid4())}
+        )
         assert sent.status_code == 200, sent.text
     async with friday.client() as pharmacist:
         await login(pharmacist, CLAIRE)
@@ -169,7 +189,9 @@ async def test_after_publication_each_profile_reads_its_confirmed_volumes_and_da
         assert "Enregistrer l'approvisionnement" not in _main(supply.text)
 
 
-async def test_a_run_of_the_scheduled_job_is_shown_as_the_friday_task_never_as_its_identity(friday: Stack, service_identity) -> None:  # type: ignore[no-untyped-def]
+async def test_a_run_of_the_scheduled_job_is_shown_as_the_friday_task_never_as_its_identity(
+    friday: Stack, service_identity: ServiceIdentityKeys
+) -> None:
     await record_supply_and_publish(friday)
     async with grpc.aio.insecure_channel(friday.backends["mailer"].address) as channel:
         reply = await mailer_grpc.MailerServiceStub(channel).SendDeliveryConfirmations(

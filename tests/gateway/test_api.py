@@ -5,6 +5,9 @@ ownership (another officine's URL is "not found")."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
+
+import httpx
 
 from tests.gateway.helpers import (
     CLAIRE,
@@ -24,10 +27,13 @@ LINES = f"/api/v1/sessions/demo/officines/{LILAS}/lines"
 
 
 def _line(effecteur: str, product: str, vials: int) -> dict:
-    return {"line": {"effecteur": effecteur, "product": f"products/{product}", "vials": vials}, "requestId": str(uuid.uuid4())}
+    return {
+        "line": {"effecteur": effecteur, "product": f"products/{product}", "vials": vials},
+        "requestId": str(uuid.uuid4()),
+    }
 
 
-def _assert_problem(response, status: int, reason: str) -> dict:  # type: ignore[no-untyped-def]
+def _assert_problem(response: httpx.Response, status: int, reason: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)
     body = response.json()
@@ -81,7 +87,16 @@ async def test_json_follows_protobufs_json_mapping(stack: Stack) -> None:
     async with stack.client(headers=bearer(stack.psc.token_for(CLAIRE))) as client:
         created = await client.post(LINES, json=_line(LILAS_SELF, "pfizer-adult", 7))
         line = created.json()["line"]
-        assert set(line) >= {"name", "effecteur", "product", "vials", "effecteurType", "vialsFromRequests", "etag", "createTime"}
+        assert set(line) >= {
+            "name",
+            "effecteur",
+            "product",
+            "vials",
+            "effecteurType",
+            "vialsFromRequests",
+            "etag",
+            "createTime",
+        }
         assert line["effecteurType"] == "EFFECTEUR_TYPE_PHARMACIEN"
         assert line["createTime"].endswith("Z")
 
@@ -127,10 +142,14 @@ async def test_cookie_sessions_need_the_csrf_token_and_our_origin_to_change_anyt
 
         no_token = await client.post(LINES, json=_line(LILAS_SELF, "moderna", 2), headers=ours)
         _assert_problem(no_token, 403, "CSRF_TOKEN_INVALID")
-        wrong_token = await client.post(LINES, json=_line(LILAS_SELF, "moderna", 2), headers={**ours, "x-csrf-token": "x" * 43})
+        wrong_token = await client.post(
+            LINES, json=_line(LILAS_SELF, "moderna", 2), headers={**ours, "x-csrf-token": "x" * 43}
+        )
         _assert_problem(wrong_token, 403, "CSRF_TOKEN_INVALID")
         foreign = await client.post(
-            LINES, json=_line(LILAS_SELF, "moderna", 2), headers={"origin": "https://evil.example", "x-csrf-token": token}
+            LINES,
+            json=_line(LILAS_SELF, "moderna", 2),
+            headers={"origin": "https://evil.example", "x-csrf-token": token},
         )
         _assert_problem(foreign, 403, "CSRF_ORIGIN_MISMATCH")
         no_origin = await client.post(LINES, json=_line(LILAS_SELF, "moderna", 2), headers={"x-csrf-token": token})
@@ -140,10 +159,14 @@ async def test_cookie_sessions_need_the_csrf_token_and_our_origin_to_change_anyt
         form = await client.post(f"/officines/{LILAS}/commande?session=demo", data={"v|x": "1"}, headers=ours)
         assert form.status_code == 403 and "Rechargez la page" in form.text
 
-        accepted = await client.post(LINES, json=_line(LILAS_SELF, "moderna", 2), headers={**ours, "x-csrf-token": token})
+        accepted = await client.post(
+            LINES, json=_line(LILAS_SELF, "moderna", 2), headers={**ours, "x-csrf-token": token}
+        )
         assert accepted.status_code == 200, accepted.text
         by_referer = await client.post(
-            LINES, json=_line(EHPAD, "moderna", 1), headers={"referer": f"{stack.base_url}/officines/{LILAS}", "x-csrf-token": token}
+            LINES,
+            json=_line(EHPAD, "moderna", 1),
+            headers={"referer": f"{stack.base_url}/officines/{LILAS}", "x-csrf-token": token},
         )
         assert by_referer.status_code == 200, by_referer.text
 
@@ -180,7 +203,9 @@ async def test_openapi_lists_every_api_route_and_method(stack: Stack) -> None:
     served = {
         (route.path, method.lower())
         for route in app.routes
-        if isinstance(route, Route) and route.path.startswith("/api/v1/") and route.path not in ("/api/v1/openapi.json", "/api/v1/docs")
+        if isinstance(route, Route)
+        and route.path.startswith("/api/v1/")
+        and route.path not in ("/api/v1/openapi.json", "/api/v1/docs")
         for method in route.methods - {"HEAD"}
     }
     documented = {(path, method) for path, item in document["paths"].items() for method in item}
@@ -212,7 +237,8 @@ async def test_csv_quota_export_and_import_round_trip_through_the_api(stack: Sta
         assert check.status_code == 200, check.text
         assert check.json()["quotaTable"]["rules"]
         broken = await client.post(
-            "/api/v1/sessions/demo/quotaTables:importCsv", content=b"type,moderna\nMEDECIN,beaucoup\n",
+            "/api/v1/sessions/demo/quotaTables:importCsv",
+            content=b"type,moderna\nMEDECIN,beaucoup\n",
             headers={"content-type": "text/csv"},
         )
         body = _assert_problem(broken, 400, broken.json()["reason"])

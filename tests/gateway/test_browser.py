@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.gateway.browser import Pages, chromium, prepare
 from tests.gateway.helpers import ADJOINT, CLAIRE, DR_DUBOIS, LILAS, OPERATOR, bearer
@@ -31,7 +32,7 @@ async def browser() -> AsyncIterator[Browser]:
         yield running
 
 
-async def new_page(browser: Browser, pages: Pages | None = None, **options) -> tuple[BrowserContext, Page]:  # type: ignore[no-untyped-def]
+async def new_page(browser: Browser, pages: Pages | None = None, **options: Any) -> tuple[BrowserContext, Page]:
     context = await browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, **options)
     context.set_default_timeout(15_000)
     await prepare(context)
@@ -49,7 +50,7 @@ async def psc_login(page: Page, stack: Stack, national_id: str) -> None:
     await page.wait_for_url(re.compile(re.escape(stack.base_url) + r"/(?!auth/)"))
 
 
-def cell(page: Page, product: str, effecteur: str):  # type: ignore[no-untyped-def]
+def cell(page: Page, product: str, effecteur: str) -> Locator:
     return page.get_by_label(f"{product} pour {effecteur}", exact=True)
 
 
@@ -230,7 +231,11 @@ async def test_operator_publishes_a_quota_edit_that_pharmacists_see(stack: Stack
     pages.assert_accessible()
 
 
-async def _tab_to(page: Page, matches, limit: int = 120) -> None:  # type: ignore[no-untyped-def]
+# Does the focused element (a locator on ':focus') match what Tab should reach?
+Matcher = Callable[[Locator], Awaitable[bool]]
+
+
+async def _tab_to(page: Page, matches: Matcher, limit: int = 120) -> None:
     for _ in range(limit):
         await page.keyboard.press("Tab")
         focused = page.locator(":focus")
@@ -239,15 +244,15 @@ async def _tab_to(page: Page, matches, limit: int = 120) -> None:  # type: ignor
     raise AssertionError("never reached by Tab")
 
 
-def _text(wanted: str):  # type: ignore[no-untyped-def]
-    async def matches(locator) -> bool:  # type: ignore[no-untyped-def]
+def _text(wanted: str) -> Matcher:
+    async def matches(locator: Locator) -> bool:
         return wanted in (await locator.inner_text())
 
     return matches
 
 
-def _label(wanted: str):  # type: ignore[no-untyped-def]
-    async def matches(locator) -> bool:  # type: ignore[no-untyped-def]
+def _label(wanted: str) -> Matcher:
+    async def matches(locator: Locator) -> bool:
         element_id = await locator.get_attribute("id")
         if not element_id:
             return False
@@ -257,7 +262,9 @@ def _label(wanted: str):  # type: ignore[no-untyped-def]
     return matches
 
 
-async def test_keyboard_only_and_without_javascript_a_pharmacist_logs_in_and_orders(stack: Stack, browser: Browser) -> None:
+async def test_keyboard_only_and_without_javascript_a_pharmacist_logs_in_and_orders(
+    stack: Stack, browser: Browser
+) -> None:
     context, page = await new_page(browser, java_script_enabled=False)
     await page.goto(stack.base_url + "/")
     await _tab_to(page, _text("S'identifier avec Pro Santé Connect"))
@@ -303,7 +310,9 @@ async def test_public_pages_contact_form_and_refusal_page_are_accessible(stack: 
 
     context, page = await new_page(browser, pages)
     await psc_login(page, stack, ADJOINT)
-    await expect(page.get_by_role("heading", name="Vous ne pouvez pas utiliser ce service avec ce compte")).to_be_visible()
+    await expect(
+        page.get_by_role("heading", name="Vous ne pouvez pas utiliser ce service avec ce compte")
+    ).to_be_visible()
     await expect(page.get_by_text("section D").first).to_be_visible()
     await pages.check(page, "accès refusé adjoint")
     await context.close()

@@ -3,6 +3,7 @@ its own request id, returned in X-Request-Id and carried to the backends."""
 
 from __future__ import annotations
 
+import io
 import uuid
 
 from tests.conftest import log_events
@@ -15,7 +16,9 @@ async def test_healthz_is_200_when_every_backend_serves_and_503_naming_the_one_t
     async with stack.client() as client:
         healthy = await client.get("/healthz")
         assert healthy.status_code == 200
-        assert healthy.json()["backends"] == dict.fromkeys(("auth", "effecteurs", "sessions", "orders", "mailer"), "SERVING")
+        assert healthy.json()["backends"] == dict.fromkeys(
+            ("auth", "effecteurs", "sessions", "orders", "mailer"), "SERVING"
+        )
 
         await stack.stop_backend("orders")
         degraded = await client.get("/healthz")
@@ -37,7 +40,7 @@ async def test_a_stopped_backend_gives_a_503_problem_in_french(stack: Stack) -> 
         assert page.status_code == 503 and "Réessayez dans un instant" in page.text
 
 
-async def test_each_request_gets_its_own_id_and_the_backends_log_it(stack: Stack, json_logs) -> None:  # type: ignore[no-untyped-def]
+async def test_each_request_gets_its_own_id_and_the_backends_log_it(stack: Stack, json_logs: io.StringIO) -> None:
     async with stack.client() as client:
         await login(client, CLAIRE)
         first = await client.get(f"/api/v1/officines/{LILAS}/attachments")

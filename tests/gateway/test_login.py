@@ -8,6 +8,7 @@ import html
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from pydantic import ValidationError
 
@@ -17,7 +18,7 @@ from tests.gateway.helpers import ADJOINT, CLAIRE, DR_DUBOIS, LILAS, OPERATOR, c
 from tests.gateway.stack import Stack
 
 
-def _cookie(response, name: str) -> SimpleCookie:  # type: ignore[no-untyped-def]
+def _cookie(response: httpx.Response, name: str) -> SimpleCookie:
     jar = SimpleCookie()
     for header in response.headers.get_list("set-cookie"):
         jar.load(header)
@@ -118,7 +119,8 @@ def test_https_deployments_use_host_prefixed_secure_cookies() -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "allow"), [("http://gateway.example", True), ("http://127.0.0.1:8080", False), ("https://x.example/app", False)]
+    ("url", "allow"),
+    [("http://gateway.example", True), ("http://127.0.0.1:8080", False), ("https://x.example/app", False)],
 )
 def test_plain_http_is_only_allowed_on_loopback_in_dev(url: str, allow: bool) -> None:
     with pytest.raises(ValidationError):

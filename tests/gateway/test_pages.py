@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import httpx
 
-from tests.gateway.helpers import CLAIRE, DR_DUBOIS, LILAS, LILAS_SELF, OPERATOR, bearer, csrf_token, login
 from services.common.timefmt import PARIS
+from tests.gateway.helpers import CLAIRE, DR_DUBOIS, LILAS, LILAS_SELF, OPERATOR, bearer, csrf_token, login
 from tests.gateway.stack import Stack
 
 DOCTOR = "effecteurs/rpps:99700000104"
@@ -37,7 +37,9 @@ async def test_a_soft_threshold_warns_in_the_grid_without_blocking(stack: Stack)
     async with stack.client() as client:
         await login(client, CLAIRE)
         key = f"{LILAS_SELF}|products/moderna"
-        saved = await post_form(stack, client, f"/officines/{LILAS}/commande?session=demo", {f"v|{key}": "8", f"o|{key}": ""})
+        saved = await post_form(
+            stack, client, f"/officines/{LILAS}/commande?session=demo", {f"v|{key}": "8", f"o|{key}": ""}
+        )
         assert saved.status_code == 200
         page = text(saved)
         assert "au-delà du seuil indicatif" in page and "Enregistré" in page
@@ -50,7 +52,9 @@ async def test_a_cell_that_is_not_a_number_is_refused_in_place_and_nothing_is_wr
     async with stack.client() as client:
         await login(client, CLAIRE)
         key = f"{LILAS_SELF}|products/moderna"
-        refused = await post_form(stack, client, f"/officines/{LILAS}/commande?session=demo", {f"v|{key}": "douze", f"o|{key}": ""})
+        refused = await post_form(
+            stack, client, f"/officines/{LILAS}/commande?session=demo", {f"v|{key}": "douze", f"o|{key}": ""}
+        )
         assert 'value="douze"' in refused.text and "Saisissez un nombre entier de flacons" in text(refused)
         assert (await client.get(f"/api/v1/sessions/demo/officines/{LILAS}/lines")).json()["lines"] == []
 
@@ -73,15 +77,22 @@ async def test_the_officine_adjusts_with_a_reason_or_declines_and_the_doctor_see
         assert "Jeanne Dubois demande 6 flacons de Spikevax (Moderna)" in listed
 
         base = f"/officines/{LILAS}/demandes/demo"
-        no_reason = await post_form(stack, client, f"{base}/{adjusted.rsplit('/', 1)[1]}/ajuster", {"vials": "4", "reason": ""})
+        no_reason = await post_form(
+            stack, client, f"{base}/{adjusted.rsplit('/', 1)[1]}/ajuster", {"vials": "4", "reason": ""}
+        )
         assert no_reason.status_code == 400 and "La décision n'a pas été enregistrée" in text(no_reason)
         ok = await post_form(
-            stack, client, f"{base}/{adjusted.rsplit('/', 1)[1]}/ajuster", {"vials": "4", "reason": "Stock limité cette semaine"}
+            stack,
+            client,
+            f"{base}/{adjusted.rsplit('/', 1)[1]}/ajuster",
+            {"vials": "4", "reason": "Stock limité cette semaine"},
         )
         assert ok.status_code == 303
         no_reason = await post_form(stack, client, f"{base}/{declined.rsplit('/', 1)[1]}/refuser", {"reason": " "})
         assert no_reason.status_code == 400 and "Indiquez au demandeur pourquoi" in text(no_reason)
-        ok = await post_form(stack, client, f"{base}/{declined.rsplit('/', 1)[1]}/refuser", {"reason": "Déjà livré la semaine dernière"})
+        ok = await post_form(
+            stack, client, f"{base}/{declined.rsplit('/', 1)[1]}/refuser", {"reason": "Déjà livré la semaine dernière"}
+        )
         assert ok.status_code == 303
 
     async with stack.client() as doctor:
@@ -95,11 +106,16 @@ async def test_a_doctor_asking_for_a_closed_product_sees_why_and_keeps_the_form(
     async with stack.client() as client:
         await login(client, DR_DUBOIS)
         refused = await post_form(
-            stack, client, f"/{DOCTOR}/demandes", {"product": "products/moderna", "vials": "beaucoup", "comment": "Rappel"}
+            stack,
+            client,
+            f"/{DOCTOR}/demandes",
+            {"product": "products/moderna", "vials": "beaucoup", "comment": "Rappel"},
         )
         assert refused.status_code == 400
         page = text(refused)
-        assert "Indiquez un nombre entier de flacons." in page and 'value="beaucoup"' in refused.text and "Rappel" in page
+        assert (
+            "Indiquez un nombre entier de flacons." in page and 'value="beaucoup"' in refused.text and "Rappel" in page
+        )
 
 
 async def test_an_operator_session_closing_before_it_opens_is_refused_and_nothing_is_created(stack: Stack) -> None:
@@ -119,7 +135,9 @@ async def test_an_operator_session_closing_before_it_opens_is_refused_and_nothin
         sessions = (await client.get("/api/v1/sessions")).json()["sessions"]
         assert f"sessions/{day.isoformat()}" not in [s["name"] for s in sessions]
 
-        created = await post_form(stack, client, "/operateur/sessions", {**values, "open_time": opens.strftime("%Y-%m-%dT%H:%M")})
+        created = await post_form(
+            stack, client, "/operateur/sessions", {**values, "open_time": opens.strftime("%Y-%m-%dT%H:%M")}
+        )
         assert created.status_code == 303
         session = (await client.get(f"/api/v1/sessions/{day.isoformat()}")).json()["session"]
         # Typed as Paris wall time, stored as the UTC instant of that wall time (winter or summer).

@@ -12,4 +12,6 @@ def test_a_backend_that_does_not_know_an_rpc_yet_is_a_501_in_french_never_a_500(
     error = AioRpcError(grpc.StatusCode.UNIMPLEMENTED, Metadata(), Metadata(), details="Method not implemented!")
     problem = from_rpc_error(error)
     assert (problem.status, problem.reason, problem.title) == (501, "NOT_IMPLEMENTED", "Fonction pas encore disponible")
-    assert problem.detail == "Cette fonction n'est pas encore disponible sur ce serveur."  # not the English transport text
+    assert (
+        problem.detail == "Cette fonction n'est pas encore disponible sur ce serveur."
+    )  # not the English transport text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from services.common.clock import ManualClock
 from services.common.db import Database
 from services.gateway.web.models import WebSession
 from tests.gateway.helpers import CLAIRE, login
-from tests.gateway.stack import Stack, start_stack
+from tests.gateway.stack import DatabaseUrlFor, Stack, start_stack
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def clocked(database_url_for, tmp_path, clock) -> AsyncIterator[Stack]:  # type: ignore[no-untyped-def]
+async def clocked(database_url_for: DatabaseUrlFor, tmp_path: Path, clock: ManualClock) -> AsyncIterator[Stack]:
     running = await start_stack(database_url_for, tmp_path, clock=clock)
     try:
         yield running
@@ -40,7 +41,9 @@ async def _stored(stack: Stack) -> list[WebSession]:
         await db.dispose()
 
 
-async def test_an_expired_access_token_is_refreshed_without_the_user_noticing(clocked: Stack, clock: ManualClock) -> None:
+async def test_an_expired_access_token_is_refreshed_without_the_user_noticing(
+    clocked: Stack, clock: ManualClock
+) -> None:
     async with clocked.client() as client:
         await login(client, CLAIRE)
         [before] = await _stored(clocked)

@@ -7,13 +7,15 @@ from collections.abc import AsyncIterator
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
-from vaxorders.auth.v1 import auth_service_pb2 as auth_pb
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.api.jsonmap import to_json
 from services.gateway.api.routing import ApiRoute, build_request, call
 from services.gateway.problems import problem
+from vaxorders.auth.v1 import auth_service_pb2 as auth_pb
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 _CHUNK = 64 * 1024
 _TOO_BIG = "Le fichier dépasse la taille autorisée."
@@ -40,6 +42,7 @@ async def me(route: ApiRoute, request: Request, caller: Caller) -> Response:
 async def import_csv(route: ApiRoute, request: Request, caller: Caller) -> Response:
     """A request whose `csv` field is the body (quota table, delivery plan)."""
     message = build_request(route, request, b"")
+    assert isinstance(message, sess_pb.ImportQuotaTableCsvRequest | orders_pb.ImportDeliveryPlanCsvRequest)
     message.csv = await read_csv_body(request)
     return JSONResponse(to_json(await call(route, request, message)))
 
@@ -80,6 +83,7 @@ async def stream_csv(chunks: AsyncIterator[bytes], filename: str) -> Response:
 
 async def export_session_orders(route: ApiRoute, request: Request, caller: Caller) -> Response:
     message = build_request(route, request, b"")
+    assert isinstance(message, orders_pb.ExportSessionOrdersRequest)
     stream = gateway_of(request).backends.orders.ExportSessionOrders(message)
 
     async def chunks() -> AsyncIterator[bytes]:

@@ -10,13 +10,21 @@ JSON name; path parameters fill resource names and win over both.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from google.protobuf import json_format
-from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
 
 from services.gateway.problems import Problem, problem
+
+if TYPE_CHECKING:
+    from google._upb import _message as upb
+
+# protobuf's stubs type a descriptor as its pure-Python class or the upb one it runs as.
+FieldDesc: TypeAlias = "FieldDescriptor | upb.FieldDescriptor"
+MessageDesc: TypeAlias = "Descriptor | upb.Descriptor"
+EnumDesc: TypeAlias = "EnumDescriptor | upb.EnumDescriptor"
 
 _BAD_JSON = "Le corps de la requête n'est pas un JSON valide."
 
@@ -43,17 +51,17 @@ def parse_body(raw: bytes, message: Message) -> None:
         ) from exc
 
 
-def _scalar(field: FieldDescriptor, raw: str) -> Any:
+def _scalar(field: FieldDesc, raw: str) -> Any:
     if field.type == FieldDescriptor.TYPE_BOOL:
         if raw.lower() in ("true", "1"):
             return True
         if raw.lower() in ("false", "0", ""):
             return False
         raise ValueError("booléen attendu (true ou false)")
-    if field.type == FieldDescriptor.TYPE_ENUM:
-        value = field.enum_type.values_by_name.get(raw)
+    if (enum := field.enum_type) is not None:  # an enum field
+        value = enum.values_by_name.get(raw)
         if value is None:
-            raise ValueError("valeur inconnue : " + ", ".join(v.name for v in field.enum_type.values[1:]))
+            raise ValueError("valeur inconnue : " + ", ".join(v.name for v in enum.values[1:]))
         return value.number
     if field.cpp_type in (
         FieldDescriptor.CPPTYPE_INT32,
@@ -67,16 +75,12 @@ def _scalar(field: FieldDescriptor, raw: str) -> Any:
     return raw
 
 
-def query_fields(message: Message) -> list[FieldDescriptor]:
+def query_fields(message: Message) -> list[FieldDesc]:
     """Top-level scalar fields a query parameter may set."""
-    return [
-        f
-        for f in message.DESCRIPTOR.fields
-        if f.type != FieldDescriptor.TYPE_MESSAGE and not _is_repeated(f)
-    ]
+    return [f for f in message.DESCRIPTOR.fields if f.type != FieldDescriptor.TYPE_MESSAGE and not _is_repeated(f)]
 
 
-def _is_repeated(field: FieldDescriptor) -> bool:
+def _is_repeated(field: FieldDesc) -> bool:
     return bool(field.is_repeated)
 
 

@@ -4,17 +4,21 @@ JSON mapping exactly)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
+from google.protobuf.descriptor import FieldDescriptor
 
-from services.gateway.api.jsonmap import query_fields
-from services.gateway.api.routing import CSV, JSON, ApiRoute
+from services.gateway.api.jsonmap import EnumDesc, FieldDesc, MessageDesc, query_fields
+from services.gateway.api.routing import CSV, JSON, REQUEST_ID, ApiRoute
 
 _WELL_KNOWN: dict[str, dict[str, Any]] = {
     "google.protobuf.Timestamp": {"type": "string", "format": "date-time"},
     "google.protobuf.Duration": {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?s$"},
-    "google.protobuf.FieldMask": {"type": "string", "description": "Chemins séparés par des virgules (lowerCamelCase)."},
+    "google.protobuf.FieldMask": {
+        "type": "string",
+        "description": "Chemins séparés par des virgules (lowerCamelCase).",
+    },
     "google.protobuf.Empty": {"type": "object"},
 }
 
@@ -65,37 +69,41 @@ class _Schemas:
     def __init__(self) -> None:
         self.components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
 
-    def ref(self, descriptor: Descriptor | EnumDescriptor) -> dict[str, Any]:
-        name = descriptor.full_name
+    def message(self, descriptor: MessageDesc) -> dict[str, Any]:
+        return self._ref(descriptor.full_name, lambda: self._message(descriptor))
+
+    def enum(self, descriptor: EnumDesc) -> dict[str, Any]:
+        return self._ref(descriptor.full_name, lambda: self._enum(descriptor))
+
+    def _ref(self, name: str, schema: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         if name in _WELL_KNOWN:
             return dict(_WELL_KNOWN[name])
         if name not in self.components:
             self.components[name] = {}  # placeholder first: messages may recurse
-            self.components[name] = (
-                self._enum(descriptor) if isinstance(descriptor, EnumDescriptor) else self._message(descriptor)
-            )
+            self.components[name] = schema()
         return {"$ref": f"#/components/schemas/{name}"}
 
-    def _enum(self, descriptor: EnumDescriptor) -> dict[str, Any]:
+    def _enum(self, descriptor: EnumDesc) -> dict[str, Any]:
         return {"type": "string", "enum": [v.name for v in descriptor.values]}
 
-    def field(self, field: FieldDescriptor) -> dict[str, Any]:
-        if field.type == FieldDescriptor.TYPE_MESSAGE and field.message_type.GetOptions().map_entry:
-            value = field.message_type.fields_by_name["value"]
+    def field(self, field: FieldDesc) -> dict[str, Any]:
+        entry = field.message_type
+        if field.type == FieldDescriptor.TYPE_MESSAGE and entry is not None and entry.GetOptions().map_entry:
+            value = entry.fields_by_name["value"]
             return {"type": "object", "additionalProperties": self._single(value)}
         single = self._single(field)
         if field.is_repeated:
             return {"type": "array", "items": single}
         return single
 
-    def _single(self, field: FieldDescriptor) -> dict[str, Any]:
-        if field.type == FieldDescriptor.TYPE_MESSAGE:
-            return self.ref(field.message_type)
-        if field.type == FieldDescriptor.TYPE_ENUM:
-            return self.ref(field.enum_type)
+    def _single(self, field: FieldDesc) -> dict[str, Any]:
+        if field.type == FieldDescriptor.TYPE_MESSAGE and field.message_type is not None:
+            return self.message(field.message_type)
+        if field.type == FieldDescriptor.TYPE_ENUM and field.enum_type is not None:
+            return self.enum(field.enum_type)
         return dict(_SCALARS[field.type])
 
-    def _message(self, descriptor: Descriptor) -> dict[str, Any]:
+    def _message(self, descriptor: MessageDesc) -> dict[str, Any]:
         return {
             "type": "object",
             "additionalProperties": False,
@@ -128,8 +136,10 @@ def _operation(route: ApiRoute, schemas: _Schemas) -> dict[str, Any]:
             if f.name not in filled and f.name != "csv":
                 params.append({"name": f.json_name, "in": "query", "required": False, "schema": schemas.field(f)})
     for name, text in route.extra_query.items():
-        params.append({"name": name, "in": "query", "required": False, "description": text, "schema": {"type": "string"}})
-    if route.request is not None and "request_id" in route.request.DESCRIPTOR.fields_by_name:
+        params.append(
+            {"name": name, "in": "query", "required": False, "description": text, "schema": {"type": "string"}}
+        )
+    if route.request is not None and REQUEST_ID in route.request.DESCRIPTOR.fields_by_name:
         params.append(
             {
                 "name": "Idempotency-Key",
@@ -149,14 +159,14 @@ def _operation(route: ApiRoute, schemas: _Schemas) -> dict[str, Any]:
     if route.public:
         op["security"] = [{}, {"bearer": []}, {"cookie": []}]
     if route.reads_body and route.request is not None:
-        op["requestBody"] = {"required": True, "content": {JSON: {"schema": schemas.ref(route.request.DESCRIPTOR)}}}
+        op["requestBody"] = {"required": True, "content": {JSON: {"schema": schemas.message(route.request.DESCRIPTOR)}}}
     elif route.request_content == CSV:
         op["requestBody"] = {"required": True, "content": {CSV: {"schema": {"type": "string"}}}}
     if route.response_content == CSV:
         ok = {"description": "Fichier CSV (UTF-8).", "content": {CSV: {"schema": {"type": "string"}}}}
     else:
         assert route.response is not None
-        ok = {"description": "Réponse.", "content": {JSON: {"schema": schemas.ref(route.response.DESCRIPTOR)}}}
+        ok = {"description": "Réponse.", "content": {JSON: {"schema": schemas.message(route.response.DESCRIPTOR)}}}
     op["responses"] = {"200": ok, **_problem_responses()}
     return op
 

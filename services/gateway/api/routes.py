@@ -7,65 +7,170 @@ French: the API's users are French integrators.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from services.gateway.api import custom
+from services.gateway.api.routing import CSV, ApiRoute
 from vaxorders.auth.v1 import auth_service_pb2 as auth
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff
 from vaxorders.mailer.v1 import mailer_service_pb2 as mail
 from vaxorders.orders.v1 import orders_service_pb2 as orders
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess
 
-from services.gateway.api import custom
-from services.gateway.api.routing import CSV, ApiRoute
-
 S = "sessions/{session}"
 OFF = "sessions/{session}/officines/{finess}"
 
 
-def _rpc(method: str, path: str, service: str, rpc: str, module, summary: str, tag: str, **kw) -> ApiRoute:  # type: ignore[no-untyped-def]
-    return ApiRoute(
-        method=method,
-        path=path,
-        operation_id=kw.pop("operation_id", rpc),
-        summary=summary,
-        tag=tag,
-        service=service,
-        rpc=rpc,
-        request=getattr(module, f"{rpc}Request"),
-        response=getattr(module, f"{rpc}Response"),
-        **kw,
-    )
+@dataclass(frozen=True)
+class _Backend:
+    """Rows for one backend's RPCs: method, path, RPC, summary, tag, then ApiRoute's options."""
+
+    service: str  # attribute of Backends
+    module: ModuleType  # its _pb2 module: <Rpc>Request and <Rpc>Response
+
+    def __call__(self, method: str, path: str, rpc: str, summary: str, tag: str, **kw: Any) -> ApiRoute:
+        return ApiRoute(
+            method=method,
+            path=path,
+            operation_id=kw.pop("operation_id", rpc),
+            summary=summary,
+            tag=tag,
+            service=self.service,
+            rpc=rpc,
+            request=getattr(self.module, f"{rpc}Request"),
+            response=getattr(self.module, f"{rpc}Response"),
+            **kw,
+        )
+
+
+on_sessions = _Backend("sessions", sess)
+on_effecteurs = _Backend("effecteurs", eff)
+on_orders = _Backend("orders", orders)
+on_mailer = _Backend("mailer", mail)
 
 
 def _sessions() -> list[ApiRoute]:
     t = "Sessions et quotas"
     p = "Produits"
     return [
-        _rpc("GET", "/serviceState", "sessions", "GetServiceState", sess, "État du service (ouvert, prise en main, maintenance, fermé).", t, public=True),
-        _rpc("GET", "/products", "sessions", "ListProducts", sess, "Catalogue des produits.", p, public=True),
-        _rpc("POST", "/products", "sessions", "CreateProduct", sess, "Ajoute un produit (opérateurs).", p),
-        _rpc("GET", "/products/{product}", "sessions", "GetProduct", sess, "Un produit.", p, names={"name": "products/{product}"}, public=True),
-        _rpc("PATCH", "/products/{product}", "sessions", "UpdateProduct", sess, "Modifie un produit (opérateurs).", p, names={"product.name": "products/{product}"}),
-        _rpc("GET", "/sessions", "sessions", "ListSessions", sess, "Sessions de commande, les plus récentes d'abord.", t),
-        _rpc("POST", "/sessions", "sessions", "CreateSession", sess, "Crée une session de commande (opérateurs).", t),
-        _rpc("GET", "/sessions/{session}", "sessions", "GetSession", sess, "Une session de commande.", t, names={"name": S}),
-        _rpc("PATCH", "/sessions/{session}", "sessions", "UpdateSession", sess, "Modifie une session (opérateurs).", t, names={"session.name": S}),
-        _rpc("DELETE", "/sessions/{session}", "sessions", "DeleteSession", sess, "Supprime une session pas encore ouverte (opérateurs).", t, names={"name": S}),
-        _rpc("GET", "/calendarWindows", "sessions", "ListCalendarWindows", sess, "Périodes de prise en main et de maintenance.", t),
-        _rpc("POST", "/calendarWindows", "sessions", "CreateCalendarWindow", sess, "Ajoute une période de prise en main ou de maintenance (opérateurs).", t),
-        _rpc("DELETE", "/calendarWindows/{window}", "sessions", "DeleteCalendarWindow", sess, "Supprime une période (opérateurs).", t, names={"name": "calendarWindows/{window}"}),
-        _rpc("GET", "/sessions/{session}/quotaTables", "sessions", "ListQuotaTables", sess, "Versions publiées du tableau des quotas d'une session.", t, names={"parent": S}),
-        _rpc("POST", "/sessions/{session}/quotaTables", "sessions", "PublishQuotaTable", sess, "Publie une nouvelle version du tableau des quotas (opérateurs).", t, names={"parent": S}),
-        _rpc("GET", "/sessions/{session}/quotaTables/{version}", "sessions", "GetQuotaTable", sess, "Une version du tableau des quotas (« current » : celle en vigueur).", t, names={"name": S + "/quotaTables/{version}"}),
-        _rpc(
-            "POST", "/sessions/{session}/quotaTables:importCsv", "sessions", "ImportQuotaTableCsv", sess,
-            "Importe un tableau des quotas en CSV (corps text/csv) et le publie, sauf validateOnly (opérateurs).", t,
-            names={"parent": S}, request_content=CSV, handler=custom.import_csv,
+        on_sessions(
+            "GET",
+            "/serviceState",
+            "GetServiceState",
+            "État du service (ouvert, prise en main, maintenance, fermé).",
+            t,
+            public=True,
         ),
-        _rpc(
-            "GET", "/sessions/{session}/quotaTables/{version}:exportCsv", "sessions", "ExportQuotaTableCsv", sess,
-            "Exporte une version du tableau des quotas en CSV (format de l'import).", t,
-            names={"name": S + "/quotaTables/{version}"}, response_content=CSV, handler=custom.export_quota_csv,
+        on_sessions("GET", "/products", "ListProducts", "Catalogue des produits.", p, public=True),
+        on_sessions("POST", "/products", "CreateProduct", "Ajoute un produit (opérateurs).", p),
+        on_sessions(
+            "GET",
+            "/products/{product}",
+            "GetProduct",
+            "Un produit.",
+            p,
+            names={"name": "products/{product}"},
+            public=True,
         ),
-        _rpc("GET", "/sessions/{session}:resolveQuota", "sessions", "ResolveQuota", sess, "Règle de quota en vigueur pour un type d'effecteur et un produit.", t, names={"session": S}),
+        on_sessions(
+            "PATCH",
+            "/products/{product}",
+            "UpdateProduct",
+            "Modifie un produit (opérateurs).",
+            p,
+            names={"product.name": "products/{product}"},
+        ),
+        on_sessions("GET", "/sessions", "ListSessions", "Sessions de commande, les plus récentes d'abord.", t),
+        on_sessions("POST", "/sessions", "CreateSession", "Crée une session de commande (opérateurs).", t),
+        on_sessions("GET", "/sessions/{session}", "GetSession", "Une session de commande.", t, names={"name": S}),
+        on_sessions(
+            "PATCH",
+            "/sessions/{session}",
+            "UpdateSession",
+            "Modifie une session (opérateurs).",
+            t,
+            names={"session.name": S},
+        ),
+        on_sessions(
+            "DELETE",
+            "/sessions/{session}",
+            "DeleteSession",
+            "Supprime une session pas encore ouverte (opérateurs).",
+            t,
+            names={"name": S},
+        ),
+        on_sessions(
+            "GET", "/calendarWindows", "ListCalendarWindows", "Périodes de prise en main et de maintenance.", t
+        ),
+        on_sessions(
+            "POST",
+            "/calendarWindows",
+            "CreateCalendarWindow",
+            "Ajoute une période de prise en main ou de maintenance (opérateurs).",
+            t,
+        ),
+        on_sessions(
+            "DELETE",
+            "/calendarWindows/{window}",
+            "DeleteCalendarWindow",
+            "Supprime une période (opérateurs).",
+            t,
+            names={"name": "calendarWindows/{window}"},
+        ),
+        on_sessions(
+            "GET",
+            "/sessions/{session}/quotaTables",
+            "ListQuotaTables",
+            "Versions publiées du tableau des quotas d'une session.",
+            t,
+            names={"parent": S},
+        ),
+        on_sessions(
+            "POST",
+            "/sessions/{session}/quotaTables",
+            "PublishQuotaTable",
+            "Publie une nouvelle version du tableau des quotas (opérateurs).",
+            t,
+            names={"parent": S},
+        ),
+        on_sessions(
+            "GET",
+            "/sessions/{session}/quotaTables/{version}",
+            "GetQuotaTable",
+            "Une version du tableau des quotas (« current » : celle en vigueur).",
+            t,
+            names={"name": S + "/quotaTables/{version}"},
+        ),
+        on_sessions(
+            "POST",
+            "/sessions/{session}/quotaTables:importCsv",
+            "ImportQuotaTableCsv",
+            "Importe un tableau des quotas en CSV (corps text/csv) et le publie, sauf validateOnly (opérateurs).",
+            t,
+            names={"parent": S},
+            request_content=CSV,
+            handler=custom.import_csv,
+        ),
+        on_sessions(
+            "GET",
+            "/sessions/{session}/quotaTables/{version}:exportCsv",
+            "ExportQuotaTableCsv",
+            "Exporte une version du tableau des quotas en CSV (format de l'import).",
+            t,
+            names={"name": S + "/quotaTables/{version}"},
+            response_content=CSV,
+            handler=custom.export_quota_csv,
+        ),
+        on_sessions(
+            "GET",
+            "/sessions/{session}:resolveQuota",
+            "ResolveQuota",
+            "Règle de quota en vigueur pour un type d'effecteur et un produit.",
+            t,
+            names={"session": S},
+        ),
     ]
 
 
@@ -73,25 +178,110 @@ def _effecteurs() -> list[ApiRoute]:
     o = "Officines"
     e = "Effecteurs et rattachements"
     return [
-        _rpc("GET", "/officines", "effecteurs", "ListOfficines", eff, "Officines (opérateurs).", o),
-        _rpc("POST", "/officines", "effecteurs", "CreateOfficine", eff, "Enregistre une officine (opérateurs).", o),
-        _rpc("GET", "/officines/{finess}", "effecteurs", "GetOfficine", eff, "Une officine.", o, names={"name": "officines/{finess}"}),
-        _rpc("PATCH", "/officines/{finess}", "effecteurs", "UpdateOfficine", eff, "Modifie les coordonnées d'une officine.", o, names={"officine.name": "officines/{finess}"}),
-        _rpc("GET", "/effecteurs", "effecteurs", "ListEffecteurs", eff, "Effecteurs (opérateurs).", e),
-        _rpc("GET", "/effecteurs/{effecteur}", "effecteurs", "GetEffecteur", eff, "Un effecteur (« rpps:99700000104 », « finess:759901010 »…).", e, names={"name": "effecteurs/{effecteur}"}),
-        _rpc("PATCH", "/effecteurs/{effecteur}", "effecteurs", "UpdateEffecteur", eff, "Modifie le nom ou l'e-mail d'un effecteur.", e, names={"effecteur.name": "effecteurs/{effecteur}"}),
-        _rpc("POST", "/identifiers:check", "effecteurs", "CheckIdentifier", eff, "Vérifie un numéro RPPS, ADELI, FINESS ou SIRET sans rien enregistrer.", e),
-        _rpc("GET", "/officines/{finess}/attachments", "effecteurs", "ListAttachments", eff, "Effecteurs rattachés à une officine (filtres : type, nom, identifiant).", e, names={"parent": "officines/{finess}"}),
-        _rpc("POST", "/officines/{finess}/attachments", "effecteurs", "AttachEffecteur", eff, "Rattache un effecteur par son identifiant.", e, names={"parent": "officines/{finess}"}),
-        _rpc("POST", "/officines/{finess}/attachments/{attachment}:detach", "effecteurs", "DetachEffecteur", eff, "Détache un effecteur ; le rattachement reste dans l'historique.", e, names={"name": "officines/{finess}/attachments/{attachment}"}),
-        _rpc("GET", "/officines/{finess}/attachmentEvents", "effecteurs", "ListAttachmentEvents", eff, "Historique des rattachements d'une officine.", e, names={"parent": "officines/{finess}"}, operation_id="ListOfficineAttachmentEvents"),
-        _rpc("GET", "/effecteurs/{effecteur}/attachment", "effecteurs", "LookupAttachment", eff, "L'officine à laquelle un effecteur est rattaché.", e, names={"effecteur": "effecteurs/{effecteur}"}),
-        _rpc("GET", "/effecteurs/{effecteur}/attachmentEvents", "effecteurs", "ListAttachmentEvents", eff, "Historique des rattachements d'un effecteur.", e, names={"parent": "effecteurs/{effecteur}"}, operation_id="ListEffecteurAttachmentEvents"),
+        on_effecteurs("GET", "/officines", "ListOfficines", "Officines (opérateurs).", o),
+        on_effecteurs("POST", "/officines", "CreateOfficine", "Enregistre une officine (opérateurs).", o),
+        on_effecteurs(
+            "GET", "/officines/{finess}", "GetOfficine", "Une officine.", o, names={"name": "officines/{finess}"}
+        ),
+        on_effecteurs(
+            "PATCH",
+            "/officines/{finess}",
+            "UpdateOfficine",
+            "Modifie les coordonnées d'une officine.",
+            o,
+            names={"officine.name": "officines/{finess}"},
+        ),
+        on_effecteurs("GET", "/effecteurs", "ListEffecteurs", "Effecteurs (opérateurs).", e),
+        on_effecteurs(
+            "GET",
+            "/effecteurs/{effecteur}",
+            "GetEffecteur",
+            "Un effecteur (« rpps:99700000104 », « finess:759901010 »…).",
+            e,
+            names={"name": "effecteurs/{effecteur}"},
+        ),
+        on_effecteurs(
+            "PATCH",
+            "/effecteurs/{effecteur}",
+            "UpdateEffecteur",
+            "Modifie le nom ou l'e-mail d'un effecteur.",
+            e,
+            names={"effecteur.name": "effecteurs/{effecteur}"},
+        ),
+        on_effecteurs(
+            "POST",
+            "/identifiers:check",
+            "CheckIdentifier",
+            "Vérifie un numéro RPPS, ADELI, FINESS ou SIRET sans rien enregistrer.",
+            e,
+        ),
+        on_effecteurs(
+            "GET",
+            "/officines/{finess}/attachments",
+            "ListAttachments",
+            "Effecteurs rattachés à une officine (filtres : type, nom, identifiant).",
+            e,
+            names={"parent": "officines/{finess}"},
+        ),
+        on_effecteurs(
+            "POST",
+            "/officines/{finess}/attachments",
+            "AttachEffecteur",
+            "Rattache un effecteur par son identifiant.",
+            e,
+            names={"parent": "officines/{finess}"},
+        ),
+        on_effecteurs(
+            "POST",
+            "/officines/{finess}/attachments/{attachment}:detach",
+            "DetachEffecteur",
+            "Détache un effecteur ; le rattachement reste dans l'historique.",
+            e,
+            names={"name": "officines/{finess}/attachments/{attachment}"},
+        ),
+        on_effecteurs(
+            "GET",
+            "/officines/{finess}/attachmentEvents",
+            "ListAttachmentEvents",
+            "Historique des rattachements d'une officine.",
+            e,
+            names={"parent": "officines/{finess}"},
+            operation_id="ListOfficineAttachmentEvents",
+        ),
+        on_effecteurs(
+            "GET",
+            "/effecteurs/{effecteur}/attachment",
+            "LookupAttachment",
+            "L'officine à laquelle un effecteur est rattaché.",
+            e,
+            names={"effecteur": "effecteurs/{effecteur}"},
+        ),
+        on_effecteurs(
+            "GET",
+            "/effecteurs/{effecteur}/attachmentEvents",
+            "ListAttachmentEvents",
+            "Historique des rattachements d'un effecteur.",
+            e,
+            names={"parent": "effecteurs/{effecteur}"},
+            operation_id="ListEffecteurAttachmentEvents",
+        ),
         ApiRoute(
-            method="POST", path="/attachments:import", operation_id="ImportAttachments",
-            summary="Importe les rattachements de l'ancien portail (corps text/csv ; dryRun pour un essai à blanc) (opérateurs).",
-            tag=e, service="effecteurs", rpc="ImportAttachments", response=eff.ImportAttachmentsResponse,
-            request_content=CSV, extra_query={"dryRun": "true : rapport sans rien enregistrer", "filename": "nom du fichier, pour le rapport"},
+            method="POST",
+            path="/attachments:import",
+            operation_id="ImportAttachments",
+            summary=(
+                "Importe les rattachements de l'ancien portail (corps text/csv ; dryRun pour un essai à blanc) "
+                "(opérateurs)."
+            ),
+            tag=e,
+            service="effecteurs",
+            rpc="ImportAttachments",
+            response=eff.ImportAttachmentsResponse,
+            request_content=CSV,
+            extra_query={
+                "dryRun": "true : rapport sans rien enregistrer",
+                "filename": "nom du fichier, pour le rapport",
+            },
             handler=custom.import_attachments,
         ),
     ]
@@ -101,35 +291,148 @@ def _orders() -> list[ApiRoute]:
     c = "Commandes"
     d = "Demandes des effecteurs"
     return [
-        _rpc("GET", "/sessions/{session}/officines/{finess}/lines", "orders", "ListOrderLines", orders, "Lignes de commande d'une officine dans une session (« - » : toutes les sessions).", c, names={"parent": OFF}),
-        _rpc("POST", "/sessions/{session}/officines/{finess}/lines", "orders", "CreateOrderLine", orders, "Commande des flacons d'un produit pour un effecteur.", c, names={"parent": OFF}),
-        _rpc("GET", "/sessions/{session}/officines/{finess}/lines/{line}", "orders", "GetOrderLine", orders, "Une ligne de commande.", c, names={"name": OFF + "/lines/{line}"}),
-        _rpc("PATCH", "/sessions/{session}/officines/{finess}/lines/{line}", "orders", "UpdateOrderLine", orders, "Change le nombre de flacons d'une ligne (etag requis).", c, names={"line.name": OFF + "/lines/{line}"}),
-        _rpc("DELETE", "/sessions/{session}/officines/{finess}/lines/{line}", "orders", "DeleteOrderLine", orders, "Retire une ligne de commande.", c, names={"name": OFF + "/lines/{line}"}),
-        _rpc("GET", "/sessions/{session}/officines/{finess}/lines/{line}/changes", "orders", "ListOrderLineChanges", orders, "Historique des modifications d'une ligne.", c, names={"parent": OFF + "/lines/{line}"}),
-        _rpc("GET", "/sessions/{session}/officines/{finess}/summary", "orders", "GetOfficineSummary", orders, "Totaux d'une officine dans une session, par effecteur et par produit.", c, names={"name": OFF}),
-        _rpc("GET", "/sessions/{session}/officines/{finess}/requests", "orders", "ListVialRequests", orders, "Demandes de flacons adressées à une officine.", d, names={"parent": OFF}),
-        _rpc("POST", "/sessions/{session}/officines/{finess}/requests", "orders", "CreateVialRequest", orders, "Un effecteur demande des flacons à son officine.", d, names={"parent": OFF}),
-        _rpc("GET", "/sessions/{session}/officines/{finess}/requests/{request}", "orders", "GetVialRequest", orders, "Une demande de flacons.", d, names={"name": OFF + "/requests/{request}"}),
-        _rpc("POST", "/sessions/{session}/officines/{finess}/requests/{request}:confirm", "orders", "ConfirmVialRequest", orders, "L'officine confirme une demande (éventuellement une autre quantité, avec un motif).", d, names={"name": OFF + "/requests/{request}"}),
-        _rpc("POST", "/sessions/{session}/officines/{finess}/requests/{request}:decline", "orders", "DeclineVialRequest", orders, "L'officine refuse une demande, avec un motif.", d, names={"name": OFF + "/requests/{request}"}),
-        _rpc("POST", "/sessions/{session}/officines/{finess}/requests/{request}:cancel", "orders", "CancelVialRequest", orders, "Le demandeur retire sa demande.", d, names={"name": OFF + "/requests/{request}"}),
-        _rpc(
-            "GET", "/sessions/{session}/orders:export", "orders", "ExportSessionOrders", orders,
-            "Commandes consolidées d'une session close, en CSV (layout : LAYOUT_CONSOLIDATED ou LAYOUT_DETAIL) (opérateurs).", c,
-            names={"session": S}, response_content=CSV, handler=custom.export_session_orders,
+        on_orders(
+            "GET",
+            "/sessions/{session}/officines/{finess}/lines",
+            "ListOrderLines",
+            "Lignes de commande d'une officine dans une session (« - » : toutes les sessions).",
+            c,
+            names={"parent": OFF},
         ),
-        _rpc("GET", "/sessions/{session}/totals", "orders", "GetSessionTotals", orders, "Totaux nationaux et par département, en direct (opérateurs).", c, names={"session": S}),
+        on_orders(
+            "POST",
+            "/sessions/{session}/officines/{finess}/lines",
+            "CreateOrderLine",
+            "Commande des flacons d'un produit pour un effecteur.",
+            c,
+            names={"parent": OFF},
+        ),
+        on_orders(
+            "GET",
+            "/sessions/{session}/officines/{finess}/lines/{line}",
+            "GetOrderLine",
+            "Une ligne de commande.",
+            c,
+            names={"name": OFF + "/lines/{line}"},
+        ),
+        on_orders(
+            "PATCH",
+            "/sessions/{session}/officines/{finess}/lines/{line}",
+            "UpdateOrderLine",
+            "Change le nombre de flacons d'une ligne (etag requis).",
+            c,
+            names={"line.name": OFF + "/lines/{line}"},
+        ),
+        on_orders(
+            "DELETE",
+            "/sessions/{session}/officines/{finess}/lines/{line}",
+            "DeleteOrderLine",
+            "Retire une ligne de commande.",
+            c,
+            names={"name": OFF + "/lines/{line}"},
+        ),
+        on_orders(
+            "GET",
+            "/sessions/{session}/officines/{finess}/lines/{line}/changes",
+            "ListOrderLineChanges",
+            "Historique des modifications d'une ligne.",
+            c,
+            names={"parent": OFF + "/lines/{line}"},
+        ),
+        on_orders(
+            "GET",
+            "/sessions/{session}/officines/{finess}/summary",
+            "GetOfficineSummary",
+            "Totaux d'une officine dans une session, par effecteur et par produit.",
+            c,
+            names={"name": OFF},
+        ),
+        on_orders(
+            "GET",
+            "/sessions/{session}/officines/{finess}/requests",
+            "ListVialRequests",
+            "Demandes de flacons adressées à une officine.",
+            d,
+            names={"parent": OFF},
+        ),
+        on_orders(
+            "POST",
+            "/sessions/{session}/officines/{finess}/requests",
+            "CreateVialRequest",
+            "Un effecteur demande des flacons à son officine.",
+            d,
+            names={"parent": OFF},
+        ),
+        on_orders(
+            "GET",
+            "/sessions/{session}/officines/{finess}/requests/{request}",
+            "GetVialRequest",
+            "Une demande de flacons.",
+            d,
+            names={"name": OFF + "/requests/{request}"},
+        ),
+        on_orders(
+            "POST",
+            "/sessions/{session}/officines/{finess}/requests/{request}:confirm",
+            "ConfirmVialRequest",
+            "L'officine confirme une demande (éventuellement une autre quantité, avec un motif).",
+            d,
+            names={"name": OFF + "/requests/{request}"},
+        ),
+        on_orders(
+            "POST",
+            "/sessions/{session}/officines/{finess}/requests/{request}:decline",
+            "DeclineVialRequest",
+            "L'officine refuse une demande, avec un motif.",
+            d,
+            names={"name": OFF + "/requests/{request}"},
+        ),
+        on_orders(
+            "POST",
+            "/sessions/{session}/officines/{finess}/requests/{request}:cancel",
+            "CancelVialRequest",
+            "Le demandeur retire sa demande.",
+            d,
+            names={"name": OFF + "/requests/{request}"},
+        ),
+        on_orders(
+            "GET",
+            "/sessions/{session}/orders:export",
+            "ExportSessionOrders",
+            "Commandes consolidées d'une session close, en CSV (layout : LAYOUT_CONSOLIDATED ou LAYOUT_DETAIL) "
+            "(opérateurs).",
+            c,
+            names={"session": S},
+            response_content=CSV,
+            handler=custom.export_session_orders,
+        ),
+        on_orders(
+            "GET",
+            "/sessions/{session}/totals",
+            "GetSessionTotals",
+            "Totaux nationaux et par département, en direct (opérateurs).",
+            c,
+            names={"session": S},
+        ),
     ]
 
 
 def _mailer() -> list[ApiRoute]:
     m = "Messages et support"
     return [
-        _rpc("POST", "/supportRequests", "mailer", "CreateSupportRequest", mail, "Envoie une question au support.", m, public=True),
-        _rpc("GET", "/messages", "mailer", "ListMessages", mail, "E-mails envoyés, les plus récents d'abord (opérateurs).", m),
-        _rpc("POST", "/messages", "mailer", "SendMessage", mail, "Met un e-mail en file d'envoi (opérateurs).", m),
-        _rpc("GET", "/messages/{message}", "mailer", "GetMessage", mail, "Un e-mail et son état d'envoi.", m, names={"name": "messages/{message}"}),
+        on_mailer(
+            "POST", "/supportRequests", "CreateSupportRequest", "Envoie une question au support.", m, public=True
+        ),
+        on_mailer("GET", "/messages", "ListMessages", "E-mails envoyés, les plus récents d'abord (opérateurs).", m),
+        on_mailer("POST", "/messages", "SendMessage", "Met un e-mail en file d'envoi (opérateurs).", m),
+        on_mailer(
+            "GET",
+            "/messages/{message}",
+            "GetMessage",
+            "Un e-mail et son état d'envoi.",
+            m,
+            names={"name": "messages/{message}"},
+        ),
     ]
 
 
@@ -138,43 +441,126 @@ def _after_close() -> list[ApiRoute]:
     a = "Allocation et livraisons"
     plan = S + "/deliveryPlan"
     return [
-        _rpc("GET", "/sessions/{session}/supply", "orders", "GetSupply", orders, "Flacons que SpF peut livrer par produit pour une session (opérateurs).", a, names={"name": S + "/supply"}),
-        _rpc(
-            "PUT", "/sessions/{session}/supply", "orders", "UpdateSupply", orders,
-            "Enregistre les flacons disponibles des produits envoyés (les autres gardent leur valeur ; etag requis dès qu'un approvisionnement existe) (opérateurs).", a,
+        on_orders(
+            "GET",
+            "/sessions/{session}/supply",
+            "GetSupply",
+            "Flacons que SpF peut livrer par produit pour une session (opérateurs).",
+            a,
+            names={"name": S + "/supply"},
+        ),
+        on_orders(
+            "PUT",
+            "/sessions/{session}/supply",
+            "UpdateSupply",
+            "Enregistre les flacons disponibles des produits envoyés (les autres gardent leur valeur ; etag requis "
+            "dès qu'un approvisionnement existe) (opérateurs).",
+            a,
             names={"supply.name": S + "/supply"},
         ),
-        _rpc("GET", "/sessions/{session}:previewAllocation", "orders", "PreviewAllocation", orders, "Ce que publier l'allocation confirmerait, par produit et par département ; rien n'est enregistré (opérateurs).", a, names={"session": S}),
-        _rpc("POST", "/sessions/{session}:publishAllocation", "orders", "PublishAllocation", orders, "Publie l'allocation nationale : chaque ligne reçoit ses flacons confirmés (supplyEtag de l'aperçu requis ; opérateurs).", a, names={"session": S}),
-        _rpc("GET", "/sessions/{session}/allocation", "orders", "GetAllocation", orders, "L'allocation publiée d'une session (404 avant sa publication) (opérateurs).", a, names={"name": S + "/allocation"}),
-        _rpc("GET", "/sessions/{session}/deliveryPlan", "orders", "GetDeliveryPlan", orders, "Plan de livraison : date par défaut, dates par département et par FINESS (opérateurs).", a, names={"name": plan}),
-        _rpc("POST", "/sessions/{session}/deliveryPlan:setDate", "orders", "SetDeliveryDate", orders, "Fixe la date de livraison d'un département ou d'une officine, dans la fenêtre de livraison (opérateurs).", a, names={"plan": plan}),
-        _rpc("POST", "/sessions/{session}/deliveryPlan:clearDate", "orders", "ClearDeliveryDate", orders, "Retire la date propre à un département ou à une officine : la date par défaut s'applique (opérateurs).", a, names={"plan": plan}),
-        _rpc(
-            "POST", "/sessions/{session}/deliveryPlan:importCsv", "orders", "ImportDeliveryPlanCsv", orders,
-            "Remplace les dates du plan par un CSV du logisticien (corps text/csv : finess,departement,date) ; validateOnly pour vérifier sans rien changer (opérateurs).", a,
-            names={"plan": plan}, request_content=CSV, handler=custom.import_csv,
-        ),
-        _rpc(
-            "GET", "/sessions/{session}/officines/{finess}/deliveries", "orders", "ListDeliveries", orders,
-            "Livraisons confirmées : date prévue et, par effecteur et produit, flacons commandés et confirmés. "
-            "« - » pour toutes les sessions ; une officine voit les siennes, un effecteur les siennes avec effecteur=…, les opérateurs tout (officine « - »).", a,
-            names={"parent": OFF},
-        ),
-        _rpc(
-            "POST", "/sessions/{session}:sendDeliveryConfirmations", "mailer", "SendDeliveryConfirmations", mail,
-            "Envoie les e-mails de confirmation de livraison d'une session dont l'allocation est publiée ; dryRun : liste les destinataires sans rien envoyer (opérateurs).", a,
+        on_orders(
+            "GET",
+            "/sessions/{session}:previewAllocation",
+            "PreviewAllocation",
+            "Ce que publier l'allocation confirmerait, par produit et par département ; rien n'est enregistré "
+            "(opérateurs).",
+            a,
             names={"session": S},
         ),
-        _rpc("GET", "/sessions/{session}/confirmationRuns", "mailer", "ListConfirmationRuns", mail, "Envois des confirmations d'une session et leur rapport, les plus récents d'abord (opérateurs).", a, names={"parent": S}),
+        on_orders(
+            "POST",
+            "/sessions/{session}:publishAllocation",
+            "PublishAllocation",
+            "Publie l'allocation nationale : chaque ligne reçoit ses flacons confirmés (supplyEtag de l'aperçu requis "
+            "; opérateurs).",
+            a,
+            names={"session": S},
+        ),
+        on_orders(
+            "GET",
+            "/sessions/{session}/allocation",
+            "GetAllocation",
+            "L'allocation publiée d'une session (404 avant sa publication) (opérateurs).",
+            a,
+            names={"name": S + "/allocation"},
+        ),
+        on_orders(
+            "GET",
+            "/sessions/{session}/deliveryPlan",
+            "GetDeliveryPlan",
+            "Plan de livraison : date par défaut, dates par département et par FINESS (opérateurs).",
+            a,
+            names={"name": plan},
+        ),
+        on_orders(
+            "POST",
+            "/sessions/{session}/deliveryPlan:setDate",
+            "SetDeliveryDate",
+            "Fixe la date de livraison d'un département ou d'une officine, dans la fenêtre de livraison (opérateurs).",
+            a,
+            names={"plan": plan},
+        ),
+        on_orders(
+            "POST",
+            "/sessions/{session}/deliveryPlan:clearDate",
+            "ClearDeliveryDate",
+            "Retire la date propre à un département ou à une officine : la date par défaut s'applique (opérateurs).",
+            a,
+            names={"plan": plan},
+        ),
+        on_orders(
+            "POST",
+            "/sessions/{session}/deliveryPlan:importCsv",
+            "ImportDeliveryPlanCsv",
+            "Remplace les dates du plan par un CSV du logisticien (corps text/csv : finess,departement,date) ; "
+            "validateOnly pour vérifier sans rien changer (opérateurs).",
+            a,
+            names={"plan": plan},
+            request_content=CSV,
+            handler=custom.import_csv,
+        ),
+        on_orders(
+            "GET",
+            "/sessions/{session}/officines/{finess}/deliveries",
+            "ListDeliveries",
+            "Livraisons confirmées : date prévue et, par effecteur et produit, flacons commandés et confirmés. "
+            "« - » pour toutes les sessions ; une officine voit les siennes, un effecteur les siennes avec "
+            "effecteur=…, les opérateurs tout (officine « - »).",
+            a,
+            names={"parent": OFF},
+        ),
+        on_mailer(
+            "POST",
+            "/sessions/{session}:sendDeliveryConfirmations",
+            "SendDeliveryConfirmations",
+            "Envoie les e-mails de confirmation de livraison d'une session dont l'allocation est publiée ; dryRun : "
+            "liste les destinataires sans rien envoyer (opérateurs).",
+            a,
+            names={"session": S},
+        ),
+        on_mailer(
+            "GET",
+            "/sessions/{session}/confirmationRuns",
+            "ListConfirmationRuns",
+            "Envois des confirmations d'une session et leur rapport, les plus récents d'abord (opérateurs).",
+            a,
+            names={"parent": S},
+        ),
     ]
 
 
 def _auth() -> list[ApiRoute]:
     return [
         ApiRoute(
-            method="GET", path="/me", operation_id="GetMe", summary="Qui appelle, et pour quoi il peut agir.",
-            tag="Identité", service="auth", rpc="ValidateToken", response=auth.ValidateTokenResponse, handler=custom.me,
+            method="GET",
+            path="/me",
+            operation_id="GetMe",
+            summary="Qui appelle, et pour quoi il peut agir.",
+            tag="Identité",
+            service="auth",
+            rpc="ValidateToken",
+            response=auth.ValidateTokenResponse,
+            handler=custom.me,
         ),
     ]
 

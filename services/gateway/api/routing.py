@@ -21,9 +21,12 @@ from services.gateway.api.jsonmap import apply_query, parse_body, set_path, to_j
 from services.gateway.problems import problem
 
 JSON = "application/json"
+# The field of every mutation's request that makes a retry run once (any request type: read by name).
+REQUEST_ID = "request_id"
 CSV = "text/csv"
 
 Handler = Callable[["ApiRoute", Request, Caller], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,9 @@ def build_request(route: ApiRoute, request: Request, body: bytes) -> Message:
     apply_query(dict(request.query_params), message, skip=set(route.extra_query))
     for field_path, template in route.names.items():
         set_path(message, field_path, template.format(**request.path_params))
-    if "request_id" in message.DESCRIPTOR.fields_by_name and not getattr(message, "request_id"):
+    if REQUEST_ID in message.DESCRIPTOR.fields_by_name and not getattr(message, REQUEST_ID):
         # Idempotency-Key is the usual HTTP spelling of the protos' request_id.
-        message.request_id = request.headers.get("idempotency-key", "")
+        setattr(message, REQUEST_ID, request.headers.get("idempotency-key", ""))
     return message
 
 
@@ -84,7 +87,7 @@ async def unary(route: ApiRoute, request: Request, caller: Caller) -> Response:
     return JSONResponse(to_json(reply))
 
 
-def endpoint(route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
+def endpoint(route: ApiRoute) -> Endpoint:
     handler = route.handler or unary
 
     async def run(request: Request) -> Response:
@@ -109,8 +112,8 @@ def starlette_routes(table: list[ApiRoute]) -> list[Route]:
     for path, methods in by_path.items():
         handlers = {m: endpoint(r) for m, r in methods.items()}
 
-        async def dispatch(request: Request, handlers: dict = handlers) -> Response:  # type: ignore[type-arg]
-            return await handlers.get(request.method, handlers.get("GET"))(request)  # HEAD -> GET
+        async def dispatch(request: Request, handlers: dict[str, Endpoint] = handlers) -> Response:
+            return await (handlers.get(request.method) or handlers["GET"])(request)  # HEAD -> GET
 
         routes.append(Route(path, dispatch, methods=list(methods)))
     return routes

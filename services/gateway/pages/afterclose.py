@@ -12,12 +12,12 @@ from typing import Any, TypeVar
 
 import grpc
 from starlette.requests import Request
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
-from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 from services.gateway.access import gateway_of
 from services.gateway.pages import common
 from services.gateway.problems import Problem, as_problem, problem
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 T = TypeVar("T")
 
@@ -31,11 +31,18 @@ class Step:
 
 
 STEPS = (
-    Step(1, "approvisionnement", "Approvisionnement", "Les flacons que Santé publique France peut livrer, par produit."),
+    Step(
+        1, "approvisionnement", "Approvisionnement", "Les flacons que Santé publique France peut livrer, par produit."
+    ),
     Step(2, "allocation", "Allocation nationale", "Aperçu des volumes confirmés, puis publication."),
-    Step(3, "livraisons", "Plan de livraison", "La date de livraison de chaque officine, dans la fenêtre de livraison."),
-    Step(4, "confirmations", "E-mails de confirmation", "Essai à blanc, puis envoi aux officines et aux professionnels."),
+    Step(
+        3, "livraisons", "Plan de livraison", "La date de livraison de chaque officine, dans la fenêtre de livraison."
+    ),
+    Step(
+        4, "confirmations", "E-mails de confirmation", "Essai à blanc, puis envoi aux officines et aux professionnels."
+    ),
 )
+
 
 def step_context(session: sess_pb.Session, slug: str) -> dict[str, Any]:
     current = next(s for s in STEPS if s.slug == slug)

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 import grpc
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
-from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import afterclose, common, people
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, problem
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 _BAD_NUMBER = "Indiquez un nombre entier de flacons, 0 ou plus."
 _PRODUCT_INDEX = re.compile(r"products\[(\d+)\]")
@@ -65,7 +65,9 @@ async def _ordered(request: Request, session: sess_pb.Session) -> dict[str, int]
 
 async def _published(request: Request, session: sess_pb.Session) -> orders_pb.Allocation | None:
     reply = await afterclose.found_or_none(
-        gateway_of(request).backends.orders.GetAllocation(orders_pb.GetAllocationRequest(name=f"{session.name}/allocation"))
+        gateway_of(request).backends.orders.GetAllocation(
+            orders_pb.GetAllocationRequest(name=f"{session.name}/allocation")
+        )
     )
     return reply.allocation if reply is not None else None
 
@@ -117,7 +119,9 @@ async def update_supply(request: Request, caller: Caller) -> Response:
         key = f"vials|{p.name}"
         if key not in form:
             continue
-        row = SupplyRow(p, ordered.get(p.name, 0), str(form.get(key, "")).strip().replace("\u202f", "").replace(" ", ""))
+        row = SupplyRow(
+            p, ordered.get(p.name, 0), str(form.get(key, "")).strip().replace("\u202f", "").replace(" ", "")
+        )
         rows.append(row)
         if not row.value:
             continue  # left empty: not recorded (publishing will ask for it if the product was ordered)
@@ -127,7 +131,11 @@ async def update_supply(request: Request, caller: Caller) -> Response:
         sent.append(row)
     try:
         if any(r.error for r in rows):
-            raise problem(400, "INVALID_ARGUMENT", "Certaines quantités ne sont pas des nombres entiers : rien n'a été enregistré.")
+            raise problem(
+                400,
+                "INVALID_ARGUMENT",
+                "Certaines quantités ne sont pas des nombres entiers : rien n'a été enregistré.",
+            )
         await gateway_of(request).backends.orders.UpdateSupply(
             orders_pb.UpdateSupplyRequest(
                 supply=orders_pb.Supply(
@@ -181,7 +189,9 @@ async def allocation_page(
         closed=closed,
         allocation=allocation,
         published=published,
-        published_by=(await people.who(request, caller, [published.publish_by])).get(published.publish_by, "") if published else "",
+        published_by=(await people.who(request, caller, [published.publish_by])).get(published.publish_by, "")
+        if published
+        else "",
         supply=supply,
         missing=missing,
         departments=_by_department(allocation) if allocation else [],
@@ -214,4 +224,6 @@ async def publish_allocation(request: Request, caller: Caller) -> Response:
         )
     except grpc.RpcError as exc:
         return await allocation_page(request, caller, error=afterclose.user_error(exc), confirm=True)
-    return RedirectResponse(f"/operateur/sessions/{common.session_id(session)}/allocation?fait=publiee", status_code=303)
+    return RedirectResponse(
+        f"/operateur/sessions/{common.session_id(session)}/allocation?fait=publiee", status_code=303
+    )

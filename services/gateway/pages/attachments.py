@@ -4,6 +4,7 @@ detach after a confirmation step, and the history of attachments."""
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 import grpc
 from starlette.requests import Request
@@ -42,7 +43,7 @@ async def attachments_page(
         identifier_prefix=search["identifiant"],
     )
     if search["type"].isdigit():
-        listing.type = int(search["type"])
+        listing.type = cast(type_pb.EffecteurType, int(search["type"]))
     reply = await gateway_of(request).backends.effecteurs.ListAttachments(listing)
     return render(
         request,
@@ -91,9 +92,9 @@ async def attach(request: Request, caller: Caller) -> Response:
         request_id=str(form.get("request_id", "")),
     )
     if values["identifier_kind"].isdigit():
-        message.identifier_kind = int(values["identifier_kind"])
+        message.identifier_kind = cast(eff_pb.IdentifierKind, int(values["identifier_kind"]))
     if values["type"].isdigit() and int(values["type"]) in type_pb.EffecteurType.values():
-        message.type = int(values["type"])
+        message.type = cast(type_pb.EffecteurType, int(values["type"]))
     try:
         await gateway_of(request).backends.effecteurs.AttachEffecteur(message)
     except grpc.RpcError as exc:

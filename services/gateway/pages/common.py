@@ -46,11 +46,16 @@ def product_id(name: str) -> str:
 
 
 async def service_state(request: Request) -> sess_pb.GetServiceStateResponse:
-    return await gateway_of(request).backends.sessions.GetServiceState(sess_pb.GetServiceStateRequest())
+    reply: sess_pb.GetServiceStateResponse = await gateway_of(request).backends.sessions.GetServiceState(
+        sess_pb.GetServiceStateRequest()
+    )
+    return reply
 
 
 async def get_session(request: Request, name: str) -> sess_pb.Session:
-    reply = await gateway_of(request).backends.sessions.GetSession(sess_pb.GetSessionRequest(name=name))
+    reply: sess_pb.GetSessionResponse = await gateway_of(request).backends.sessions.GetSession(
+        sess_pb.GetSessionRequest(name=name)
+    )
     return reply.session
 
 
@@ -102,7 +107,9 @@ def session_time_left(request: Request, session: sess_pb.Session) -> str:
 async def officine(request: Request, finess: str) -> eff_pb.Officine:
     if not finess.isalnum():
         raise problem(404, "NOT_FOUND")
-    reply = await gateway_of(request).backends.effecteurs.GetOfficine(eff_pb.GetOfficineRequest(name=f"officines/{finess}"))
+    reply: eff_pb.GetOfficineResponse = await gateway_of(request).backends.effecteurs.GetOfficine(
+        eff_pb.GetOfficineRequest(name=f"officines/{finess}")
+    )
     return reply.officine
 
 
@@ -125,8 +132,14 @@ async def officine_rows(request: Request, office: eff_pb.Officine) -> list[Row]:
         gw.backends.effecteurs.ListAttachments, eff_pb.ListAttachmentsRequest(parent=office.name), "attachments"
     )
     rows = [
-        Row(a.effecteur, a.effecteur_detail.display_name, a.effecteur_detail.type, a.effecteur_detail.identifier,
-            a.effecteur == office.self_effecteur, a.name)
+        Row(
+            a.effecteur,
+            a.effecteur_detail.display_name,
+            a.effecteur_detail.type,
+            a.effecteur_detail.identifier,
+            a.effecteur == office.self_effecteur,
+            a.name,
+        )
         for a in attachments
     ]
     if not any(r.is_self for r in rows):
@@ -134,8 +147,10 @@ async def officine_rows(request: Request, office: eff_pb.Officine) -> list[Row]:
     return sorted(rows, key=lambda r: (not r.is_self, r.display_name.lower()))
 
 
-async def officine_lines(request: Request, parent: str, **filters: str) -> list[orders_pb.OrderLine]:
+async def officine_lines(
+    request: Request, parent: str, *, effecteur: str = "", product: str = ""
+) -> list[orders_pb.OrderLine]:
+    """Every line under parent, of one effecteur and one product when given ("" is no filter)."""
     gw = gateway_of(request)
-    return await all_pages(
-        gw.backends.orders.ListOrderLines, orders_pb.ListOrderLinesRequest(parent=parent, **filters), "lines", 1000
-    )
+    listing = orders_pb.ListOrderLinesRequest(parent=parent, effecteur=effecteur, product=product)
+    return await all_pages(gw.backends.orders.ListOrderLines, listing, "lines", 1000)

@@ -10,13 +10,14 @@ import uuid
 import grpc
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import afterclose, common, people
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem
+from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 # A national dry run lists tens of thousands of recipients: the page shows the first ones
 # (every recipient without an address is named in the alert above the table).
@@ -35,7 +36,9 @@ def _sent_notice(request: Request) -> str:
     queued, already, missing = (int(q.get(k, "0") or 0) for k in ("envoyes", "deja", "sans"))
     parts = [f"{queued} e-mail{'s' if queued > 1 else ''} de confirmation mis en file d'envoi"]
     if already:
-        parts.append(f"{already} destinataire{'s' if already > 1 else ''} l'avai{'en' if already > 1 else ''}t déjà reçu")
+        parts.append(
+            f"{already} destinataire{'s' if already > 1 else ''} l'avai{'en' if already > 1 else ''}t déjà reçu"
+        )
     if missing:
         parts.append(f"{missing} sans adresse e-mail (voir le rapport)")
     return " ; ".join(parts) + "."
@@ -55,7 +58,11 @@ async def confirmations_page(
         )
         published = reply.allocation if reply is not None else None
         runs = list(
-            (await gw.backends.mailer.ListConfirmationRuns(mail_pb.ListConfirmationRunsRequest(parent=session.name, page_size=50))).runs
+            (
+                await gw.backends.mailer.ListConfirmationRuns(
+                    mail_pb.ListConfirmationRunsRequest(parent=session.name, page_size=50)
+                )
+            ).runs
         )
     return render(
         request,
@@ -84,7 +91,8 @@ async def operator_confirmations(request: Request, caller: Caller) -> Response:
 
 async def _send(request: Request, *, dry_run: bool, request_id: str = "") -> mail_pb.ConfirmationRun:
     session = await afterclose.closed_session(request)
-    reply = await gateway_of(request).backends.mailer.SendDeliveryConfirmations(
+    mailer = gateway_of(request).backends.mailer
+    reply: mail_pb.SendDeliveryConfirmationsResponse = await mailer.SendDeliveryConfirmations(
         mail_pb.SendDeliveryConfirmationsRequest(session=session.name, dry_run=dry_run, request_id=request_id)
     )
     return reply.run
@@ -112,12 +120,12 @@ async def send(request: Request, caller: Caller) -> Response:
 async def index(request: Request, caller: Caller) -> Response:
     """/operateur/livraisons: the sessions, closed first, each with its four steps."""
     gw = gateway_of(request)
-    sessions = await common.all_pages(gw.backends.sessions.ListSessions, common.sess_pb.ListSessionsRequest(), "sessions", 100)
+    sessions = await common.all_pages(gw.backends.sessions.ListSessions, sess_pb.ListSessionsRequest(), "sessions", 100)
     return render(
         request,
         "operator/after_close.html",
         title="Allocation et livraisons",
         sessions=sessions,
         steps=afterclose.STEPS,
-        closed_state=common.sess_pb.Session.STATE_CLOSED,
+        closed_state=sess_pb.Session.STATE_CLOSED,
     )

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 import grpc
 from starlette.requests import Request
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
-from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 from services.gateway.access import gateway_of
 from services.gateway.pages import afterclose, common, labels
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 _SHOWN_SESSIONS = 6
 
@@ -116,7 +116,16 @@ async def _views(
             name, kind = who.get(line.effecteur, ("", labels.effecteur_type(line.effecteur_type)))
             product = names.get(line.product, "Produit retiré du catalogue")
             doses = line.confirmed_vials * line.doses_per_unit
-            view.lines.append(LineView(name or f"{kind} (n'est plus rattaché)", kind, product, line.ordered_vials, line.confirmed_vials, doses))
+            view.lines.append(
+                LineView(
+                    name or f"{kind} (n'est plus rattaché)",
+                    kind,
+                    product,
+                    line.ordered_vials,
+                    line.confirmed_vials,
+                    doses,
+                )
+            )
             total = totals.setdefault(product, ProductTotal(product))
             total.ordered += line.ordered_vials
             total.confirmed += line.confirmed_vials

@@ -13,13 +13,13 @@ import grpc
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import afterclose, common, people
 from services.gateway.pages.forms import by_last_segment
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, problem
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 
 _DONE = {
     "date": "Date de livraison enregistrée.",
@@ -56,7 +56,9 @@ async def plan_page(
 ) -> Response:
     gw = gateway_of(request)
     session = await afterclose.closed_session(request)
-    plan = (await gw.backends.orders.GetDeliveryPlan(orders_pb.GetDeliveryPlanRequest(name=_plan_name(request)))).delivery_plan
+    plan = (
+        await gw.backends.orders.GetDeliveryPlan(orders_pb.GetDeliveryPlanRequest(name=_plan_name(request)))
+    ).delivery_plan
     deliveries = await _deliveries(request, session.name) if afterclose.is_closed(session) else []
     finesses = [o.finess for o in plan.overrides if o.finess]
     if checked is not None:
@@ -91,7 +93,9 @@ async def operator_plan(request: Request, caller: Caller) -> Response:
 
 
 def _back(request: Request, done: str) -> Response:
-    return RedirectResponse(f"/operateur/sessions/{request.path_params['session']}/livraisons?fait={done}", status_code=303)
+    return RedirectResponse(
+        f"/operateur/sessions/{request.path_params['session']}/livraisons?fait={done}", status_code=303
+    )
 
 
 async def set_date(request: Request, caller: Caller) -> Response:
@@ -107,7 +111,9 @@ async def set_date(request: Request, caller: Caller) -> Response:
             field = "finess" if values["target"] == "finess" else "department"
             raise problem(400, "INVALID_ARGUMENT", _TARGET, errors=[{"field": f"override.{field}", "detail": _TARGET}])
         await gateway_of(request).backends.orders.SetDeliveryDate(
-            orders_pb.SetDeliveryDateRequest(plan=_plan_name(request), override=override, request_id=str(form.get("request_id", "")))
+            orders_pb.SetDeliveryDateRequest(
+                plan=_plan_name(request), override=override, request_id=str(form.get("request_id", ""))
+            )
         )
     except (grpc.RpcError, Problem) as exc:
         error = afterclose.user_error(exc)

@@ -9,14 +9,14 @@ import uuid
 import grpc
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
-from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import common, deliveries, labels
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 _DONE = {
     "demande": "Votre demande est envoyée à votre officine, qui va la confirmer ou la refuser.",
@@ -26,7 +26,7 @@ _FIELDS = ("product", "vials", "comment")
 
 
 def _key(request: Request, caller: Caller) -> str:
-    key = request.path_params["effecteur"]
+    key: str = request.path_params["effecteur"]
     # Only one's own effecteur: anything else is "not found", as the backends say.
     if caller.principal is None or f"effecteurs/{key}" not in caller.principal.effecteurs:
         raise problem(404, "NOT_FOUND")
@@ -125,10 +125,16 @@ async def ask(request: Request, caller: Caller) -> Response:
     form = await request.form()
     values = {k: str(form.get(k, "")).strip() for k in _FIELDS}
     try:
-        lookup = await gw.backends.effecteurs.LookupAttachment(eff_pb.LookupAttachmentRequest(effecteur=f"effecteurs/{key}"))
+        lookup = await gw.backends.effecteurs.LookupAttachment(
+            eff_pb.LookupAttachmentRequest(effecteur=f"effecteurs/{key}")
+        )
         session = await common.current_session(request)
         if not lookup.HasField("attachment"):
-            raise problem(409, "NOT_ATTACHED", "Vous n'êtes rattaché à aucune officine : demandez à une officine de vous rattacher.")
+            raise problem(
+                409,
+                "NOT_ATTACHED",
+                "Vous n'êtes rattaché à aucune officine : demandez à une officine de vous rattacher.",
+            )
         if session is None:
             raise problem(409, "NO_SESSION", "Aucune session de commande n'est ouverte.")
         if not values["vials"].isdigit():
@@ -139,7 +145,10 @@ async def ask(request: Request, caller: Caller) -> Response:
             orders_pb.CreateVialRequestRequest(
                 parent=f"{session.name}/officines/{finess}",
                 vial_request=orders_pb.VialRequest(
-                    effecteur=f"effecteurs/{key}", product=values["product"], vials=int(values["vials"]), comment=values["comment"]
+                    effecteur=f"effecteurs/{key}",
+                    product=values["product"],
+                    vials=int(values["vials"]),
+                    comment=values["comment"],
                 ),
                 request_id=str(form.get("request_id", "")),
             )

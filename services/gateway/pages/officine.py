@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import common, deliveries
 from services.gateway.pages.public import service_banner
 from services.gateway.pages.render import render
 from services.gateway.problems import problem
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 
 
 async def my_officine(request: Request, caller: Caller) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 import grpc
 from google.protobuf.field_mask_pb2 import FieldMask
@@ -22,9 +23,20 @@ _DONE = {
     "periode-supprimee": "Période supprimée du calendrier.",
     "produit": "Produit mis à jour.",
 }
-_SESSION_FIELDS = ("session_id", "label", "open_time", "close_time", "confirmation_email_date", "delivery_from_date", "delivery_to_date")
+_SESSION_FIELDS = (
+    "session_id",
+    "label",
+    "open_time",
+    "close_time",
+    "confirmation_email_date",
+    "delivery_from_date",
+    "delivery_to_date",
+)
 _WINDOW_FIELDS = ("kind", "start_time", "end_time", "message")
-KINDS = [(sess_pb.CalendarWindow.KIND_PREVIEW, "Prise en main"), (sess_pb.CalendarWindow.KIND_MAINTENANCE, "Maintenance")]
+KINDS = [
+    (sess_pb.CalendarWindow.KIND_PREVIEW, "Prise en main"),
+    (sess_pb.CalendarWindow.KIND_MAINTENANCE, "Maintenance"),
+]
 
 
 def _reraise_unless_user_error(exc: Exception) -> Problem:
@@ -35,7 +47,13 @@ def _reraise_unless_user_error(exc: Exception) -> Problem:
 
 
 async def sessions_page(
-    request: Request, caller: Caller, *, session_values=None, session_error=None, window_values=None, window_error=None  # type: ignore[no-untyped-def]
+    request: Request,
+    caller: Caller,
+    *,
+    session_values: dict[str, str] | None = None,
+    session_error: Problem | None = None,
+    window_values: dict[str, str] | None = None,
+    window_error: Problem | None = None,
 ) -> Response:
     gw = gateway_of(request)
     sessions = await common.all_pages(gw.backends.sessions.ListSessions, sess_pb.ListSessionsRequest(), "sessions", 100)
@@ -83,10 +101,14 @@ async def create_session(request: Request, caller: Caller) -> Response:
     try:
         errors.raise_if_any()
         await gateway_of(request).backends.sessions.CreateSession(
-            sess_pb.CreateSessionRequest(session_id=values["session_id"], session=session, request_id=str(form.get("request_id", "")))
+            sess_pb.CreateSessionRequest(
+                session_id=values["session_id"], session=session, request_id=str(form.get("request_id", ""))
+            )
         )
     except (grpc.RpcError, Problem) as exc:
-        return await sessions_page(request, caller, session_values=values, session_error=_reraise_unless_user_error(exc))
+        return await sessions_page(
+            request, caller, session_values=values, session_error=_reraise_unless_user_error(exc)
+        )
     return RedirectResponse("/operateur?fait=session", status_code=303)
 
 
@@ -96,7 +118,7 @@ async def create_window(request: Request, caller: Caller) -> Response:
     errors = FormErrors()
     window = sess_pb.CalendarWindow(message=values["message"])
     if values["kind"].isdigit():
-        window.kind = int(values["kind"])
+        window.kind = cast(sess_pb.CalendarWindow.Kind, int(values["kind"]))
     for name in ("start_time", "end_time"):
         ts = paris_timestamp(values[name], f"window.{name}", errors)
         if ts is not None:
@@ -118,7 +140,9 @@ async def delete_window(request: Request, caller: Caller) -> Response:
     return RedirectResponse("/operateur?fait=periode-supprimee", status_code=303)
 
 
-async def products_page(request: Request, caller: Caller, *, error: Problem | None = None, error_for: str = "") -> Response:
+async def products_page(
+    request: Request, caller: Caller, *, error: Problem | None = None, error_for: str = ""
+) -> Response:
     products = await common.products(request, include_inactive=True)
     return render(
         request,
@@ -150,7 +174,9 @@ async def update_product(request: Request, caller: Caller) -> Response:
     try:
         errors.raise_if_any()
         await gateway_of(request).backends.sessions.UpdateProduct(
-            sess_pb.UpdateProductRequest(product=product, update_mask=FieldMask(paths=paths), request_id=str(uuid.uuid4()))
+            sess_pb.UpdateProductRequest(
+                product=product, update_mask=FieldMask(paths=paths), request_id=str(uuid.uuid4())
+            )
         )
     except (grpc.RpcError, Problem) as exc:
         return await products_page(request, caller, error=_reraise_unless_user_error(exc), error_for=name)

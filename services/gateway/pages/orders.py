@@ -34,12 +34,8 @@ def _selection(request: Request, default_session: str) -> Selection:
 
 
 async def _lines(request: Request, finess: str, sel: Selection) -> list[orders_pb.OrderLine]:
-    filters = {}
-    if sel.effecteur:
-        filters["effecteur"] = sel.effecteur
-    if sel.product:
-        filters["product"] = sel.product
-    return await common.officine_lines(request, f"sessions/{sel.session}/officines/{finess}", **filters)
+    parent = f"sessions/{sel.session}/officines/{finess}"
+    return await common.officine_lines(request, parent, effecteur=sel.effecteur, product=sel.product)
 
 
 async def _sessions(request: Request) -> list[sess_pb.Session]:
@@ -101,10 +97,16 @@ async def orders_csv(request: Request, caller: Caller) -> Response:
     out = io.StringIO()
     # Semicolons and a BOM: what a French spreadsheet opens without an import wizard.
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["session", "effecteur", "nom", "type", "produit", "flacons", "dont demandes confirmées", "modifiée le"])
+    writer.writerow(
+        ["session", "effecteur", "nom", "type", "produit", "flacons", "dont demandes confirmées", "modifiée le"]
+    )
     for line in lines:
         session = line.name.split("/")[1]
-        changed = from_timestamp(line.update_time).astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if line.update_time.seconds else ""
+        changed = (
+            from_timestamp(line.update_time).astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+            if line.update_time.seconds
+            else ""
+        )
         writer.writerow(
             [
                 session,

@@ -4,6 +4,7 @@ contact, the legal pages, and the page that explains a refused access."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import grpc
 from starlette.requests import Request
@@ -17,10 +18,13 @@ from services.gateway.problems import Problem, as_problem
 from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
-_SENT = "Votre message a bien été envoyé au support. Vous recevrez une réponse sous deux heures (du lundi au samedi, de 9 h à 20 h)."
+_SENT = (
+    "Votre message a bien été envoyé au support. "
+    "Vous recevrez une réponse sous deux heures (du lundi au samedi, de 9 h à 20 h)."
+)
 
 
-async def service_banner(request: Request) -> dict:
+async def service_banner(request: Request) -> dict[str, Any]:
     """The state banner every home and dashboard shows."""
     reply = await gateway_of(request).backends.sessions.GetServiceState(sess_pb.GetServiceStateRequest())
     level, headline = labels.SERVICE_STATES.get(reply.state, ("info", "État du service"))
@@ -30,7 +34,7 @@ async def service_banner(request: Request) -> dict:
     return {"level": level, "headline": headline, "message": message, "reply": reply}
 
 
-async def coming_sessions(request: Request) -> list:
+async def coming_sessions(request: Request) -> list[sess_pb.Session]:
     """Open and scheduled sessions, soonest first; [] for a visitor the backend will not list them to."""
     try:
         reply = await gateway_of(request).backends.sessions.ListSessions(sess_pb.ListSessionsRequest(page_size=20))
@@ -63,7 +67,9 @@ async def contact(request: Request, caller: Caller) -> Response:
     if request.method == "POST":
         form = await request.form()
         values = {k: str(form.get(k, "")).strip() for k in values}
-        message = mail_pb.SupportRequest(**values)
+        message = mail_pb.SupportRequest(
+            contact_email=values["contact_email"], subject=values["subject"], body=values["body"], about=values["about"]
+        )
         try:
             await gateway_of(request).backends.mailer.CreateSupportRequest(
                 mail_pb.CreateSupportRequestRequest(support_request=message, request_id=str(form.get("request_id", "")))
@@ -92,7 +98,7 @@ def _by_field(error: Problem | None) -> dict[str, str]:
     """'supportRequest.contactEmail' -> 'contact_email'."""
     if error is None:
         return {}
-    out = {}
+    out: dict[str, str] = {}
     for path, text in error.field_errors().items():
         last = path.split(".")[-1]
         snake = "".join("_" + c.lower() if c.isupper() else c for c in last)

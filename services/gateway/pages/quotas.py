@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import grpc
@@ -19,6 +20,7 @@ from services.gateway.pages import common, labels, people
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
+from vaxorders.type.v1 import effecteur_type_pb2 as type_pb
 
 UNLIMITED, CAPPED, NOT_OPEN = sess_pb.QUOTA_KIND_UNLIMITED, sess_pb.QUOTA_KIND_CAPPED, sess_pb.QUOTA_KIND_NOT_OPEN
 _HELP = "Saisissez « illimité », « illimité (alerte N) », « non ouvert » ou un nombre de flacons."
@@ -36,7 +38,7 @@ def cell_text(rule: sess_pb.QuotaRule | None) -> str:
     return f"illimité (alerte {rule.soft_threshold})" if rule.soft_threshold else "illimité"
 
 
-def parse_cell(text: str) -> tuple[int, int, int] | None:
+def parse_cell(text: str) -> tuple[sess_pb.QuotaKind, int, int] | None:
     """(kind, max_vials, soft_threshold) of a cell as operators type it, or None."""
     value = " ".join(text.split()).lower()
     if value in ("illimité", "illimite"):
@@ -52,7 +54,7 @@ def parse_cell(text: str) -> tuple[int, int, int] | None:
 
 @dataclass
 class QuotaCell:
-    type: int
+    type: type_pb.EffecteurType
     product: str
     value: str
     error: str = ""
@@ -69,7 +71,9 @@ async def _context(request: Request) -> tuple[sess_pb.Session | None, sess_pb.Qu
     if session is not None:
         try:
             table = (
-                await gw.backends.sessions.GetQuotaTable(sess_pb.GetQuotaTableRequest(name=f"{session.name}/quotaTables/current"))
+                await gw.backends.sessions.GetQuotaTable(
+                    sess_pb.GetQuotaTableRequest(name=f"{session.name}/quotaTables/current")
+                )
             ).quota_table
         except grpc.aio.AioRpcError as error:
             if error.code() != grpc.StatusCode.NOT_FOUND:
@@ -79,22 +83,35 @@ async def _context(request: Request) -> tuple[sess_pb.Session | None, sess_pb.Qu
 
 
 async def quota_page(
-    request: Request, caller: Caller, *, cells: dict[str, QuotaCell] | None = None, error: Problem | None = None,
-    import_error: Problem | None = None, status: int = 200,
+    request: Request,
+    caller: Caller,
+    *,
+    cells: dict[str, QuotaCell] | None = None,
+    error: Problem | None = None,
+    import_error: Problem | None = None,
+    status: int = 200,
 ) -> Response:
     gw = gateway_of(request)
     session, table, products = await _context(request)
     if cells is None:
-        rules = {(r.effecteur_type, r.product): r for r in (table.rules if table else [])}
+        rules: dict[tuple[int, str], sess_pb.QuotaRule] = {
+            (r.effecteur_type, r.product): r for r in (table.rules if table else [])
+        }
         cells = {
             f"{t}|{p.name}": QuotaCell(t, p.name, cell_text(rules.get((t, p.name))))
             for t, _ in labels.orderable_types()
             for p in products
         }
-    versions, sessions = [], []
+    versions: Sequence[sess_pb.QuotaTable] = []
     if session is not None:
-        versions = (await gw.backends.sessions.ListQuotaTables(sess_pb.ListQuotaTablesRequest(parent=session.name, page_size=20))).quota_tables
-    sessions = (await gw.backends.sessions.ListSessions(sess_pb.ListSessionsRequest(page_size=50))).sessions
+        versions = (
+            await gw.backends.sessions.ListQuotaTables(
+                sess_pb.ListQuotaTablesRequest(parent=session.name, page_size=20)
+            )
+        ).quota_tables
+    sessions: Sequence[sess_pb.Session] = (
+        await gw.backends.sessions.ListSessions(sess_pb.ListSessionsRequest(page_size=50))
+    ).sessions
     publishers = [table.published_by] if table else []
     return render(
         request,
@@ -138,7 +155,9 @@ async def publish(request: Request, caller: Caller) -> Response:
     rules: list[sess_pb.QuotaRule] = []
     order: list[str] = []
     for p in products:
-        column = [QuotaCell(t, p.name, str(form.get(f"q|{t}|{p.name}", "")).strip()) for t, _ in labels.orderable_types()]
+        column = [
+            QuotaCell(t, p.name, str(form.get(f"q|{t}|{p.name}", "")).strip()) for t, _ in labels.orderable_types()
+        ]
         cells.update((c.key, c) for c in column)
         if not any(c.value for c in column):
             continue  # a wholly empty column leaves the product out of the table
@@ -148,14 +167,22 @@ async def publish(request: Request, caller: Caller) -> Response:
                 cell.error = _HELP
                 continue
             kind, cap, soft = parsed
-            rules.append(sess_pb.QuotaRule(effecteur_type=cell.type, product=p.name, kind=kind, max_vials=cap, soft_threshold=soft))
+            rules.append(
+                sess_pb.QuotaRule(
+                    effecteur_type=cell.type, product=p.name, kind=kind, max_vials=cap, soft_threshold=soft
+                )
+            )
             order.append(cell.key)
     if any(c.error for c in cells.values()):
         message = "Certaines cases ne sont pas comprises : rien n'a été publié."
-        return await quota_page(request, caller, cells=cells, error=problem(400, "INVALID_ARGUMENT", message), status=400)
+        return await quota_page(
+            request, caller, cells=cells, error=problem(400, "INVALID_ARGUMENT", message), status=400
+        )
     try:
         reply = await gateway_of(request).backends.sessions.PublishQuotaTable(
-            sess_pb.PublishQuotaTableRequest(parent=session.name, rules=rules, request_id=str(form.get("request_id", "")))
+            sess_pb.PublishQuotaTableRequest(
+                parent=session.name, rules=rules, request_id=str(form.get("request_id", ""))
+            )
         )
     except grpc.RpcError as exc:
         error = as_problem(exc)

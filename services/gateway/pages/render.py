@@ -23,6 +23,7 @@ from services.gateway.problems import problem
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 PageHandler = Callable[[Request, Caller], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def _when(value: Timestamp | datetime | None) -> str:
@@ -131,7 +132,7 @@ def login_redirect(request: Request) -> Response:
     return RedirectResponse(f"/auth/login?next={quote(target, safe='')}", status_code=303)
 
 
-def page(handler: PageHandler, *, login: bool = True, role: str | None = None) -> Callable[[Request], Awaitable[Response]]:
+def page(handler: PageHandler, *, login: bool = True, role: str | None = None) -> Endpoint:
     async def run(request: Request) -> Response:
         caller = await identify(request, allow_bearer=False)
         if login and not caller.authenticated:

@@ -19,7 +19,7 @@ from services.gateway.pages import (
     totals,
     vialrequests,
 )
-from services.gateway.pages.render import page
+from services.gateway.pages.render import Endpoint, PageHandler, page
 
 GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
 OFF = "/officines/{finess}"
@@ -27,59 +27,72 @@ EFF = "/effecteurs/{effecteur}"
 SES = "/operateur/sessions/{session}"
 
 
+# Who may open a page: anyone, or callers with one role (what they see is still the backends' call).
+def anyone(handler: PageHandler) -> Endpoint:
+    return page(handler, login=False)
+
+
+def pharmacist(handler: PageHandler) -> Endpoint:
+    return page(handler, role="OFFICINE")
+
+
+def vaccinator(handler: PageHandler) -> Endpoint:
+    return page(handler, role="EFFECTEUR")
+
+
+def spf(handler: PageHandler) -> Endpoint:
+    return page(handler, role="OPERATOR")
+
+
 def page_routes() -> list[Route]:
-    anyone = {"login": False}
-    pharmacist = {"role": "OFFICINE"}
-    vaccinator = {"role": "EFFECTEUR"}
-    spf = {"role": "OPERATOR"}
     return [
-        Route("/", page(public.home, **anyone), methods=GET),
-        Route("/aide", page(public.help_page, **anyone), methods=GET),
-        Route("/contact", page(public.contact, **anyone), methods=BOTH),
-        Route("/accessibilite", page(public.static_page, **anyone), methods=GET),
-        Route("/mentions-legales", page(public.static_page, **anyone), methods=GET),
-        Route("/donnees-personnelles", page(public.static_page, **anyone), methods=GET),
-        Route("/acces-refuse", page(public.refused, **anyone), methods=GET),
+        Route("/", anyone(public.home), methods=GET),
+        Route("/aide", anyone(public.help_page), methods=GET),
+        Route("/contact", anyone(public.contact), methods=BOTH),
+        Route("/accessibilite", anyone(public.static_page), methods=GET),
+        Route("/mentions-legales", anyone(public.static_page), methods=GET),
+        Route("/donnees-personnelles", anyone(public.static_page), methods=GET),
+        Route("/acces-refuse", anyone(public.refused), methods=GET),
         # Officine (pharmacien titulaire); the backends answer 404 for another officine.
-        Route("/officine", page(officine.my_officine, **pharmacist), methods=GET),
-        Route(OFF, page(officine.dashboard, **pharmacist), methods=GET),
-        Route(OFF + "/commande", page(grid.order_grid, **pharmacist), methods=BOTH),
-        Route(OFF + "/demandes", page(vialrequests.requests_page, **pharmacist), methods=GET),
-        Route(OFF + "/demandes/{session}/{request}/{action}", page(vialrequests.decide, **pharmacist), methods=POST),
-        Route(OFF + "/effecteurs", page(attachments.list_attachments, **pharmacist), methods=GET),
-        Route(OFF + "/effecteurs", page(attachments.attach, **pharmacist), methods=POST),
-        Route(OFF + "/effecteurs/historique", page(attachments.history, **pharmacist), methods=GET),
-        Route(OFF + "/effecteurs/{attachment}/detacher", page(attachments.confirm_detach, **pharmacist), methods=BOTH),
-        Route(OFF + "/commandes", page(orders.orders_page, **pharmacist), methods=GET),
-        Route(OFF + "/commandes.csv", page(orders.orders_csv, **pharmacist), methods=GET),
+        Route("/officine", pharmacist(officine.my_officine), methods=GET),
+        Route(OFF, pharmacist(officine.dashboard), methods=GET),
+        Route(OFF + "/commande", pharmacist(grid.order_grid), methods=BOTH),
+        Route(OFF + "/demandes", pharmacist(vialrequests.requests_page), methods=GET),
+        Route(OFF + "/demandes/{session}/{request}/{action}", pharmacist(vialrequests.decide), methods=POST),
+        Route(OFF + "/effecteurs", pharmacist(attachments.list_attachments), methods=GET),
+        Route(OFF + "/effecteurs", pharmacist(attachments.attach), methods=POST),
+        Route(OFF + "/effecteurs/historique", pharmacist(attachments.history), methods=GET),
+        Route(OFF + "/effecteurs/{attachment}/detacher", pharmacist(attachments.confirm_detach), methods=BOTH),
+        Route(OFF + "/commandes", pharmacist(orders.orders_page), methods=GET),
+        Route(OFF + "/commandes.csv", pharmacist(orders.orders_csv), methods=GET),
         # Effecteur (médecin, sage-femme, établissement).
-        Route("/effecteur", page(effecteur.my_space, **vaccinator), methods=GET),
-        Route(EFF, page(effecteur.effecteur_space, **vaccinator), methods=GET),
-        Route(EFF + "/demandes", page(effecteur.ask, **vaccinator), methods=POST),
-        Route(EFF + "/demandes/{session}/{finess}/{request}/retirer", page(effecteur.cancel, **vaccinator), methods=POST),
+        Route("/effecteur", vaccinator(effecteur.my_space), methods=GET),
+        Route(EFF, vaccinator(effecteur.effecteur_space), methods=GET),
+        Route(EFF + "/demandes", vaccinator(effecteur.ask), methods=POST),
+        Route(EFF + "/demandes/{session}/{finess}/{request}/retirer", vaccinator(effecteur.cancel), methods=POST),
         # Operator (Santé publique France).
-        Route("/operateur", page(operator.operator_home, **spf), methods=GET),
-        Route("/operateur/sessions", page(operator.create_session, **spf), methods=POST),
-        Route("/operateur/calendrier", page(operator.create_window, **spf), methods=POST),
-        Route("/operateur/calendrier/{window}/supprimer", page(operator.delete_window, **spf), methods=POST),
-        Route("/operateur/produits", page(operator.operator_products, **spf), methods=GET),
-        Route("/operateur/produits/{product}", page(operator.update_product, **spf), methods=POST),
-        Route("/operateur/quotas", page(quotas.operator_quotas, **spf), methods=GET),
-        Route("/operateur/quotas/{session}/publier", page(quotas.publish, **spf), methods=POST),
-        Route("/operateur/quotas/{session}/import", page(quotas.import_csv, **spf), methods=POST),
-        Route("/operateur/quotas/{session}/export.csv", page(quotas.export_csv, **spf), methods=GET),
-        Route("/operateur/totaux", page(totals.totals_page, **spf), methods=GET),
+        Route("/operateur", spf(operator.operator_home), methods=GET),
+        Route("/operateur/sessions", spf(operator.create_session), methods=POST),
+        Route("/operateur/calendrier", spf(operator.create_window), methods=POST),
+        Route("/operateur/calendrier/{window}/supprimer", spf(operator.delete_window), methods=POST),
+        Route("/operateur/produits", spf(operator.operator_products), methods=GET),
+        Route("/operateur/produits/{product}", spf(operator.update_product), methods=POST),
+        Route("/operateur/quotas", spf(quotas.operator_quotas), methods=GET),
+        Route("/operateur/quotas/{session}/publier", spf(quotas.publish), methods=POST),
+        Route("/operateur/quotas/{session}/import", spf(quotas.import_csv), methods=POST),
+        Route("/operateur/quotas/{session}/export.csv", spf(quotas.export_csv), methods=GET),
+        Route("/operateur/totaux", spf(totals.totals_page), methods=GET),
         # After a session's close: supply, allocation, delivery plan, confirmations.
-        Route("/operateur/livraisons", page(confirmations.index, **spf), methods=GET),
-        Route(SES + "/approvisionnement", page(allocation.operator_supply, **spf), methods=GET),
-        Route(SES + "/approvisionnement", page(allocation.update_supply, **spf), methods=POST),
-        Route(SES + "/allocation", page(allocation.operator_allocation, **spf), methods=GET),
-        Route(SES + "/allocation/publier", page(allocation.publish_allocation, **spf), methods=BOTH),
-        Route(SES + "/livraisons", page(deliveryplan.operator_plan, **spf), methods=GET),
-        Route(SES + "/livraisons/date", page(deliveryplan.set_date, **spf), methods=POST),
-        Route(SES + "/livraisons/date/retirer", page(deliveryplan.clear_date, **spf), methods=POST),
-        Route(SES + "/livraisons/import", page(deliveryplan.import_csv, **spf), methods=POST),
-        Route(SES + "/confirmations", page(confirmations.operator_confirmations, **spf), methods=GET),
-        Route(SES + "/confirmations/essai", page(confirmations.dry_run, **spf), methods=POST),
-        Route(SES + "/confirmations/envoyer", page(confirmations.send, **spf), methods=POST),
+        Route("/operateur/livraisons", spf(confirmations.index), methods=GET),
+        Route(SES + "/approvisionnement", spf(allocation.operator_supply), methods=GET),
+        Route(SES + "/approvisionnement", spf(allocation.update_supply), methods=POST),
+        Route(SES + "/allocation", spf(allocation.operator_allocation), methods=GET),
+        Route(SES + "/allocation/publier", spf(allocation.publish_allocation), methods=BOTH),
+        Route(SES + "/livraisons", spf(deliveryplan.operator_plan), methods=GET),
+        Route(SES + "/livraisons/date", spf(deliveryplan.set_date), methods=POST),
+        Route(SES + "/livraisons/date/retirer", spf(deliveryplan.clear_date), methods=POST),
+        Route(SES + "/livraisons/import", spf(deliveryplan.import_csv), methods=POST),
+        Route(SES + "/confirmations", spf(confirmations.operator_confirmations), methods=GET),
+        Route(SES + "/confirmations/essai", spf(confirmations.dry_run), methods=POST),
+        Route(SES + "/confirmations/envoyer", spf(confirmations.send), methods=POST),
     ]

@@ -24,7 +24,9 @@ _DONE = {
 }
 
 
-async def _page(request: Request, finess: str, *, error: Problem | None = None, error_for: str = "", status: int = 200) -> Response:
+async def _page(
+    request: Request, finess: str, *, error: Problem | None = None, error_for: str = "", status: int = 200
+) -> Response:
     gw = gateway_of(request)
     office = await common.officine(request, finess)
     session = await common.current_session(request)
@@ -75,7 +77,9 @@ async def decide(request: Request, caller: Caller) -> Response:
             text = str(form.get("vials", "")).strip()
             if not text.isdigit():
                 raise problem(
-                    400, "INVALID_ARGUMENT", "Indiquez le nombre de flacons à confirmer.",
+                    400,
+                    "INVALID_ARGUMENT",
+                    "Indiquez le nombre de flacons à confirmer.",
                     errors=[{"field": "vials", "detail": "Indiquez le nombre de flacons à confirmer."}],
                 )
             await orders.ConfirmVialRequest(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.gateway.web.models import Person, WebSession
@@ -32,8 +34,12 @@ async def remove(session: AsyncSession, key: str) -> None:
 
 
 async def purge_expired(session: AsyncSession, now: datetime, idle: timedelta) -> int:
-    result = await session.execute(
-        delete(WebSession).where(or_(WebSession.expires_at <= now, WebSession.last_seen_at <= now - idle))
+    # A DELETE answers a CursorResult (rowcount); Session.execute is typed with the generic Result.
+    result = cast(
+        CursorResult[Any],
+        await session.execute(
+            delete(WebSession).where(or_(WebSession.expires_at <= now, WebSession.last_seen_at <= now - idle))
+        ),
     )
     return result.rowcount or 0
 
@@ -50,5 +56,7 @@ async def remember_person(session: AsyncSession, national_id: str, display_name:
 
 
 async def person_names(session: AsyncSession, national_ids: list[str]) -> dict[str, str]:
-    rows = await session.execute(select(Person.national_id, Person.display_name).where(Person.national_id.in_(national_ids)))
+    rows = await session.execute(
+        select(Person.national_id, Person.display_name).where(Person.national_id.in_(national_ids))
+    )
     return {national_id: name for national_id, name in rows}
