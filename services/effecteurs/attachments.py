@@ -9,21 +9,31 @@ every attach and detach is also an event, for the history pages.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
-from services.common.errors import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied, Violations
-from services.common.idempotency import check_request_id, previous_outcome, remember_outcome
+from services.common.errors import (
+    Aborted,
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    PermissionDenied,
+    Violations,
+)
+from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.effecteurs import access, identifiers, repository
 from services.effecteurs.fields import check_email, require_text
 from services.effecteurs.identifiers import Identifier, IdKind
 from services.effecteurs.models import Attachment, AttachmentEvent, Effecteur, IdempotencyKeys, Officine
-from services.effecteurs.service import Page, fingerprint
+from services.effecteurs.service import Page
 from services.effecteurs.service_state import ChangeGate
 from services.effecteurs.vocabulary import (
     EffecteurKind,
@@ -191,12 +201,9 @@ class AttachmentService:
         self._require_officine_member(principal, finess)
         actor = access.actor_of(principal)
         await self.gate.ensure_changes_allowed()
-        digest = fingerprint(actor, finess, identifier.key, new.__dict__)
-        now = self.clock.now()
-        async with self.db.write() as session:
-            done = await previous_outcome(session, IdempotencyKeys, request_id, "AttachEffecteur", digest)
-            if done is not None:
-                return await self._view(session, done["attachment_id"], finess)
+        digest = fingerprint(actor, {"officine": finess, "effecteur": identifier.key, "new": new.__dict__})
+
+        async def write(session: AsyncSession, now: datetime) -> AttachmentView:
             officine = await repository.get_officine(session, finess)
             if officine is None:
                 raise access.officine_not_found(finess)
@@ -218,10 +225,9 @@ class AttachmentService:
                 _refuse_if_attached(effecteur, current, finess)
                 raise Aborted("Le rattachement a changé entre-temps : recommencez.", reason="CONCURRENT_CHANGE") from None
             await repository.add_event(session, attachment, action="ATTACHED", actor=actor, at=now)
-            await remember_outcome(
-                session, IdempotencyKeys, request_id, "AttachEffecteur", digest, {"attachment_id": attachment.id}, now
-            )
             return AttachmentView(attachment, effecteur)
+
+        return await self._once(request_id, "AttachEffecteur", digest, write, finess)
 
     async def detach(self, principal: Principal | None, name: str, *, request_id: str = "") -> AttachmentView:
         finess, attachment_id = parse_attachment_name(name, "name")
@@ -248,21 +254,44 @@ class AttachmentService:
             )
         await self.gate.ensure_changes_allowed()
         actor = access.actor_of(principal)
-        digest = fingerprint(actor, name)
-        now = self.clock.now()
-        async with self.db.write() as session:
-            done = await previous_outcome(session, IdempotencyKeys, request_id, "DetachEffecteur", digest)
-            if done is None:
-                if not await repository.end_attachment(session, attachment_id, at=now, by=actor):
-                    raise FailedPrecondition(
-                        f"Ce rattachement est déjà terminé : effecteurs/{effecteur.key} n'est plus rattaché à cette officine.",
-                        reason="ALREADY_DETACHED",
-                    )
-                await repository.add_event(session, attachment, action="DETACHED", actor=actor, at=now)
-                await remember_outcome(
-                    session, IdempotencyKeys, request_id, "DetachEffecteur", digest, {"attachment_id": attachment_id}, now
+        digest = fingerprint(actor, {"attachment": name})
+
+        async def write(session: AsyncSession, now: datetime) -> AttachmentView:
+            if not await repository.end_attachment(session, attachment_id, at=now, by=actor):
+                raise FailedPrecondition(
+                    f"Ce rattachement est déjà terminé : effecteurs/{effecteur.key} n'est plus rattaché à cette officine.",
+                    reason="ALREADY_DETACHED",
                 )
+            await repository.add_event(session, attachment, action="DETACHED", actor=actor, at=now)
             return await self._view(session, attachment_id, finess)
+
+        return await self._once(request_id, "DetachEffecteur", digest, write, finess)
+
+    async def _once(
+        self,
+        request_id: str,
+        operation: str,
+        digest: str,
+        write: Callable[[AsyncSession, datetime], Awaitable[AttachmentView]],
+        finess: str,
+    ) -> AttachmentView:
+        """Once per request_id (services.common.idempotency); a retry gets the attachment as it is now."""
+
+        async def replay(outcome: dict[str, Any]) -> AttachmentView:
+            async with self.db.read() as session:
+                return await self._view(session, outcome["attachment_id"], finess)
+
+        return await run_once(
+            self.db,
+            IdempotencyKeys,
+            self.clock,
+            request_id=request_id,
+            operation=operation,
+            digest=digest,
+            work=write,
+            dump=lambda view: {"attachment_id": view.attachment.id},
+            load=replay,
+        )
 
     # --------------------------------------------------------------- helpers
 

@@ -10,10 +10,6 @@ import tempfile
 from collections.abc import AsyncIterator, Iterator
 from typing import IO
 
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as pb
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as pb_grpc
-from vaxorders.type.v1 import effecteur_type_pb2
-
 from services.common.context import current_principal
 from services.common.errors import InvalidArgument
 from services.common.timefmt import to_timestamp
@@ -24,6 +20,9 @@ from services.effecteurs.identifiers import IdKind
 from services.effecteurs.importer import AttachmentImporter, ImportReport
 from services.effecteurs.models import AttachmentEvent, Effecteur, Officine
 from services.effecteurs.service import DirectoryService, OfficineInput
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as pb
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as pb_grpc
+from vaxorders.type.v1 import effecteur_type_pb2
 
 _TYPE_PREFIX = "EFFECTEUR_TYPE_"
 _ID_KINDS = {

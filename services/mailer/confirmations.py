@@ -22,8 +22,6 @@ or not, is stored with its report (confirmation_runs).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import uuid
 from collections.abc import Sequence
@@ -32,13 +30,14 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import context as ctx
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import InvalidArgument
-from services.common.idempotency import check_request_id
+from services.common.idempotency import check_request_id, fingerprint, recorded_outcome, run_once
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.mailer import repository as repo
 from services.mailer.deliveries import (
@@ -53,13 +52,12 @@ from services.mailer.deliveries import (
     parties_to_look_up,
 )
 from services.mailer.errors import (
-    DuplicateRequest,
     allocation_not_published,
     confirmations_refused,
     session_not_closed,
     session_not_found,
 )
-from services.mailer.models import QUEUED, ConfirmationRunRow
+from services.mailer.models import QUEUED, ConfirmationRunRow, idempotency_keys
 from services.mailer.settings import MailerSettings
 from services.mailer.templates import Templates
 
@@ -211,12 +209,12 @@ class Confirmations:
             raise confirmations_refused()
         session = _check_session(session, "session")
         request_id = check_request_id(request_id)
-        digest = hashlib.sha256(
-            json.dumps({"session": session, "dry_run": dry_run, "by": principal.national_id}, sort_keys=True).encode()
-        ).hexdigest()
+        digest = fingerprint(principal.national_id, {"session": session, "dry_run": dry_run})
         if request_id:
+            # A retry of a finished run is answered without running again; the queueing
+            # itself is idempotent (one message per dedupe key) should twins both run.
             async with self._db.read() as db_session:
-                previous = await repo.previous_outcome(db_session, request_id, OPERATION, digest)
+                previous = await recorded_outcome(db_session, idempotency_keys, request_id, OPERATION, digest)
             if previous is not None:
                 return await self._replay(previous)
 
@@ -306,24 +304,25 @@ class Confirmations:
         return tally
 
     async def _store_run(self, row: ConfirmationRunRow, request_id: str, digest: str) -> RunOutcome:
-        """The run and its request_id key in one transaction; a concurrent twin with
-        the same request_id that committed first wins, and its run is answered."""
-        result = {"run": row.id, "queued": row.queued}
-        try:
-            async with self._db.write() as db_session:
-                if request_id:
-                    previous = await repo.previous_outcome(db_session, request_id, OPERATION, digest)
-                    if previous is not None:
-                        result = previous
-                    else:
-                        await repo.remember_outcome(db_session, request_id, OPERATION, digest, result, self._clock.now())
-                if result["run"] == row.id:
-                    await repo.add_confirmation_run(db_session, row)
-        except DuplicateRequest:
-            async with self._db.read() as db_session:
-                previous = await repo.previous_outcome(db_session, request_id, OPERATION, digest)
-            assert previous is not None
-            result = previous
+        """The run and its request_id key in one transaction (claim first); a
+        concurrent twin with the same request_id that claimed it first wins, and
+        its run is answered."""
+
+        async def write(db_session: AsyncSession, now: datetime) -> dict[str, Any]:
+            await repo.add_confirmation_run(db_session, row)
+            return {"run": row.id, "queued": row.queued}
+
+        result = await run_once(
+            self._db,
+            idempotency_keys,
+            self._clock,
+            request_id=request_id,
+            operation=OPERATION,
+            digest=digest,
+            work=write,
+            dump=lambda outcome: outcome,
+            load=lambda outcome: outcome,
+        )
         return await self._replay(result)
 
     async def _replay(self, outcome: dict[str, Any]) -> RunOutcome:

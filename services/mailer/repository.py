@@ -7,11 +7,8 @@ from typing import Any
 
 from sqlalchemy import Table, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common import idempotency
-from services.mailer.errors import DuplicateRequest
 from services.mailer.models import (
     FAILED,
     QUEUED,
@@ -20,24 +17,7 @@ from services.mailer.models import (
     FeedPosition,
     OutboxMessage,
     SupportRequestRow,
-    idempotency_keys,
 )
-
-
-async def previous_outcome(
-    session: AsyncSession, request_id: str, operation: str, fingerprint: str
-) -> dict[str, Any] | None:
-    return await idempotency.previous_outcome(session, idempotency_keys, request_id, operation, fingerprint)
-
-
-async def remember_outcome(
-    session: AsyncSession, request_id: str, operation: str, fingerprint: str, result: dict[str, Any], now: datetime
-) -> None:
-    try:
-        await idempotency.remember_outcome(session, idempotency_keys, request_id, operation, fingerprint, result, now)
-    except IntegrityError as exc:
-        # A concurrent call with the same request_id committed first.
-        raise DuplicateRequest(request_id) from exc
 
 
 async def add_message(session: AsyncSession, message: OutboxMessage) -> None:

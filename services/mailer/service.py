@@ -6,27 +6,26 @@ key; the dispatcher (dispatcher.py) delivers it afterwards. No gRPC here.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import context as ctx
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import InvalidArgument, Violations
-from services.common.idempotency import check_request_id
+from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.timefmt import paris_long
 from services.mailer import repository as repo
 from services.mailer.addresses import is_valid_address
-from services.mailer.errors import DuplicateRequest, message_not_found, operators_only
-from services.mailer.models import QUEUED, OutboxMessage, SupportRequestRow
+from services.mailer.errors import message_not_found, operators_only
+from services.mailer.models import QUEUED, OutboxMessage, SupportRequestRow, idempotency_keys
 from services.mailer.settings import MailerSettings
 from services.mailer.templates import TEMPLATES, Templates
 
@@ -123,10 +122,6 @@ class QueuedMail:
     dedupe_key: str | None = None
 
 
-def _fingerprint(payload: Any) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
 def _has_control(text: str, allowed: str = "") -> bool:
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
 
@@ -158,14 +153,16 @@ class Mailer:
         request_id = check_request_id(request_id)
         self._check_draft(draft)
         mail = QueuedMail(to=list(draft.to), template=draft.template, params=dict(draft.params))
-        fingerprint = _fingerprint({"to": list(draft.to), "template": draft.template, "params": dict(draft.params)})
+        digest = fingerprint(
+            principal.national_id, {"to": list(draft.to), "template": draft.template, "params": dict(draft.params)}
+        )
 
-        async def write(session: Any) -> dict[str, Any]:
-            row = await self._enqueue(session, mail, created_by=principal.national_id)
-            return {"message": row.id}
+        async def write(session: AsyncSession, now: datetime) -> str:
+            row = await self._enqueue(session, mail, created_by=principal.national_id, now=now)
+            return row.id
 
-        outcome = await self._once("SendMessage", request_id, fingerprint, write)
-        return await self._read_message(outcome["message"])
+        message_id = await self._once("SendMessage", request_id, digest, write, key="message")
+        return await self._read_message(message_id)
 
     def _check_draft(self, draft: MessageDraft) -> None:
         violations = Violations()
@@ -237,10 +234,9 @@ class Mailer:
         )
         self._check_support(draft)
         created_by = principal.national_id if principal else ANONYMOUS
-        fingerprint = _fingerprint({**draft.__dict__, "by": created_by})
+        digest = fingerprint(created_by, {"support_request": draft})
 
-        async def write(session: Any) -> dict[str, Any]:
-            now = self._clock.now()
+        async def write(session: AsyncSession, now: datetime) -> str:
             support_id = str(uuid.uuid4())
             mail = QueuedMail(
                 to=[self._settings.support_address],
@@ -256,7 +252,7 @@ class Mailer:
                 },
                 reply_to=draft.contact_email,
             )
-            message = await self._enqueue(session, mail, created_by=created_by)
+            message = await self._enqueue(session, mail, created_by=created_by, now=now)
             await repo.add_support_request(
                 session,
                 SupportRequestRow(
@@ -270,11 +266,11 @@ class Mailer:
                     create_time=now,
                 ),
             )
-            return {"support_request": support_id}
+            return support_id
 
-        outcome = await self._once("CreateSupportRequest", request_id, fingerprint, write)
+        support_id = await self._once("CreateSupportRequest", request_id, digest, write, key="support_request")
         async with self._db.read() as session:
-            row = await repo.get_support_request(session, outcome["support_request"])
+            row = await repo.get_support_request(session, support_id)
             assert row is not None  # written in a committed transaction above
             return SupportView.of(row)
 
@@ -304,9 +300,8 @@ class Mailer:
 
     # --- shared ----------------------------------------------------------------------
 
-    async def _enqueue(self, session: Any, mail: QueuedMail, *, created_by: str) -> OutboxMessage:
+    async def _enqueue(self, session: AsyncSession, mail: QueuedMail, *, created_by: str, now: datetime) -> OutboxMessage:
         rendered = self._templates.render(mail.template, mail.params)
-        now = self._clock.now()
         row = OutboxMessage(
             id=str(uuid.uuid4()),
             recipients=list(mail.to),
@@ -334,24 +329,24 @@ class Mailer:
         self,
         operation: str,
         request_id: str,
-        fingerprint: str,
-        write: Callable[[Any], Awaitable[dict[str, Any]]],
-    ) -> dict[str, Any]:
-        """Run `write` once per request_id, in the transaction that records the key."""
-        for attempt in range(2):
-            try:
-                async with self._db.write() as session:
-                    previous = await repo.previous_outcome(session, request_id, operation, fingerprint)
-                    if previous is not None:
-                        return previous
-                    result = await write(session)
-                    await repo.remember_outcome(session, request_id, operation, fingerprint, result, self._clock.now())
-                    return result
-            except DuplicateRequest:
-                # A concurrent twin committed first; the next pass returns its outcome.
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
+        digest: str,
+        write: Callable[[AsyncSession, datetime], Awaitable[str]],
+        *,
+        key: str,
+    ) -> str:
+        """Run `write` once per request_id (services.common.idempotency): the id
+        of what it created, the first call's on a retry."""
+        return await run_once(
+            self._db,
+            idempotency_keys,
+            self._clock,
+            request_id=request_id,
+            operation=operation,
+            digest=digest,
+            work=write,
+            dump=lambda created: {key: created},
+            load=lambda outcome: str(outcome[key]),
+        )
 
     async def _read_message(self, message_id: str) -> MessageView:
         async with self._db.read() as session:
