@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from services.auth.psc_client import PscClient
+from services.auth.clients import PscClient
 from services.auth.service import AuthService
 from services.auth.servicer import AuthServicer
 from services.auth.settings import AuthSettings

@@ -21,7 +21,6 @@ from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import (
     Aborted,
-    AlreadyExists,
     FailedPrecondition,
     InvalidArgument,
     PermissionDenied,
@@ -29,12 +28,12 @@ from services.common.errors import (
 )
 from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.pagination import clamp_page_size, decode_token, encode_token
-from services.effecteurs import access, identifiers, repository
+from services.effecteurs import access, errors, identifiers, repository
+from services.effecteurs.clients import ChangeGate
 from services.effecteurs.fields import check_email, require_text
 from services.effecteurs.identifiers import Identifier, IdKind
 from services.effecteurs.models import Attachment, AttachmentEvent, Effecteur, IdempotencyKeys, Officine
 from services.effecteurs.service import Page
-from services.effecteurs.service_state import ChangeGate
 from services.effecteurs.vocabulary import (
     EffecteurKind,
     check_type_matches_identifier,
@@ -62,28 +61,6 @@ class AttachmentView:
 
 def attachment_name(attachment: Attachment) -> str:
     return f"officines/{attachment.officine_finess}/attachments/{attachment.id}"
-
-
-def attached_elsewhere(identifier_key: str) -> FailedPrecondition:
-    return FailedPrecondition(
-        f"L'effecteur effecteurs/{identifier_key} est déjà rattaché à une autre officine. "
-        "Il doit d'abord en être détaché, par cette officine ou par lui-même, avant de pouvoir être rattaché à la vôtre.",
-        reason="ATTACHED_ELSEWHERE",
-    )
-
-
-def already_attached_here(identifier_key: str) -> AlreadyExists:
-    return AlreadyExists(
-        f"L'effecteur effecteurs/{identifier_key} est déjà rattaché à votre officine.", reason="ALREADY_ATTACHED"
-    )
-
-
-def officine_itself(identifier_key: str) -> FailedPrecondition:
-    return FailedPrecondition(
-        f"effecteurs/{identifier_key} est une officine : elle commande pour ses propres besoins "
-        "et ne peut être rattachée à aucune autre officine.",
-        reason="OFFICINE_CANNOT_BE_ATTACHED",
-    )
 
 
 def parse_attachment_name(name: str, field: str) -> tuple[str, int]:
@@ -127,10 +104,10 @@ class AttachmentService:
         bound = {"list": "attachments", **filters.__dict__}
         after = decode_token(page_token, bound)
         if not (access.is_operator(principal) or access.acts_for_officine(principal, finess)):
-            raise access.officine_not_found(finess)
+            raise errors.officine_not_found(finess)
         async with self.db.read() as session:
             if await repository.get_officine(session, finess) is None:
-                raise access.officine_not_found(finess)
+                raise errors.officine_not_found(finess)
             rows = await repository.list_attachments(
                 session, filters, after=tuple(after) if after else None, limit=size + 1
             )
@@ -147,7 +124,7 @@ class AttachmentService:
         async with self.db.read() as session:
             found = await repository.effecteur_with_current_attachment(session, identifier.key)
         if found is None:
-            raise access.effecteur_not_found(identifier.key)
+            raise errors.effecteur_not_found(identifier.key)
         effecteur, current = found
         allowed = (
             access.is_operator(principal)
@@ -155,7 +132,7 @@ class AttachmentService:
             or (current is not None and access.acts_for_officine(principal, current.officine_finess))
         )
         if not allowed:
-            raise access.effecteur_not_found(identifier.key)
+            raise errors.effecteur_not_found(identifier.key)
         return effecteur, current
 
     async def list_events(
@@ -169,13 +146,13 @@ class AttachmentService:
                 finess = identifiers.parse_officine_name(parent, "parent")
                 allowed = access.is_operator(principal) or access.acts_for_officine(principal, finess)
                 if not allowed or await repository.get_officine(session, finess) is None:
-                    raise access.officine_not_found(finess)
+                    raise errors.officine_not_found(finess)
                 events = await repository.list_events(session, officine_finess=finess, before=before, limit=size + 1)
             else:
                 key = identifiers.parse_effecteur_name(parent, "parent").key
                 allowed = access.is_operator(principal) or access.acts_for_effecteur(principal, key)
                 if not allowed or await repository.get_effecteur(session, key) is None:
-                    raise access.effecteur_not_found(key)
+                    raise errors.effecteur_not_found(key)
                 events = await repository.list_events(session, effecteur_key=key, before=before, limit=size + 1)
         more = len(events) > size
         events = events[:size]
@@ -206,7 +183,7 @@ class AttachmentService:
         async def write(session: AsyncSession, now: datetime) -> AttachmentView:
             officine = await repository.get_officine(session, finess)
             if officine is None:
-                raise access.officine_not_found(finess)
+                raise errors.officine_not_found(finess)
             found = await repository.effecteur_with_current_attachment(session, identifier.key)
             if found is None:
                 effecteur = _new_effecteur(identifier, new, officine, now)
@@ -235,7 +212,7 @@ class AttachmentService:
         async with self.db.read() as session:
             found = await repository.get_attachment(session, attachment_id)
         if found is None or found[0].officine_finess != finess:
-            raise access.attachment_not_found(name)
+            raise errors.attachment_not_found(name)
         attachment, effecteur = found
         by_officine = access.acts_for_officine(principal, finess)
         # The effecteur may leave its officine itself (while attached: its past is the officines' business).
@@ -246,7 +223,7 @@ class AttachmentService:
                     "Les rattachements sont gérés par les officines et les effecteurs eux-mêmes.",
                     reason="NOT_ATTACHMENT_PARTY",
                 )
-            raise access.attachment_not_found(name)
+            raise errors.attachment_not_found(name)
         if effecteur.kind == EffecteurKind.OFFICINE:
             raise FailedPrecondition(
                 "Une officine commande toujours pour ses propres besoins : elle ne peut pas être détachée d'elle-même.",
@@ -304,24 +281,24 @@ class AttachmentService:
                 "Les rattachements sont gérés par les officines : un opérateur ne peut pas rattacher un effecteur.",
                 reason="NOT_ATTACHMENT_PARTY",
             )
-        raise access.officine_not_found(finess)
+        raise errors.officine_not_found(finess)
 
     @staticmethod
     async def _view(session: Any, attachment_id: int, finess: str) -> AttachmentView:
         found = await repository.get_attachment(session, attachment_id)
         if found is None:
-            raise access.attachment_not_found(f"officines/{finess}/attachments/{attachment_id}")
+            raise errors.attachment_not_found(f"officines/{finess}/attachments/{attachment_id}")
         return AttachmentView(*found)
 
 
 def _refuse_if_attached(effecteur: Effecteur, current: Attachment | None, finess: str) -> None:
     if effecteur.kind == EffecteurKind.OFFICINE:
-        raise officine_itself(effecteur.key)
+        raise errors.officine_itself(effecteur.key)
     if current is None:
         return
     if current.officine_finess == finess:
-        raise already_attached_here(effecteur.key)
-    raise attached_elsewhere(effecteur.key)
+        raise errors.already_attached_here(effecteur.key)
+    raise errors.attached_elsewhere(effecteur.key)
 
 
 def _prefix_filters(raw: str) -> tuple[str, str]:

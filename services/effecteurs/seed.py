@@ -22,10 +22,10 @@ import structlog
 from services.common.clock import Clock
 from services.common.db import Database
 from services.effecteurs import identifiers, repository
+from services.effecteurs.clients import OpenGate
 from services.effecteurs.csvstream import file_chunks
 from services.effecteurs.importer import COLUMNS, AttachmentImporter, ImportReport
 from services.effecteurs.service import DirectoryService, OfficineInput
-from services.effecteurs.service_state import OpenGate
 from services.effecteurs.vocabulary import kind_for_type, search_text
 
 log = structlog.get_logger("effecteurs.seed")

@@ -20,11 +20,11 @@ from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArg
 from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
-from services.effecteurs import access, identifiers, repository
+from services.effecteurs import access, errors, identifiers, repository
+from services.effecteurs.clients import ChangeGate
 from services.effecteurs.fields import check_department, check_email, check_etag, optional_text, require_text
 from services.effecteurs.identifiers import Identifier, IdKind
 from services.effecteurs.models import Effecteur, IdempotencyKeys, Officine
-from services.effecteurs.service_state import ChangeGate
 from services.effecteurs.vocabulary import OFFICINE_TYPE, EffecteurKind, search_text
 
 T = TypeVar("T")
@@ -82,7 +82,7 @@ class DirectoryService:
         async with self.db.read() as session:
             officine = await repository.get_officine(session, finess)
             if officine is None or not await self._may_read_officine(session, principal, finess):
-                raise access.officine_not_found(finess)
+                raise errors.officine_not_found(finess)
             return officine
 
     async def _may_read_officine(self, session: Any, principal: Principal | None, finess: str) -> bool:
@@ -214,7 +214,7 @@ class DirectoryService:
         finess = identifiers.parse_officine_name(name, "officine.name")
         request_id = check_request_id(request_id)
         if not (access.is_operator(principal) or access.acts_for_officine(principal, finess)):
-            raise access.officine_not_found(finess)
+            raise errors.officine_not_found(finess)
         check_mask(paths, _OFFICINE_FIELDS, empty_refused=True)
         paths = list(dict.fromkeys(paths))  # in the order asked: so are the violations
         if "titulaires" in paths:
@@ -226,7 +226,7 @@ class DirectoryService:
         async def write(session: AsyncSession, now: datetime) -> Officine:
             officine = await repository.get_officine(session, finess, for_update=True)
             if officine is None:
-                raise access.officine_not_found(finess)
+                raise errors.officine_not_found(finess)
             check_etag(etag, officine.version)
             for key, value in values.items():
                 setattr(officine, key, value)
@@ -283,7 +283,7 @@ class DirectoryService:
         async with self.db.read() as session:
             found = await repository.effecteur_with_current_attachment(session, identifier.key)
         if found is None or not may_read_effecteur(principal, *found):
-            raise access.effecteur_not_found(identifier.key)
+            raise errors.effecteur_not_found(identifier.key)
         return found[0]
 
     async def list_effecteurs(
@@ -334,7 +334,7 @@ class DirectoryService:
         async with self.db.read() as session:
             found = await repository.effecteur_with_current_attachment(session, identifier.key)
         if found is None or not may_change_effecteur(principal, *found):
-            raise access.effecteur_not_found(identifier.key)
+            raise errors.effecteur_not_found(identifier.key)
         if found[0].kind == EffecteurKind.OFFICINE:
             raise FailedPrecondition(
                 "C'est l'effecteur de l'officine elle-même : modifiez le nom ou l'e-mail de l'officine.",
@@ -361,7 +361,7 @@ class DirectoryService:
         async def write(session: AsyncSession, now: datetime) -> Effecteur:
             effecteur = await repository.get_effecteur(session, identifier.key, for_update=True)
             if effecteur is None:
-                raise access.effecteur_not_found(identifier.key)
+                raise errors.effecteur_not_found(identifier.key)
             check_etag(etag, effecteur.version)
             for key, value in values.items():
                 setattr(effecteur, key, value)
@@ -377,7 +377,7 @@ class DirectoryService:
             async with self.db.read() as session:
                 effecteur = await repository.get_effecteur(session, outcome["key"])
             if effecteur is None:
-                raise access.effecteur_not_found(identifier.key)
+                raise errors.effecteur_not_found(identifier.key)
             return effecteur
 
         return await self._once(
@@ -388,7 +388,7 @@ class DirectoryService:
         async with self.db.read() as session:
             officine = await repository.get_officine(session, finess)
         if officine is None:
-            raise access.officine_not_found(finess)
+            raise errors.officine_not_found(finess)
         return officine
 
     async def _once(

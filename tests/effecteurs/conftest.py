@@ -20,7 +20,7 @@ from services.effecteurs.identifiers import luhn_valid
 from services.effecteurs.importer import AttachmentImporter
 from services.effecteurs.seed import seed_dataset
 from services.effecteurs.service import DirectoryService
-from services.effecteurs.service_state import OpenGate
+from services.effecteurs.clients import OpenGate
 from services.effecteurs.spec import SPEC
 
 PARIS = ZoneInfo("Europe/Paris")

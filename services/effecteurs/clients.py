@@ -23,7 +23,7 @@ from services.common.timefmt import from_timestamp, paris_long
 from vaxorders.sessions.v1 import sessions_service_pb2 as sessions_pb
 from vaxorders.sessions.v1.sessions_service_pb2_grpc import SessionServiceStub
 
-log = structlog.get_logger("effecteurs.service_state")
+log = structlog.get_logger("effecteurs.clients")
 
 _UNREACHABLE = (
     "Impossible de vérifier le calendrier du service pour le moment : la modification n'a pas été faite. "
