@@ -27,7 +27,7 @@ from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import InvalidArgument, Violations
-from services.common.psc import MIN_ACR, PscAuthenticator, ValidatedToken
+from services.common.psc_tokens import MIN_ACR, PscAuthenticator, ValidatedToken
 
 log = structlog.get_logger("auth")
 

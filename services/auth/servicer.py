@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.auth.service import AuthService, Login, TokenSet
 from services.common.context import Principal
-from services.common.psc import ROLE_EFFECTEUR, ROLE_OFFICINE, ROLE_OPERATOR
+from services.common.psc_claims import ROLE_EFFECTEUR, ROLE_OFFICINE, ROLE_OPERATOR
 from services.common.timefmt import to_timestamp
 from vaxorders.auth.v1 import auth_service_pb2 as pb
 from vaxorders.auth.v1 import auth_service_pb2_grpc as pb_grpc

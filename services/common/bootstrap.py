@@ -59,7 +59,7 @@ class ServiceSpec:
 
 
 def default_authenticator(settings: ServiceSettings, clock: Clock) -> Authenticator:
-    from services.common.psc import PscAuthenticator  # noqa: PLC0415 (keeps import cost off tests that pass their own)
+    from services.common.psc_tokens import PscAuthenticator  # noqa: PLC0415 (keeps import cost off tests that pass their own)
 
     return PscAuthenticator(settings, clock)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from services.common.psc import principal_from_claims
+from services.common.psc_claims import principal_from_claims
 
 
 def claims(national_id: str, profession: str, *activities: dict[str, str]) -> dict[str, Any]:

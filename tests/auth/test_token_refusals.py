@@ -10,7 +10,7 @@ import grpc
 import pytest
 
 from services.common.grpc_errors import ErrorDetails
-from services.common.psc import MAX_TOKEN_BYTES
+from services.common.psc_tokens import MAX_TOKEN_BYTES
 from tests.auth.conftest import login
 from tests.conftest import log_events
 from tests.support.polling import eventually

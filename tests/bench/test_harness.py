@@ -18,7 +18,7 @@ from bench.flows import CALLS_PER_RUSH, line_slots
 from bench.load import CallFailed, closed_loop, open_loop
 from bench.stats import LatencySummary, Recorder, percentile, timeline
 from bench.tokens import TokenMint, medecin_identity, officine_identity
-from services.common.psc import principal_from_claims
+from services.common.psc_claims import principal_from_claims
 from services.effecteurs.identifiers import check_finess, check_rpps
 
 

@@ -14,7 +14,7 @@ import pytest
 from services.common.clock import ManualClock
 from services.common.context import Principal
 from services.common.db import Database
-from services.common.psc import principal_from_claims
+from services.common.psc_claims import principal_from_claims
 from services.effecteurs.attachments import AttachmentService
 from services.effecteurs.identifiers import luhn_valid
 from services.effecteurs.importer import AttachmentImporter

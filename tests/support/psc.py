@@ -38,7 +38,7 @@ from services.auth.dev_issuer.server import ThreadedIssuer
 from services.auth.dev_issuer.tokens import new_session
 from services.auth.settings import AuthSettings
 from services.common.clock import Clock, SystemClock
-from services.common.psc import PscAuthenticator
+from services.common.psc_tokens import PscAuthenticator
 from services.common.settings import CommonSettings
 
 if TYPE_CHECKING:
