@@ -8,9 +8,10 @@ to get the same server on port 0.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import structlog
 
@@ -51,7 +52,7 @@ class ServiceSpec:
     migrations_dir: Path | None = None
     public_methods: Sequence[str] = ()
     # Background tasks started with the server (e.g. the mail dispatcher) and cancelled at stop.
-    background: Sequence[Callable[[Runtime], Awaitable[None]]] = field(default_factory=tuple)
+    background: Sequence[Callable[[Runtime], Coroutine[Any, Any, None]]] = field(default_factory=tuple)
 
     @property
     def domain(self) -> str:

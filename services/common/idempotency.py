@@ -185,7 +185,7 @@ async def run_once(
             log.info("idempotency.write_conflict_retried", operation=operation, attempt=attempt)
             continue
         loaded = load(previous)
-        return await loaded if inspect.isawaitable(loaded) else loaded  # type: ignore[no-any-return]
+        return await loaded if inspect.isawaitable(loaded) else loaded
     raise AssertionError("unreachable")
 
 

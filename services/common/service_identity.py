@@ -209,7 +209,8 @@ class ServiceTokenVerifier:
             raise _refuse("MALFORMED_TOKEN") from None
         if header.get("alg") != ALGORITHM:
             raise _refuse("UNSUPPORTED_ALGORITHM")
-        key = self._keys.get(header.get("kid")) if isinstance(header.get("kid"), str) else None
+        kid = header.get("kid")
+        key = self._keys.get(kid) if isinstance(kid, str) else None
         if key is None:
             raise _refuse("UNKNOWN_KID")
         try:

@@ -28,7 +28,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jose import jwk
+from jose.backends.cryptography_backend import CryptographyRSAKey
 
 ALGORITHM = "RS256"
 MIN_KEY_BITS = 2048
@@ -84,7 +84,7 @@ def load_private_key(path: str) -> PrivateKey:
         raise ServiceKeyError(f"VAXORDERS_SERVICE_KEY_FILE={path}: not a PEM private key ({exc})") from None
     _checked_rsa(private, f"VAXORDERS_SERVICE_KEY_FILE={path}")
     assert isinstance(private, rsa.RSAPrivateKey)
-    return PrivateKey(key_id(private.public_key()), jwk.construct(private, ALGORITHM))
+    return PrivateKey(key_id(private.public_key()), CryptographyRSAKey(private, ALGORITHM))
 
 
 def load_public_keys(paths: str) -> dict[str, Any]:
@@ -104,7 +104,7 @@ def load_public_keys(paths: str) -> dict[str, Any]:
                 raise ServiceKeyError(f"{where}: unreadable public key ({exc})") from None
             _checked_rsa(public, where)
             assert isinstance(public, rsa.RSAPublicKey)
-            keys[key_id(public)] = jwk.construct(public, ALGORITHM)
+            keys[key_id(public)] = CryptographyRSAKey(public, ALGORITHM)
     return keys
 
 

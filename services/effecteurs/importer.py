@@ -202,7 +202,7 @@ class AttachmentImporter:
             return
         try:
             async with self.db.write() as session:
-                yield lambda: nullcontext(session)  # type: ignore[return-value]
+                yield lambda: nullcontext(session)
                 raise _DryRunRollback()
         except _DryRunRollback:
             pass
@@ -233,8 +233,8 @@ class AttachmentImporter:
                         continue
             report.rows_accepted += outcome.accepted
             report.rows_unchanged += outcome.unchanged
-            for rejected in sorted(refused + outcome.rejected):  # in line order
-                report.reject(*rejected)
+            for line, field_name, reason in sorted(refused + outcome.rejected):  # in line order
+                report.reject(line, field_name, reason)
             return
         raise Aborted("L'import a rencontré trop de modifications simultanées : relancez-le.", reason="IMPORT_CONTENDED")
 

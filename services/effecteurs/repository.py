@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -201,9 +201,10 @@ async def end_attachment(session: AsyncSession, attachment_id: int, *, at: datet
         update(Attachment)
         .where(Attachment.id == attachment_id, Attachment.detach_time.is_(None))
         .values(detach_time=at, detached_by=by)
+        .returning(Attachment.id)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return result.first() is not None
 
 
 async def write_import_batch(
@@ -266,7 +267,11 @@ class AttachmentFilter:
     include_ended: bool = False
 
 
-def _filtered(query: Select[Any], f: AttachmentFilter) -> Select[Any]:
+# The columns a query selects, kept through the filters.
+Row = TypeVarTuple("Row")
+
+
+def _filtered(query: Select[*Row], f: AttachmentFilter) -> Select[*Row]:
     query = query.join(Effecteur, Attachment.effecteur_key == Effecteur.key).where(
         Attachment.officine_finess == f.officine_finess
     )

@@ -256,7 +256,7 @@ class DirectoryService:
     def _officine_changes(changes: OfficineInput, paths: Sequence[str]) -> dict[str, Any]:
         violations = Violations()
         values: dict[str, Any] = {}
-        checks = {
+        checks: dict[str, Callable[[], Any]] = {
             "display_name": lambda: require_text(changes.display_name, "officine.display_name", "Le nom de l'officine"),
             "address": lambda: optional_text(changes.address, "officine.address", "L'adresse"),
             "city": lambda: optional_text(changes.city, "officine.city", "La commune", max_length=100),
@@ -344,7 +344,7 @@ class DirectoryService:
         paths = list(dict.fromkeys(paths))  # in the order asked: so are the violations
         violations = Violations()
         values: dict[str, str] = {}
-        checks = {
+        checks: dict[str, Callable[[], str]] = {
             "display_name": lambda: require_text(display_name, "effecteur.display_name", "Le nom"),
             "email": lambda: check_email(email, "effecteur.email"),
             "department": lambda: check_department(department, "effecteur.department"),

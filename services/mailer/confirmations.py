@@ -68,9 +68,13 @@ OPERATION = "SendDeliveryConfirmations"
 
 
 class SessionView(Protocol):
-    name: str
-    label: str
-    state: str
+    # Read-only: what clients.Directory answers is frozen.
+    @property
+    def name(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def state(self) -> str: ...
 
 
 class DirectoryPort(Protocol):

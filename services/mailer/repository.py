@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +13,7 @@ from services.mailer.models import (
     FAILED,
     QUEUED,
     SENT,
+    Base,
     ConfirmationRunRow,
     FeedPosition,
     OutboxMessage,
@@ -57,10 +58,10 @@ async def list_messages(
     return list(await session.scalars(query))
 
 
-def _insert(session: AsyncSession, table: Table) -> Any:
+def _insert(session: AsyncSession, model: type[Base]) -> Any:
     """INSERT with the dialect's ON CONFLICT support (SQLite and PostgreSQL)."""
     dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
 
 
 async def add_message_once(session: AsyncSession, values: dict[str, Any]) -> bool:
@@ -70,12 +71,11 @@ async def add_message_once(session: AsyncSession, values: dict[str, Any]) -> boo
     inserting the same key (another replica, another run) makes this one wait
     for its outcome on PostgreSQL, then do nothing; SQLite has a single writer.
     """
-    table: Table = OutboxMessage.__table__  # type: ignore[assignment]
     statement = (
-        _insert(session, table)
+        _insert(session, OutboxMessage)
         .values(**values)
-        .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
-        .returning(table.c.id)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)
     )
     return (await session.execute(statement)).first() is not None
 
@@ -90,7 +90,8 @@ async def existing_dedupe_keys(session: AsyncSession, keys: list[str]) -> dict[s
             )
         )
         for key, params in rows:
-            found[key] = dict(params)
+            if key is not None:  # always: selected by key
+                found[key] = dict(params)
     return found
 
 
@@ -131,19 +132,18 @@ async def feed_position(session: AsyncSession, feed: str) -> int:
 
 async def advance_feed(session: AsyncSession, feed: str, position: int, now: datetime) -> None:
     """Move the position forward (never back: another replica may be ahead)."""
-    table: Table = FeedPosition.__table__  # type: ignore[assignment]
-    statement = _insert(session, table).values(feed=feed, position=position, update_time=now)
+    statement = _insert(session, FeedPosition).values(feed=feed, position=position, update_time=now)
     statement = statement.on_conflict_do_update(
-        index_elements=[table.c.feed],
+        index_elements=["feed"],
         set_={"position": position, "update_time": now},
-        where=table.c.position < position,
+        where=FeedPosition.position < position,
     )
     await session.execute(statement)
 
 
 # --- dispatcher --------------------------------------------------------------
 
-def _claimable(now: datetime, max_attempts: int):  # type: ignore[no-untyped-def]
+def _claimable(now: datetime, max_attempts: int) -> ColumnElement[bool]:
     return and_(
         OutboxMessage.state == QUEUED,
         OutboxMessage.next_attempt_at <= now,
@@ -204,9 +204,10 @@ async def claim(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, _claimable(now, max_attempts))
         .values(claimed_until=until, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return result.first() is not None
 
 
 async def mark_sent(session: AsyncSession, message_id: str, now: datetime, note: str) -> None:

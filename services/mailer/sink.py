@@ -78,7 +78,7 @@ class StoredMail:
 
 def _parse(path: Path) -> EmailMessage:
     with path.open("rb") as handle:
-        return BytesParser(policy=policy.default).parse(handle)  # type: ignore[return-value]
+        return BytesParser(policy=policy.default).parse(handle)
 
 
 def _received(mail: EmailMessage, path: Path) -> str:
@@ -111,7 +111,7 @@ def stored_mails(directory: Path) -> list[StoredMail]:
 
 def _part(mail: EmailMessage, subtype: str) -> str | None:
     part = mail.get_body(preferencelist=(subtype,))
-    return None if part is None else part.get_content()  # type: ignore[union-attr]
+    return None if part is None else part.get_content()
 
 
 def create_app(directory: Path) -> Starlette:

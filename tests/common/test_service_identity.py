@@ -17,14 +17,6 @@ from typing import Any
 
 import grpc
 import pytest
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as effecteurs_pb
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as effecteurs_grpc
-from vaxorders.mailer.v1 import mailer_service_pb2 as mailer_pb
-from vaxorders.mailer.v1 import mailer_service_pb2_grpc as mailer_grpc
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
-from vaxorders.orders.v1 import orders_service_pb2_grpc as orders_grpc
-from vaxorders.sessions.v1 import sessions_service_pb2 as sessions_pb
-from vaxorders.sessions.v1 import sessions_service_pb2_grpc as sessions_grpc
 
 from services.common import context as ctx
 from services.common.bootstrap import Runtime, ServiceSpec, start_service
@@ -46,6 +38,14 @@ from tests.conftest import log_events
 from tests.support.polling import eventually
 from tests.support.psc import _hand_signed
 from tests.support.service_identity import ServiceIdentityKeys, make_keys
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as effecteurs_pb
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as effecteurs_grpc
+from vaxorders.mailer.v1 import mailer_service_pb2 as mailer_pb
+from vaxorders.mailer.v1 import mailer_service_pb2_grpc as mailer_grpc
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+from vaxorders.orders.v1 import orders_service_pb2_grpc as orders_grpc
+from vaxorders.sessions.v1 import sessions_service_pb2 as sessions_pb
+from vaxorders.sessions.v1 import sessions_service_pb2_grpc as sessions_grpc
 
 OPERATOR = "899700000906"
 CLAIRE = "899700000013"  # titulaire of Pharmacie des Lilas

@@ -138,7 +138,8 @@ class Issuer:
 
 
 def _psc(request: Request) -> Issuer:
-    return request.app.state.psc  # type: ignore[no-any-return]
+    psc: Issuer = request.app.state.psc
+    return psc
 
 
 def _oauth_error(error: OAuthError) -> JSONResponse:
