@@ -49,7 +49,7 @@ def generate(out: Path) -> None:
             f"--grpc_python_out={out}",
             f"--plugin=protoc-gen-mypy_grpc={MYPY_GRPC}",
             # Every server and client of ours is grpc.aio: async-only stubs; quiet: no "Writing" lines.
-            f"--mypy_grpc_opt=only_async,quiet",
+            "--mypy_grpc_opt=only_async,quiet",
             f"--mypy_grpc_out={out}",
             *files,
         ]

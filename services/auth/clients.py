@@ -19,6 +19,7 @@ from services.common.errors import Unavailable
 
 log = structlog.get_logger("auth.clients")
 
+
 @dataclass(frozen=True)
 class TokenResponse:
     access_token: str

@@ -46,7 +46,9 @@ class AuthServicer(pb_grpc.AuthServiceServicer):
     def __init__(self, service: AuthService) -> None:
         self._service = service
 
-    async def ValidateToken(self, request: pb.ValidateTokenRequest, context: ServicerContext) -> pb.ValidateTokenResponse:
+    async def ValidateToken(
+        self, request: pb.ValidateTokenRequest, context: ServicerContext
+    ) -> pb.ValidateTokenResponse:
         validated = await self._service.validate_token(request.token)
         return pb.ValidateTokenResponse(
             principal=principal_pb(validated.principal), expire_time=to_timestamp(validated.expire_time)
@@ -61,7 +63,9 @@ class AuthServicer(pb_grpc.AuthServiceServicer):
         tokens, principal = _login_parts(login)
         return pb.ExchangeCodeResponse(tokens=tokens, principal=principal)
 
-    async def RefreshTokens(self, request: pb.RefreshTokensRequest, context: ServicerContext) -> pb.RefreshTokensResponse:
+    async def RefreshTokens(
+        self, request: pb.RefreshTokensRequest, context: ServicerContext
+    ) -> pb.RefreshTokensResponse:
         login = await self._service.refresh_tokens(request.refresh_token)
         tokens, principal = _login_parts(login)
         return pb.RefreshTokensResponse(tokens=tokens, principal=principal)

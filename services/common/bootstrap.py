@@ -129,7 +129,7 @@ def run(spec: ServiceSpec, settings_cls: type[ServiceSettings]) -> None:
     migrate_service(spec, settings)
 
     async def _main() -> None:
-        running, runtime = await start_service(spec, settings)
+        running, _ = await start_service(spec, settings)
         running.metrics.serve(settings.resolved_metrics_port(), settings.grpc_host)
         await serve_until_signalled(running, settings.grace_seconds)
 

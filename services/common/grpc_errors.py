@@ -42,7 +42,9 @@ _CODES: list[tuple[type[DomainError], int]] = [
     (Unavailable, code_pb2.UNAVAILABLE),
 ]
 
-INTERNAL_MESSAGE = "Une erreur inattendue est survenue. Réessayez dans un instant ; si elle persiste, contactez le support."
+INTERNAL_MESSAGE = (
+    "Une erreur inattendue est survenue. Réessayez dans un instant ; si elle persiste, contactez le support."
+)
 
 
 def _pack(message: Message) -> any_pb2.Any:

@@ -70,9 +70,7 @@ def check_request_id(request_id: str) -> str:
     try:
         return str(uuid.UUID(request_id))
     except ValueError as exc:
-        raise InvalidArgument.field(
-            "request_id", "L'identifiant de requête (request_id) doit être un UUID."
-        ) from exc
+        raise InvalidArgument.field("request_id", "L'identifiant de requête (request_id) doit être un UUID.") from exc
 
 
 def fingerprint(actor: str, payload: Any) -> str:

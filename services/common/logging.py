@@ -14,7 +14,16 @@ from typing import TextIO
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
-_SECRET_KEYS = {"token", "access_token", "refresh_token", "id_token", "authorization", "client_secret", "authorization_code", "code_verifier"}
+_SECRET_KEYS = {
+    "token",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "authorization",
+    "client_secret",
+    "authorization_code",
+    "code_verifier",
+}
 
 
 def _drop_secrets(_logger: WrappedLogger, _name: str, event_dict: EventDict) -> EventDict:

@@ -219,4 +219,3 @@ class PscAuthenticator:
 
 # Claims userinfo may never override: they are what the signature vouched for.
 _PROTECTED_CLAIMS = frozenset({"iss", "aud", "azp", "exp", "nbf", "iat", "acr", "sub", "jti"})
-

@@ -56,7 +56,9 @@ def _b64(number: int) -> str:
 def key_id(public: rsa.RSAPublicKey) -> str:
     """RFC 7638 thumbprint of an RSA public key."""
     numbers = public.public_numbers()
-    thumbprint = json.dumps({"e": _b64(numbers.e), "kty": "RSA", "n": _b64(numbers.n)}, separators=(",", ":"), sort_keys=True)
+    thumbprint = json.dumps(
+        {"e": _b64(numbers.e), "kty": "RSA", "n": _b64(numbers.n)}, separators=(",", ":"), sort_keys=True
+    )
     return base64.urlsafe_b64encode(hashlib.sha256(thumbprint.encode()).digest()).rstrip(b"=").decode()
 
 
@@ -110,12 +112,16 @@ def load_public_keys(paths: str) -> dict[str, Any]:
 
 def public_pem_of(private_pem: bytes) -> bytes:
     private = serialization.load_pem_private_key(private_pem, password=None)
-    return private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def new_private_pem(bits: int = 3072) -> bytes:
     private = rsa.generate_private_key(public_exponent=65537, key_size=bits)
-    return private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def generate_key_pair(folder: Path, *, overwrite: bool = False, bits: int = 3072) -> tuple[Path, Path]:

@@ -200,7 +200,9 @@ class AttachmentService:
                 # Lost a race with another attach: say where it went, as if we had been second.
                 _, current = await repository.effecteur_with_current_attachment(session, effecteur.key) or (None, None)
                 _refuse_if_attached(effecteur, current, finess)
-                raise Aborted("Le rattachement a changé entre-temps : recommencez.", reason="CONCURRENT_CHANGE") from None
+                raise Aborted(
+                    "Le rattachement a changé entre-temps : recommencez.", reason="CONCURRENT_CHANGE"
+                ) from None
             await repository.add_event(session, attachment, action="ATTACHED", actor=actor, at=now)
             return AttachmentView(attachment, effecteur)
 
@@ -236,7 +238,8 @@ class AttachmentService:
         async def write(session: AsyncSession, now: datetime) -> AttachmentView:
             if not await repository.end_attachment(session, attachment_id, at=now, by=actor):
                 raise FailedPrecondition(
-                    f"Ce rattachement est déjà terminé : effecteurs/{effecteur.key} n'est plus rattaché à cette officine.",
+                    f"Ce rattachement est déjà terminé : effecteurs/{effecteur.key} "
+                    "n'est plus rattaché à cette officine.",
                     reason="ALREADY_DETACHED",
                 )
             await repository.add_event(session, attachment, action="DETACHED", actor=actor, at=now)
@@ -302,7 +305,7 @@ def _refuse_if_attached(effecteur: Effecteur, current: Attachment | None, finess
 
 
 def _prefix_filters(raw: str) -> tuple[str, str]:
-    """"rpps:997" filters on the resource key; "997" on the number of any kind."""
+    """ "rpps:997" filters on the resource key; "997" on the number of any kind."""
     text = raw.strip()
     if not text:
         return "", ""
@@ -353,4 +356,3 @@ def _new_effecteur(identifier: Identifier, new: NewEffecteur, officine: Officine
 
 def _row(effecteur: Effecteur) -> dict[str, object]:
     return {column: getattr(effecteur, column) for column in Effecteur.__table__.columns.keys()}
-

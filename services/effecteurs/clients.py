@@ -51,7 +51,14 @@ class _Answer:
 class SessionServiceGate:
     """ChangeGate backed by the sessions service."""
 
-    def __init__(self, stub_factory: Callable[[], SessionServiceStub], clock: Clock, *, ttl_seconds: float, timeout_seconds: float) -> None:
+    def __init__(
+        self,
+        stub_factory: Callable[[], SessionServiceStub],
+        clock: Clock,
+        *,
+        ttl_seconds: float,
+        timeout_seconds: float,
+    ) -> None:
         self._stub_factory = stub_factory
         self._clock = clock
         self._ttl = ttl_seconds
@@ -85,7 +92,9 @@ class SessionServiceGate:
             self._answer = _Answer(
                 state=response.state,
                 message=response.message,
-                next_change=from_timestamp(response.next_change_time) if response.HasField("next_change_time") else None,
+                next_change=from_timestamp(response.next_change_time)
+                if response.HasField("next_change_time")
+                else None,
                 fetched_at=self._clock.now(),
                 expires=monotonic() + self._ttl,
             )

@@ -47,9 +47,7 @@ async def existing_officines(session: AsyncSession, finesses: Iterable[str]) -> 
     return {o.finess: o for o in rows}
 
 
-async def list_officines(
-    session: AsyncSession, *, department: str, after: str | None, limit: int
-) -> list[Officine]:
+async def list_officines(session: AsyncSession, *, department: str, after: str | None, limit: int) -> list[Officine]:
     query = select(Officine).order_by(Officine.finess).limit(limit)
     if department:
         query = query.where(Officine.department == department)
@@ -186,7 +184,9 @@ async def insert_attachment(
     The insert runs in a savepoint, so the losing side of a race keeps a usable
     transaction (PostgreSQL aborts the whole transaction on a failed statement).
     """
-    attachment = Attachment(officine_finess=officine_finess, effecteur_key=effecteur_key, attach_time=at, attached_by=by)
+    attachment = Attachment(
+        officine_finess=officine_finess, effecteur_key=effecteur_key, attach_time=at, attached_by=by
+    )
     try:
         async with session.begin_nested():
             session.add(attachment)
@@ -308,9 +308,7 @@ async def count_attachments(session: AsyncSession, f: AttachmentFilter) -> int:
 # ------------------------------------------------------------------- events
 
 
-async def add_event(
-    session: AsyncSession, attachment: Attachment, *, action: str, actor: str, at: datetime
-) -> None:
+async def add_event(session: AsyncSession, attachment: Attachment, *, action: str, actor: str, at: datetime) -> None:
     session.add(
         AttachmentEvent(
             attachment_id=attachment.id,

@@ -46,7 +46,7 @@ _READ_SIZE = 64 * 1024
 
 
 def type_code(number: int, field: str) -> str:
-    """"" for UNSPECIFIED, "MEDECIN" for EFFECTEUR_TYPE_MEDECIN."""
+    """ "" for UNSPECIFIED, "MEDECIN" for EFFECTEUR_TYPE_MEDECIN."""
     if number == effecteur_type_pb2.EFFECTEUR_TYPE_UNSPECIFIED:
         return ""
     try:
@@ -162,9 +162,7 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
 
     # -------------------------------------------------------------- officines
 
-    async def GetOfficine(
-        self, request: pb.GetOfficineRequest, context: ServicerContext
-    ) -> pb.GetOfficineResponse:
+    async def GetOfficine(self, request: pb.GetOfficineRequest, context: ServicerContext) -> pb.GetOfficineResponse:
         officine = await self.directory.get_officine(current_principal(), request.name)
         return pb.GetOfficineResponse(officine=officine_pb(officine))
 
@@ -172,7 +170,10 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
         self, request: pb.ListOfficinesRequest, context: ServicerContext
     ) -> pb.ListOfficinesResponse:
         page = await self.directory.list_officines(
-            current_principal(), department=request.department, page_size=request.page_size, page_token=request.page_token
+            current_principal(),
+            department=request.department,
+            page_size=request.page_size,
+            page_token=request.page_token,
         )
         return pb.ListOfficinesResponse(
             officines=[officine_pb(o) for o in page.items], next_page_token=page.next_page_token
@@ -201,9 +202,7 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
 
     # ------------------------------------------------------------- effecteurs
 
-    async def GetEffecteur(
-        self, request: pb.GetEffecteurRequest, context: ServicerContext
-    ) -> pb.GetEffecteurResponse:
+    async def GetEffecteur(self, request: pb.GetEffecteurRequest, context: ServicerContext) -> pb.GetEffecteurResponse:
         effecteur = await self.directory.get_effecteur(current_principal(), request.name)
         return pb.GetEffecteurResponse(effecteur=effecteur_pb(effecteur))
 
@@ -338,6 +337,8 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
                     )
                 spool.write(message.chunk)
             if options is None:
-                raise InvalidArgument.field("options", "Le premier message doit porter les options de l'import (options).")
+                raise InvalidArgument.field(
+                    "options", "Le premier message doit porter les options de l'import (options)."
+                )
             report = await self.importer.run(_chunks(spool), dry_run=options.dry_run, filename=options.filename)
         return report_pb(report)

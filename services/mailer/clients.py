@@ -99,7 +99,9 @@ class Directory:
         self._effecteurs = channels.stub(epb_grpc.EffecteurServiceStub, settings.effecteurs_address)
         self._timeout = settings.call_timeout_seconds
 
-    async def _call(self, service: str, stub: Any, method: str, request: Any, *, not_found_is_none: bool = False) -> Any:
+    async def _call(
+        self, service: str, stub: Any, method: str, request: Any, *, not_found_is_none: bool = False
+    ) -> Any:
         try:
             return await getattr(stub, method)(request, timeout=self._timeout)
         except grpc.aio.AioRpcError as error:

@@ -237,9 +237,7 @@ class Confirmations:
         tally = _Tally()
         if not dry_run:
             tally = await self._queue(session, mails, principal.national_id)
-        report = [
-            _with_flag(m.recipient, dedupe_key(session, m.recipient.recipient) in earlier) for m in mails
-        ]
+        report = [_with_flag(m.recipient, dedupe_key(session, m.recipient.recipient) in earlier) for m in mails]
         missing = [r for r in report if not r.email]
         if dry_run:
             queued, already = 0, sum(1 for r in report if r.already_queued)
@@ -349,7 +347,9 @@ class Confirmations:
             try:
                 position = (datetime.fromisoformat(after[0]), str(after[1]))
             except (TypeError, ValueError, IndexError) as exc:
-                raise InvalidArgument.field("page_token", "Jeton de page invalide : recommencez la liste depuis le début.") from exc
+                raise InvalidArgument.field(
+                    "page_token", "Jeton de page invalide : recommencez la liste depuis le début."
+                ) from exc
         async with self._db.read() as db_session:
             rows = await repo.list_confirmation_runs(db_session, parent, after=position, limit=size + 1)
         page = RunPage([RunView.of(r) for r in rows[:size]])

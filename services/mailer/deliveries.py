@@ -232,8 +232,14 @@ def officine_mail(delivery: Delivery, names: Names, session_label: str) -> Mail:
         for view in group["lines"]:
             total = totals.setdefault(
                 view["product"],
-                {"product": view["product"], "order": view["order"], "ordered_vials": 0, "confirmed_vials": 0,
-                 "ordered_doses": 0, "confirmed_doses": 0},
+                {
+                    "product": view["product"],
+                    "order": view["order"],
+                    "ordered_vials": 0,
+                    "confirmed_vials": 0,
+                    "ordered_doses": 0,
+                    "confirmed_doses": 0,
+                },
             )
             for key in ("ordered_vials", "confirmed_vials", "ordered_doses", "confirmed_doses"):
                 total[key] += view[key]
@@ -326,7 +332,9 @@ def date_change_mails(change: DateChange, delivery: Delivery | None, names: Name
     announced = {change.finess: change.new_date}
     mails = [
         Mail(
-            Recipient(officine.name, OFFICINE, officine.display_name, usable_address(officine.email), change.new_date, 0),
+            Recipient(
+                officine.name, OFFICINE, officine.display_name, usable_address(officine.email), change.new_date, 0
+            ),
             "delivery-date-change",
             {**common, "name": officine.display_name, "for_officine": True},
             announced,

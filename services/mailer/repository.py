@@ -97,6 +97,7 @@ async def existing_dedupe_keys(session: AsyncSession, keys: list[str]) -> dict[s
 
 # --- confirmation runs ---------------------------------------------------------
 
+
 async def add_confirmation_run(session: AsyncSession, row: ConfirmationRunRow) -> None:
     session.add(row)
     await session.flush()
@@ -125,6 +126,7 @@ async def list_confirmation_runs(
 
 # --- feed positions --------------------------------------------------------------
 
+
 async def feed_position(session: AsyncSession, feed: str) -> int:
     position = await session.scalar(select(FeedPosition.position).where(FeedPosition.feed == feed))
     return int(position or 0)
@@ -142,6 +144,7 @@ async def advance_feed(session: AsyncSession, feed: str, position: int, now: dat
 
 
 # --- dispatcher --------------------------------------------------------------
+
 
 def _claimable(now: datetime, max_attempts: int) -> ColumnElement[bool]:
     return and_(
@@ -176,7 +179,9 @@ async def fail_interrupted(session: AsyncSession, now: datetime, max_attempts: i
 
 async def count_by_state(session: AsyncSession, states: tuple[str, ...]) -> dict[str, int]:
     """How many messages are in each of `states` (absent states count 0)."""
-    query = select(OutboxMessage.state, func.count()).where(OutboxMessage.state.in_(states)).group_by(OutboxMessage.state)
+    query = (
+        select(OutboxMessage.state, func.count()).where(OutboxMessage.state.in_(states)).group_by(OutboxMessage.state)
+    )
     counts = dict.fromkeys(states, 0)
     counts.update({state: count for state, count in (await session.execute(query)).all()})
     return counts
@@ -192,9 +197,7 @@ async def due_message_ids(session: AsyncSession, now: datetime, max_attempts: in
     return list(await session.scalars(query))
 
 
-async def claim(
-    session: AsyncSession, message_id: str, now: datetime, until: datetime, max_attempts: int
-) -> bool:
+async def claim(session: AsyncSession, message_id: str, now: datetime, until: datetime, max_attempts: int) -> bool:
     """Take a message for one delivery attempt; False when another dispatcher has it.
 
     A conditional UPDATE rather than a read then write, so two dispatchers

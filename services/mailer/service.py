@@ -137,7 +137,9 @@ def _message_id(name: str) -> str:
 
 
 class Mailer:
-    def __init__(self, db: Database, clock: Clock, settings: MailerSettings, templates: Templates | None = None) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, settings: MailerSettings, templates: Templates | None = None
+    ) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
@@ -176,16 +178,22 @@ class Mailer:
         spec = TEMPLATES.get(draft.template)
         if spec is None or not spec.sendable:
             known = ", ".join(sorted(t.id for t in TEMPLATES.values() if t.sendable))
-            violations.add("message.template", f"Modèle inconnu : « {draft.template[:64]} » (modèles possibles : {known}).")
+            violations.add(
+                "message.template", f"Modèle inconnu : « {draft.template[:64]} » (modèles possibles : {known})."
+            )
         else:
             for name in spec.params:
                 if not draft.params.get(name, "").strip():
-                    violations.add(f"message.params[{name}]", f"Le paramètre « {name} » est obligatoire pour ce modèle.")
+                    violations.add(
+                        f"message.params[{name}]", f"Le paramètre « {name} » est obligatoire pour ce modèle."
+                    )
             for name in sorted(set(draft.params) - set(spec.params)):
                 violations.add(f"message.params[{name[:64]}]", f"Paramètre inconnu du modèle « {spec.id} ».")
         for name, value in draft.params.items():
             if len(value) > MAX_PARAM_LENGTH:
-                violations.add(f"message.params[{name[:64]}]", f"Valeur trop longue (au plus {MAX_PARAM_LENGTH} caractères).")
+                violations.add(
+                    f"message.params[{name[:64]}]", f"Valeur trop longue (au plus {MAX_PARAM_LENGTH} caractères)."
+                )
         violations.raise_if_any()
 
     async def get_message(self, principal: Principal | None, name: str) -> MessageView:
@@ -193,7 +201,11 @@ class Mailer:
         async with self._db.read() as session:
             row = await repo.get_message(session, message_id)
             # Someone else's message does not exist, as far as the caller can tell.
-            if row is None or principal is None or not (principal.is_operator or row.created_by == principal.national_id):
+            if (
+                row is None
+                or principal is None
+                or not (principal.is_operator or row.created_by == principal.national_id)
+            ):
                 raise message_not_found()
             return MessageView.of(row)
 
@@ -210,7 +222,9 @@ class Mailer:
             try:
                 position = (datetime.fromisoformat(after[0]), str(after[1]))
             except (TypeError, ValueError, IndexError) as exc:
-                raise InvalidArgument.field("page_token", "Jeton de page invalide : recommencez la liste depuis le début.") from exc
+                raise InvalidArgument.field(
+                    "page_token", "Jeton de page invalide : recommencez la liste depuis le début."
+                ) from exc
         async with self._db.read() as session:
             rows = await repo.list_messages(session, state=state, after=position, limit=size + 1)
         page = MessagePage([MessageView.of(r) for r in rows[:size]])
@@ -287,7 +301,9 @@ class Mailer:
         if not draft.subject:
             violations.add("support_request.subject", "Indiquez l'objet de votre demande.")
         elif len(draft.subject) > SUBJECT_MAX or _has_control(draft.subject):
-            violations.add("support_request.subject", f"L'objet tient sur une ligne de {SUBJECT_MAX} caractères au plus.")
+            violations.add(
+                "support_request.subject", f"L'objet tient sur une ligne de {SUBJECT_MAX} caractères au plus."
+            )
         if not draft.body:
             violations.add("support_request.body", "Décrivez votre demande.")
         elif len(draft.body) > BODY_MAX:
@@ -300,7 +316,9 @@ class Mailer:
 
     # --- shared ----------------------------------------------------------------------
 
-    async def _enqueue(self, session: AsyncSession, mail: QueuedMail, *, created_by: str, now: datetime) -> OutboxMessage:
+    async def _enqueue(
+        self, session: AsyncSession, mail: QueuedMail, *, created_by: str, now: datetime
+    ) -> OutboxMessage:
         rendered = self._templates.render(mail.template, mail.params)
         row = OutboxMessage(
             id=str(uuid.uuid4()),

@@ -104,7 +104,9 @@ class MailerServicer(pb_grpc.MailerServiceServicer):
         self, request: pb.CreateSupportRequestRequest, context: ServicerContext
     ) -> pb.CreateSupportRequestResponse:
         given = request.support_request
-        draft = SupportDraft(contact_email=given.contact_email, subject=given.subject, body=given.body, about=given.about)
+        draft = SupportDraft(
+            contact_email=given.contact_email, subject=given.subject, body=given.body, about=given.about
+        )
         view = await self._mailer.create_support_request(current_principal(), draft, request.request_id)
         return pb.CreateSupportRequestResponse(support_request=support_pb(view))
 
@@ -122,4 +124,6 @@ class MailerServicer(pb_grpc.MailerServiceServicer):
         page = await self._confirmations.list_runs(
             current_principal(), request.parent, page_size=request.page_size, page_token=request.page_token
         )
-        return pb.ListConfirmationRunsResponse(runs=[run_pb(r) for r in page.runs], next_page_token=page.next_page_token)
+        return pb.ListConfirmationRunsResponse(
+            runs=[run_pb(r) for r in page.runs], next_page_token=page.next_page_token
+        )

@@ -64,8 +64,12 @@ def test_adjoint_pharmacist_gets_no_officine_and_a_french_reason() -> None:
         claims(
             "899700000047",
             "21",
-            activity(codeSecteurDactivite="SA33", codeSectionPharmacien="D", numeroFinessSite="759900111",
-                     raisonSocialeSite="Pharmacie des Lilas"),
+            activity(
+                codeSecteurDactivite="SA33",
+                codeSectionPharmacien="D",
+                numeroFinessSite="759900111",
+                raisonSocialeSite="Pharmacie des Lilas",
+            ),
         ),
         operators=[],
     )

@@ -1,4 +1,4 @@
-"""services/common/psc_claims.py: what a PSC identity may act for (the cases tests/auth/test_principal.py leaves out)."""
+"""services/common/psc_claims.py: what a PSC identity may act for (cases tests/auth/test_principal.py leaves out)."""
 
 from __future__ import annotations
 
