@@ -187,6 +187,36 @@ async def run_once(
     raise AssertionError("unreachable")
 
 
+class Idempotency:
+    """`run_once` bound to a service's database, key table and clock: what its
+    capability classes hold, so each write says only what is its own."""
+
+    def __init__(self, db: Database, table: Table, clock: Clock) -> None:
+        self.db, self.table, self.clock = db, table, clock
+
+    async def run(
+        self,
+        *,
+        request_id: str,
+        operation: str,
+        digest: str,
+        work: Callable[[AsyncSession, datetime], Awaitable[T]],
+        dump: Callable[[T], dict[str, Any]],
+        load: Callable[[dict[str, Any]], T | Awaitable[T]],
+    ) -> T:
+        return await run_once(
+            self.db,
+            self.table,
+            self.clock,
+            request_id=request_id,
+            operation=operation,
+            digest=digest,
+            work=work,
+            dump=dump,
+            load=load,
+        )
+
+
 async def previous_outcome(
     session: AsyncSession, table: Table, request_id: str, operation: str, digest: str
 ) -> dict[str, Any] | None:

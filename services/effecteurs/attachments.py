@@ -26,7 +26,7 @@ from services.common.errors import (
     PermissionDenied,
     Violations,
 )
-from services.common.idempotency import check_request_id, fingerprint, run_once
+from services.common.idempotency import Idempotency, check_request_id, fingerprint
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.effecteurs import access, errors, identifiers, repository
 from services.effecteurs.clients import ChangeGate
@@ -75,6 +75,7 @@ def parse_attachment_name(name: str, field: str) -> tuple[str, int]:
 class AttachmentService:
     def __init__(self, db: Database, clock: Clock, gate: ChangeGate) -> None:
         self.db, self.clock, self.gate = db, clock, gate
+        self.once = Idempotency(db, IdempotencyKeys, clock)
 
     # ------------------------------------------------------------------ read
 
@@ -247,24 +248,21 @@ class AttachmentService:
 
         return await self._once(request_id, "DetachEffecteur", digest, write, finess)
 
-    async def _once(
+    def _once(
         self,
         request_id: str,
         operation: str,
         digest: str,
         write: Callable[[AsyncSession, datetime], Awaitable[AttachmentView]],
         finess: str,
-    ) -> AttachmentView:
-        """Once per request_id (services.common.idempotency); a retry gets the attachment as it is now."""
+    ) -> Awaitable[AttachmentView]:
+        """Once per request_id; a retry gets the attachment as it is now."""
 
         async def replay(outcome: dict[str, Any]) -> AttachmentView:
             async with self.db.read() as session:
                 return await self._view(session, outcome["attachment_id"], finess)
 
-        return await run_once(
-            self.db,
-            IdempotencyKeys,
-            self.clock,
+        return self.once.run(
             request_id=request_id,
             operation=operation,
             digest=digest,

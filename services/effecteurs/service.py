@@ -6,7 +6,7 @@ all three share the Runtime's database, clock and change gate.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -17,7 +17,7 @@ from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Violations
-from services.common.idempotency import check_request_id, fingerprint, run_once
+from services.common.idempotency import Idempotency, check_request_id, fingerprint
 from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.effecteurs import access, errors, identifiers, repository
@@ -28,7 +28,6 @@ from services.effecteurs.models import Effecteur, IdempotencyKeys, Officine
 from services.effecteurs.vocabulary import OFFICINE_TYPE, EffecteurKind, search_text
 
 T = TypeVar("T")
-W = TypeVar("W")
 # BatchGetOfficines / BatchGetEffecteurs: names per request.
 MAX_BATCH_NAMES = 1000
 
@@ -69,6 +68,8 @@ class DirectoryService:
 
     def __init__(self, db: Database, clock: Clock, gate: ChangeGate) -> None:
         self.db, self.clock, self.gate = db, clock, gate
+        # Every write of the directory runs once per request_id.
+        self.once = Idempotency(db, IdempotencyKeys, clock)
 
     async def _gate(self, principal: Principal | None) -> None:
         # Operators prepare sessions during maintenance windows: only users' changes wait.
@@ -197,8 +198,13 @@ class DirectoryService:
             # A retry of a creation that went through: the officine exists, not created by this call.
             return await self._officine_written(outcome["finess"]), False
 
-        return await self._once(
-            request_id, "CreateOfficine", digest, write, dump=lambda done: {"finess": done[0].finess}, load=replay
+        return await self.once.run(
+            request_id=request_id,
+            operation="CreateOfficine",
+            digest=digest,
+            work=write,
+            dump=lambda done: {"finess": done[0].finess},
+            load=replay,
         )
 
     async def update_officine(
@@ -243,11 +249,11 @@ class DirectoryService:
             return officine
 
         # A retry gets the officine as it is now (the one the first call wrote, or later).
-        return await self._once(
-            request_id,
-            "UpdateOfficine",
-            digest,
-            write,
+        return await self.once.run(
+            request_id=request_id,
+            operation="UpdateOfficine",
+            digest=digest,
+            work=write,
             dump=lambda officine: {"finess": officine.finess},
             load=lambda outcome: self._officine_written(outcome["finess"]),
         )
@@ -380,8 +386,13 @@ class DirectoryService:
                 raise errors.effecteur_not_found(identifier.key)
             return effecteur
 
-        return await self._once(
-            request_id, "UpdateEffecteur", digest, write, dump=lambda effecteur: {"key": effecteur.key}, load=replay
+        return await self.once.run(
+            request_id=request_id,
+            operation="UpdateEffecteur",
+            digest=digest,
+            work=write,
+            dump=lambda effecteur: {"key": effecteur.key},
+            load=replay,
         )
 
     async def _officine_written(self, finess: str) -> Officine:
@@ -390,29 +401,6 @@ class DirectoryService:
         if officine is None:
             raise errors.officine_not_found(finess)
         return officine
-
-    async def _once(
-        self,
-        request_id: str,
-        operation: str,
-        digest: str,
-        write: Callable[[AsyncSession, datetime], Awaitable[W]],
-        *,
-        dump: Callable[[W], dict[str, Any]],
-        load: Callable[[dict[str, Any]], Awaitable[W]],
-    ) -> W:
-        """Every write of the directory runs once per request_id (services.common.idempotency)."""
-        return await run_once(
-            self.db,
-            IdempotencyKeys,
-            self.clock,
-            request_id=request_id,
-            operation=operation,
-            digest=digest,
-            work=write,
-            dump=dump,
-            load=load,
-        )
 
     @staticmethod
     def check_identifier(kind: IdKind | None, raw: str) -> Identifier:
