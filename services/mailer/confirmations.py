@@ -32,7 +32,6 @@ from typing import Any, Protocol
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common import context as ctx
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
@@ -165,7 +164,14 @@ def _check_session(name: str, field_name: str) -> str:
 
 
 def outbox_values(
-    templates: Templates, mail: Mail, key: str, params: dict[str, str], *, created_by: str, now: datetime
+    templates: Templates,
+    mail: Mail,
+    key: str,
+    params: dict[str, str],
+    *,
+    created_by: str,
+    now: datetime,
+    trace_request_id: str,
 ) -> dict[str, Any]:
     """The outbox row of a mail the mailer composed itself (rendered now: sent as accepted)."""
     rendered = templates.render(mail.template, mail.context)
@@ -184,7 +190,7 @@ def outbox_values(
         "next_attempt_at": now,
         "claimed_until": None,
         "created_by": created_by[:32],
-        "trace_request_id": ctx.request_id_var.get(),
+        "trace_request_id": trace_request_id,
         "dedupe_key": key,
         "create_time": now,
         "send_time": None,
@@ -208,7 +214,9 @@ class Confirmations:
 
     # --- SendDeliveryConfirmations ------------------------------------------------
 
-    async def send(self, principal: Principal | None, session: str, request_id: str, *, dry_run: bool) -> RunOutcome:
+    async def send(
+        self, principal: Principal | None, session: str, request_id: str, *, dry_run: bool, trace_request_id: str = ""
+    ) -> RunOutcome:
         if principal is None or not principal.reads_everything:
             raise confirmations_refused()
         session = _check_session(session, "session")
@@ -236,7 +244,7 @@ class Confirmations:
             earlier = await repo.existing_dedupe_keys(db_session, keys)
         tally = _Tally()
         if not dry_run:
-            tally = await self._queue(session, mails, principal.national_id)
+            tally = await self._queue(session, mails, principal.national_id, trace_request_id)
         report = [_with_flag(m.recipient, dedupe_key(session, m.recipient.recipient) in earlier) for m in mails]
         missing = [r for r in report if not r.email]
         if dry_run:
@@ -278,7 +286,7 @@ class Confirmations:
         )
         return confirmation_mails(deliveries, names, label)
 
-    async def _queue(self, session: str, mails: list[Mail], run_by: str) -> _Tally:
+    async def _queue(self, session: str, mails: list[Mail], run_by: str, trace_request_id: str) -> _Tally:
         """Queue the sendable mails in batches, each followed by the report to orders."""
         tally = _Tally()
         sendable = [m for m in mails if m.sendable]
@@ -294,7 +302,15 @@ class Confirmations:
                         "recipient": mail.recipient.recipient,
                         "announced": announced_param(mail.announced),
                     }
-                    values = outbox_values(self._templates, mail, key, params, created_by=run_by, now=now)
+                    values = outbox_values(
+                        self._templates,
+                        mail,
+                        key,
+                        params,
+                        created_by=run_by,
+                        now=now,
+                        trace_request_id=trace_request_id,
+                    )
                     if await repo.add_message_once(db_session, values):
                         tally.queued += 1
                         tally.queued_keys.add(key)

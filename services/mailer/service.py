@@ -14,7 +14,6 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common import context as ctx
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
@@ -147,7 +146,9 @@ class Mailer:
 
     # --- messages ----------------------------------------------------------------
 
-    async def send_message(self, principal: Principal | None, draft: MessageDraft, request_id: str) -> MessageView:
+    async def send_message(
+        self, principal: Principal | None, draft: MessageDraft, request_id: str, *, trace_request_id: str = ""
+    ) -> MessageView:
         """Queue a templated message. Operators only: an open relay to any
         address would let any logged-in user send mail in the agency's name."""
         if principal is None or not principal.is_operator:
@@ -160,7 +161,9 @@ class Mailer:
         )
 
         async def write(session: AsyncSession, now: datetime) -> str:
-            row = await self._enqueue(session, mail, created_by=principal.national_id, now=now)
+            row = await self._enqueue(
+                session, mail, created_by=principal.national_id, now=now, trace_request_id=trace_request_id
+            )
             return row.id
 
         message_id = await self._once("SendMessage", request_id, digest, write, key="message")
@@ -236,7 +239,7 @@ class Mailer:
     # --- support -------------------------------------------------------------------
 
     async def create_support_request(
-        self, principal: Principal | None, draft: SupportDraft, request_id: str
+        self, principal: Principal | None, draft: SupportDraft, request_id: str, *, trace_request_id: str = ""
     ) -> SupportView:
         """Public (the home page's contact form works before login), so the input is checked strictly."""
         request_id = check_request_id(request_id)
@@ -266,7 +269,9 @@ class Mailer:
                 },
                 reply_to=draft.contact_email,
             )
-            message = await self._enqueue(session, mail, created_by=created_by, now=now)
+            message = await self._enqueue(
+                session, mail, created_by=created_by, now=now, trace_request_id=trace_request_id
+            )
             await repo.add_support_request(
                 session,
                 SupportRequestRow(
@@ -317,7 +322,7 @@ class Mailer:
     # --- shared ----------------------------------------------------------------------
 
     async def _enqueue(
-        self, session: AsyncSession, mail: QueuedMail, *, created_by: str, now: datetime
+        self, session: AsyncSession, mail: QueuedMail, *, created_by: str, now: datetime, trace_request_id: str
     ) -> OutboxMessage:
         rendered = self._templates.render(mail.template, mail.params)
         row = OutboxMessage(
@@ -335,7 +340,7 @@ class Mailer:
             next_attempt_at=now,
             claimed_until=None,
             created_by=created_by,
-            trace_request_id=ctx.request_id_var.get(),
+            trace_request_id=trace_request_id,  # the RPC that queued it, for the logs
             dedupe_key=mail.dedupe_key,
             create_time=now,
             send_time=None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.common import context as ctx
 from services.common.context import ServicerContext, current_principal
 from services.common.timefmt import to_timestamp
 from services.mailer.confirmations import Confirmations, RunView
@@ -82,7 +83,9 @@ class MailerServicer(pb_grpc.MailerServiceServicer):
     async def SendMessage(self, request: pb.SendMessageRequest, context: ServicerContext) -> pb.SendMessageResponse:
         message = request.message
         draft = MessageDraft(to=list(message.to), template=message.template, params=dict(message.params))
-        view = await self._mailer.send_message(current_principal(), draft, request.request_id)
+        view = await self._mailer.send_message(
+            current_principal(), draft, request.request_id, trace_request_id=ctx.request_id_var.get()
+        )
         return pb.SendMessageResponse(message=message_pb(view))
 
     async def GetMessage(self, request: pb.GetMessageRequest, context: ServicerContext) -> pb.GetMessageResponse:
@@ -107,14 +110,20 @@ class MailerServicer(pb_grpc.MailerServiceServicer):
         draft = SupportDraft(
             contact_email=given.contact_email, subject=given.subject, body=given.body, about=given.about
         )
-        view = await self._mailer.create_support_request(current_principal(), draft, request.request_id)
+        view = await self._mailer.create_support_request(
+            current_principal(), draft, request.request_id, trace_request_id=ctx.request_id_var.get()
+        )
         return pb.CreateSupportRequestResponse(support_request=support_pb(view))
 
     async def SendDeliveryConfirmations(
         self, request: pb.SendDeliveryConfirmationsRequest, context: ServicerContext
     ) -> pb.SendDeliveryConfirmationsResponse:
         outcome = await self._confirmations.send(
-            current_principal(), request.session, request.request_id, dry_run=request.dry_run
+            current_principal(),
+            request.session,
+            request.request_id,
+            dry_run=request.dry_run,
+            trace_request_id=ctx.request_id_var.get(),
         )
         return pb.SendDeliveryConfirmationsResponse(queued=outcome.queued, run=run_pb(outcome.run))
 
