@@ -36,6 +36,8 @@ def generate(out: Path) -> None:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
+    if not MYPY_GRPC.exists():
+        sys.exit(f"{MYPY_GRPC} not found: install the dev extra (make install), it pins mypy-protobuf")
     well_known = Path(grpc_tools.__file__).parent / "_proto"
     files = sorted(str(p.relative_to(PROTOS)) for p in PROTOS.rglob("*.proto"))
     code = protoc.main(
