@@ -44,7 +44,7 @@ proto-lint: $(STAMP) node_modules/.bin/buf
 	node_modules/.bin/buf lint
 
 # ruff (lint, then format check: nothing is rewritten) and mypy (strict on services/);
-# runs all three and fails if any fails. Not in .ci/run yet: it does not pass yet (issue 12).
+# runs all three and fails if any fails. Run by .ci/run, right after proto-lint.
 lint: $(STAMP)
 	status=0; \
 	$(VENV)/bin/ruff check || status=1; \

@@ -34,6 +34,7 @@ from bench.clients import GrpcPool, http_client, http_connect
 from bench.config import NATIONAL_OFFICINES, PHASES, BenchConfig, parse
 from bench.dataset import orderable
 from bench.flows import TokenBook
+from bench.load import LoopResult
 from bench.phases import (
     Phase,
     half_load_phase,
@@ -44,7 +45,6 @@ from bench.phases import (
     spread_slots,
     write_phase,
 )
-from bench.load import LoopResult
 from bench.procs import Children, peak_rss_bytes
 from bench.profile import profiled
 from bench.stats import Recorder, timeline
@@ -86,7 +86,9 @@ class Run:
         r = phase.recorder
         bad = {code: n for code, n in r.codes().items() if code != "OK"}
         if bad or phase.result.jobs_failed:
-            self.unexpected.append(f"{phase.name}: codes {bad}, failed jobs {phase.result.jobs_failed}: {phase.result.failures[:3]}")
+            self.unexpected.append(
+                f"{phase.name}: codes {bad}, failed jobs {phase.result.jobs_failed}: {phase.result.failures[:3]}"
+            )
         say(
             f"{phase.name}: {phase.calls_per_second:,.0f} calls/s, "
             f"{phase.jobs_per_second:,.2f} jobs/s, p99 {r.overall().p99_ms:,.1f} ms, "
@@ -98,7 +100,9 @@ class Run:
         """Errors of an unmeasured phase (warm-up, set-up) still fail the run."""
         bad = {code: n for code, n in phase.recorder.codes().items() if code != "OK"}
         if bad or phase.result.jobs_failed:
-            self.unexpected.append(f"{phase.name}: codes {bad}, failed jobs {phase.result.jobs_failed}: {phase.result.failures[:3]}")
+            self.unexpected.append(
+                f"{phase.name}: codes {bad}, failed jobs {phase.result.jobs_failed}: {phase.result.failures[:3]}"
+            )
 
     def recorder(self, name: str) -> Recorder:
         return Recorder(name, self.origin)
@@ -114,8 +118,10 @@ async def main_async(config: BenchConfig) -> int:
     reserved = RESERVED_BASE + 2 * config.concurrency + 2 * WARM_UP
     extra = NATIONAL_EXTRA if config.national else 0
     total = config.officines + extra + reserved
-    say(f"{config.database}, {config.officines:,} officines (+{extra + reserved} reserved), "
-        f"concurrency {config.concurrency}, connections {config.connections}; pinning: {pinning}; work dir {workdir}")
+    say(
+        f"{config.database}, {config.officines:,} officines (+{extra + reserved} reserved), "
+        f"concurrency {config.concurrency}, connections {config.connections}; pinning: {pinning}; work dir {workdir}"
+    )
     peak_rss: dict[str, float] = {}
     ceilings: dict[str, Phase] = {}
     try:
@@ -129,11 +135,25 @@ async def main_async(config: BenchConfig) -> int:
             if "ceilings" in config.only:
                 token = book.for_officine(suite.officines[0]).titulaire
                 for name, coro in (
-                    ("ceiling-echo", echo_ceiling(
-                        config, children, run.origin, phase="ceiling-echo", interceptor=False, token=token)),
-                    ("ceiling-echo-interceptor", echo_ceiling(
-                        config, children, run.origin, phase="ceiling-echo-interceptor", interceptor=True, token=token,
-                        issuer=suite.issuer, jwks=f"{suite.issuer}/protocol/openid-connect/certs")),
+                    (
+                        "ceiling-echo",
+                        echo_ceiling(
+                            config, children, run.origin, phase="ceiling-echo", interceptor=False, token=token
+                        ),
+                    ),
+                    (
+                        "ceiling-echo-interceptor",
+                        echo_ceiling(
+                            config,
+                            children,
+                            run.origin,
+                            phase="ceiling-echo-interceptor",
+                            interceptor=True,
+                            token=token,
+                            issuer=suite.issuer,
+                            jwks=f"{suite.issuer}/protocol/openid-connect/certs",
+                        ),
+                    ),
                     ("ceiling-http", http_ceiling(config, children, run.origin, token)),
                     ("ceiling-database", database_ceiling(config, children, run.origin, urls["dbceiling"], workdir)),
                 ):
@@ -161,49 +181,114 @@ async def main_async(config: BenchConfig) -> int:
                 # Open every connection, and warm the services' caches and the JWKS with a few
                 # officines of their own: the phases below compare steady states, not a cold start.
                 await pool.connect(list(suite.addresses.values()))
-                run.check(await rush_phase(
-                    "warm-up", GrpcApi(pool, suite.addresses, run.recorder("warm-up")), book,
-                    iter(warm_pool[:WARM_UP]), config, processes, seconds=None))
+                run.check(
+                    await rush_phase(
+                        "warm-up",
+                        GrpcApi(pool, suite.addresses, run.recorder("warm-up")),
+                        book,
+                        iter(warm_pool[:WARM_UP]),
+                        config,
+                        processes,
+                        seconds=None,
+                    )
+                )
                 async with http_client(suite.gateway_url, config.connections) as client:
                     await http_connect(client, config.connections)
-                    run.check(await rush_phase(
-                        "warm-up-gateway", HttpApi(client, run.recorder("warm-up-gateway")), book,
-                        iter(warm_pool[WARM_UP:]), config, processes, seconds=None))
+                    run.check(
+                        await rush_phase(
+                            "warm-up-gateway",
+                            HttpApi(client, run.recorder("warm-up-gateway")),
+                            book,
+                            iter(warm_pool[WARM_UP:]),
+                            config,
+                            processes,
+                            seconds=None,
+                        )
+                    )
                 say(f"warmed up with {len(warm_pool)} officines")
+
                 def profiling(phase: str):  # type: ignore[no-untyped-def]
                     return profiled(phase, processes, config.profile, workdir, config.database)
 
                 if "rush" in config.only:
                     officines = itertools.islice(fresh, config.officines) if config.national else fresh
                     with profiling("rush-grpc"):
-                        rush_grpc = run.keep(await rush_phase(
-                            "rush-grpc", GrpcApi(pool, suite.addresses, run.recorder("rush-grpc")), book, officines,
-                            config, processes, seconds=config.rush_seconds))
+                        rush_grpc = run.keep(
+                            await rush_phase(
+                                "rush-grpc",
+                                GrpcApi(pool, suite.addresses, run.recorder("rush-grpc")),
+                                book,
+                                officines,
+                                config,
+                                processes,
+                                seconds=config.rush_seconds,
+                            )
+                        )
                 if "half" in config.only and rush_grpc is not None and rush_grpc.jobs_per_second > 0:
-                    half = run.keep(await half_load_phase(
-                        GrpcApi(pool, suite.addresses, run.recorder("half-load")), book, fresh, config, processes,
-                        rate=rush_grpc.jobs_per_second / 2))
+                    half = run.keep(
+                        await half_load_phase(
+                            GrpcApi(pool, suite.addresses, run.recorder("half-load")),
+                            book,
+                            fresh,
+                            config,
+                            processes,
+                            rate=rush_grpc.jobs_per_second / 2,
+                        )
+                    )
                 if "gateway" in config.only:
                     async with http_client(suite.gateway_url, config.connections) as client:
                         await http_connect(client, config.connections)
                         with profiling("rush-gateway"):
-                            rush_gw = run.keep(await rush_phase(
-                                "rush-gateway", HttpApi(client, run.recorder("rush-gateway")), book, fresh, config,
-                                processes, seconds=config.gateway_seconds))
+                            rush_gw = run.keep(
+                                await rush_phase(
+                                    "rush-gateway",
+                                    HttpApi(client, run.recorder("rush-gateway")),
+                                    book,
+                                    fresh,
+                                    config,
+                                    processes,
+                                    seconds=config.gateway_seconds,
+                                )
+                            )
                 if "write" in config.only:
                     with profiling("write"):
-                        write = run.keep(await write_phase(
-                            GrpcApi(pool, suite.addresses, run.recorder("write")), book, write_pool, rules, config,
-                            processes))
+                        write = run.keep(
+                            await write_phase(
+                                GrpcApi(pool, suite.addresses, run.recorder("write")),
+                                book,
+                                write_pool,
+                                rules,
+                                config,
+                                processes,
+                            )
+                        )
                 if "hotrow" in config.only:
                     setup = GrpcApi(pool, suite.addresses, run.recorder("hotrow-setup"))
                     hot_lines = await own_lines(setup, book, hot_slots(hot_pool, config.concurrency, *HOT_RULE))
                     spread_lines = await own_lines(setup, book, spread_slots(spread_pool, config.concurrency, rules))
-                    run.check(Phase("hotrow-setup", setup.recorder, LoopResult(len(hot_lines) + len(spread_lines), 0, [])))
-                    hot = run.keep(await raise_loop_phase(
-                        "hot-row", GrpcApi(pool, suite.addresses, run.recorder("hot-row")), book, hot_lines, config, processes))
-                    spread = run.keep(await raise_loop_phase(
-                        "spread-rows", GrpcApi(pool, suite.addresses, run.recorder("spread-rows")), book, spread_lines, config, processes))
+                    run.check(
+                        Phase("hotrow-setup", setup.recorder, LoopResult(len(hot_lines) + len(spread_lines), 0, []))
+                    )
+                    hot = run.keep(
+                        await raise_loop_phase(
+                            "hot-row",
+                            GrpcApi(pool, suite.addresses, run.recorder("hot-row")),
+                            book,
+                            hot_lines,
+                            config,
+                            processes,
+                        )
+                    )
+                    spread = run.keep(
+                        await raise_loop_phase(
+                            "spread-rows",
+                            GrpcApi(pool, suite.addresses, run.recorder("spread-rows")),
+                            book,
+                            spread_lines,
+                            config,
+                            processes,
+                        )
+                    )
             finally:
                 await pool.close()
             for name, child in suite.processes.items():
@@ -239,7 +324,10 @@ async def main_async(config: BenchConfig) -> int:
     )
     figures_["machine"]["load_average_at_start"] = figures_["load_average_at_start"]
     png = chart.draw(
-        [(p.name, timeline(p.recorder, LINE_WRITES)) for p in sorted(run.phases, key=lambda p: p.recorder.started or 0)],
+        [
+            (p.name, timeline(p.recorder, LINE_WRITES))
+            for p in sorted(run.phases, key=lambda p: p.recorder.started or 0)
+        ],
         workdir.parent / f"vaxbench-{os.getpid()}.png",
         f"vaxorders bench — {config.database}, {config.officines:,} officines, concurrency {config.concurrency}, "
         f"commit {figures_['commit']}",
@@ -275,8 +363,15 @@ def _cpu(phase: Phase | None) -> float | None:
 
 
 def figures(
-    config: BenchConfig, run: Run, ceilings: dict[str, Phase], rush_grpc: Phase | None, half: Phase | None,
-    rush_gw: Phase | None, write: Phase | None, hot: Phase | None, spread: Phase | None,
+    config: BenchConfig,
+    run: Run,
+    ceilings: dict[str, Phase],
+    rush_grpc: Phase | None,
+    half: Phase | None,
+    rush_gw: Phase | None,
+    write: Phase | None,
+    hot: Phase | None,
+    spread: Phase | None,
 ) -> dict[str, Any]:
     echo = _rate(ceilings.get("ceiling-echo"))
     echo_i = _rate(ceilings.get("ceiling-echo-interceptor"))
@@ -344,7 +439,10 @@ def figures(
     out["errors_by_code"] = errors
     out["phases"] = {
         p.name: report.phase_summary(
-            p.recorder, jobs_done=p.result.jobs_done, jobs_failed=p.result.jobs_failed, failures=p.result.failures,
+            p.recorder,
+            jobs_done=p.result.jobs_done,
+            jobs_failed=p.result.jobs_failed,
+            failures=p.result.failures,
             line_ops=LINE_WRITES,
         )
         for p in run.phases

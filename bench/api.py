@@ -64,18 +64,29 @@ class GrpcApi:
 
     async def validate(self, user: int, token: str) -> None:
         stub = self._stub(apb_grpc.AuthServiceStub, "auth", user)
-        await timed(self.recorder, "ValidateToken", stub.ValidateToken(apb.ValidateTokenRequest(token=token), timeout=TIMEOUT))
+        await timed(
+            self.recorder, "ValidateToken", stub.ValidateToken(apb.ValidateTokenRequest(token=token), timeout=TIMEOUT)
+        )
 
     async def service_state(self, user: int, token: str) -> str:
         stub = self._stub(spb_grpc.SessionServiceStub, "sessions", user)
-        reply = await timed(self.recorder, "GetServiceState", stub.GetServiceState(spb.GetServiceStateRequest(), metadata=self._md(token), timeout=TIMEOUT))
+        reply = await timed(
+            self.recorder,
+            "GetServiceState",
+            stub.GetServiceState(spb.GetServiceStateRequest(), metadata=self._md(token), timeout=TIMEOUT),
+        )
         return reply.session
 
     async def quota_table(self, user: int, token: str, session: str) -> dict[str, list[str]]:
         stub = self._stub(spb_grpc.SessionServiceStub, "sessions", user)
         reply = await timed(
-            self.recorder, "GetQuotaTable",
-            stub.GetQuotaTable(spb.GetQuotaTableRequest(name=f"{session}/quotaTables/current"), metadata=self._md(token), timeout=TIMEOUT),
+            self.recorder,
+            "GetQuotaTable",
+            stub.GetQuotaTable(
+                spb.GetQuotaTableRequest(name=f"{session}/quotaTables/current"),
+                metadata=self._md(token),
+                timeout=TIMEOUT,
+            ),
         )
         orderable: dict[str, list[str]] = {}
         for rule in reply.quota_table.rules:
@@ -86,17 +97,24 @@ class GrpcApi:
     async def attachments(self, user: int, token: str, officine: str) -> list[tuple[str, str]]:
         stub = self._stub(epb_grpc.EffecteurServiceStub, "effecteurs", user)
         reply = await timed(
-            self.recorder, "ListAttachments",
-            stub.ListAttachments(epb.ListAttachmentsRequest(parent=officine, page_size=100), metadata=self._md(token), timeout=TIMEOUT),
+            self.recorder,
+            "ListAttachments",
+            stub.ListAttachments(
+                epb.ListAttachmentsRequest(parent=officine, page_size=100), metadata=self._md(token), timeout=TIMEOUT
+            ),
         )
         return [(a.effecteur, _type_name(a.effecteur_detail.type)) for a in reply.attachments]
 
     async def create_line(self, user: int, token: str, parent: str, effecteur: str, product: str, vials: int) -> Line:
         stub = self._stub(opb_grpc.OrderServiceStub, "orders", user)
         request = opb.CreateOrderLineRequest(
-            parent=parent, line=opb.OrderLine(effecteur=effecteur, product=product, vials=vials), request_id=str(uuid.uuid4())
+            parent=parent,
+            line=opb.OrderLine(effecteur=effecteur, product=product, vials=vials),
+            request_id=str(uuid.uuid4()),
         )
-        reply = await timed(self.recorder, "CreateOrderLine", stub.CreateOrderLine(request, metadata=self._md(token), timeout=TIMEOUT))
+        reply = await timed(
+            self.recorder, "CreateOrderLine", stub.CreateOrderLine(request, metadata=self._md(token), timeout=TIMEOUT)
+        )
         return Line(reply.line.name, reply.line.etag, reply.line.vials)
 
     async def update_line(self, user: int, token: str, line: Line, vials: int) -> Line:
@@ -104,13 +122,17 @@ class GrpcApi:
         request = opb.UpdateOrderLineRequest(
             line=opb.OrderLine(name=line.name, etag=line.etag, vials=vials), request_id=str(uuid.uuid4())
         )
-        reply = await timed(self.recorder, "UpdateOrderLine", stub.UpdateOrderLine(request, metadata=self._md(token), timeout=TIMEOUT))
+        reply = await timed(
+            self.recorder, "UpdateOrderLine", stub.UpdateOrderLine(request, metadata=self._md(token), timeout=TIMEOUT)
+        )
         return Line(reply.line.name, reply.line.etag, reply.line.vials)
 
     async def delete_line(self, user: int, token: str, line: Line) -> None:
         stub = self._stub(opb_grpc.OrderServiceStub, "orders", user)
         request = opb.DeleteOrderLineRequest(name=line.name, etag=line.etag, request_id=str(uuid.uuid4()))
-        await timed(self.recorder, "DeleteOrderLine", stub.DeleteOrderLine(request, metadata=self._md(token), timeout=TIMEOUT))
+        await timed(
+            self.recorder, "DeleteOrderLine", stub.DeleteOrderLine(request, metadata=self._md(token), timeout=TIMEOUT)
+        )
 
     async def create_request(self, user: int, token: str, parent: str, effecteur: str, product: str, vials: int) -> str:
         stub = self._stub(opb_grpc.OrderServiceStub, "orders", user)
@@ -119,25 +141,37 @@ class GrpcApi:
             vial_request=opb.VialRequest(effecteur=effecteur, product=product, vials=vials, comment="Pour la semaine"),
             request_id=str(uuid.uuid4()),
         )
-        reply = await timed(self.recorder, "CreateVialRequest", stub.CreateVialRequest(request, metadata=self._md(token), timeout=TIMEOUT))
+        reply = await timed(
+            self.recorder,
+            "CreateVialRequest",
+            stub.CreateVialRequest(request, metadata=self._md(token), timeout=TIMEOUT),
+        )
         return reply.vial_request.name
 
     async def pending_requests(self, user: int, token: str, parent: str) -> list[str]:
         stub = self._stub(opb_grpc.OrderServiceStub, "orders", user)
         request = opb.ListVialRequestsRequest(parent=parent, state=opb.VialRequest.STATE_PENDING, page_size=100)
-        reply = await timed(self.recorder, "ListVialRequests", stub.ListVialRequests(request, metadata=self._md(token), timeout=TIMEOUT))
+        reply = await timed(
+            self.recorder, "ListVialRequests", stub.ListVialRequests(request, metadata=self._md(token), timeout=TIMEOUT)
+        )
         return [r.name for r in reply.vial_requests]
 
     async def confirm_request(self, user: int, token: str, name: str) -> Line:
         stub = self._stub(opb_grpc.OrderServiceStub, "orders", user)
         request = opb.ConfirmVialRequestRequest(name=name, request_id=str(uuid.uuid4()))
-        reply = await timed(self.recorder, "ConfirmVialRequest", stub.ConfirmVialRequest(request, metadata=self._md(token), timeout=TIMEOUT))
+        reply = await timed(
+            self.recorder,
+            "ConfirmVialRequest",
+            stub.ConfirmVialRequest(request, metadata=self._md(token), timeout=TIMEOUT),
+        )
         return Line(reply.line.name, reply.line.etag, reply.line.vials)
 
     async def list_lines(self, user: int, token: str, parent: str) -> list[tuple[str, str, int]]:
         stub = self._stub(opb_grpc.OrderServiceStub, "orders", user)
         request = opb.ListOrderLinesRequest(parent=parent, page_size=100)
-        reply = await timed(self.recorder, "ListOrderLines", stub.ListOrderLines(request, metadata=self._md(token), timeout=TIMEOUT))
+        reply = await timed(
+            self.recorder, "ListOrderLines", stub.ListOrderLines(request, metadata=self._md(token), timeout=TIMEOUT)
+        )
         return [(line.effecteur, line.product, line.vials) for line in reply.lines]
 
 
@@ -156,7 +190,9 @@ class HttpApi:
         headers = {"authorization": f"Bearer {token}", "accept": "application/json"}
         started = time.perf_counter()
         try:
-            async with self.client.request(method, "/api/v1" + path, headers=headers, json=body, params=params) as response:
+            async with self.client.request(
+                method, "/api/v1" + path, headers=headers, json=body, params=params
+            ) as response:
                 raw = await response.read()
                 status = response.status
         except self._client_error as error:
@@ -184,7 +220,9 @@ class HttpApi:
         return orderable
 
     async def attachments(self, user: int, token: str, officine: str) -> list[tuple[str, str]]:
-        reply = await self._call("ListAttachments", "GET", f"/{officine}/attachments", token, params={"pageSize": "100"})
+        reply = await self._call(
+            "ListAttachments", "GET", f"/{officine}/attachments", token, params={"pageSize": "100"}
+        )
         return [
             (a["effecteur"], a.get("effecteurDetail", {}).get("type", "").removeprefix(_TYPE_PREFIX))
             for a in reply.get("attachments", [])
@@ -204,7 +242,13 @@ class HttpApi:
         return self._line(await self._call("UpdateOrderLine", "PATCH", f"/{line.name}", token, body=body))
 
     async def delete_line(self, user: int, token: str, line: Line) -> None:
-        await self._call("DeleteOrderLine", "DELETE", f"/{line.name}", token, params={"etag": line.etag, "requestId": str(uuid.uuid4())})
+        await self._call(
+            "DeleteOrderLine",
+            "DELETE",
+            f"/{line.name}",
+            token,
+            params={"etag": line.etag, "requestId": str(uuid.uuid4())},
+        )
 
     async def create_request(self, user: int, token: str, parent: str, effecteur: str, product: str, vials: int) -> str:
         body = {
@@ -216,12 +260,18 @@ class HttpApi:
 
     async def pending_requests(self, user: int, token: str, parent: str) -> list[str]:
         reply = await self._call(
-            "ListVialRequests", "GET", f"/{parent}/requests", token, params={"state": "STATE_PENDING", "pageSize": "100"}
+            "ListVialRequests",
+            "GET",
+            f"/{parent}/requests",
+            token,
+            params={"state": "STATE_PENDING", "pageSize": "100"},
         )
         return [r["name"] for r in reply.get("vialRequests", [])]
 
     async def confirm_request(self, user: int, token: str, name: str) -> Line:
-        reply = await self._call("ConfirmVialRequest", "POST", f"/{name}:confirm", token, body={"requestId": str(uuid.uuid4())})
+        reply = await self._call(
+            "ConfirmVialRequest", "POST", f"/{name}:confirm", token, body={"requestId": str(uuid.uuid4())}
+        )
         return self._line(reply)
 
     async def list_lines(self, user: int, token: str, parent: str) -> list[tuple[str, str, int]]:

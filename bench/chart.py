@@ -29,16 +29,32 @@ def draw(points_by_phase: Sequence[tuple[str, list[TimelinePoint]]], path: Path,
         for axis in (top, bottom):
             axis.axvspan(start, end, color=colours[n % len(colours)], alpha=0.08)
         # Upright names inside the span: short phases sit side by side without overlapping.
-        top.text(start, 0.97, f" {phase}", transform=top.get_xaxis_transform(), ha="left", va="top", rotation=90, fontsize=7)
-        top.plot(x, [p.calls_per_second for p in points], color="tab:blue", linewidth=1.2, label="calls/s" if n == 0 else None)
+        top.text(
+            start, 0.97, f" {phase}", transform=top.get_xaxis_transform(), ha="left", va="top", rotation=90, fontsize=7
+        )
+        top.plot(
+            x,
+            [p.calls_per_second for p in points],
+            color="tab:blue",
+            linewidth=1.2,
+            label="calls/s" if n == 0 else None,
+        )
         if any(p.lines_per_second for p in points):
-            top.plot(x, [p.lines_per_second for p in points], color="tab:green", linewidth=1.2, label="order-line writes/s")
+            top.plot(
+                x, [p.lines_per_second for p in points], color="tab:green", linewidth=1.2, label="order-line writes/s"
+            )
         for name, colour, values in (
             ("p50", "tab:green", [p.p50_ms for p in points]),
             ("p95", "tab:orange", [p.p95_ms for p in points]),
             ("p99", "tab:red", [p.p99_ms for p in points]),
         ):
-            bottom.plot(x, [v if not math.isnan(v) else None for v in values], color=colour, linewidth=1, label=name if n == 0 else None)
+            bottom.plot(
+                x,
+                [v if not math.isnan(v) else None for v in values],
+                color=colour,
+                linewidth=1,
+                label=name if n == 0 else None,
+            )
     top.set_yscale("log")
     top.set_ylabel("per second (log)")
     handles, labels = top.get_legend_handles_labels()

@@ -67,16 +67,22 @@ def parse(argv: list[str] | None = None) -> BenchConfig:
         default=None,
         help="connections they share (default: one per virtual user, as each pharmacy has its own browser)",
     )
-    parser.add_argument("--ceiling-seconds", type=float, default=4.0, help="length of each ceiling and of the write phase")
+    parser.add_argument(
+        "--ceiling-seconds", type=float, default=4.0, help="length of each ceiling and of the write phase"
+    )
     parser.add_argument(
         "--rush-seconds",
         type=float,
         default=None,
         help="cap on the rush replay over gRPC (default 25 s; 900 s at national scale, to drain it all)",
     )
-    parser.add_argument("--gateway-seconds", type=float, default=20.0, help="cap on the rush replay through the gateway")
+    parser.add_argument(
+        "--gateway-seconds", type=float, default=20.0, help="cap on the rush replay through the gateway"
+    )
     parser.add_argument("--half-load-seconds", type=float, default=10.0)
-    parser.add_argument("--hot-row-seconds", type=float, default=5.0, help="length of each of the hot-row and spread modes")
+    parser.add_argument(
+        "--hot-row-seconds", type=float, default=5.0, help="length of each of the hot-row and spread modes"
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("VAXORDERS_BENCH_DATABASE_URL", ""),
@@ -84,7 +90,9 @@ def parse(argv: list[str] | None = None) -> BenchConfig:
     )
     parser.add_argument("--no-pin", action="store_true", help="do not pin the load generator and servers to cores")
     parser.add_argument(
-        "--profile", default="", help="comma-separated processes to profile with py-spy during each phase (orders,gateway,...)"
+        "--profile",
+        default="",
+        help="comma-separated processes to profile with py-spy during each phase (orders,gateway,...)",
     )
     parser.add_argument("--keep-data", action="store_true", help="keep the run's databases and logs")
     parser.add_argument("--only", default=",".join(PHASES), help=f"comma-separated subset of {','.join(PHASES)}")

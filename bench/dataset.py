@@ -188,7 +188,12 @@ def build(count: int) -> dict[str, Any]:
         )
         for e in o.effecteurs:
             kind, _, number = e.key.partition(":")
-            entry = {"id": e.key, "kind": "PROFESSIONAL" if kind == "rpps" else "ESTABLISHMENT", "type": e.type, "name": e.name}
+            entry = {
+                "id": e.key,
+                "kind": "PROFESSIONAL" if kind == "rpps" else "ESTABLISHMENT",
+                "type": e.type,
+                "name": e.name,
+            }
             if kind == "rpps":
                 entry["rpps"] = number
             dataset["effecteurs"].append(entry)

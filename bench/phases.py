@@ -52,8 +52,14 @@ def cpu_of(recorder: Recorder, processes: Sequence[Child]) -> Iterator[None]:
 
 
 async def rush_phase(
-    name: str, api: Api, book: TokenBook, officines: Iterator[Officine], config: BenchConfig,
-    processes: Sequence[Child], *, seconds: float,
+    name: str,
+    api: Api,
+    book: TokenBook,
+    officines: Iterator[Officine],
+    config: BenchConfig,
+    processes: Sequence[Child],
+    *,
+    seconds: float,
 ) -> Phase:
     async def job(o: Officine, user: int) -> None:
         await rush(api, book, o, user)
@@ -64,8 +70,13 @@ async def rush_phase(
 
 
 async def half_load_phase(
-    api: Api, book: TokenBook, officines: Iterator[Officine], config: BenchConfig, processes: Sequence[Child],
-    *, rate: float,
+    api: Api,
+    book: TokenBook,
+    officines: Iterator[Officine],
+    config: BenchConfig,
+    processes: Sequence[Child],
+    *,
+    rate: float,
 ) -> Phase:
     async def job(o: Officine, user: int) -> None:
         await rush(api, book, o, user)
@@ -74,11 +85,17 @@ async def half_load_phase(
         result = await open_loop(
             api.recorder, rate, job, officines, seconds=config.half_load_seconds, max_in_flight=4 * config.concurrency
         )
-    return Phase("half-load", api.recorder, result, {"officines_per_second_offered": rate}, calls_per_job=CALLS_PER_RUSH)
+    return Phase(
+        "half-load", api.recorder, result, {"officines_per_second_offered": rate}, calls_per_job=CALLS_PER_RUSH
+    )
 
 
 async def write_phase(
-    api: Api, book: TokenBook, officines: Sequence[Officine], orderable: dict[str, list[str]], config: BenchConfig,
+    api: Api,
+    book: TokenBook,
+    officines: Sequence[Officine],
+    orderable: dict[str, list[str]],
+    config: BenchConfig,
     processes: Sequence[Child],
 ) -> Phase:
     """Nothing but CreateOrderLine, each for a new (officine, effecteur, product)."""
@@ -105,7 +122,11 @@ async def own_lines(
 
 
 async def raise_loop_phase(
-    name: str, api: Api, book: TokenBook, lines: list[tuple[Officine, Line]], config: BenchConfig,
+    name: str,
+    api: Api,
+    book: TokenBook,
+    lines: list[tuple[Officine, Line]],
+    config: BenchConfig,
     processes: Sequence[Child],
 ) -> Phase:
     """Each virtual user raises its own line by one vial, again and again: every
@@ -122,7 +143,9 @@ async def raise_loop_phase(
     return Phase(name, api.recorder, result)
 
 
-def hot_slots(officines: Sequence[Officine], count: int, effecteur_type: str, product: str) -> list[tuple[Officine, str, str]]:
+def hot_slots(
+    officines: Sequence[Officine], count: int, effecteur_type: str, product: str
+) -> list[tuple[Officine, str, str]]:
     """`count` lines all under one (type, product) rule, over as few officines as that takes."""
     slots = [(o, e.resource, product) for o in officines for e in o.effecteurs if e.type == effecteur_type]
     if len(slots) < count:

@@ -162,7 +162,9 @@ def wait_until(check: Callable[[], bool], what: str, timeout: float, children: S
     while not check():
         for child in children:
             if not child.alive():
-                raise RuntimeError(f"{child.name} exited ({child.process.returncode}) while waiting for {what}:\n{child.log_tail()}")
+                raise RuntimeError(
+                    f"{child.name} exited ({child.process.returncode}) while waiting for {what}:\n{child.log_tail()}"
+                )
         if time.monotonic() > deadline:
             raise RuntimeError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(0.05)

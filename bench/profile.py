@@ -42,8 +42,21 @@ def profiled(
     for child in wanted:
         raw = folder / f"profile-{phase}-{child.name}.raw"
         process = subprocess.Popen(
-            [tool, "record", "--pid", str(child.pid), "--format", "raw", "--rate", "200", "--nonblocking", "-o", str(raw)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                tool,
+                "record",
+                "--pid",
+                str(child.pid),
+                "--format",
+                "raw",
+                "--rate",
+                "200",
+                "--nonblocking",
+                "-o",
+                str(raw),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         running.append((child, process, raw))
     try:

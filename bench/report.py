@@ -22,8 +22,16 @@ DOC = ROOT / "docs" / "benchmarks.md"
 START_MARK = "<!-- bench:results:start -->"
 KINDS = ("sqlite", "postgresql", "sqlite-national", "postgresql-national")
 PHASE_ORDER = (
-    "ceiling-echo", "ceiling-echo-interceptor", "ceiling-http", "ceiling-database", "rush-grpc", "half-load",
-    "rush-gateway", "write", "hot-row", "spread-rows",
+    "ceiling-echo",
+    "ceiling-echo-interceptor",
+    "ceiling-http",
+    "ceiling-database",
+    "rush-grpc",
+    "half-load",
+    "rush-gateway",
+    "write",
+    "hot-row",
+    "spread-rows",
 )
 END_MARK = "<!-- bench:results:end -->"
 
@@ -40,8 +48,12 @@ TARGETS = (
 def commit() -> str:
     """The commit measured, "-dirty" when the tree had uncommitted changes."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return f"{head}-dirty" if dirty else head
@@ -70,7 +82,14 @@ def ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 3)
 
 
-def phase_summary(recorder: Recorder, *, jobs_done: int | None = None, jobs_failed: int = 0, failures: list[str] | None = None, line_ops: tuple[str, ...] = ()) -> dict[str, Any]:
+def phase_summary(
+    recorder: Recorder,
+    *,
+    jobs_done: int | None = None,
+    jobs_failed: int = 0,
+    failures: list[str] | None = None,
+    line_ops: tuple[str, ...] = (),
+) -> dict[str, Any]:
     wall = recorder.wall_seconds
     summary: dict[str, Any] = {
         "seconds": round(wall, 2),
@@ -168,11 +187,23 @@ def markdown(runs: dict[str, dict[str, Any]]) -> str:
     header = "| | " + " | ".join(names) + " |"
     rule = "|---|" + "---|" * len(names)
     out += ["### Runs", "", header, rule]
-    for label, key in (("commit", "commit"), ("date (UTC)", "date"), ("officines seeded", "officines"),
-                       ("concurrency / connections", "concurrency_connections"), ("pinning", "pinning"),
-                       ("load average at start", "load_average_at_start"), ("whole run (s)", "run_seconds")):
+    for label, key in (
+        ("commit", "commit"),
+        ("date (UTC)", "date"),
+        ("officines seeded", "officines"),
+        ("concurrency / connections", "concurrency_connections"),
+        ("pinning", "pinning"),
+        ("load average at start", "load_average_at_start"),
+        ("whole run (s)", "run_seconds"),
+    ):
         out.append(f"| {label} | " + " | ".join(_fmt(runs[n].get(key)) for n in names) + " |")
-    out += ["", "### Targets", "", "| target | threshold | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+    out += [
+        "",
+        "### Targets",
+        "",
+        "| target | threshold | " + " | ".join(names) + " |",
+        "|---|---|" + "---|" * len(names),
+    ]
     for key, threshold, sense, label in TARGETS:
         cells = []
         for n in names:
@@ -211,8 +242,13 @@ def markdown(runs: dict[str, dict[str, Any]]) -> str:
         per_rpc = runs[n].get("rush_rpc_latency_ms", {})
         if not per_rpc:
             continue
-        out += ["", f"### Latency per RPC, {n} (ms: rush at full speed over gRPC · through the gateway · gRPC at half load)", "",
-                "| RPC | p50 | p95 | p99 | max | gw p50 | gw p99 | half p50 | half p99 |", "|---|---|---|---|---|---|---|---|---|"]
+        out += [
+            "",
+            f"### Latency per RPC, {n} (ms: rush at full speed over gRPC · through the gateway · gRPC at half load)",
+            "",
+            "| RPC | p50 | p95 | p99 | max | gw p50 | gw p99 | half p50 | half p99 |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for op, s in per_rpc.items():
             gw = runs[n].get("gateway_rpc_latency_ms", {}).get(op, {})
             half = runs[n].get("half_load_rpc_latency_ms", {}).get(op, {})
@@ -221,8 +257,13 @@ def markdown(runs: dict[str, dict[str, Any]]) -> str:
                 f"{_fmt(s.get('max_ms'), 1)} | {_fmt(gw.get('p50_ms'), 1)} | {_fmt(gw.get('p99_ms'), 1)} | "
                 f"{_fmt(half.get('p50_ms'), 1)} | {_fmt(half.get('p99_ms'), 1)} |"
             )
-    out += ["", "### CPU per call (ms of CPU per successful call: servers together, then the busiest ones)", "",
-            "| phase | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    out += [
+        "",
+        "### CPU per call (ms of CPU per successful call: servers together, then the busiest ones)",
+        "",
+        "| phase | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
     phase_names = [p for p in PHASE_ORDER if any(p in runs[n].get("phases", {}) for n in names)]
     for phase in phase_names:
         cells = []
@@ -233,14 +274,22 @@ def markdown(runs: dict[str, dict[str, Any]]) -> str:
             busiest = ", ".join(f"{k} {v:.2f}" for k, v in sorted(costs.items(), key=lambda kv: -kv[1])[:3])
             cells.append(f"{_fmt(total, 2)} ({busiest})" if total is not None else "—")
         out.append(f"| {phase} | " + " | ".join(cells) + " |")
-    out += ["", "### Peak RSS per process (MiB)", "", "| process | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    out += [
+        "",
+        "### Peak RSS per process (MiB)",
+        "",
+        "| process | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
     processes = sorted({p for n in names for p in runs[n].get("peak_rss_mib", {})})
     for p in processes:
         out.append(f"| {p} | " + " | ".join(_fmt(runs[n].get("peak_rss_mib", {}).get(p), 1) for n in names) + " |")
     out += ["", "### Errors by status code", ""]
     for n in names:
         errors = runs[n].get("errors_by_code", {})
-        out.append(f"- {n}: " + (", ".join(f"{code} × {count}" for code, count in errors.items()) if errors else "none"))
+        out.append(
+            f"- {n}: " + (", ".join(f"{code} × {count}" for code, count in errors.items()) if errors else "none")
+        )
     charts = [f"![{n}](../bench/results/latest-{n}.png)" for n in names if (RESULTS / f"latest-{n}.png").exists()]
     if charts:
         out += ["", "### Throughput and latency over the run", "", *charts]
@@ -269,7 +318,9 @@ def update_doc() -> None:
     DOC.write_text(text, encoding="utf-8")
 
 
-def national_seconds(officines_per_second: float, *, measured_seconds: float | None = None) -> tuple[float | None, bool]:
+def national_seconds(
+    officines_per_second: float, *, measured_seconds: float | None = None
+) -> tuple[float | None, bool]:
     """Time to drain the national rush: measured when the run replayed all of it."""
     if measured_seconds is not None:
         return round(measured_seconds, 1), True

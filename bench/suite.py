@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,8 +48,12 @@ class PostgresDatabases:
     def _admin(self) -> psycopg.Connection:
         u = self.server
         return psycopg.connect(
-            host=u.host or "127.0.0.1", port=u.port or 5432, user=u.username or "postgres",
-            password=u.password or None, dbname=u.database or "postgres", autocommit=True,
+            host=u.host or "127.0.0.1",
+            port=u.port or 5432,
+            user=u.username or "postgres",
+            password=u.password or None,
+            dbname=u.database or "postgres",
+            autocommit=True,
         )
 
     def create(self, service: str) -> str:
@@ -105,8 +110,8 @@ async def _serving(address: str) -> bool:
     return reply.status == health_pb2.HealthCheckResponse.SERVING
 
 
-async def _wait(check, what: str, children: list[Child], timeout: float) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
+async def _wait(check: Callable[[], object], what: str, children: list[Child], within: float) -> None:
+    deadline = time.monotonic() + within
     while True:
         result = check()
         if asyncio.iscoroutine(result):
@@ -115,9 +120,11 @@ async def _wait(check, what: str, children: list[Child], timeout: float) -> None
             return
         for child in children:
             if not child.alive():
-                raise RuntimeError(f"{child.name} exited ({child.process.returncode}) before {what}:\n{child.log_tail()}")
+                raise RuntimeError(
+                    f"{child.name} exited ({child.process.returncode}) before {what}:\n{child.log_tail()}"
+                )
         if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out after {timeout:.0f} s waiting for {what}")
+            raise RuntimeError(f"timed out after {within:.0f} s waiting for {what}")
         await asyncio.sleep(0.1)
 
 
@@ -161,14 +168,26 @@ async def prepare(children: Children, workdir: Path, count: int, database: str) 
     children.env.update(env)
     mint = TokenMint(issuer, workdir / "psc-dev-issuer")  # creates the key the issuer then publishes
     suite = Suite(
-        workdir, env, addresses, f"http://127.0.0.1:{ports['gateway']}", issuer, mint, dataset_path,
-        dataset.officines(count), data["quota_tables"][dataset.SESSION_ID], database, ports=ports,
+        workdir,
+        env,
+        addresses,
+        f"http://127.0.0.1:{ports['gateway']}",
+        issuer,
+        mint,
+        dataset_path,
+        dataset.officines(count),
+        data["quota_tables"][dataset.SESSION_ID],
+        database,
+        ports=ports,
     )
     suite.processes["issuer"] = children.spawn(
-        "psc-issuer", ["-m", "services.auth", "issuer"],
+        "psc-issuer",
+        ["-m", "services.auth", "issuer"],
         env={"VAXORDERS_ENVIRONMENT": "dev", "VAXORDERS_ISSUER_PORT": str(ports["issuer"])},
     )
-    await _wait(lambda: _http_ok(f"{issuer}/.well-known/openid-configuration"), "the PSC issuer", suite.server_children(), 60)
+    await _wait(
+        lambda: _http_ok(f"{issuer}/.well-known/openid-configuration"), "the PSC issuer", suite.server_children(), 60
+    )
     return suite
 
 
@@ -177,7 +196,8 @@ async def seed(suite: Suite, children: Children, urls: dict[str, str]) -> None:
     began = time.perf_counter()
     seeds = [
         children.spawn(
-            f"seed-{svc}", ["-m", f"services.{svc}", "seed", str(suite.dataset_path)],
+            f"seed-{svc}",
+            ["-m", f"services.{svc}", "seed", str(suite.dataset_path)],
             env={"VAXORDERS_DATABASE_URL": urls[svc]},
         )
         for svc in ("sessions", "effecteurs")
@@ -200,7 +220,8 @@ async def start_services(suite: Suite, children: Children, urls: dict[str, str])
     ports = suite.ports
     for svc in GRPC_SERVICES:
         suite.processes[svc] = children.spawn(
-            svc, ["-m", f"services.{svc}"],
+            svc,
+            ["-m", f"services.{svc}"],
             env={
                 "VAXORDERS_DATABASE_URL": urls[svc],
                 "VAXORDERS_GRPC_PORT": str(ports[svc]),
@@ -209,7 +230,8 @@ async def start_services(suite: Suite, children: Children, urls: dict[str, str])
         )
     gateway_port = ports["gateway"]
     suite.processes["gateway"] = children.spawn(
-        "gateway", ["-m", "services.gateway"],
+        "gateway",
+        ["-m", "services.gateway"],
         env={
             # The gateway refuses plain http in production; on loopback it runs as in dev.
             "VAXORDERS_ENVIRONMENT": "dev",

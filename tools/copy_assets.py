@@ -50,7 +50,9 @@ def copy(static: Path = STATIC, vendor: Path = VENDOR) -> None:
     vendor.mkdir(parents=True, exist_ok=True)
     shutil.copy2(AXE / "axe.min.js", vendor / "axe.min.js")
     (vendor / "AXE_VERSION").write_text(_version(AXE) + "\n", encoding="utf-8")
-    print(f"DSFR {_version(DSFR)} -> {static.relative_to(ROOT)}; axe-core {_version(AXE)} -> {vendor.relative_to(ROOT)}")
+    print(
+        f"DSFR {_version(DSFR)} -> {static.relative_to(ROOT)}; axe-core {_version(AXE)} -> {vendor.relative_to(ROOT)}"
+    )
 
 
 if __name__ == "__main__":

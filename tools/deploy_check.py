@@ -150,7 +150,10 @@ def load_crds(directory: Path = CRDS) -> dict[tuple[str, str, str], jsonschema.p
 
 
 def _validate_custom(
-    resource: dict[str, Any], crds: dict[tuple[str, str, str], jsonschema.protocols.Validator], where: str, report: Report
+    resource: dict[str, Any],
+    crds: dict[tuple[str, str, str], jsonschema.protocols.Validator],
+    where: str,
+    report: Report,
 ) -> None:
     version = str(resource.get("apiVersion", "")).partition("/")[2]
     validator = crds.get((_group(resource), version, resource.get("kind", "")))
@@ -291,9 +294,13 @@ def check_scaling(resources: list[dict[str, Any]], where: str, report: Report) -
             report.error(f"{where}: {_name(pdb)}", "selects no Deployment")
         for deployment in matched:
             name = deployment["metadata"]["name"]
-            replicas = hpas[name]["spec"].get("minReplicas", 1) if name in hpas else deployment["spec"].get("replicas", 1)
+            replicas = (
+                hpas[name]["spec"].get("minReplicas", 1) if name in hpas else deployment["spec"].get("replicas", 1)
+            )
             if replicas < 2:
-                report.error(f"{where}: {_name(pdb)}", f"Deployment/{name} runs {replicas} replica(s): a PDB would block drains")
+                report.error(
+                    f"{where}: {_name(pdb)}", f"Deployment/{name} runs {replicas} replica(s): a PDB would block drains"
+                )
 
 
 def check_services(resources: list[dict[str, Any]], where: str, report: Report) -> None:
@@ -327,14 +334,22 @@ def check_backups(resources: list[dict[str, Any]], where: str, report: Report) -
     for cluster in (r for r in resources if r.get("kind") == "Cluster" and _is_custom(r)):
         path = cluster["spec"].get("backup", {}).get("barmanObjectStore", {}).get("destinationPath", "")
         if "set-by-overlay" in path:
-            report.error(f"{where}: {_name(cluster)}", f"backup destinationPath {path!r}: the overlay must set its bucket")
+            report.error(
+                f"{where}: {_name(cluster)}", f"backup destinationPath {path!r}: the overlay must set its bucket"
+            )
 
 
 def check_ingress(resources: list[dict[str, Any]], where: str, report: Report) -> None:
     """Every Ingress serves the gateway's public host (VAXORDERS_PUBLIC_BASE_URL: PSC
     redirects there) and its custom-headers ConfigMap is one of the build, in its namespace."""
-    config = next((r.get("data", {}) for r in resources if r.get("kind") == "ConfigMap"
-                   and r["metadata"]["name"].startswith("vaxorders-config")), {})
+    config = next(
+        (
+            r.get("data", {})
+            for r in resources
+            if r.get("kind") == "ConfigMap" and r["metadata"]["name"].startswith("vaxorders-config")
+        ),
+        {},
+    )
     public_host = urlsplit(config.get("VAXORDERS_PUBLIC_BASE_URL", "")).hostname
     maps = {(r["metadata"].get("namespace"), r["metadata"]["name"]) for r in resources if r.get("kind") == "ConfigMap"}
     for ingress in (r for r in resources if r.get("kind") == "Ingress"):

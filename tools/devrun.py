@@ -113,7 +113,8 @@ def _announce_when_ready(timeout: float = 120.0) -> None:
                         f"    API (OpenAPI) ...... {GATEWAY_URL}/api/v1/docs\n"
                         "    Identités PSC ...... http://127.0.0.1:8090/authorize (via « S'identifier »)\n"
                         "    Courriels (sink) ... http://127.0.0.1:8025/\n"
-                        "    gRPC ............... auth 50051, effecteurs 50052, sessions 50053, orders 50054, mailer 50055\n"
+                        "    gRPC ............... auth 50051, effecteurs 50052, sessions 50053, "
+                        "orders 50054, mailer 50055\n"
                         "  Ctrl-C arrête tout.\n",
                         flush=True,
                     )

@@ -37,7 +37,7 @@ async def serve(port: int, interceptor: bool, issuer: str, jwks: str) -> None:
     servicer = EchoOrders()
     address = f"127.0.0.1:{port}"
     if interceptor:
-        from services.common.psc import PscAuthenticator  # noqa: PLC0415 (only this variant validates tokens)
+        from services.common.psc_tokens import PscAuthenticator  # noqa: PLC0415 (only this variant validates tokens)
 
         settings = CommonSettings(psc_issuer=issuer, psc_jwks_url=jwks)
         running = await create_server(

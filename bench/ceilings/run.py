@@ -32,12 +32,24 @@ def sample_line_request() -> pb.CreateOrderLineRequest:
 
 
 def sample_line_json() -> dict[str, object]:
-    return {"effecteur": "effecteurs/rpps:99700000104", "product": "products/pfizer-adult", "vials": 12, "request_id": str(uuid.uuid4())}
+    return {
+        "effecteur": "effecteurs/rpps:99700000104",
+        "product": "products/pfizer-adult",
+        "vials": 12,
+        "request_id": str(uuid.uuid4()),
+    }
 
 
 async def echo_ceiling(
-    config: BenchConfig, children: Children, origin: float, *, phase: str, interceptor: bool, token: str = "",
-    issuer: str = "", jwks: str = "",
+    config: BenchConfig,
+    children: Children,
+    origin: float,
+    *,
+    phase: str,
+    interceptor: bool,
+    token: str = "",
+    issuer: str = "",
+    jwks: str = "",
 ) -> tuple[Recorder, LoopResult]:
     port = free_port()
     argv = ["-m", "bench.ceilings.echo", "--port", str(port)]
@@ -70,7 +82,9 @@ async def echo_ceiling(
         child.stop()
 
 
-async def http_ceiling(config: BenchConfig, children: Children, origin: float, token: str = "") -> tuple[Recorder, LoopResult]:
+async def http_ceiling(
+    config: BenchConfig, children: Children, origin: float, token: str = ""
+) -> tuple[Recorder, LoopResult]:
     port = free_port()
     child = children.spawn("ceiling-http", ["-m", "bench.ceilings.http", "--port", str(port)])
     client = http_client(f"http://127.0.0.1:{port}", config.connections)
@@ -103,13 +117,25 @@ async def http_ceiling(config: BenchConfig, children: Children, origin: float, t
 DB_OP = "db CreateOrderLine"
 
 
-async def database_ceiling(config: BenchConfig, children: Children, origin: float, url: str, workdir: Path) -> tuple[Recorder, LoopResult]:
+async def database_ceiling(
+    config: BenchConfig, children: Children, origin: float, url: str, workdir: Path
+) -> tuple[Recorder, LoopResult]:
     """Runs bench.ceilings.database in its own pinned process and reads its latencies back."""
     out = workdir / "dbceiling.json"
     child = children.spawn(
         "ceiling-database",
-        ["-m", "bench.ceilings.database", "--url", url, "--concurrency", str(config.concurrency),
-         "--seconds", str(config.ceiling_seconds), "--out", str(out)],
+        [
+            "-m",
+            "bench.ceilings.database",
+            "--url",
+            url,
+            "--concurrency",
+            str(config.concurrency),
+            "--seconds",
+            str(config.ceiling_seconds),
+            "--out",
+            str(out),
+        ],
     )
     try:
         await asyncio.to_thread(child.process.wait, 120 + config.ceiling_seconds)

@@ -20,8 +20,9 @@ def main(argv: list[str]) -> int:
         run(SPEC, AuthSettings)
         return 0
     settings = AuthSettings(service=SPEC.name)
-    configure_logging("psc-dev-issuer" if command in ("issuer", "rotate-keys") else SPEC.name,
-                      settings.log_format, settings.log_level)
+    configure_logging(
+        "psc-dev-issuer" if command in ("issuer", "rotate-keys") else SPEC.name, settings.log_format, settings.log_level
+    )
     if command == "migrate":
         migrate_service(SPEC, settings)
         return 0

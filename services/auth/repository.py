@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.auth.models import PendingLogin
@@ -34,12 +34,13 @@ class PendingLogins:
                 PendingLogin.expire_time > now,
             )
             .values(consume_time=now)
+            .returning(PendingLogin)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            return None
-        return (await self.session.execute(select(PendingLogin).where(PendingLogin.state == state))).scalar_one()
+        return result.scalar_one_or_none()
 
     async def purge(self, before: datetime) -> int:
         """Drops logins expired before `before` (used or not): they can never be exchanged."""
-        result = await self.session.execute(delete(PendingLogin).where(PendingLogin.expire_time < before))
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        result = await self.session.execute(
+            delete(PendingLogin).where(PendingLogin.expire_time < before).returning(PendingLogin.state)
+        )
+        return len(result.all())

@@ -18,22 +18,20 @@ from urllib.parse import urlencode
 
 import structlog
 
+from services.auth.clients import PscClient, TokenResponse
+from services.auth.errors import PscRejected, login_refused, login_state_invalid, refresh_refused
 from services.auth.models import PendingLogin
-from services.auth.psc_client import PscClient, PscRejected, TokenResponse
 from services.auth.repository import PendingLogins
 from services.auth.settings import AuthSettings
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
-from services.common.errors import InvalidArgument, Unauthenticated, Violations
-from services.common.psc import MIN_ACR, PscAuthenticator, ValidatedToken
+from services.common.errors import InvalidArgument, Violations
+from services.common.psc_tokens import MIN_ACR, PscAuthenticator, ValidatedToken
 
 log = structlog.get_logger("auth")
 
 SCOPE = "openid scope_all"
-_STATE_USED = "Cette connexion a expiré ou a déjà été utilisée : reconnectez-vous avec Pro Santé Connect."
-_CODE_REFUSED = "Pro Santé Connect a refusé la connexion : reconnectez-vous."
-_REFRESH_REFUSED = "Votre session Pro Santé Connect a expiré : reconnectez-vous."
 _MAX_FIELD = 4096
 
 
@@ -139,17 +137,17 @@ class AuthService:
                 )
             pending = await logins.consume(state, self._clock.now())
         if pending is None:
-            raise Unauthenticated(_STATE_USED, reason="LOGIN_STATE_INVALID")
+            raise login_state_invalid()
         try:
             tokens = await self._psc.exchange_code(code, redirect_uri, pending.code_verifier)
         except PscRejected:
-            raise Unauthenticated(_CODE_REFUSED, reason="CODE_REJECTED") from None
+            raise login_refused("CODE_REJECTED") from None
         if not tokens.id_token:
-            raise Unauthenticated(_CODE_REFUSED, reason="MISSING_ID_TOKEN")
+            raise login_refused("MISSING_ID_TOKEN")
         id_claims = await self._authenticator.verified_claims(tokens.id_token, nonce=pending.nonce)
         login, access_claims = await self._login(tokens)
         if id_claims.get("sub") != access_claims.get("sub"):
-            raise Unauthenticated(_CODE_REFUSED, reason="SUBJECT_MISMATCH")
+            raise login_refused("SUBJECT_MISMATCH")
         log.info("auth.login_completed", national_id=login.principal.national_id, roles=sorted(login.principal.roles))
         return login
 
@@ -161,7 +159,7 @@ class AuthService:
         try:
             tokens = await self._psc.refresh(refresh_token)
         except PscRejected:
-            raise Unauthenticated(_REFRESH_REFUSED, reason="REFRESH_REJECTED") from None
+            raise refresh_refused() from None
         login, _ = await self._login(tokens)
         return login
 

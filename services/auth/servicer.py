@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from services.auth.service import AuthService, Login, TokenSet
-from services.common.context import Principal
-from services.common.psc import ROLE_EFFECTEUR, ROLE_OFFICINE, ROLE_OPERATOR
+from services.common.context import Principal, ServicerContext
+from services.common.psc_claims import ROLE_EFFECTEUR, ROLE_OFFICINE, ROLE_OPERATOR
 from services.common.timefmt import to_timestamp
 from vaxorders.auth.v1 import auth_service_pb2 as pb
 from vaxorders.auth.v1 import auth_service_pb2_grpc as pb_grpc
@@ -38,32 +38,38 @@ def tokens_pb(tokens: TokenSet) -> pb.Tokens:
     )
 
 
-def _login_parts(login: Login) -> dict:  # type: ignore[type-arg]
-    return {"tokens": tokens_pb(login.tokens), "principal": principal_pb(login.principal)}
+def _login_parts(login: Login) -> tuple[pb.Tokens, pb.Principal]:
+    return tokens_pb(login.tokens), principal_pb(login.principal)
 
 
 class AuthServicer(pb_grpc.AuthServiceServicer):
     def __init__(self, service: AuthService) -> None:
         self._service = service
 
-    async def ValidateToken(self, request: pb.ValidateTokenRequest, context) -> pb.ValidateTokenResponse:  # type: ignore[no-untyped-def]
+    async def ValidateToken(
+        self, request: pb.ValidateTokenRequest, context: ServicerContext
+    ) -> pb.ValidateTokenResponse:
         validated = await self._service.validate_token(request.token)
         return pb.ValidateTokenResponse(
             principal=principal_pb(validated.principal), expire_time=to_timestamp(validated.expire_time)
         )
 
-    async def BeginLogin(self, request: pb.BeginLoginRequest, context) -> pb.BeginLoginResponse:  # type: ignore[no-untyped-def]
+    async def BeginLogin(self, request: pb.BeginLoginRequest, context: ServicerContext) -> pb.BeginLoginResponse:
         start = await self._service.begin_login(request.redirect_uri, request.login_hint)
         return pb.BeginLoginResponse(authorization_url=start.authorization_url, state=start.state)
 
-    async def ExchangeCode(self, request: pb.ExchangeCodeRequest, context) -> pb.ExchangeCodeResponse:  # type: ignore[no-untyped-def]
+    async def ExchangeCode(self, request: pb.ExchangeCodeRequest, context: ServicerContext) -> pb.ExchangeCodeResponse:
         login = await self._service.exchange_code(request.code, request.state, request.redirect_uri)
-        return pb.ExchangeCodeResponse(**_login_parts(login))
+        tokens, principal = _login_parts(login)
+        return pb.ExchangeCodeResponse(tokens=tokens, principal=principal)
 
-    async def RefreshTokens(self, request: pb.RefreshTokensRequest, context) -> pb.RefreshTokensResponse:  # type: ignore[no-untyped-def]
+    async def RefreshTokens(
+        self, request: pb.RefreshTokensRequest, context: ServicerContext
+    ) -> pb.RefreshTokensResponse:
         login = await self._service.refresh_tokens(request.refresh_token)
-        return pb.RefreshTokensResponse(**_login_parts(login))
+        tokens, principal = _login_parts(login)
+        return pb.RefreshTokensResponse(tokens=tokens, principal=principal)
 
-    async def Logout(self, request: pb.LogoutRequest, context) -> pb.LogoutResponse:  # type: ignore[no-untyped-def]
+    async def Logout(self, request: pb.LogoutRequest, context: ServicerContext) -> pb.LogoutResponse:
         url = await self._service.logout(request.id_token, request.refresh_token, request.post_logout_redirect_uri)
         return pb.LogoutResponse(end_session_url=url)

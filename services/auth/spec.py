@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from services.auth.psc_client import PscClient
+from services.auth.clients import PscClient
 from services.auth.service import AuthService
 from services.auth.servicer import AuthServicer
 from services.auth.settings import AuthSettings
 from services.common.bootstrap import Runtime, ServiceSpec
-from services.common.psc import PscAuthenticator
+from services.common.psc_tokens import PscAuthenticator
 from services.common.server import Registration
 from vaxorders.auth.v1 import auth_service_pb2_grpc as pb_grpc
 

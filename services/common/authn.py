@@ -1,7 +1,7 @@
 """How a service learns who is calling: the Authenticator interface.
 
 The interceptor hands it the bearer token of the `authorization` metadata;
-the implementation (services.common.psc) validates it locally against the
+the implementation (services.common.psc_tokens) validates it locally against the
 cached PSC JWKS and returns the Principal, or raises Unauthenticated.
 """
 

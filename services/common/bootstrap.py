@@ -8,9 +8,10 @@ to get the same server on port 0.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import structlog
 
@@ -51,7 +52,7 @@ class ServiceSpec:
     migrations_dir: Path | None = None
     public_methods: Sequence[str] = ()
     # Background tasks started with the server (e.g. the mail dispatcher) and cancelled at stop.
-    background: Sequence[Callable[[Runtime], Awaitable[None]]] = field(default_factory=tuple)
+    background: Sequence[Callable[[Runtime], Coroutine[Any, Any, None]]] = field(default_factory=tuple)
 
     @property
     def domain(self) -> str:
@@ -59,7 +60,7 @@ class ServiceSpec:
 
 
 def default_authenticator(settings: ServiceSettings, clock: Clock) -> Authenticator:
-    from services.common.psc import PscAuthenticator  # noqa: PLC0415 (keeps import cost off tests that pass their own)
+    from services.common.psc_tokens import PscAuthenticator  # noqa: PLC0415 (keeps import cost off tests that pass their own)
 
     return PscAuthenticator(settings, clock)
 
@@ -128,7 +129,7 @@ def run(spec: ServiceSpec, settings_cls: type[ServiceSettings]) -> None:
     migrate_service(spec, settings)
 
     async def _main() -> None:
-        running, runtime = await start_service(spec, settings)
+        running, _ = await start_service(spec, settings)
         running.metrics.serve(settings.resolved_metrics_port(), settings.grpc_host)
         await serve_until_signalled(running, settings.grace_seconds)
 

@@ -6,7 +6,8 @@ a deadline no longer than what the current RPC has left.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from typing import TypeVar
 
 import grpc
 
@@ -32,6 +33,11 @@ SERVICE_CONFIG = json.dumps(
     }
 )
 
+S = TypeVar("S")
+Req = TypeVar("Req")
+Resp = TypeVar("Resp")
+ClientCallDetails = grpc.aio.ClientCallDetails
+
 # Leave the current RPC this much time to turn a downstream answer into its own.
 _MARGIN_SECONDS = 0.05
 
@@ -44,12 +50,12 @@ class _ForwardingInterceptor(
     def __init__(self, default_timeout: float) -> None:
         self._default_timeout = default_timeout
 
-    def _details(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
+    def _details(self, details: ClientCallDetails) -> ClientCallDetails:
         metadata = grpc.aio.Metadata(*(details.metadata or ()))
-        if ctx.REQUEST_ID_KEY not in metadata:
+        if metadata.get(ctx.REQUEST_ID_KEY) is None:
             metadata.add(ctx.REQUEST_ID_KEY, ctx.request_id_var.get() or ctx.new_request_id())
         token = ctx.token_var.get()
-        if token and ctx.AUTHORIZATION_KEY not in metadata:
+        if token and metadata.get(ctx.AUTHORIZATION_KEY) is None:
             metadata.add(ctx.AUTHORIZATION_KEY, f"Bearer {token}")
         timeout = details.timeout if details.timeout is not None else self._default_timeout
         left = ctx.time_left()
@@ -63,13 +69,30 @@ class _ForwardingInterceptor(
             wait_for_ready=details.wait_for_ready,
         )
 
-    async def intercept_unary_unary(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
+    async def intercept_unary_unary(
+        self,
+        continuation: Callable[[ClientCallDetails, Req], Awaitable[grpc.aio.UnaryUnaryCall[Req, Resp]]],
+        client_call_details: ClientCallDetails,
+        request: Req,
+    ) -> grpc.aio.UnaryUnaryCall[Req, Resp]:
         return await continuation(self._details(client_call_details), request)
 
-    async def intercept_unary_stream(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
+    async def intercept_unary_stream(
+        self,
+        continuation: Callable[[ClientCallDetails, Req], Awaitable[grpc.aio.UnaryStreamCall[Req, Resp]]],
+        client_call_details: ClientCallDetails,
+        request: Req,
+    ) -> grpc.aio.UnaryStreamCall[Req, Resp]:
         return await continuation(self._details(client_call_details), request)
 
-    async def intercept_stream_unary(self, continuation, client_call_details, request_iterator):  # type: ignore[no-untyped-def]
+    async def intercept_stream_unary(
+        self,
+        continuation: Callable[
+            [ClientCallDetails, AsyncIterable[Req] | Iterable[Req]], Awaitable[grpc.aio.StreamUnaryCall[Req, Resp]]
+        ],
+        client_call_details: ClientCallDetails,
+        request_iterator: AsyncIterable[Req] | Iterable[Req],
+    ) -> grpc.aio.StreamUnaryCall[Req, Resp]:
         return await continuation(self._details(client_call_details), request_iterator)
 
 
@@ -89,7 +112,8 @@ class Channels:
             )
         return self._channels[target]
 
-    def stub(self, stub_class: type, target: str) -> Any:
+    def stub(self, stub_class: Callable[[grpc.aio.Channel], S], target: str) -> S:
+        """A stub of `stub_class` (a generated `...Stub`) on the shared channel to `target`."""
         return stub_class(self.channel(target))
 
     async def close(self) -> None:

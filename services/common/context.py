@@ -10,8 +10,15 @@ from __future__ import annotations
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+import grpc
 
 from services.common.clock import monotonic
+
+# What gRPC hands every servicer method (typed servicers annotate `context` with it).
+# A string: grpc.aio.ServicerContext is generic in its stubs only, not at run time.
+ServicerContext: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
 
 # gRPC metadata keys (lower case, as gRPC requires).
 REQUEST_ID_KEY = "x-request-id"

@@ -8,9 +8,11 @@ calling services).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import grpc
 from google.protobuf import any_pb2
+from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
@@ -40,10 +42,12 @@ _CODES: list[tuple[type[DomainError], int]] = [
     (Unavailable, code_pb2.UNAVAILABLE),
 ]
 
-INTERNAL_MESSAGE = "Une erreur inattendue est survenue. Réessayez dans un instant ; si elle persiste, contactez le support."
+INTERNAL_MESSAGE = (
+    "Une erreur inattendue est survenue. Réessayez dans un instant ; si elle persiste, contactez le support."
+)
 
 
-def _pack(message) -> any_pb2.Any:  # type: ignore[no-untyped-def]
+def _pack(message: Message) -> any_pb2.Any:
     detail = any_pb2.Any()
     detail.Pack(message)
     return detail
@@ -99,7 +103,8 @@ class ErrorDetails:
         code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
         text = error.details() if hasattr(error, "details") else ""
         result = cls(code=code, message=text or "")
-        status = rpc_status.from_call(error) if hasattr(error, "trailing_metadata") else None
+        # An aio call's error is no grpc.Call, but has what from_call reads (code, details, trailers).
+        status = rpc_status.from_call(cast(grpc.Call, error)) if hasattr(error, "trailing_metadata") else None
         if status is None:
             return result
         for detail in status.details:

@@ -70,9 +70,7 @@ def check_request_id(request_id: str) -> str:
     try:
         return str(uuid.UUID(request_id))
     except ValueError as exc:
-        raise InvalidArgument.field(
-            "request_id", "L'identifiant de requête (request_id) doit être un UUID."
-        ) from exc
+        raise InvalidArgument.field("request_id", "L'identifiant de requête (request_id) doit être un UUID.") from exc
 
 
 def fingerprint(actor: str, payload: Any) -> str:
@@ -185,8 +183,38 @@ async def run_once(
             log.info("idempotency.write_conflict_retried", operation=operation, attempt=attempt)
             continue
         loaded = load(previous)
-        return await loaded if inspect.isawaitable(loaded) else loaded  # type: ignore[no-any-return]
+        return await loaded if inspect.isawaitable(loaded) else loaded
     raise AssertionError("unreachable")
+
+
+class Idempotency:
+    """`run_once` bound to a service's database, key table and clock: what its
+    capability classes hold, so each write says only what is its own."""
+
+    def __init__(self, db: Database, table: Table, clock: Clock) -> None:
+        self.db, self.table, self.clock = db, table, clock
+
+    async def run(
+        self,
+        *,
+        request_id: str,
+        operation: str,
+        digest: str,
+        work: Callable[[AsyncSession, datetime], Awaitable[T]],
+        dump: Callable[[T], dict[str, Any]],
+        load: Callable[[dict[str, Any]], T | Awaitable[T]],
+    ) -> T:
+        return await run_once(
+            self.db,
+            self.table,
+            self.clock,
+            request_id=request_id,
+            operation=operation,
+            digest=digest,
+            work=work,
+            dump=dump,
+            load=load,
+        )
 
 
 async def previous_outcome(

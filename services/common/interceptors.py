@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import Any
+from types import TracebackType
+from typing import Any, TypeVar
 
 import grpc
 import structlog
 
 from services.common import context as ctx
 from services.common.authn import Authenticator, is_infrastructure
+from services.common.context import ServicerContext
 from services.common.errors import DomainError, PermissionDenied, Unauthenticated
 from services.common.grants import is_granted, is_known
 from services.common.grpc_errors import internal_status, status_for
@@ -26,6 +28,9 @@ from services.common.metrics import RpcMetrics
 from services.common.service_identity import identity_of
 
 log = structlog.get_logger("rpc")
+
+Req = TypeVar("Req")
+Resp = TypeVar("Resp")
 
 _MISSING_TOKEN = "Authentification requise : connectez-vous avec Pro Santé Connect."
 _UNKNOWN_SERVICE = "Identité de service inconnue : l'appel est refusé."
@@ -44,32 +49,39 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         self._authenticator = authenticator
         self._public = frozenset(public_methods)
 
-    async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Req, Resp] | None]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Req, Resp] | None:
         handler = await continuation(handler_call_details)
         if handler is None:
             return None
         method = handler_call_details.method
-        kwargs = {
-            "request_deserializer": handler.request_deserializer,
-            "response_serializer": handler.response_serializer,
-        }
+        decode, encode = handler.request_deserializer, handler.response_serializer
         if handler.unary_unary:
-            return grpc.unary_unary_rpc_method_handler(self._unary(method, handler.unary_unary), **kwargs)
+            return grpc.unary_unary_rpc_method_handler(self._unary(method, handler.unary_unary), decode, encode)
         if handler.unary_stream:
-            return grpc.unary_stream_rpc_method_handler(self._streaming(method, handler.unary_stream), **kwargs)
+            return grpc.unary_stream_rpc_method_handler(self._streaming(method, handler.unary_stream), decode, encode)
         if handler.stream_unary:
-            return grpc.stream_unary_rpc_method_handler(self._unary(method, handler.stream_unary), **kwargs)
-        return grpc.stream_stream_rpc_method_handler(self._streaming(method, handler.stream_stream), **kwargs)
+            return grpc.stream_unary_rpc_method_handler(self._unary(method, handler.stream_unary), decode, encode)
+        if handler.stream_stream:
+            return grpc.stream_stream_rpc_method_handler(self._streaming(method, handler.stream_stream), decode, encode)
+        return handler
 
-    def _unary(self, method: str, behavior: Callable[..., Awaitable[Any]]):  # type: ignore[no-untyped-def]
-        async def wrapper(request, context):  # type: ignore[no-untyped-def]
+    # The servicer's method as grpc.aio holds it: a coroutine function (unary answer) or an
+    # async generator function (streamed answer); the grpc stubs type handlers the sync way.
+    def _unary(self, method: str, behavior: Callable[..., Any]) -> Callable[[Any, ServicerContext], Awaitable[Any]]:
+        async def wrapper(request: Any, context: ServicerContext) -> Any:
             async with _Call(self, method, context) as call:
                 return await call.run(behavior(request, context))
 
         return wrapper
 
-    def _streaming(self, method: str, behavior: Callable[..., AsyncIterator[Any]]):  # type: ignore[no-untyped-def]
-        async def wrapper(request, context):  # type: ignore[no-untyped-def]
+    def _streaming(
+        self, method: str, behavior: Callable[..., Any]
+    ) -> Callable[[Any, ServicerContext], AsyncIterator[Any]]:
+        async def wrapper(request: Any, context: ServicerContext) -> AsyncIterator[Any]:
             async with _Call(self, method, context) as call:
                 async for item in call.stream(behavior(request, context)):
                     yield item
@@ -80,7 +92,7 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
 class _Call:
     """One RPC going through the interceptor."""
 
-    def __init__(self, owner: ServerInterceptor, method: str, context: grpc.aio.ServicerContext) -> None:
+    def __init__(self, owner: ServerInterceptor, method: str, context: ServicerContext) -> None:
         self.owner, self.method, self.context = owner, method, context
         self.code = "OK"
         self._tokens: list[Any] = []
@@ -156,7 +168,9 @@ class _Call:
         log.exception("rpc.unexpected_error")
         await self.context.abort_with_status(internal_status(self.owner._domain))
 
-    async def __aexit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if exc_type is not None and self.code == "OK":
             # Cancelled by the client or the server shutting down.
             self.code = "CANCELLED"
@@ -181,8 +195,8 @@ def _check_grant(principal: ctx.Principal, method: str) -> None:
         )
 
 
-def _code_name(context: grpc.aio.ServicerContext) -> str:
-    code = context.code()
+def _code_name(context: ServicerContext) -> str:
+    code: object = context.code()  # None until a code is set
     if isinstance(code, grpc.StatusCode):
         return code.name
     return "UNKNOWN"

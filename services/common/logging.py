@@ -12,11 +12,21 @@ import sys
 from typing import TextIO
 
 import structlog
+from structlog.typing import EventDict, Processor, WrappedLogger
 
-_SECRET_KEYS = {"token", "access_token", "refresh_token", "id_token", "authorization", "client_secret", "authorization_code", "code_verifier"}
+_SECRET_KEYS = {
+    "token",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "authorization",
+    "client_secret",
+    "authorization_code",
+    "code_verifier",
+}
 
 
-def _drop_secrets(_logger, _name, event_dict):  # type: ignore[no-untyped-def]
+def _drop_secrets(_logger: WrappedLogger, _name: str, event_dict: EventDict) -> EventDict:
     """Never log a token, whatever a caller passed in."""
     for key in _SECRET_KEYS & event_dict.keys():
         event_dict[key] = "[redacted]"
@@ -24,11 +34,11 @@ def _drop_secrets(_logger, _name, event_dict):  # type: ignore[no-untyped-def]
 
 
 def configure_logging(service: str, fmt: str = "json", level: str = "INFO", stream: TextIO | None = None) -> None:
-    def add_service(_logger, _name, event_dict):  # type: ignore[no-untyped-def]
+    def add_service(_logger: WrappedLogger, _name: str, event_dict: EventDict) -> EventDict:
         event_dict.setdefault("service", service)
         return event_dict
 
-    shared = [
+    shared: list[Processor] = [
         add_service,
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,

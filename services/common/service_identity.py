@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -100,11 +101,13 @@ def is_service_token(token: str) -> bool:
 
 
 def service_principal(identity: str) -> Principal:
-    return Principal(national_id=f"{NATIONAL_ID_PREFIX}{identity}", family_name=identity, roles=frozenset({ROLE_SERVICE}))
+    return Principal(
+        national_id=f"{NATIONAL_ID_PREFIX}{identity}", family_name=identity, roles=frozenset({ROLE_SERVICE})
+    )
 
 
 def identity_of(principal: Principal) -> str:
-    """"mailer" for Principal(national_id="service:mailer"); "" for anyone else."""
+    """ "mailer" for Principal(national_id="service:mailer"); "" for anyone else."""
     if not principal.is_service or not principal.national_id.startswith(NATIONAL_ID_PREFIX):
         return ""
     return principal.national_id.removeprefix(NATIONAL_ID_PREFIX)
@@ -209,7 +212,8 @@ class ServiceTokenVerifier:
             raise _refuse("MALFORMED_TOKEN") from None
         if header.get("alg") != ALGORITHM:
             raise _refuse("UNSUPPORTED_ALGORITHM")
-        key = self._keys.get(header.get("kid")) if isinstance(header.get("kid"), str) else None
+        kid = header.get("kid")
+        key = self._keys.get(kid) if isinstance(kid, str) else None
         if key is None:
             raise _refuse("UNKNOWN_KID")
         try:
@@ -256,7 +260,7 @@ def main(argv: list[str] | None = None) -> None:
     generate.add_argument("--overwrite", action="store_true", help="replace an existing pair")
     args = parser.parse_args(argv)
     private_path, public_path = generate_key_pair(args.folder, overwrite=args.overwrite)
-    print(f"private key: {private_path}\npublic key:  {public_path}")
+    sys.stdout.write(f"private key: {private_path}\npublic key:  {public_path}\n")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jose import jwk
+from jose.backends.cryptography_backend import CryptographyRSAKey
 
 ALGORITHM = "RS256"
 MIN_KEY_BITS = 2048
@@ -56,7 +56,9 @@ def _b64(number: int) -> str:
 def key_id(public: rsa.RSAPublicKey) -> str:
     """RFC 7638 thumbprint of an RSA public key."""
     numbers = public.public_numbers()
-    thumbprint = json.dumps({"e": _b64(numbers.e), "kty": "RSA", "n": _b64(numbers.n)}, separators=(",", ":"), sort_keys=True)
+    thumbprint = json.dumps(
+        {"e": _b64(numbers.e), "kty": "RSA", "n": _b64(numbers.n)}, separators=(",", ":"), sort_keys=True
+    )
     return base64.urlsafe_b64encode(hashlib.sha256(thumbprint.encode()).digest()).rstrip(b"=").decode()
 
 
@@ -84,7 +86,7 @@ def load_private_key(path: str) -> PrivateKey:
         raise ServiceKeyError(f"VAXORDERS_SERVICE_KEY_FILE={path}: not a PEM private key ({exc})") from None
     _checked_rsa(private, f"VAXORDERS_SERVICE_KEY_FILE={path}")
     assert isinstance(private, rsa.RSAPrivateKey)
-    return PrivateKey(key_id(private.public_key()), jwk.construct(private, ALGORITHM))
+    return PrivateKey(key_id(private.public_key()), CryptographyRSAKey(private, ALGORITHM))
 
 
 def load_public_keys(paths: str) -> dict[str, Any]:
@@ -104,18 +106,22 @@ def load_public_keys(paths: str) -> dict[str, Any]:
                 raise ServiceKeyError(f"{where}: unreadable public key ({exc})") from None
             _checked_rsa(public, where)
             assert isinstance(public, rsa.RSAPublicKey)
-            keys[key_id(public)] = jwk.construct(public, ALGORITHM)
+            keys[key_id(public)] = CryptographyRSAKey(public, ALGORITHM)
     return keys
 
 
 def public_pem_of(private_pem: bytes) -> bytes:
     private = serialization.load_pem_private_key(private_pem, password=None)
-    return private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def new_private_pem(bits: int = 3072) -> bytes:
     private = rsa.generate_private_key(public_exponent=65537, key_size=bits)
-    return private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def generate_key_pair(folder: Path, *, overwrite: bool = False, bits: int = 3072) -> tuple[Path, Path]:

@@ -12,21 +12,7 @@
 from __future__ import annotations
 
 from services.common.context import Principal
-from services.common.errors import NotFound, PermissionDenied
-
-OPERATORS_ONLY = "Réservé aux opérateurs de Santé publique France."
-
-
-def officine_not_found(finess: str) -> NotFound:
-    return NotFound(f"Officine officines/{finess} introuvable.", reason="OFFICINE_NOT_FOUND")
-
-
-def effecteur_not_found(key: str) -> NotFound:
-    return NotFound(f"Effecteur effecteurs/{key} introuvable.", reason="EFFECTEUR_NOT_FOUND")
-
-
-def attachment_not_found(name: str) -> NotFound:
-    return NotFound(f"Rattachement {name} introuvable.", reason="ATTACHMENT_NOT_FOUND")
+from services.effecteurs.errors import operators_only
 
 
 def is_operator(principal: Principal | None) -> bool:
@@ -49,13 +35,13 @@ def own_effecteur_keys(principal: Principal | None) -> list[str]:
 
 def require_operator(principal: Principal | None) -> None:
     if not is_operator(principal):
-        raise PermissionDenied(OPERATORS_ONLY, reason="OPERATORS_ONLY")
+        raise operators_only()
 
 
 def require_reads_everything(principal: Principal | None) -> None:
     """Operators and granted jobs (services.common.grants decided which RPC the job may call)."""
     if principal is None or not principal.reads_everything:
-        raise PermissionDenied(OPERATORS_ONLY, reason="OPERATORS_ONLY")
+        raise operators_only()
 
 
 def actor_of(principal: Principal | None) -> str:

@@ -9,22 +9,31 @@ every attach and detach is also an event, for the history pages.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
-from services.common.errors import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied, Violations
-from services.common.idempotency import check_request_id, previous_outcome, remember_outcome
+from services.common.errors import (
+    Aborted,
+    FailedPrecondition,
+    InvalidArgument,
+    PermissionDenied,
+    Violations,
+)
+from services.common.idempotency import Idempotency, check_request_id, fingerprint
 from services.common.pagination import clamp_page_size, decode_token, encode_token
-from services.effecteurs import access, identifiers, repository
+from services.effecteurs import access, errors, identifiers, repository
+from services.effecteurs.clients import ChangeGate
 from services.effecteurs.fields import check_email, require_text
 from services.effecteurs.identifiers import Identifier, IdKind
 from services.effecteurs.models import Attachment, AttachmentEvent, Effecteur, IdempotencyKeys, Officine
-from services.effecteurs.service import Page, fingerprint
-from services.effecteurs.service_state import ChangeGate
+from services.effecteurs.service import Page
 from services.effecteurs.vocabulary import (
     EffecteurKind,
     check_type_matches_identifier,
@@ -54,28 +63,6 @@ def attachment_name(attachment: Attachment) -> str:
     return f"officines/{attachment.officine_finess}/attachments/{attachment.id}"
 
 
-def attached_elsewhere(identifier_key: str) -> FailedPrecondition:
-    return FailedPrecondition(
-        f"L'effecteur effecteurs/{identifier_key} est déjà rattaché à une autre officine. "
-        "Il doit d'abord en être détaché, par cette officine ou par lui-même, avant de pouvoir être rattaché à la vôtre.",
-        reason="ATTACHED_ELSEWHERE",
-    )
-
-
-def already_attached_here(identifier_key: str) -> AlreadyExists:
-    return AlreadyExists(
-        f"L'effecteur effecteurs/{identifier_key} est déjà rattaché à votre officine.", reason="ALREADY_ATTACHED"
-    )
-
-
-def officine_itself(identifier_key: str) -> FailedPrecondition:
-    return FailedPrecondition(
-        f"effecteurs/{identifier_key} est une officine : elle commande pour ses propres besoins "
-        "et ne peut être rattachée à aucune autre officine.",
-        reason="OFFICINE_CANNOT_BE_ATTACHED",
-    )
-
-
 def parse_attachment_name(name: str, field: str) -> tuple[str, int]:
     match = _ATTACHMENT_NAME.fullmatch(name.strip())
     if match is None:
@@ -88,6 +75,7 @@ def parse_attachment_name(name: str, field: str) -> tuple[str, int]:
 class AttachmentService:
     def __init__(self, db: Database, clock: Clock, gate: ChangeGate) -> None:
         self.db, self.clock, self.gate = db, clock, gate
+        self.once = Idempotency(db, IdempotencyKeys, clock)
 
     # ------------------------------------------------------------------ read
 
@@ -117,10 +105,10 @@ class AttachmentService:
         bound = {"list": "attachments", **filters.__dict__}
         after = decode_token(page_token, bound)
         if not (access.is_operator(principal) or access.acts_for_officine(principal, finess)):
-            raise access.officine_not_found(finess)
+            raise errors.officine_not_found(finess)
         async with self.db.read() as session:
             if await repository.get_officine(session, finess) is None:
-                raise access.officine_not_found(finess)
+                raise errors.officine_not_found(finess)
             rows = await repository.list_attachments(
                 session, filters, after=tuple(after) if after else None, limit=size + 1
             )
@@ -137,7 +125,7 @@ class AttachmentService:
         async with self.db.read() as session:
             found = await repository.effecteur_with_current_attachment(session, identifier.key)
         if found is None:
-            raise access.effecteur_not_found(identifier.key)
+            raise errors.effecteur_not_found(identifier.key)
         effecteur, current = found
         allowed = (
             access.is_operator(principal)
@@ -145,7 +133,7 @@ class AttachmentService:
             or (current is not None and access.acts_for_officine(principal, current.officine_finess))
         )
         if not allowed:
-            raise access.effecteur_not_found(identifier.key)
+            raise errors.effecteur_not_found(identifier.key)
         return effecteur, current
 
     async def list_events(
@@ -159,13 +147,13 @@ class AttachmentService:
                 finess = identifiers.parse_officine_name(parent, "parent")
                 allowed = access.is_operator(principal) or access.acts_for_officine(principal, finess)
                 if not allowed or await repository.get_officine(session, finess) is None:
-                    raise access.officine_not_found(finess)
+                    raise errors.officine_not_found(finess)
                 events = await repository.list_events(session, officine_finess=finess, before=before, limit=size + 1)
             else:
                 key = identifiers.parse_effecteur_name(parent, "parent").key
                 allowed = access.is_operator(principal) or access.acts_for_effecteur(principal, key)
                 if not allowed or await repository.get_effecteur(session, key) is None:
-                    raise access.effecteur_not_found(key)
+                    raise errors.effecteur_not_found(key)
                 events = await repository.list_events(session, effecteur_key=key, before=before, limit=size + 1)
         more = len(events) > size
         events = events[:size]
@@ -191,15 +179,12 @@ class AttachmentService:
         self._require_officine_member(principal, finess)
         actor = access.actor_of(principal)
         await self.gate.ensure_changes_allowed()
-        digest = fingerprint(actor, finess, identifier.key, new.__dict__)
-        now = self.clock.now()
-        async with self.db.write() as session:
-            done = await previous_outcome(session, IdempotencyKeys, request_id, "AttachEffecteur", digest)
-            if done is not None:
-                return await self._view(session, done["attachment_id"], finess)
+        digest = fingerprint(actor, {"officine": finess, "effecteur": identifier.key, "new": new.__dict__})
+
+        async def write(session: AsyncSession, now: datetime) -> AttachmentView:
             officine = await repository.get_officine(session, finess)
             if officine is None:
-                raise access.officine_not_found(finess)
+                raise errors.officine_not_found(finess)
             found = await repository.effecteur_with_current_attachment(session, identifier.key)
             if found is None:
                 effecteur = _new_effecteur(identifier, new, officine, now)
@@ -216,12 +201,13 @@ class AttachmentService:
                 # Lost a race with another attach: say where it went, as if we had been second.
                 _, current = await repository.effecteur_with_current_attachment(session, effecteur.key) or (None, None)
                 _refuse_if_attached(effecteur, current, finess)
-                raise Aborted("Le rattachement a changé entre-temps : recommencez.", reason="CONCURRENT_CHANGE") from None
+                raise Aborted(
+                    "Le rattachement a changé entre-temps : recommencez.", reason="CONCURRENT_CHANGE"
+                ) from None
             await repository.add_event(session, attachment, action="ATTACHED", actor=actor, at=now)
-            await remember_outcome(
-                session, IdempotencyKeys, request_id, "AttachEffecteur", digest, {"attachment_id": attachment.id}, now
-            )
             return AttachmentView(attachment, effecteur)
+
+        return await self._once(request_id, "AttachEffecteur", digest, write, finess)
 
     async def detach(self, principal: Principal | None, name: str, *, request_id: str = "") -> AttachmentView:
         finess, attachment_id = parse_attachment_name(name, "name")
@@ -229,7 +215,7 @@ class AttachmentService:
         async with self.db.read() as session:
             found = await repository.get_attachment(session, attachment_id)
         if found is None or found[0].officine_finess != finess:
-            raise access.attachment_not_found(name)
+            raise errors.attachment_not_found(name)
         attachment, effecteur = found
         by_officine = access.acts_for_officine(principal, finess)
         # The effecteur may leave its officine itself (while attached: its past is the officines' business).
@@ -240,7 +226,7 @@ class AttachmentService:
                     "Les rattachements sont gérés par les officines et les effecteurs eux-mêmes.",
                     reason="NOT_ATTACHMENT_PARTY",
                 )
-            raise access.attachment_not_found(name)
+            raise errors.attachment_not_found(name)
         if effecteur.kind == EffecteurKind.OFFICINE:
             raise FailedPrecondition(
                 "Une officine commande toujours pour ses propres besoins : elle ne peut pas être détachée d'elle-même.",
@@ -248,21 +234,42 @@ class AttachmentService:
             )
         await self.gate.ensure_changes_allowed()
         actor = access.actor_of(principal)
-        digest = fingerprint(actor, name)
-        now = self.clock.now()
-        async with self.db.write() as session:
-            done = await previous_outcome(session, IdempotencyKeys, request_id, "DetachEffecteur", digest)
-            if done is None:
-                if not await repository.end_attachment(session, attachment_id, at=now, by=actor):
-                    raise FailedPrecondition(
-                        f"Ce rattachement est déjà terminé : effecteurs/{effecteur.key} n'est plus rattaché à cette officine.",
-                        reason="ALREADY_DETACHED",
-                    )
-                await repository.add_event(session, attachment, action="DETACHED", actor=actor, at=now)
-                await remember_outcome(
-                    session, IdempotencyKeys, request_id, "DetachEffecteur", digest, {"attachment_id": attachment_id}, now
+        digest = fingerprint(actor, {"attachment": name})
+
+        async def write(session: AsyncSession, now: datetime) -> AttachmentView:
+            if not await repository.end_attachment(session, attachment_id, at=now, by=actor):
+                raise FailedPrecondition(
+                    f"Ce rattachement est déjà terminé : effecteurs/{effecteur.key} "
+                    "n'est plus rattaché à cette officine.",
+                    reason="ALREADY_DETACHED",
                 )
+            await repository.add_event(session, attachment, action="DETACHED", actor=actor, at=now)
             return await self._view(session, attachment_id, finess)
+
+        return await self._once(request_id, "DetachEffecteur", digest, write, finess)
+
+    def _once(
+        self,
+        request_id: str,
+        operation: str,
+        digest: str,
+        write: Callable[[AsyncSession, datetime], Awaitable[AttachmentView]],
+        finess: str,
+    ) -> Awaitable[AttachmentView]:
+        """Once per request_id; a retry gets the attachment as it is now."""
+
+        async def replay(outcome: dict[str, Any]) -> AttachmentView:
+            async with self.db.read() as session:
+                return await self._view(session, outcome["attachment_id"], finess)
+
+        return self.once.run(
+            request_id=request_id,
+            operation=operation,
+            digest=digest,
+            work=write,
+            dump=lambda view: {"attachment_id": view.attachment.id},
+            load=replay,
+        )
 
     # --------------------------------------------------------------- helpers
 
@@ -275,28 +282,28 @@ class AttachmentService:
                 "Les rattachements sont gérés par les officines : un opérateur ne peut pas rattacher un effecteur.",
                 reason="NOT_ATTACHMENT_PARTY",
             )
-        raise access.officine_not_found(finess)
+        raise errors.officine_not_found(finess)
 
     @staticmethod
     async def _view(session: Any, attachment_id: int, finess: str) -> AttachmentView:
         found = await repository.get_attachment(session, attachment_id)
         if found is None:
-            raise access.attachment_not_found(f"officines/{finess}/attachments/{attachment_id}")
+            raise errors.attachment_not_found(f"officines/{finess}/attachments/{attachment_id}")
         return AttachmentView(*found)
 
 
 def _refuse_if_attached(effecteur: Effecteur, current: Attachment | None, finess: str) -> None:
     if effecteur.kind == EffecteurKind.OFFICINE:
-        raise officine_itself(effecteur.key)
+        raise errors.officine_itself(effecteur.key)
     if current is None:
         return
     if current.officine_finess == finess:
-        raise already_attached_here(effecteur.key)
-    raise attached_elsewhere(effecteur.key)
+        raise errors.already_attached_here(effecteur.key)
+    raise errors.attached_elsewhere(effecteur.key)
 
 
 def _prefix_filters(raw: str) -> tuple[str, str]:
-    """"rpps:997" filters on the resource key; "997" on the number of any kind."""
+    """ "rpps:997" filters on the resource key; "997" on the number of any kind."""
     text = raw.strip()
     if not text:
         return "", ""
@@ -347,4 +354,3 @@ def _new_effecteur(identifier: Identifier, new: NewEffecteur, officine: Officine
 
 def _row(effecteur: Effecteur) -> dict[str, object]:
     return {column: getattr(effecteur, column) for column in Effecteur.__table__.columns.keys()}
-

@@ -42,9 +42,7 @@ def optional_text(raw: str, field: str, label: str, *, max_length: int = 300) ->
 def check_department(raw: str, field: str) -> str:
     value = raw.strip().upper()
     if not _DEPARTMENT.fullmatch(value):
-        raise InvalidArgument.field(
-            field, f"Département « {raw} » inconnu : attendu un code comme 75, 2A ou 971."
-        )
+        raise InvalidArgument.field(field, f"Département « {raw} » inconnu : attendu un code comme 75, 2A ou 971.")
     return value
 
 

@@ -138,7 +138,7 @@ def check(kind: IdKind, raw: str, field: str) -> Identifier:
 
 
 def parse_key(key: str, field: str) -> Identifier:
-    """"rpps:99700000104" -> Identifier, checked."""
+    """ "rpps:99700000104" -> Identifier, checked."""
     prefix, sep, value = key.partition(":")
     try:
         kind = IdKind(prefix.strip().lower())
@@ -153,7 +153,7 @@ def parse_key(key: str, field: str) -> Identifier:
 
 
 def parse_effecteur_name(name: str, field: str) -> Identifier:
-    """"effecteurs/rpps:99700000104" -> Identifier, checked."""
+    """ "effecteurs/rpps:99700000104" -> Identifier, checked."""
     if not name.startswith("effecteurs/"):
         raise InvalidArgument.field(
             field, f"Nom d'effecteur « {name} » invalide : attendu effecteurs/rpps:… (ou adeli, finess, siret)."
@@ -162,7 +162,7 @@ def parse_effecteur_name(name: str, field: str) -> Identifier:
 
 
 def parse_officine_name(name: str, field: str) -> str:
-    """"officines/759900111" -> its FINESS, checked."""
+    """ "officines/759900111" -> its FINESS, checked."""
     if not name.startswith("officines/"):
         raise InvalidArgument.field(field, f"Nom d'officine « {name} » invalide : attendu officines/<FINESS>.")
     return check_finess(name.removeprefix("officines/"), field)
@@ -182,7 +182,7 @@ def from_national_id(national_id: str, field: str) -> Identifier:
 
 
 def department_from_postal_code(postal_code: str, field: str = "postal_code") -> str:
-    """"75020" -> "75"; Corsica 200xx-201xx -> "2A", 202xx-206xx -> "2B"; overseas 97x/98x -> 3 digits."""
+    """ "75020" -> "75"; Corsica 200xx-201xx -> "2A", 202xx-206xx -> "2B"; overseas 97x/98x -> 3 digits."""
     value = postal_code.strip()
     if not re.fullmatch(r"\d{5}", value):
         raise InvalidArgument.field(field, f"Le code postal doit comporter 5 chiffres (reçu : « {postal_code} »).")

@@ -108,7 +108,7 @@ class _DryRunRollback(Exception):
 
 
 def parse_identifier(raw: str, type_code: str | None, field_name: str = "effecteur_identifier") -> Identifier:
-    """"rpps:…"/"adeli:…"/"finess:…"/"siret:…", or a bare number (kind by length, see module doc)."""
+    """ "rpps:…"/"adeli:…"/"finess:…"/"siret:…", or a bare number (kind by length, see module doc)."""
     text = raw.strip()
     if ":" in text:
         return identifiers.parse_key(text, field_name)
@@ -187,7 +187,8 @@ class AttachmentImporter:
         if missing:
             raise InvalidArgument.field(
                 "chunk",
-                f"Ligne {record.line} : l'en-tête doit être {expected} ; colonne(s) manquante(s) : {', '.join(missing)}.",
+                f"Ligne {record.line} : l'en-tête doit être {expected} ; "
+                f"colonne(s) manquante(s) : {', '.join(missing)}.",
                 reason="BAD_CSV_HEADER",
             )
         return {column: names.index(column) for column in COLUMNS}
@@ -202,7 +203,7 @@ class AttachmentImporter:
             return
         try:
             async with self.db.write() as session:
-                yield lambda: nullcontext(session)  # type: ignore[return-value]
+                yield lambda: nullcontext(session)
                 raise _DryRunRollback()
         except _DryRunRollback:
             pass
@@ -233,10 +234,12 @@ class AttachmentImporter:
                         continue
             report.rows_accepted += outcome.accepted
             report.rows_unchanged += outcome.unchanged
-            for rejected in sorted(refused + outcome.rejected):  # in line order
-                report.reject(*rejected)
+            for line, field_name, reason in sorted(refused + outcome.rejected):  # in line order
+                report.reject(line, field_name, reason)
             return
-        raise Aborted("L'import a rencontré trop de modifications simultanées : relancez-le.", reason="IMPORT_CONTENDED")
+        raise Aborted(
+            "L'import a rencontré trop de modifications simultanées : relancez-le.", reason="IMPORT_CONTENDED"
+        )
 
     @staticmethod
     def _parse(record: Record, positions: dict[str, int]) -> _Row:
@@ -328,14 +331,16 @@ def _judge(row: _Row, officine: Officine | None, known: _EffecteurState | None) 
     if officine is None:
         raise _Rejected(
             "officine_finess",
-            f"L'officine de FINESS {row.officine} n'existe pas : elle doit être créée avant l'import de ses rattachements.",
+            f"L'officine de FINESS {row.officine} n'existe pas : "
+            "elle doit être créée avant l'import de ses rattachements.",
         )
     if known is None:
         return "accepted"
     if known.kind == EffecteurKind.OFFICINE.value:
         raise _Rejected(
             "effecteur_identifier",
-            f"{row.identifier.key} est une officine : elle commande pour ses propres besoins et ne peut pas être rattachée.",
+            f"{row.identifier.key} est une officine : "
+            "elle commande pour ses propres besoins et ne peut pas être rattachée.",
         )
     if known.type_code != row.type_code:
         raise _Rejected(
@@ -369,4 +374,3 @@ def _effecteur_row(row: _Row, officine: Officine, now: datetime) -> dict[str, An
         "create_time": now,
         "update_time": now,
     }
-

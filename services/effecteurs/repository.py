@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -47,9 +47,7 @@ async def existing_officines(session: AsyncSession, finesses: Iterable[str]) -> 
     return {o.finess: o for o in rows}
 
 
-async def list_officines(
-    session: AsyncSession, *, department: str, after: str | None, limit: int
-) -> list[Officine]:
+async def list_officines(session: AsyncSession, *, department: str, after: str | None, limit: int) -> list[Officine]:
     query = select(Officine).order_by(Officine.finess).limit(limit)
     if department:
         query = query.where(Officine.department == department)
@@ -186,7 +184,9 @@ async def insert_attachment(
     The insert runs in a savepoint, so the losing side of a race keeps a usable
     transaction (PostgreSQL aborts the whole transaction on a failed statement).
     """
-    attachment = Attachment(officine_finess=officine_finess, effecteur_key=effecteur_key, attach_time=at, attached_by=by)
+    attachment = Attachment(
+        officine_finess=officine_finess, effecteur_key=effecteur_key, attach_time=at, attached_by=by
+    )
     try:
         async with session.begin_nested():
             session.add(attachment)
@@ -201,9 +201,10 @@ async def end_attachment(session: AsyncSession, attachment_id: int, *, at: datet
         update(Attachment)
         .where(Attachment.id == attachment_id, Attachment.detach_time.is_(None))
         .values(detach_time=at, detached_by=by)
+        .returning(Attachment.id)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return result.first() is not None
 
 
 async def write_import_batch(
@@ -266,7 +267,11 @@ class AttachmentFilter:
     include_ended: bool = False
 
 
-def _filtered(query: Select[Any], f: AttachmentFilter) -> Select[Any]:
+# The columns a query selects, kept through the filters.
+Row = TypeVarTuple("Row")
+
+
+def _filtered(query: Select[*Row], f: AttachmentFilter) -> Select[*Row]:
     query = query.join(Effecteur, Attachment.effecteur_key == Effecteur.key).where(
         Attachment.officine_finess == f.officine_finess
     )
@@ -303,9 +308,7 @@ async def count_attachments(session: AsyncSession, f: AttachmentFilter) -> int:
 # ------------------------------------------------------------------- events
 
 
-async def add_event(
-    session: AsyncSession, attachment: Attachment, *, action: str, actor: str, at: datetime
-) -> None:
+async def add_event(session: AsyncSession, attachment: Attachment, *, action: str, actor: str, at: datetime) -> None:
     session.add(
         AttachmentEvent(
             attachment_id=attachment.id,

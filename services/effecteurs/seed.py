@@ -10,6 +10,7 @@ every row as unchanged).
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 import tempfile
@@ -22,10 +23,10 @@ import structlog
 from services.common.clock import Clock
 from services.common.db import Database
 from services.effecteurs import identifiers, repository
+from services.effecteurs.clients import OpenGate
 from services.effecteurs.csvstream import file_chunks
 from services.effecteurs.importer import COLUMNS, AttachmentImporter, ImportReport
 from services.effecteurs.service import DirectoryService, OfficineInput
-from services.effecteurs.service_state import OpenGate
 from services.effecteurs.vocabulary import kind_for_type, search_text
 
 log = structlog.get_logger("effecteurs.seed")
@@ -59,7 +60,13 @@ def write_attachments_csv(dataset: dict[str, Any], path: Path) -> None:
         for attachment in dataset.get("attachments", []):
             effecteur = effecteurs[attachment["effecteur"]]
             writer.writerow(
-                [attachment["officine"], effecteur["id"], effecteur["type"], effecteur["name"], effecteur.get("email", "")]
+                [
+                    attachment["officine"],
+                    effecteur["id"],
+                    effecteur["type"],
+                    effecteur["name"],
+                    effecteur.get("email", ""),
+                ]
             )
 
 
@@ -135,4 +142,5 @@ async def _unattached_effecteurs(db: Database, clock: Clock, dataset: dict[str, 
 
 
 async def seed_file(path: Path, db: Database, clock: Clock) -> SeedResult:
-    return await seed_dataset(db, clock, json.loads(path.read_text(encoding="utf-8")))
+    text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+    return await seed_dataset(db, clock, json.loads(text))

@@ -6,23 +6,25 @@ all three share the Runtime's database, clock and change gate.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Violations
-from services.common.idempotency import check_request_id, previous_outcome, remember_outcome
+from services.common.idempotency import Idempotency, check_request_id, fingerprint
+from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
-from services.effecteurs import access, identifiers, repository
+from services.effecteurs import access, errors, identifiers, repository
+from services.effecteurs.clients import ChangeGate
 from services.effecteurs.fields import check_department, check_email, check_etag, optional_text, require_text
-from services.effecteurs.identifiers import IdKind, Identifier
+from services.effecteurs.identifiers import Identifier, IdKind
 from services.effecteurs.models import Effecteur, IdempotencyKeys, Officine
-from services.effecteurs.service_state import ChangeGate
 from services.effecteurs.vocabulary import OFFICINE_TYPE, EffecteurKind, search_text
 
 T = TypeVar("T")
@@ -48,27 +50,9 @@ class OfficineInput:
     titulaires: Sequence[str] = field(default_factory=list)
 
 
-def fingerprint(*parts: Any) -> str:
-    """Of a request, caller included: the same request_id with anything else is refused."""
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
-
-
-def check_mask(paths: Sequence[str], allowed: Sequence[str]) -> list[str]:
-    if not paths:
-        raise InvalidArgument.field(
-            "update_mask", f"Indiquez les champs à modifier dans update_mask ({', '.join(allowed)})."
-        )
-    unknown = [p for p in paths if p not in allowed]
-    if unknown:
-        raise InvalidArgument.field(
-            "update_mask",
-            f"Champ(s) non modifiable(s) : {', '.join(unknown)}. Modifiables : {', '.join(allowed)}.",
-        )
-    return list(dict.fromkeys(paths))
-
-
-_OFFICINE_FIELDS = ("display_name", "address", "postal_code", "city", "email", "titulaires")
-_EFFECTEUR_FIELDS = ("display_name", "email", "department")
+# Effecteurs' Updates name the fields they change: an empty update_mask is refused.
+_OFFICINE_FIELDS = frozenset({"display_name", "address", "postal_code", "city", "email", "titulaires"})
+_EFFECTEUR_FIELDS = frozenset({"display_name", "email", "department"})
 
 
 def check_titulaires(values: Sequence[str], field_name: str) -> list[str]:
@@ -84,6 +68,8 @@ class DirectoryService:
 
     def __init__(self, db: Database, clock: Clock, gate: ChangeGate) -> None:
         self.db, self.clock, self.gate = db, clock, gate
+        # Every write of the directory runs once per request_id.
+        self.once = Idempotency(db, IdempotencyKeys, clock)
 
     async def _gate(self, principal: Principal | None) -> None:
         # Operators prepare sessions during maintenance windows: only users' changes wait.
@@ -97,7 +83,7 @@ class DirectoryService:
         async with self.db.read() as session:
             officine = await repository.get_officine(session, finess)
             if officine is None or not await self._may_read_officine(session, principal, finess):
-                raise access.officine_not_found(finess)
+                raise errors.officine_not_found(finess)
             return officine
 
     async def _may_read_officine(self, session: Any, principal: Principal | None, finess: str) -> bool:
@@ -154,14 +140,10 @@ class DirectoryService:
         between them, in one transaction. Returns (officine, created)."""
         request_id = check_request_id(request_id)
         data, department = self._check_officine(data)
-        now = self.clock.now()
-        digest = fingerprint(actor, data.__dict__)
-        async with self.db.write() as session:
-            done = await previous_outcome(session, IdempotencyKeys, request_id, "CreateOfficine", digest)
-            existing = await repository.get_officine(session, data.finess)
-            if done is not None and existing is not None:
-                return existing, False
-            if existing is not None:
+        digest = fingerprint(actor, {"officine": data.__dict__})
+
+        async def write(session: AsyncSession, now: datetime) -> tuple[Officine, bool]:
+            if (existing := await repository.get_officine(session, data.finess)) is not None:
                 if if_absent:
                     return existing, False
                 raise AlreadyExists(f"L'officine officines/{data.finess} existe déjà.", reason="OFFICINE_EXISTS")
@@ -210,10 +192,20 @@ class DirectoryService:
                 session, officine_finess=data.finess, effecteur_key=own.key, at=now, by=actor
             )
             await repository.add_event(session, attachment, action="ATTACHED", actor=actor, at=now)
-            await remember_outcome(
-                session, IdempotencyKeys, request_id, "CreateOfficine", digest, {"finess": data.finess}, now
-            )
             return officine, True
+
+        async def replay(outcome: dict[str, Any]) -> tuple[Officine, bool]:
+            # A retry of a creation that went through: the officine exists, not created by this call.
+            return await self._officine_written(outcome["finess"]), False
+
+        return await self.once.run(
+            request_id=request_id,
+            operation="CreateOfficine",
+            digest=digest,
+            work=write,
+            dump=lambda done: {"finess": done[0].finess},
+            load=replay,
+        )
 
     async def update_officine(
         self,
@@ -228,21 +220,19 @@ class DirectoryService:
         finess = identifiers.parse_officine_name(name, "officine.name")
         request_id = check_request_id(request_id)
         if not (access.is_operator(principal) or access.acts_for_officine(principal, finess)):
-            raise access.officine_not_found(finess)
-        paths = check_mask(paths, _OFFICINE_FIELDS)
+            raise errors.officine_not_found(finess)
+        check_mask(paths, _OFFICINE_FIELDS, empty_refused=True)
+        paths = list(dict.fromkeys(paths))  # in the order asked: so are the violations
         if "titulaires" in paths:
             access.require_operator(principal)
         values = self._officine_changes(changes, paths)
         await self._gate(principal)
-        digest = fingerprint(access.actor_of(principal), finess, values, etag)
-        now = self.clock.now()
-        async with self.db.write() as session:
-            done = await previous_outcome(session, IdempotencyKeys, request_id, "UpdateOfficine", digest)
+        digest = fingerprint(access.actor_of(principal), {"officine": finess, "values": values, "etag": etag})
+
+        async def write(session: AsyncSession, now: datetime) -> Officine:
             officine = await repository.get_officine(session, finess, for_update=True)
             if officine is None:
-                raise access.officine_not_found(finess)
-            if done is not None:
-                return officine
+                raise errors.officine_not_found(finess)
             check_etag(etag, officine.version)
             for key, value in values.items():
                 setattr(officine, key, value)
@@ -256,14 +246,23 @@ class DirectoryService:
                 own.version += 1
                 own.update_time = now
             await session.flush()
-            await remember_outcome(session, IdempotencyKeys, request_id, "UpdateOfficine", digest, {"finess": finess}, now)
             return officine
+
+        # A retry gets the officine as it is now (the one the first call wrote, or later).
+        return await self.once.run(
+            request_id=request_id,
+            operation="UpdateOfficine",
+            digest=digest,
+            work=write,
+            dump=lambda officine: {"finess": officine.finess},
+            load=lambda outcome: self._officine_written(outcome["finess"]),
+        )
 
     @staticmethod
     def _officine_changes(changes: OfficineInput, paths: Sequence[str]) -> dict[str, Any]:
         violations = Violations()
         values: dict[str, Any] = {}
-        checks = {
+        checks: dict[str, Callable[[], Any]] = {
             "display_name": lambda: require_text(changes.display_name, "officine.display_name", "Le nom de l'officine"),
             "address": lambda: optional_text(changes.address, "officine.address", "L'adresse"),
             "city": lambda: optional_text(changes.city, "officine.city", "La commune", max_length=100),
@@ -290,7 +289,7 @@ class DirectoryService:
         async with self.db.read() as session:
             found = await repository.effecteur_with_current_attachment(session, identifier.key)
         if found is None or not may_read_effecteur(principal, *found):
-            raise access.effecteur_not_found(identifier.key)
+            raise errors.effecteur_not_found(identifier.key)
         return found[0]
 
     async def list_effecteurs(
@@ -341,16 +340,17 @@ class DirectoryService:
         async with self.db.read() as session:
             found = await repository.effecteur_with_current_attachment(session, identifier.key)
         if found is None or not may_change_effecteur(principal, *found):
-            raise access.effecteur_not_found(identifier.key)
+            raise errors.effecteur_not_found(identifier.key)
         if found[0].kind == EffecteurKind.OFFICINE:
             raise FailedPrecondition(
                 "C'est l'effecteur de l'officine elle-même : modifiez le nom ou l'e-mail de l'officine.",
                 reason="OFFICINE_OWN_EFFECTEUR",
             )
-        paths = check_mask(paths, _EFFECTEUR_FIELDS)
+        check_mask(paths, _EFFECTEUR_FIELDS, empty_refused=True)
+        paths = list(dict.fromkeys(paths))  # in the order asked: so are the violations
         violations = Violations()
         values: dict[str, str] = {}
-        checks = {
+        checks: dict[str, Callable[[], str]] = {
             "display_name": lambda: require_text(display_name, "effecteur.display_name", "Le nom"),
             "email": lambda: check_email(email, "effecteur.email"),
             "department": lambda: check_department(department, "effecteur.department"),
@@ -362,15 +362,12 @@ class DirectoryService:
                 violations.items.extend(error.violations)
         violations.raise_if_any()
         await self._gate(principal)
-        digest = fingerprint(access.actor_of(principal), identifier.key, values, etag)
-        now = self.clock.now()
-        async with self.db.write() as session:
-            done = await previous_outcome(session, IdempotencyKeys, request_id, "UpdateEffecteur", digest)
+        digest = fingerprint(access.actor_of(principal), {"effecteur": identifier.key, "values": values, "etag": etag})
+
+        async def write(session: AsyncSession, now: datetime) -> Effecteur:
             effecteur = await repository.get_effecteur(session, identifier.key, for_update=True)
             if effecteur is None:
-                raise access.effecteur_not_found(identifier.key)
-            if done is not None:
-                return effecteur
+                raise errors.effecteur_not_found(identifier.key)
             check_etag(etag, effecteur.version)
             for key, value in values.items():
                 setattr(effecteur, key, value)
@@ -379,10 +376,31 @@ class DirectoryService:
             effecteur.version += 1
             effecteur.update_time = now
             await session.flush()
-            await remember_outcome(
-                session, IdempotencyKeys, request_id, "UpdateEffecteur", digest, {"key": identifier.key}, now
-            )
             return effecteur
+
+        async def replay(outcome: dict[str, Any]) -> Effecteur:
+            # A retry gets the effecteur as it is now (the one the first call wrote, or later).
+            async with self.db.read() as session:
+                effecteur = await repository.get_effecteur(session, outcome["key"])
+            if effecteur is None:
+                raise errors.effecteur_not_found(identifier.key)
+            return effecteur
+
+        return await self.once.run(
+            request_id=request_id,
+            operation="UpdateEffecteur",
+            digest=digest,
+            work=write,
+            dump=lambda effecteur: {"key": effecteur.key},
+            load=replay,
+        )
+
+    async def _officine_written(self, finess: str) -> Officine:
+        async with self.db.read() as session:
+            officine = await repository.get_officine(session, finess)
+        if officine is None:
+            raise errors.officine_not_found(finess)
+        return officine
 
     @staticmethod
     def check_identifier(kind: IdKind | None, raw: str) -> Identifier:

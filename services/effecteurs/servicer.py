@@ -10,11 +10,7 @@ import tempfile
 from collections.abc import AsyncIterator, Iterator
 from typing import IO
 
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as pb
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as pb_grpc
-from vaxorders.type.v1 import effecteur_type_pb2
-
-from services.common.context import current_principal
+from services.common.context import ServicerContext, current_principal
 from services.common.errors import InvalidArgument
 from services.common.timefmt import to_timestamp
 from services.effecteurs import access
@@ -24,6 +20,9 @@ from services.effecteurs.identifiers import IdKind
 from services.effecteurs.importer import AttachmentImporter, ImportReport
 from services.effecteurs.models import AttachmentEvent, Effecteur, Officine
 from services.effecteurs.service import DirectoryService, OfficineInput
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as pb
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as pb_grpc
+from vaxorders.type.v1 import effecteur_type_pb2
 
 _TYPE_PREFIX = "EFFECTEUR_TYPE_"
 _ID_KINDS = {
@@ -47,7 +46,7 @@ _READ_SIZE = 64 * 1024
 
 
 def type_code(number: int, field: str) -> str:
-    """"" for UNSPECIFIED, "MEDECIN" for EFFECTEUR_TYPE_MEDECIN."""
+    """ "" for UNSPECIFIED, "MEDECIN" for EFFECTEUR_TYPE_MEDECIN."""
     if number == effecteur_type_pb2.EFFECTEUR_TYPE_UNSPECIFIED:
         return ""
     try:
@@ -95,7 +94,7 @@ def effecteur_pb(effecteur: Effecteur) -> pb.Effecteur:
         identifier_kind=_ID_KINDS_PB[IdKind(effecteur.identifier_kind)],
         identifier=effecteur.identifier,
         kind=_EFFECTEUR_KINDS_PB[effecteur.kind],
-        type=effecteur_type_pb2.EffecteurType.Value(_TYPE_PREFIX + effecteur.type),
+        type=_TYPE_PREFIX + effecteur.type,  # the enum value by its name
         display_name=effecteur.display_name,
         email=effecteur.email,
         department=effecteur.department,
@@ -163,25 +162,34 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
 
     # -------------------------------------------------------------- officines
 
-    async def GetOfficine(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetOfficine(self, request: pb.GetOfficineRequest, context: ServicerContext) -> pb.GetOfficineResponse:
         officine = await self.directory.get_officine(current_principal(), request.name)
         return pb.GetOfficineResponse(officine=officine_pb(officine))
 
-    async def ListOfficines(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListOfficines(
+        self, request: pb.ListOfficinesRequest, context: ServicerContext
+    ) -> pb.ListOfficinesResponse:
         page = await self.directory.list_officines(
-            current_principal(), department=request.department, page_size=request.page_size, page_token=request.page_token
+            current_principal(),
+            department=request.department,
+            page_size=request.page_size,
+            page_token=request.page_token,
         )
         return pb.ListOfficinesResponse(
             officines=[officine_pb(o) for o in page.items], next_page_token=page.next_page_token
         )
 
-    async def CreateOfficine(self, request, context):  # type: ignore[no-untyped-def]
+    async def CreateOfficine(
+        self, request: pb.CreateOfficineRequest, context: ServicerContext
+    ) -> pb.CreateOfficineResponse:
         officine = await self.directory.create_officine(
             current_principal(), _officine_input(request.officine), request_id=request.request_id
         )
         return pb.CreateOfficineResponse(officine=officine_pb(officine))
 
-    async def UpdateOfficine(self, request, context):  # type: ignore[no-untyped-def]
+    async def UpdateOfficine(
+        self, request: pb.UpdateOfficineRequest, context: ServicerContext
+    ) -> pb.UpdateOfficineResponse:
         officine = await self.directory.update_officine(
             current_principal(),
             request.officine.name,
@@ -194,19 +202,25 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
 
     # ------------------------------------------------------------- effecteurs
 
-    async def GetEffecteur(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetEffecteur(self, request: pb.GetEffecteurRequest, context: ServicerContext) -> pb.GetEffecteurResponse:
         effecteur = await self.directory.get_effecteur(current_principal(), request.name)
         return pb.GetEffecteurResponse(effecteur=effecteur_pb(effecteur))
 
-    async def BatchGetEffecteurs(self, request, context):  # type: ignore[no-untyped-def]
+    async def BatchGetEffecteurs(
+        self, request: pb.BatchGetEffecteursRequest, context: ServicerContext
+    ) -> pb.BatchGetEffecteursResponse:
         effecteurs = await self.directory.batch_get_effecteurs(current_principal(), list(request.names))
         return pb.BatchGetEffecteursResponse(effecteurs=[effecteur_pb(e) for e in effecteurs])
 
-    async def BatchGetOfficines(self, request, context):  # type: ignore[no-untyped-def]
+    async def BatchGetOfficines(
+        self, request: pb.BatchGetOfficinesRequest, context: ServicerContext
+    ) -> pb.BatchGetOfficinesResponse:
         officines = await self.directory.batch_get_officines(current_principal(), list(request.names))
         return pb.BatchGetOfficinesResponse(officines=[officine_pb(o) for o in officines])
 
-    async def ListEffecteurs(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListEffecteurs(
+        self, request: pb.ListEffecteursRequest, context: ServicerContext
+    ) -> pb.ListEffecteursResponse:
         page = await self.directory.list_effecteurs(
             current_principal(),
             type_code=type_code(request.type, "type"),
@@ -217,7 +231,9 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
             effecteurs=[effecteur_pb(e) for e in page.items], next_page_token=page.next_page_token
         )
 
-    async def UpdateEffecteur(self, request, context):  # type: ignore[no-untyped-def]
+    async def UpdateEffecteur(
+        self, request: pb.UpdateEffecteurRequest, context: ServicerContext
+    ) -> pb.UpdateEffecteurResponse:
         effecteur = await self.directory.update_effecteur(
             current_principal(),
             request.effecteur.name,
@@ -230,13 +246,17 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
         )
         return pb.UpdateEffecteurResponse(effecteur=effecteur_pb(effecteur))
 
-    async def CheckIdentifier(self, request, context):  # type: ignore[no-untyped-def]
+    async def CheckIdentifier(
+        self, request: pb.CheckIdentifierRequest, context: ServicerContext
+    ) -> pb.CheckIdentifierResponse:
         identifier = self.directory.check_identifier(_ID_KINDS.get(request.identifier_kind), request.identifier)
         return pb.CheckIdentifierResponse(identifier=identifier.value, effecteur=identifier.resource)
 
     # ------------------------------------------------------------ attachments
 
-    async def ListAttachments(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListAttachments(
+        self, request: pb.ListAttachmentsRequest, context: ServicerContext
+    ) -> pb.ListAttachmentsResponse:
         page = await self.attachments.list_attachments(
             current_principal(),
             request.parent,
@@ -253,7 +273,9 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
             total_size=page.total_size,
         )
 
-    async def AttachEffecteur(self, request, context):  # type: ignore[no-untyped-def]
+    async def AttachEffecteur(
+        self, request: pb.AttachEffecteurRequest, context: ServicerContext
+    ) -> pb.AttachEffecteurResponse:
         view = await self.attachments.attach(
             current_principal(),
             request.parent,
@@ -264,18 +286,24 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
         )
         return pb.AttachEffecteurResponse(attachment=attachment_pb(view))
 
-    async def DetachEffecteur(self, request, context):  # type: ignore[no-untyped-def]
+    async def DetachEffecteur(
+        self, request: pb.DetachEffecteurRequest, context: ServicerContext
+    ) -> pb.DetachEffecteurResponse:
         view = await self.attachments.detach(current_principal(), request.name, request_id=request.request_id)
         return pb.DetachEffecteurResponse(attachment=attachment_pb(view))
 
-    async def LookupAttachment(self, request, context):  # type: ignore[no-untyped-def]
+    async def LookupAttachment(
+        self, request: pb.LookupAttachmentRequest, context: ServicerContext
+    ) -> pb.LookupAttachmentResponse:
         effecteur, current = await self.attachments.lookup(current_principal(), request.effecteur)
         response = pb.LookupAttachmentResponse(effecteur=effecteur_pb(effecteur))
         if current is not None:
             response.attachment.CopyFrom(attachment_pb(AttachmentView(current, effecteur)))
         return response
 
-    async def ListAttachmentEvents(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListAttachmentEvents(
+        self, request: pb.ListAttachmentEventsRequest, context: ServicerContext
+    ) -> pb.ListAttachmentEventsResponse:
         page = await self.attachments.list_events(
             current_principal(), request.parent, page_size=request.page_size, page_token=request.page_token
         )
@@ -283,9 +311,9 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
             events=[event_pb(e) for e in page.items], next_page_token=page.next_page_token
         )
 
-    async def ImportAttachments(  # type: ignore[no-untyped-def]
-        self, request_iterator: AsyncIterator[pb.ImportAttachmentsRequest], context
-    ):
+    async def ImportAttachments(
+        self, request_iterator: AsyncIterator[pb.ImportAttachmentsRequest], context: ServicerContext
+    ) -> pb.ImportAttachmentsResponse:
         access.require_operator(current_principal())
         options: pb.ImportOptions | None = None
         received = 0
@@ -309,6 +337,8 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
                     )
                 spool.write(message.chunk)
             if options is None:
-                raise InvalidArgument.field("options", "Le premier message doit porter les options de l'import (options).")
+                raise InvalidArgument.field(
+                    "options", "Le premier message doit porter les options de l'import (options)."
+                )
             report = await self.importer.run(_chunks(spool), dry_run=options.dry_run, filename=options.filename)
         return report_pb(report)

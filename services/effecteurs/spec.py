@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as pb_grpc
-from vaxorders.sessions.v1.sessions_service_pb2_grpc import SessionServiceStub
-
 from services.common.bootstrap import Runtime, ServiceSpec
 from services.common.server import Registration
 from services.effecteurs.attachments import AttachmentService
+from services.effecteurs.clients import SessionServiceGate
 from services.effecteurs.importer import AttachmentImporter
 from services.effecteurs.service import DirectoryService
-from services.effecteurs.service_state import SessionServiceGate
 from services.effecteurs.servicer import EffecteurServicer
 from services.effecteurs.settings import EffecteursSettings
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as pb_grpc
+from vaxorders.sessions.v1.sessions_service_pb2_grpc import SessionServiceStub
 
 SERVICE_NAME = "vaxorders.effecteurs.v1.EffecteurService"
 

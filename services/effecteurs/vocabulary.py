@@ -48,7 +48,7 @@ def search_text(text: str) -> str:
 
 
 def parse_type(raw: str, field: str) -> str:
-    """"MEDECIN", "EFFECTEUR_TYPE_MEDECIN", "médecin", "Sage-femme"... -> the type code."""
+    """ "MEDECIN", "EFFECTEUR_TYPE_MEDECIN", "médecin", "Sage-femme"... -> the type code."""
     code = search_text(raw).strip().upper().replace("-", "_").replace(" ", "_").removeprefix("EFFECTEUR_TYPE_")
     if code in TYPE_LABELS:
         return code

@@ -111,7 +111,13 @@ async def send_confirmations(
         return EXIT_OK
     except grpc.aio.AioRpcError as error:
         details = ErrorDetails.from_rpc_error(error)
-        log.error("confirmations.refused", session=session, code=details.code.name, reason=details.reason, error=details.message)
+        log.error(
+            "confirmations.refused",
+            session=session,
+            code=details.code.name,
+            reason=details.reason,
+            error=details.message,
+        )
         return EXIT_REFUSED
     finally:
         await channels.close()

@@ -15,13 +15,6 @@ from typing import Any
 
 import grpc
 import structlog
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as epb
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as epb_grpc
-from vaxorders.orders.v1 import orders_service_pb2 as opb
-from vaxorders.orders.v1 import orders_service_pb2_grpc as opb_grpc
-from vaxorders.sessions.v1 import sessions_service_pb2 as spb
-from vaxorders.sessions.v1 import sessions_service_pb2_grpc as spb_grpc
-from vaxorders.type.v1 import effecteur_type_pb2
 
 from services.common import context as ctx
 from services.common.channels import Channels
@@ -34,6 +27,13 @@ from services.mailer.deliveries import (
     Party,
     Product,
 )
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as epb
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as epb_grpc
+from vaxorders.orders.v1 import orders_service_pb2 as opb
+from vaxorders.orders.v1 import orders_service_pb2_grpc as opb_grpc
+from vaxorders.sessions.v1 import sessions_service_pb2 as spb
+from vaxorders.sessions.v1 import sessions_service_pb2_grpc as spb_grpc
+from vaxorders.type.v1 import effecteur_type_pb2
 
 log = structlog.get_logger("mailer.clients")
 
@@ -99,7 +99,9 @@ class Directory:
         self._effecteurs = channels.stub(epb_grpc.EffecteurServiceStub, settings.effecteurs_address)
         self._timeout = settings.call_timeout_seconds
 
-    async def _call(self, service: str, stub: Any, method: str, request: Any, *, not_found_is_none: bool = False) -> Any:
+    async def _call(
+        self, service: str, stub: Any, method: str, request: Any, *, not_found_is_none: bool = False
+    ) -> Any:
         try:
             return await getattr(stub, method)(request, timeout=self._timeout)
         except grpc.aio.AioRpcError as error:

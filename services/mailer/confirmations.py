@@ -22,8 +22,6 @@ or not, is stored with its report (confirmation_runs).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import uuid
 from collections.abc import Sequence
@@ -32,13 +30,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common import context as ctx
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import InvalidArgument
-from services.common.idempotency import check_request_id
+from services.common.idempotency import check_request_id, fingerprint, recorded_outcome, run_once
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.mailer import repository as repo
 from services.mailer.deliveries import (
@@ -53,13 +51,12 @@ from services.mailer.deliveries import (
     parties_to_look_up,
 )
 from services.mailer.errors import (
-    DuplicateRequest,
     allocation_not_published,
     confirmations_refused,
     session_not_closed,
     session_not_found,
 )
-from services.mailer.models import QUEUED, ConfirmationRunRow
+from services.mailer.models import QUEUED, ConfirmationRunRow, idempotency_keys
 from services.mailer.settings import MailerSettings
 from services.mailer.templates import Templates
 
@@ -70,9 +67,13 @@ OPERATION = "SendDeliveryConfirmations"
 
 
 class SessionView(Protocol):
-    name: str
-    label: str
-    state: str
+    # Read-only: what clients.Directory answers is frozen.
+    @property
+    def name(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def state(self) -> str: ...
 
 
 class DirectoryPort(Protocol):
@@ -163,7 +164,14 @@ def _check_session(name: str, field_name: str) -> str:
 
 
 def outbox_values(
-    templates: Templates, mail: Mail, key: str, params: dict[str, str], *, created_by: str, now: datetime
+    templates: Templates,
+    mail: Mail,
+    key: str,
+    params: dict[str, str],
+    *,
+    created_by: str,
+    now: datetime,
+    trace_request_id: str,
 ) -> dict[str, Any]:
     """The outbox row of a mail the mailer composed itself (rendered now: sent as accepted)."""
     rendered = templates.render(mail.template, mail.context)
@@ -182,7 +190,7 @@ def outbox_values(
         "next_attempt_at": now,
         "claimed_until": None,
         "created_by": created_by[:32],
-        "trace_request_id": ctx.request_id_var.get(),
+        "trace_request_id": trace_request_id,
         "dedupe_key": key,
         "create_time": now,
         "send_time": None,
@@ -206,17 +214,19 @@ class Confirmations:
 
     # --- SendDeliveryConfirmations ------------------------------------------------
 
-    async def send(self, principal: Principal | None, session: str, request_id: str, *, dry_run: bool) -> RunOutcome:
+    async def send(
+        self, principal: Principal | None, session: str, request_id: str, *, dry_run: bool, trace_request_id: str = ""
+    ) -> RunOutcome:
         if principal is None or not principal.reads_everything:
             raise confirmations_refused()
         session = _check_session(session, "session")
         request_id = check_request_id(request_id)
-        digest = hashlib.sha256(
-            json.dumps({"session": session, "dry_run": dry_run, "by": principal.national_id}, sort_keys=True).encode()
-        ).hexdigest()
+        digest = fingerprint(principal.national_id, {"session": session, "dry_run": dry_run})
         if request_id:
+            # A retry of a finished run is answered without running again; the queueing
+            # itself is idempotent (one message per dedupe key) should twins both run.
             async with self._db.read() as db_session:
-                previous = await repo.previous_outcome(db_session, request_id, OPERATION, digest)
+                previous = await recorded_outcome(db_session, idempotency_keys, request_id, OPERATION, digest)
             if previous is not None:
                 return await self._replay(previous)
 
@@ -234,10 +244,8 @@ class Confirmations:
             earlier = await repo.existing_dedupe_keys(db_session, keys)
         tally = _Tally()
         if not dry_run:
-            tally = await self._queue(session, mails, principal.national_id)
-        report = [
-            _with_flag(m.recipient, dedupe_key(session, m.recipient.recipient) in earlier) for m in mails
-        ]
+            tally = await self._queue(session, mails, principal.national_id, trace_request_id)
+        report = [_with_flag(m.recipient, dedupe_key(session, m.recipient.recipient) in earlier) for m in mails]
         missing = [r for r in report if not r.email]
         if dry_run:
             queued, already = 0, sum(1 for r in report if r.already_queued)
@@ -278,7 +286,7 @@ class Confirmations:
         )
         return confirmation_mails(deliveries, names, label)
 
-    async def _queue(self, session: str, mails: list[Mail], run_by: str) -> _Tally:
+    async def _queue(self, session: str, mails: list[Mail], run_by: str, trace_request_id: str) -> _Tally:
         """Queue the sendable mails in batches, each followed by the report to orders."""
         tally = _Tally()
         sendable = [m for m in mails if m.sendable]
@@ -294,7 +302,15 @@ class Confirmations:
                         "recipient": mail.recipient.recipient,
                         "announced": announced_param(mail.announced),
                     }
-                    values = outbox_values(self._templates, mail, key, params, created_by=run_by, now=now)
+                    values = outbox_values(
+                        self._templates,
+                        mail,
+                        key,
+                        params,
+                        created_by=run_by,
+                        now=now,
+                        trace_request_id=trace_request_id,
+                    )
                     if await repo.add_message_once(db_session, values):
                         tally.queued += 1
                         tally.queued_keys.add(key)
@@ -306,24 +322,25 @@ class Confirmations:
         return tally
 
     async def _store_run(self, row: ConfirmationRunRow, request_id: str, digest: str) -> RunOutcome:
-        """The run and its request_id key in one transaction; a concurrent twin with
-        the same request_id that committed first wins, and its run is answered."""
-        result = {"run": row.id, "queued": row.queued}
-        try:
-            async with self._db.write() as db_session:
-                if request_id:
-                    previous = await repo.previous_outcome(db_session, request_id, OPERATION, digest)
-                    if previous is not None:
-                        result = previous
-                    else:
-                        await repo.remember_outcome(db_session, request_id, OPERATION, digest, result, self._clock.now())
-                if result["run"] == row.id:
-                    await repo.add_confirmation_run(db_session, row)
-        except DuplicateRequest:
-            async with self._db.read() as db_session:
-                previous = await repo.previous_outcome(db_session, request_id, OPERATION, digest)
-            assert previous is not None
-            result = previous
+        """The run and its request_id key in one transaction (claim first); a
+        concurrent twin with the same request_id that claimed it first wins, and
+        its run is answered."""
+
+        async def write(db_session: AsyncSession, now: datetime) -> dict[str, Any]:
+            await repo.add_confirmation_run(db_session, row)
+            return {"run": row.id, "queued": row.queued}
+
+        result = await run_once(
+            self._db,
+            idempotency_keys,
+            self._clock,
+            request_id=request_id,
+            operation=OPERATION,
+            digest=digest,
+            work=write,
+            dump=lambda outcome: outcome,
+            load=lambda outcome: outcome,
+        )
         return await self._replay(result)
 
     async def _replay(self, outcome: dict[str, Any]) -> RunOutcome:
@@ -346,7 +363,9 @@ class Confirmations:
             try:
                 position = (datetime.fromisoformat(after[0]), str(after[1]))
             except (TypeError, ValueError, IndexError) as exc:
-                raise InvalidArgument.field("page_token", "Jeton de page invalide : recommencez la liste depuis le début.") from exc
+                raise InvalidArgument.field(
+                    "page_token", "Jeton de page invalide : recommencez la liste depuis le début."
+                ) from exc
         async with self._db.read() as db_session:
             rows = await repo.list_confirmation_runs(db_session, parent, after=position, limit=size + 1)
         page = RunPage([RunView.of(r) for r in rows[:size]])

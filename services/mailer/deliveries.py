@@ -217,7 +217,7 @@ def officine_mail(delivery: Delivery, names: Names, session_label: str) -> Mail:
     by_effecteur: dict[str, list[DeliveryLine]] = {}
     for line in delivery.lines:
         by_effecteur.setdefault(line.effecteur, []).append(line)
-    groups = []
+    groups: list[dict[str, Any]] = []
     for effecteur, lines in by_effecteur.items():
         kind = lines[0].effecteur_type
         if effecteur == own:
@@ -225,15 +225,21 @@ def officine_mail(delivery: Delivery, names: Names, session_label: str) -> Mail:
         else:
             party = names.effecteur(effecteur, kind)
             title, rank = f"Pour {party.display_name} ({type_label(kind)})", (1, party.display_name.casefold())
-        groups.append({"title": title, "rank": rank, "lines": _sorted_lines(_line_view(l, names) for l in lines)})
+        groups.append({"title": title, "rank": rank, "lines": _sorted_lines(_line_view(line, names) for line in lines)})
     groups.sort(key=lambda g: g["rank"])
     totals: dict[str, dict[str, Any]] = {}
     for group in groups:
         for view in group["lines"]:
             total = totals.setdefault(
                 view["product"],
-                {"product": view["product"], "order": view["order"], "ordered_vials": 0, "confirmed_vials": 0,
-                 "ordered_doses": 0, "confirmed_doses": 0},
+                {
+                    "product": view["product"],
+                    "order": view["order"],
+                    "ordered_vials": 0,
+                    "confirmed_vials": 0,
+                    "ordered_doses": 0,
+                    "confirmed_doses": 0,
+                },
             )
             for key in ("ordered_vials", "confirmed_vials", "ordered_doses", "confirmed_doses"):
                 total[key] += view[key]
@@ -276,11 +282,11 @@ def effecteur_mails(deliveries: Sequence[Delivery], names: Names, session_label:
     for effecteur, parts in sections.items():
         party = names.effecteur(effecteur, types[effecteur])
         parts.sort(key=lambda p: (p[0].delivery_date, p[0].finess))
-        views = [
+        views: list[dict[str, Any]] = [
             {
                 "officine": names.officine(delivery.finess).display_name,
                 **_dates(delivery.delivery_date),
-                "lines": _sorted_lines(_line_view(l, names) for l in lines),
+                "lines": _sorted_lines(_line_view(line, names) for line in lines),
             }
             for delivery, lines in parts
         ]
@@ -291,7 +297,7 @@ def effecteur_mails(deliveries: Sequence[Delivery], names: Names, session_label:
             display_name=party.display_name,
             email=usable_address(party.email),
             delivery_date=first.delivery_date,
-            confirmed_vials=sum(l.confirmed_vials for _, lines in parts for l in lines),
+            confirmed_vials=sum(line.confirmed_vials for _, lines in parts for line in lines),
         )
         context = {
             "name": party.display_name,
@@ -326,7 +332,9 @@ def date_change_mails(change: DateChange, delivery: Delivery | None, names: Name
     announced = {change.finess: change.new_date}
     mails = [
         Mail(
-            Recipient(officine.name, OFFICINE, officine.display_name, usable_address(officine.email), change.new_date, 0),
+            Recipient(
+                officine.name, OFFICINE, officine.display_name, usable_address(officine.email), change.new_date, 0
+            ),
             "delivery-date-change",
             {**common, "name": officine.display_name, "for_officine": True},
             announced,

@@ -5,10 +5,6 @@ from __future__ import annotations
 from services.common.errors import FailedPrecondition, NotFound, PermissionDenied
 
 
-class DuplicateRequest(Exception):
-    """Another transaction stored the same request_id first: replay its outcome."""
-
-
 def message_not_found() -> NotFound:
     return NotFound("Ce message est introuvable.", reason="MESSAGE_NOT_FOUND")
 

@@ -97,7 +97,10 @@ class DateChangeNotifier:
                     "announced": f"{change.finess}={change.new_date}",
                 }
                 key = change_key(change.id, mail.recipient.recipient)
-                values = outbox_values(self._templates, mail, key, params, created_by=CREATED_BY, now=now)
+                # Not queued by an RPC: no request id to trace it back to.
+                values = outbox_values(
+                    self._templates, mail, key, params, created_by=CREATED_BY, now=now, trace_request_id=""
+                )
                 queued += int(await repo.add_message_once(db_session, values))
             await repo.advance_feed(db_session, FEED, change.id, now)
         missing = sum(1 for m in mails if not m.sendable)

@@ -5,39 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common import idempotency
-from services.mailer.errors import DuplicateRequest
 from services.mailer.models import (
     FAILED,
     QUEUED,
     SENT,
+    Base,
     ConfirmationRunRow,
     FeedPosition,
     OutboxMessage,
     SupportRequestRow,
-    idempotency_keys,
 )
-
-
-async def previous_outcome(
-    session: AsyncSession, request_id: str, operation: str, fingerprint: str
-) -> dict[str, Any] | None:
-    return await idempotency.previous_outcome(session, idempotency_keys, request_id, operation, fingerprint)
-
-
-async def remember_outcome(
-    session: AsyncSession, request_id: str, operation: str, fingerprint: str, result: dict[str, Any], now: datetime
-) -> None:
-    try:
-        await idempotency.remember_outcome(session, idempotency_keys, request_id, operation, fingerprint, result, now)
-    except IntegrityError as exc:
-        # A concurrent call with the same request_id committed first.
-        raise DuplicateRequest(request_id) from exc
 
 
 async def add_message(session: AsyncSession, message: OutboxMessage) -> None:
@@ -77,10 +58,10 @@ async def list_messages(
     return list(await session.scalars(query))
 
 
-def _insert(session: AsyncSession, table: Table) -> Any:
+def _insert(session: AsyncSession, model: type[Base]) -> Any:
     """INSERT with the dialect's ON CONFLICT support (SQLite and PostgreSQL)."""
     dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
 
 
 async def add_message_once(session: AsyncSession, values: dict[str, Any]) -> bool:
@@ -90,12 +71,11 @@ async def add_message_once(session: AsyncSession, values: dict[str, Any]) -> boo
     inserting the same key (another replica, another run) makes this one wait
     for its outcome on PostgreSQL, then do nothing; SQLite has a single writer.
     """
-    table: Table = OutboxMessage.__table__  # type: ignore[assignment]
     statement = (
-        _insert(session, table)
+        _insert(session, OutboxMessage)
         .values(**values)
-        .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
-        .returning(table.c.id)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)
     )
     return (await session.execute(statement)).first() is not None
 
@@ -110,11 +90,13 @@ async def existing_dedupe_keys(session: AsyncSession, keys: list[str]) -> dict[s
             )
         )
         for key, params in rows:
-            found[key] = dict(params)
+            if key is not None:  # always: selected by key
+                found[key] = dict(params)
     return found
 
 
 # --- confirmation runs ---------------------------------------------------------
+
 
 async def add_confirmation_run(session: AsyncSession, row: ConfirmationRunRow) -> None:
     session.add(row)
@@ -144,6 +126,7 @@ async def list_confirmation_runs(
 
 # --- feed positions --------------------------------------------------------------
 
+
 async def feed_position(session: AsyncSession, feed: str) -> int:
     position = await session.scalar(select(FeedPosition.position).where(FeedPosition.feed == feed))
     return int(position or 0)
@@ -151,19 +134,19 @@ async def feed_position(session: AsyncSession, feed: str) -> int:
 
 async def advance_feed(session: AsyncSession, feed: str, position: int, now: datetime) -> None:
     """Move the position forward (never back: another replica may be ahead)."""
-    table: Table = FeedPosition.__table__  # type: ignore[assignment]
-    statement = _insert(session, table).values(feed=feed, position=position, update_time=now)
+    statement = _insert(session, FeedPosition).values(feed=feed, position=position, update_time=now)
     statement = statement.on_conflict_do_update(
-        index_elements=[table.c.feed],
+        index_elements=["feed"],
         set_={"position": position, "update_time": now},
-        where=table.c.position < position,
+        where=FeedPosition.position < position,
     )
     await session.execute(statement)
 
 
 # --- dispatcher --------------------------------------------------------------
 
-def _claimable(now: datetime, max_attempts: int):  # type: ignore[no-untyped-def]
+
+def _claimable(now: datetime, max_attempts: int) -> ColumnElement[bool]:
     return and_(
         OutboxMessage.state == QUEUED,
         OutboxMessage.next_attempt_at <= now,
@@ -196,7 +179,9 @@ async def fail_interrupted(session: AsyncSession, now: datetime, max_attempts: i
 
 async def count_by_state(session: AsyncSession, states: tuple[str, ...]) -> dict[str, int]:
     """How many messages are in each of `states` (absent states count 0)."""
-    query = select(OutboxMessage.state, func.count()).where(OutboxMessage.state.in_(states)).group_by(OutboxMessage.state)
+    query = (
+        select(OutboxMessage.state, func.count()).where(OutboxMessage.state.in_(states)).group_by(OutboxMessage.state)
+    )
     counts = dict.fromkeys(states, 0)
     counts.update({state: count for state, count in (await session.execute(query)).all()})
     return counts
@@ -212,9 +197,7 @@ async def due_message_ids(session: AsyncSession, now: datetime, max_attempts: in
     return list(await session.scalars(query))
 
 
-async def claim(
-    session: AsyncSession, message_id: str, now: datetime, until: datetime, max_attempts: int
-) -> bool:
+async def claim(session: AsyncSession, message_id: str, now: datetime, until: datetime, max_attempts: int) -> bool:
     """Take a message for one delivery attempt; False when another dispatcher has it.
 
     A conditional UPDATE rather than a read then write, so two dispatchers
@@ -224,9 +207,10 @@ async def claim(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, _claimable(now, max_attempts))
         .values(claimed_until=until, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return result.first() is not None
 
 
 async def mark_sent(session: AsyncSession, message_id: str, now: datetime, note: str) -> None:

@@ -6,27 +6,25 @@ key; the dispatcher (dispatcher.py) delivers it afterwards. No gRPC here.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from services.common import context as ctx
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import InvalidArgument, Violations
-from services.common.idempotency import check_request_id
+from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.timefmt import paris_long
 from services.mailer import repository as repo
 from services.mailer.addresses import is_valid_address
-from services.mailer.errors import DuplicateRequest, message_not_found, operators_only
-from services.mailer.models import QUEUED, OutboxMessage, SupportRequestRow
+from services.mailer.errors import message_not_found, operators_only
+from services.mailer.models import QUEUED, OutboxMessage, SupportRequestRow, idempotency_keys
 from services.mailer.settings import MailerSettings
 from services.mailer.templates import TEMPLATES, Templates
 
@@ -123,10 +121,6 @@ class QueuedMail:
     dedupe_key: str | None = None
 
 
-def _fingerprint(payload: Any) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
 def _has_control(text: str, allowed: str = "") -> bool:
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
 
@@ -142,7 +136,9 @@ def _message_id(name: str) -> str:
 
 
 class Mailer:
-    def __init__(self, db: Database, clock: Clock, settings: MailerSettings, templates: Templates | None = None) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, settings: MailerSettings, templates: Templates | None = None
+    ) -> None:
         self._db = db
         self._clock = clock
         self._settings = settings
@@ -150,7 +146,9 @@ class Mailer:
 
     # --- messages ----------------------------------------------------------------
 
-    async def send_message(self, principal: Principal | None, draft: MessageDraft, request_id: str) -> MessageView:
+    async def send_message(
+        self, principal: Principal | None, draft: MessageDraft, request_id: str, *, trace_request_id: str = ""
+    ) -> MessageView:
         """Queue a templated message. Operators only: an open relay to any
         address would let any logged-in user send mail in the agency's name."""
         if principal is None or not principal.is_operator:
@@ -158,14 +156,18 @@ class Mailer:
         request_id = check_request_id(request_id)
         self._check_draft(draft)
         mail = QueuedMail(to=list(draft.to), template=draft.template, params=dict(draft.params))
-        fingerprint = _fingerprint({"to": list(draft.to), "template": draft.template, "params": dict(draft.params)})
+        digest = fingerprint(
+            principal.national_id, {"to": list(draft.to), "template": draft.template, "params": dict(draft.params)}
+        )
 
-        async def write(session: Any) -> dict[str, Any]:
-            row = await self._enqueue(session, mail, created_by=principal.national_id)
-            return {"message": row.id}
+        async def write(session: AsyncSession, now: datetime) -> str:
+            row = await self._enqueue(
+                session, mail, created_by=principal.national_id, now=now, trace_request_id=trace_request_id
+            )
+            return row.id
 
-        outcome = await self._once("SendMessage", request_id, fingerprint, write)
-        return await self._read_message(outcome["message"])
+        message_id = await self._once("SendMessage", request_id, digest, write, key="message")
+        return await self._read_message(message_id)
 
     def _check_draft(self, draft: MessageDraft) -> None:
         violations = Violations()
@@ -179,16 +181,22 @@ class Mailer:
         spec = TEMPLATES.get(draft.template)
         if spec is None or not spec.sendable:
             known = ", ".join(sorted(t.id for t in TEMPLATES.values() if t.sendable))
-            violations.add("message.template", f"Modèle inconnu : « {draft.template[:64]} » (modèles possibles : {known}).")
+            violations.add(
+                "message.template", f"Modèle inconnu : « {draft.template[:64]} » (modèles possibles : {known})."
+            )
         else:
             for name in spec.params:
                 if not draft.params.get(name, "").strip():
-                    violations.add(f"message.params[{name}]", f"Le paramètre « {name} » est obligatoire pour ce modèle.")
+                    violations.add(
+                        f"message.params[{name}]", f"Le paramètre « {name} » est obligatoire pour ce modèle."
+                    )
             for name in sorted(set(draft.params) - set(spec.params)):
                 violations.add(f"message.params[{name[:64]}]", f"Paramètre inconnu du modèle « {spec.id} ».")
         for name, value in draft.params.items():
             if len(value) > MAX_PARAM_LENGTH:
-                violations.add(f"message.params[{name[:64]}]", f"Valeur trop longue (au plus {MAX_PARAM_LENGTH} caractères).")
+                violations.add(
+                    f"message.params[{name[:64]}]", f"Valeur trop longue (au plus {MAX_PARAM_LENGTH} caractères)."
+                )
         violations.raise_if_any()
 
     async def get_message(self, principal: Principal | None, name: str) -> MessageView:
@@ -196,7 +204,11 @@ class Mailer:
         async with self._db.read() as session:
             row = await repo.get_message(session, message_id)
             # Someone else's message does not exist, as far as the caller can tell.
-            if row is None or principal is None or not (principal.is_operator or row.created_by == principal.national_id):
+            if (
+                row is None
+                or principal is None
+                or not (principal.is_operator or row.created_by == principal.national_id)
+            ):
                 raise message_not_found()
             return MessageView.of(row)
 
@@ -213,7 +225,9 @@ class Mailer:
             try:
                 position = (datetime.fromisoformat(after[0]), str(after[1]))
             except (TypeError, ValueError, IndexError) as exc:
-                raise InvalidArgument.field("page_token", "Jeton de page invalide : recommencez la liste depuis le début.") from exc
+                raise InvalidArgument.field(
+                    "page_token", "Jeton de page invalide : recommencez la liste depuis le début."
+                ) from exc
         async with self._db.read() as session:
             rows = await repo.list_messages(session, state=state, after=position, limit=size + 1)
         page = MessagePage([MessageView.of(r) for r in rows[:size]])
@@ -225,7 +239,7 @@ class Mailer:
     # --- support -------------------------------------------------------------------
 
     async def create_support_request(
-        self, principal: Principal | None, draft: SupportDraft, request_id: str
+        self, principal: Principal | None, draft: SupportDraft, request_id: str, *, trace_request_id: str = ""
     ) -> SupportView:
         """Public (the home page's contact form works before login), so the input is checked strictly."""
         request_id = check_request_id(request_id)
@@ -237,10 +251,9 @@ class Mailer:
         )
         self._check_support(draft)
         created_by = principal.national_id if principal else ANONYMOUS
-        fingerprint = _fingerprint({**draft.__dict__, "by": created_by})
+        digest = fingerprint(created_by, {"support_request": draft})
 
-        async def write(session: Any) -> dict[str, Any]:
-            now = self._clock.now()
+        async def write(session: AsyncSession, now: datetime) -> str:
             support_id = str(uuid.uuid4())
             mail = QueuedMail(
                 to=[self._settings.support_address],
@@ -256,7 +269,9 @@ class Mailer:
                 },
                 reply_to=draft.contact_email,
             )
-            message = await self._enqueue(session, mail, created_by=created_by)
+            message = await self._enqueue(
+                session, mail, created_by=created_by, now=now, trace_request_id=trace_request_id
+            )
             await repo.add_support_request(
                 session,
                 SupportRequestRow(
@@ -270,11 +285,11 @@ class Mailer:
                     create_time=now,
                 ),
             )
-            return {"support_request": support_id}
+            return support_id
 
-        outcome = await self._once("CreateSupportRequest", request_id, fingerprint, write)
+        support_id = await self._once("CreateSupportRequest", request_id, digest, write, key="support_request")
         async with self._db.read() as session:
-            row = await repo.get_support_request(session, outcome["support_request"])
+            row = await repo.get_support_request(session, support_id)
             assert row is not None  # written in a committed transaction above
             return SupportView.of(row)
 
@@ -291,7 +306,9 @@ class Mailer:
         if not draft.subject:
             violations.add("support_request.subject", "Indiquez l'objet de votre demande.")
         elif len(draft.subject) > SUBJECT_MAX or _has_control(draft.subject):
-            violations.add("support_request.subject", f"L'objet tient sur une ligne de {SUBJECT_MAX} caractères au plus.")
+            violations.add(
+                "support_request.subject", f"L'objet tient sur une ligne de {SUBJECT_MAX} caractères au plus."
+            )
         if not draft.body:
             violations.add("support_request.body", "Décrivez votre demande.")
         elif len(draft.body) > BODY_MAX:
@@ -304,9 +321,10 @@ class Mailer:
 
     # --- shared ----------------------------------------------------------------------
 
-    async def _enqueue(self, session: Any, mail: QueuedMail, *, created_by: str) -> OutboxMessage:
+    async def _enqueue(
+        self, session: AsyncSession, mail: QueuedMail, *, created_by: str, now: datetime, trace_request_id: str
+    ) -> OutboxMessage:
         rendered = self._templates.render(mail.template, mail.params)
-        now = self._clock.now()
         row = OutboxMessage(
             id=str(uuid.uuid4()),
             recipients=list(mail.to),
@@ -322,7 +340,7 @@ class Mailer:
             next_attempt_at=now,
             claimed_until=None,
             created_by=created_by,
-            trace_request_id=ctx.request_id_var.get(),
+            trace_request_id=trace_request_id,  # the RPC that queued it, for the logs
             dedupe_key=mail.dedupe_key,
             create_time=now,
             send_time=None,
@@ -334,24 +352,24 @@ class Mailer:
         self,
         operation: str,
         request_id: str,
-        fingerprint: str,
-        write: Callable[[Any], Awaitable[dict[str, Any]]],
-    ) -> dict[str, Any]:
-        """Run `write` once per request_id, in the transaction that records the key."""
-        for attempt in range(2):
-            try:
-                async with self._db.write() as session:
-                    previous = await repo.previous_outcome(session, request_id, operation, fingerprint)
-                    if previous is not None:
-                        return previous
-                    result = await write(session)
-                    await repo.remember_outcome(session, request_id, operation, fingerprint, result, self._clock.now())
-                    return result
-            except DuplicateRequest:
-                # A concurrent twin committed first; the next pass returns its outcome.
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
+        digest: str,
+        write: Callable[[AsyncSession, datetime], Awaitable[str]],
+        *,
+        key: str,
+    ) -> str:
+        """Run `write` once per request_id (services.common.idempotency): the id
+        of what it created, the first call's on a retry."""
+        return await run_once(
+            self._db,
+            idempotency_keys,
+            self._clock,
+            request_id=request_id,
+            operation=operation,
+            digest=digest,
+            work=write,
+            dump=lambda created: {key: created},
+            load=lambda outcome: str(outcome[key]),
+        )
 
     async def _read_message(self, message_id: str) -> MessageView:
         async with self._db.read() as session:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.common.context import current_principal
+from services.common import context as ctx
+from services.common.context import ServicerContext, current_principal
 from services.common.timefmt import to_timestamp
 from services.mailer.confirmations import Confirmations, RunView
 from services.mailer.deliveries import OFFICINE, Recipient
@@ -79,17 +80,19 @@ class MailerServicer(pb_grpc.MailerServiceServicer):
         self._mailer = mailer
         self._confirmations = confirmations
 
-    async def SendMessage(self, request: pb.SendMessageRequest, context) -> pb.SendMessageResponse:  # type: ignore[no-untyped-def]
+    async def SendMessage(self, request: pb.SendMessageRequest, context: ServicerContext) -> pb.SendMessageResponse:
         message = request.message
         draft = MessageDraft(to=list(message.to), template=message.template, params=dict(message.params))
-        view = await self._mailer.send_message(current_principal(), draft, request.request_id)
+        view = await self._mailer.send_message(
+            current_principal(), draft, request.request_id, trace_request_id=ctx.request_id_var.get()
+        )
         return pb.SendMessageResponse(message=message_pb(view))
 
-    async def GetMessage(self, request: pb.GetMessageRequest, context) -> pb.GetMessageResponse:  # type: ignore[no-untyped-def]
+    async def GetMessage(self, request: pb.GetMessageRequest, context: ServicerContext) -> pb.GetMessageResponse:
         view = await self._mailer.get_message(current_principal(), request.name)
         return pb.GetMessageResponse(message=message_pb(view))
 
-    async def ListMessages(self, request: pb.ListMessagesRequest, context) -> pb.ListMessagesResponse:  # type: ignore[no-untyped-def]
+    async def ListMessages(self, request: pb.ListMessagesRequest, context: ServicerContext) -> pb.ListMessagesResponse:
         page = await self._mailer.list_messages(
             current_principal(),
             page_size=request.page_size,
@@ -100,26 +103,36 @@ class MailerServicer(pb_grpc.MailerServiceServicer):
             messages=[message_pb(v) for v in page.messages], next_page_token=page.next_page_token
         )
 
-    async def CreateSupportRequest(  # type: ignore[no-untyped-def]
-        self, request: pb.CreateSupportRequestRequest, context
+    async def CreateSupportRequest(
+        self, request: pb.CreateSupportRequestRequest, context: ServicerContext
     ) -> pb.CreateSupportRequestResponse:
         given = request.support_request
-        draft = SupportDraft(contact_email=given.contact_email, subject=given.subject, body=given.body, about=given.about)
-        view = await self._mailer.create_support_request(current_principal(), draft, request.request_id)
+        draft = SupportDraft(
+            contact_email=given.contact_email, subject=given.subject, body=given.body, about=given.about
+        )
+        view = await self._mailer.create_support_request(
+            current_principal(), draft, request.request_id, trace_request_id=ctx.request_id_var.get()
+        )
         return pb.CreateSupportRequestResponse(support_request=support_pb(view))
 
-    async def SendDeliveryConfirmations(  # type: ignore[no-untyped-def]
-        self, request: pb.SendDeliveryConfirmationsRequest, context
+    async def SendDeliveryConfirmations(
+        self, request: pb.SendDeliveryConfirmationsRequest, context: ServicerContext
     ) -> pb.SendDeliveryConfirmationsResponse:
         outcome = await self._confirmations.send(
-            current_principal(), request.session, request.request_id, dry_run=request.dry_run
+            current_principal(),
+            request.session,
+            request.request_id,
+            dry_run=request.dry_run,
+            trace_request_id=ctx.request_id_var.get(),
         )
         return pb.SendDeliveryConfirmationsResponse(queued=outcome.queued, run=run_pb(outcome.run))
 
-    async def ListConfirmationRuns(  # type: ignore[no-untyped-def]
-        self, request: pb.ListConfirmationRunsRequest, context
+    async def ListConfirmationRuns(
+        self, request: pb.ListConfirmationRunsRequest, context: ServicerContext
     ) -> pb.ListConfirmationRunsResponse:
         page = await self._confirmations.list_runs(
             current_principal(), request.parent, page_size=request.page_size, page_token=request.page_token
         )
-        return pb.ListConfirmationRunsResponse(runs=[run_pb(r) for r in page.runs], next_page_token=page.next_page_token)
+        return pb.ListConfirmationRunsResponse(
+            runs=[run_pb(r) for r in page.runs], next_page_token=page.next_page_token
+        )

@@ -51,12 +51,12 @@ class MailerSettings(ServiceSettings):
     @model_validator(mode="after")
     def _consistent(self) -> MailerSettings:
         if self.mail_claim_seconds <= self.smtp_timeout_seconds:
-            raise ValueError("mail_claim_seconds must exceed smtp_timeout_seconds (a send still running would be sent twice)")
+            raise ValueError(
+                "mail_claim_seconds must exceed smtp_timeout_seconds (a send still running would be sent twice)"
+            )
         if self.smtp_password.get_secret_value() and not self.smtp_username:
             raise ValueError("smtp_password is set without smtp_username")
-        if self.environment == "production" and (
-            _DEV_DOMAIN in self.mail_from or _DEV_DOMAIN in self.support_address
-        ):
+        if self.environment == "production" and (_DEV_DOMAIN in self.mail_from or _DEV_DOMAIN in self.support_address):
             raise ValueError("set VAXORDERS_MAIL_FROM and VAXORDERS_SUPPORT_ADDRESS in production")
         return self
 

@@ -44,8 +44,7 @@ class MailSink:
         content = envelope.original_content or b""
         # The envelope says who really receives it (Bcc included): keep it visible.
         trace = (
-            f"X-Sink-Envelope-From: {envelope.mail_from}\r\n"
-            f"X-Sink-Envelope-To: {', '.join(envelope.rcpt_tos)}\r\n"
+            f"X-Sink-Envelope-From: {envelope.mail_from}\r\nX-Sink-Envelope-To: {', '.join(envelope.rcpt_tos)}\r\n"
         ).encode()
         name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
         partial = self.directory / f".{name}.part"
@@ -62,9 +61,7 @@ async def start_smtp(handler: object, host: str, port: int) -> asyncio.Server:
     It advertises SMTPUTF8 (RFC 6531), like the production relay must, so
     internationalised addresses ("amina.traoré@example.test") are delivered."""
     loop = asyncio.get_running_loop()
-    return await loop.create_server(
-        lambda: SMTP(handler, hostname="vaxorders-sink", enable_SMTPUTF8=True), host, port
-    )
+    return await loop.create_server(lambda: SMTP(handler, hostname="vaxorders-sink", enable_SMTPUTF8=True), host, port)
 
 
 @dataclass(frozen=True)
@@ -78,7 +75,7 @@ class StoredMail:
 
 def _parse(path: Path) -> EmailMessage:
     with path.open("rb") as handle:
-        return BytesParser(policy=policy.default).parse(handle)  # type: ignore[return-value]
+        return BytesParser(policy=policy.default).parse(handle)
 
 
 def _received(mail: EmailMessage, path: Path) -> str:
@@ -111,7 +108,7 @@ def stored_mails(directory: Path) -> list[StoredMail]:
 
 def _part(mail: EmailMessage, subtype: str) -> str | None:
     part = mail.get_body(preferencelist=(subtype,))
-    return None if part is None else part.get_content()  # type: ignore[union-attr]
+    return None if part is None else part.get_content()
 
 
 def create_app(directory: Path) -> Starlette:
@@ -152,7 +149,9 @@ def create_app(directory: Path) -> Starlette:
         if html is None:
             return page("missing.html", status_code=404)
         # Shown in a sandboxed frame: the mail's HTML runs no script and reaches nothing.
-        return HTMLResponse(html, headers={"Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'"})
+        return HTMLResponse(
+            html, headers={"Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'"}
+        )
 
     async def raw(request: Request) -> Response:
         path = locate(request)
@@ -178,9 +177,7 @@ async def run_sink(directory: Path, host: str, smtp_port: int, http_port: int) -
     """Both servers until SIGTERM/SIGINT (uvicorn handles the signals)."""
     smtp = await start_smtp(MailSink(directory), host, smtp_port)
     config = uvicorn.Config(create_app(directory), host=host, port=http_port, log_config=None, access_log=False)
-    log.info(
-        "sink.started", smtp=f"{host}:{smtp_port}", http=f"http://{host}:{http_port}/", directory=str(directory)
-    )
+    log.info("sink.started", smtp=f"{host}:{smtp_port}", http=f"http://{host}:{http_port}/", directory=str(directory))
     try:
         await uvicorn.Server(config).serve()
     finally:

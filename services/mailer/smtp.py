@@ -104,10 +104,12 @@ class SmtpRelay:
                 except aiosmtplib.SMTPResponseException as exc:
                     outcomes.append(_response_outcome(exc.code, exc.message))
                     # The relay may have dropped the connection (421); start a fresh one.
-                    client = await _close(client)
+                    await _close(client)
+                    client = None
                 except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
                     outcomes.append(Outcome(sent=False, error=f"{type(exc).__name__}: {exc}"[:1000]))
-                    client = await _close(client)
+                    await _close(client)
+                    client = None
         except BaseException:
             # Cancelled (the server is stopping): drop the connection rather than
             # wait for the relay to answer QUIT.
@@ -124,4 +126,3 @@ async def _close(client: aiosmtplib.SMTP | None) -> None:
             await client.quit()
         except (aiosmtplib.SMTPException, OSError, TimeoutError):
             client.close()
-    return None

@@ -8,7 +8,7 @@ import pytest
 
 from services.common.clock import ManualClock
 from services.common.errors import Unauthenticated
-from services.common.psc import LEEWAY_SECONDS, MAX_TOKEN_BYTES, PscAuthenticator
+from services.common.psc_tokens import LEEWAY_SECONDS, MAX_TOKEN_BYTES, PscAuthenticator
 from services.common.settings import CommonSettings
 
 CLAIRE = "899700000013"

@@ -31,8 +31,13 @@ CLAIRE = "899700000013"
 def rotate_keys(data_dir: Path) -> str:
     env = {**os.environ, "VAXORDERS_DATA_DIR": str(data_dir), "VAXORDERS_ENVIRONMENT": "dev"}
     done = subprocess.run(
-        [sys.executable, "-m", "services.auth", "rotate-keys"], env=env, cwd=ROOT, capture_output=True, text=True,
-        timeout=60, check=True,
+        [sys.executable, "-m", "services.auth", "rotate-keys"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     return done.stdout.split("new signing key ", 1)[1].split()[0]
 

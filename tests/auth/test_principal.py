@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from services.common.psc import principal_from_claims
+from services.common.psc_claims import principal_from_claims
 
 
 def claims(national_id: str, profession: str, *activities: dict[str, str]) -> dict[str, Any]:
@@ -64,8 +64,12 @@ def test_adjoint_pharmacist_gets_no_officine_and_a_french_reason() -> None:
         claims(
             "899700000047",
             "21",
-            activity(codeSecteurDactivite="SA33", codeSectionPharmacien="D", numeroFinessSite="759900111",
-                     raisonSocialeSite="Pharmacie des Lilas"),
+            activity(
+                codeSecteurDactivite="SA33",
+                codeSectionPharmacien="D",
+                numeroFinessSite="759900111",
+                raisonSocialeSite="Pharmacie des Lilas",
+            ),
         ),
         operators=[],
     )

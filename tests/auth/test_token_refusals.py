@@ -10,7 +10,7 @@ import grpc
 import pytest
 
 from services.common.grpc_errors import ErrorDetails
-from services.common.psc import MAX_TOKEN_BYTES
+from services.common.psc_tokens import MAX_TOKEN_BYTES
 from tests.auth.conftest import login
 from tests.conftest import log_events
 from tests.support.polling import eventually
@@ -23,7 +23,10 @@ BAD_TOKENS: dict[str, tuple[Callable[..., str], str]] = {
     "alg_none": (lambda psc: psc.unsigned(CLAIRE), "UNSUPPORTED_ALGORITHM"),
     "hs256_signed_with_public_key": (lambda psc: psc.hs256_with_public_key(CLAIRE), "UNSUPPORTED_ALGORITHM"),
     "bad_signature": (lambda psc: psc.signed_by_foreign_key(CLAIRE), "BAD_SIGNATURE"),
-    "tampered_claims": (lambda psc: _swap_payload(psc.token_for(CLAIRE), psc.token_for("899700000906")), "BAD_SIGNATURE"),
+    "tampered_claims": (
+        lambda psc: _swap_payload(psc.token_for(CLAIRE), psc.token_for("899700000906")),
+        "BAD_SIGNATURE",
+    ),
     "unknown_kid": (lambda psc: psc.token_for(CLAIRE, key=psc.foreign_key()), "UNKNOWN_KID"),
     "expired_beyond_leeway": (
         lambda psc: psc.token_for(CLAIRE, now=time.time() - 120 - 61 - 5, lifetime=120),
@@ -111,7 +114,9 @@ async def test_no_log_line_contains_a_token(auth, psc, json_logs) -> None:
                     metadata=[("authorization", f"Bearer {token}")],
                     timeout=10,
                 )
-    refreshed = await auth.stub.RefreshTokens(pb.RefreshTokensRequest(refresh_token=result.tokens.refresh_token), timeout=10)
+    refreshed = await auth.stub.RefreshTokens(
+        pb.RefreshTokensRequest(refresh_token=result.tokens.refresh_token), timeout=10
+    )
     secrets += [refreshed.tokens.access_token, refreshed.tokens.refresh_token, refreshed.tokens.id_token]
     await auth.stub.Logout(
         pb.LogoutRequest(id_token=refreshed.tokens.id_token, refresh_token=refreshed.tokens.refresh_token), timeout=10

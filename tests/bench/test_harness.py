@@ -18,7 +18,7 @@ from bench.flows import CALLS_PER_RUSH, line_slots
 from bench.load import CallFailed, closed_loop, open_loop
 from bench.stats import LatencySummary, Recorder, percentile, timeline
 from bench.tokens import TokenMint, medecin_identity, officine_identity
-from services.common.psc import principal_from_claims
+from services.common.psc_claims import principal_from_claims
 from services.effecteurs.identifiers import check_finess, check_rpps
 
 
@@ -68,10 +68,17 @@ def test_timeline_gives_each_second_its_throughput_and_percentiles() -> None:
 
 
 def test_targets_are_judged_in_their_own_direction() -> None:
-    verdicts = {v.key: v for v in report.verdicts({
-        "write_ratio_to_echo": 0.39, "gateway_ratio_to_grpc": 0.5, "p99_ms_at_half_load": 60.0,
-        "national_rush_seconds": 120.0,
-    })}
+    verdicts = {
+        v.key: v
+        for v in report.verdicts(
+            {
+                "write_ratio_to_echo": 0.39,
+                "gateway_ratio_to_grpc": 0.5,
+                "p99_ms_at_half_load": 60.0,
+                "national_rush_seconds": 120.0,
+            }
+        )
+    }
     assert verdicts["write_ratio_to_echo"].met is False
     assert verdicts["gateway_ratio_to_grpc"].met is True
     assert verdicts["p99_ms_at_half_load"].met is False
@@ -90,11 +97,20 @@ def test_results_section_replaces_only_the_generated_part_of_the_doc(tmp_path, m
     results.mkdir()
     monkeypatch.setattr(report, "RESULTS", results)
     monkeypatch.setattr(report, "DOC", doc)
-    doc.write_text(f"# Benchmarks\n\nWritten by hand.\n\n{report.START_MARK}\nold figures\n{report.END_MARK}\n\n## Where the time goes\n")
+    doc.write_text(
+        f"# Benchmarks\n\nWritten by hand.\n\n{report.START_MARK}\nold figures\n{report.END_MARK}\n\n"
+        "## Where the time goes\n"
+    )
     figures = {
-        "database": "sqlite", "commit": "abc123", "write_ratio_to_echo": 0.12, "national_rush_seconds": 900.0,
-        "national_rush_measured": False, "lines_per_second": 321.5, "peak_rss_mib": {"orders": 80.5},
-        "errors_by_code": {}, "rush_rpc_latency_ms": {"CreateOrderLine": {"p50_ms": 4.0, "p95_ms": 9.0, "p99_ms": 12.0, "max_ms": 30.0}},
+        "database": "sqlite",
+        "commit": "abc123",
+        "write_ratio_to_echo": 0.12,
+        "national_rush_seconds": 900.0,
+        "national_rush_measured": False,
+        "lines_per_second": 321.5,
+        "peak_rss_mib": {"orders": 80.5},
+        "errors_by_code": {},
+        "rush_rpc_latency_ms": {"CreateOrderLine": {"p50_ms": 4.0, "p95_ms": 9.0, "p99_ms": 12.0, "max_ms": 30.0}},
     }
     dated = report.write_results(figures, None)
     assert json.loads((results / "latest.json").read_text()) == figures
@@ -115,8 +131,12 @@ def test_results_section_replaces_only_the_generated_part_of_the_doc(tmp_path, m
 
 def test_bench_identifiers_pass_the_services_own_checks_and_never_repeat() -> None:
     officines = dataset.officines(300)
-    finess = [o.finess for o in officines] + [e.key[7:] for o in officines for e in o.effecteurs if e.key.startswith("finess:")]
-    rpps = [o.titulaire[1:] for o in officines] + [e.key[5:] for o in officines for e in o.effecteurs if e.key.startswith("rpps:")]
+    finess = [o.finess for o in officines] + [
+        e.key[7:] for o in officines for e in o.effecteurs if e.key.startswith("finess:")
+    ]
+    rpps = [o.titulaire[1:] for o in officines] + [
+        e.key[5:] for o in officines for e in o.effecteurs if e.key.startswith("rpps:")
+    ]
     for value in finess:
         assert check_finess(value, "finess") == value
     for value in rpps:

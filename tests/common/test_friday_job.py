@@ -53,7 +53,9 @@ class Mailer(mailer_grpc.MailerServiceServicer):
         principal = ctx.current_principal()
         self.calls.append((principal.national_id if principal else "", request, ctx.request_id_var.get()))
         if self.refuse:
-            raise FailedPrecondition("L'allocation de cette session n'est pas publiée.", reason="ALLOCATION_NOT_PUBLISHED")
+            raise FailedPrecondition(
+                "L'allocation de cette session n'est pas publiée.", reason="ALLOCATION_NOT_PUBLISHED"
+            )
         queued = 0 if request.dry_run or len(self.calls) > 1 else 12
         return mailer_pb.SendDeliveryConfirmationsResponse(
             queued=queued, run=mailer_pb.ConfirmationRun(name=f"{request.session}/confirmationRuns/1", recipients=12)
@@ -82,7 +84,9 @@ async def services(psc, clock) -> AsyncIterator[tuple[RunningServer, Mailer]]:  
         build=build,
     )
     settings = ServiceSettings(service="mailer", environment="test", **psc.settings_overrides())
-    running, _ = await start_service(spec, settings, address="127.0.0.1:0", clock=clock, authenticator=psc.authenticator(clock))
+    running, _ = await start_service(
+        spec, settings, address="127.0.0.1:0", clock=clock, authenticator=psc.authenticator(clock)
+    )
     yield running, mailer
     await running.stop(0)
 
@@ -98,7 +102,9 @@ def job_settings(running: RunningServer, service_identity, **overrides: Any) -> 
     )
 
 
-async def test_on_friday_the_job_asks_for_todays_session_as_friday_confirmations(services, clock, service_identity) -> None:  # type: ignore[no-untyped-def]
+async def test_on_friday_the_job_asks_for_todays_session_as_friday_confirmations(
+    services, clock, service_identity
+) -> None:  # type: ignore[no-untyped-def]
     running, mailer = services
     settings = job_settings(running, service_identity)
 

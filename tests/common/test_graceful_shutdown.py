@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import grpc
@@ -18,7 +19,7 @@ from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def _read_until(stream: asyncio.StreamReader, predicate, timeout: float = 20.0) -> str:  # type: ignore[no-untyped-def]
+async def _read_until(stream: asyncio.StreamReader, predicate: Callable[[str], bool], within: float = 20.0) -> str:
     async def scan() -> str:
         while True:
             line = (await stream.readline()).decode()
@@ -27,7 +28,7 @@ async def _read_until(stream: asyncio.StreamReader, predicate, timeout: float = 
             if predicate(line):
                 return line
 
-    return await asyncio.wait_for(scan(), timeout)
+    return await asyncio.wait_for(scan(), within)
 
 
 def _event(line: str) -> str:
@@ -39,19 +40,24 @@ def _event(line: str) -> str:
 
 async def test_sigterm_lets_a_slow_rpc_finish_and_refuses_new_ones() -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.common.slow_server", "4.0",
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        sys.executable,
+        "-m",
+        "tests.common.slow_server",
+        "4.0",
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     assert process.stdout is not None
     try:
-        port = int((await _read_until(process.stdout, lambda l: l.startswith("PORT "))).split()[1])
+        port = int((await _read_until(process.stdout, lambda line: line.startswith("PORT "))).split()[1])
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
         stub = pb_grpc.SessionServiceStub(channel)
         await channel.channel_ready()
         slow_call = asyncio.ensure_future(stub.GetServiceState(pb.GetServiceStateRequest(), timeout=30))
-        await _read_until(process.stdout, lambda l: _event(l) == "plumbing.slow_call_started")
+        await _read_until(process.stdout, lambda line: _event(line) == "plumbing.slow_call_started")
         process.send_signal(signal.SIGTERM)
-        await _read_until(process.stdout, lambda l: _event(l) == "server.draining")
+        await _read_until(process.stdout, lambda line: _event(line) == "server.draining")
 
         # A call that arrives in the instant between the log line and the server's stop may
         # still be served; from then on every new call must be refused.

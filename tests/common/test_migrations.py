@@ -55,7 +55,6 @@ def _is_version_table(change) -> bool:  # type: ignore[no-untyped-def]
     return change[0] == "remove_table" and change[1].name.startswith("alembic_version")
 
 
-
 @pytest.mark.skipif(not PG_URL, reason="replicas share a PostgreSQL database; SQLite is one process")
 @pytest.mark.parametrize("name", ["orders", "effecteurs"])
 def test_replicas_migrating_at_once_leave_one_schema_and_no_error(name, empty_database_url) -> None:

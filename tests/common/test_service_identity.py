@@ -9,6 +9,8 @@ rules are tested whatever the services' own code does."""
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
@@ -17,14 +19,6 @@ from typing import Any
 
 import grpc
 import pytest
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as effecteurs_pb
-from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as effecteurs_grpc
-from vaxorders.mailer.v1 import mailer_service_pb2 as mailer_pb
-from vaxorders.mailer.v1 import mailer_service_pb2_grpc as mailer_grpc
-from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
-from vaxorders.orders.v1 import orders_service_pb2_grpc as orders_grpc
-from vaxorders.sessions.v1 import sessions_service_pb2 as sessions_pb
-from vaxorders.sessions.v1 import sessions_service_pb2_grpc as sessions_grpc
 
 from services.common import context as ctx
 from services.common.bootstrap import Runtime, ServiceSpec, start_service
@@ -40,12 +34,21 @@ from services.common.service_identity import (
     ServiceTokenSource,
     ServiceTokenVerifier,
 )
-from services.common.service_keys import PrivateKey, generate_key_pair, load_private_key
+from services.common.service_identity import main as service_identity_main
+from services.common.service_keys import PrivateKey, ServiceKeyError, generate_key_pair, load_private_key
 from services.common.settings import CommonSettings, ServiceSettings
 from tests.conftest import log_events
 from tests.support.polling import eventually
 from tests.support.psc import _hand_signed
 from tests.support.service_identity import ServiceIdentityKeys, make_keys
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as effecteurs_pb
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as effecteurs_grpc
+from vaxorders.mailer.v1 import mailer_service_pb2 as mailer_pb
+from vaxorders.mailer.v1 import mailer_service_pb2_grpc as mailer_grpc
+from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
+from vaxorders.orders.v1 import orders_service_pb2_grpc as orders_grpc
+from vaxorders.sessions.v1 import sessions_service_pb2 as sessions_pb
+from vaxorders.sessions.v1 import sessions_service_pb2_grpc as sessions_grpc
 
 OPERATOR = "899700000906"
 CLAIRE = "899700000013"  # titulaire of Pharmacie des Lilas
@@ -136,7 +139,9 @@ def _spec(seen: Seen) -> ServiceSpec:
             lambda s: orders_grpc.add_OrderServiceServicer_to_server(Orders(seen), s),
             lambda s: sessions_grpc.add_SessionServiceServicer_to_server(Sessions(seen), s),
             lambda s: mailer_grpc.add_MailerServiceServicer_to_server(Mailer(seen), s),
-            lambda s: effecteurs_grpc.add_EffecteurServiceServicer_to_server(effecteurs_grpc.EffecteurServiceServicer(), s),
+            lambda s: effecteurs_grpc.add_EffecteurServiceServicer_to_server(
+                effecteurs_grpc.EffecteurServiceServicer(), s
+            ),
         ]
 
     return ServiceSpec(
@@ -198,7 +203,9 @@ async def test_a_job_token_is_accepted_for_a_granted_rpc_as_a_service_principal(
     await stack.orders.ListDeliveries(
         orders_pb.ListDeliveriesRequest(), metadata=bearer(service_token("friday-confirmations")), timeout=5
     )
-    await stack.sessions.GetSession(sessions_pb.GetSessionRequest(), metadata=bearer(service_token("mailer")), timeout=5)
+    await stack.sessions.GetSession(
+        sessions_pb.GetSessionRequest(), metadata=bearer(service_token("mailer")), timeout=5
+    )
     await stack.mailer.SendDeliveryConfirmations(
         mailer_pb.SendDeliveryConfirmationsRequest(), metadata=bearer(service_token("friday-confirmations")), timeout=5
     )
@@ -283,9 +290,6 @@ def other_key(tmp_path_factory: pytest.TempPathFactory) -> PrivateKey:
 
 
 def _b64url_json(value: dict[str, Any]) -> str:
-    import base64
-    import json
-
     return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
 
 
@@ -304,7 +308,9 @@ BAD_TOKENS: dict[str, tuple[Any, str]] = {
         "UNSUPPORTED_ALGORITHM",
     ),
     "alg_none": (
-        lambda k, o: f"{_b64url_json({'alg': 'none', 'kid': k.key.kid})}.{_b64url_json(k.claims_for('mailer', now=at(NOW)))}.",
+        lambda k, o: (
+            f"{_b64url_json({'alg': 'none', 'kid': k.key.kid})}.{_b64url_json(k.claims_for('mailer', now=at(NOW)))}."
+        ),
         "UNSUPPORTED_ALGORITHM",
     ),
     "signed_by_another_key": (lambda k, o: k.token("mailer", now=at(NOW), key=o), "UNKNOWN_KID"),
@@ -339,7 +345,9 @@ async def test_a_bad_service_token_is_unauthenticated(
 ) -> None:
     make, reason = BAD_TOKENS[kind]
     details = await refused(
-        stack.orders.ListDeliveries(orders_pb.ListDeliveriesRequest(), metadata=bearer(make(service_identity, other_key)), timeout=5)
+        stack.orders.ListDeliveries(
+            orders_pb.ListDeliveriesRequest(), metadata=bearer(make(service_identity, other_key)), timeout=5
+        )
     )
     assert details.code == grpc.StatusCode.UNAUTHENTICATED
     assert details.reason == reason
@@ -350,14 +358,18 @@ async def test_a_token_just_inside_the_leeway_is_accepted_and_refused_past_it(st
     token = service_identity.token("mailer", now=at(NOW - timedelta(seconds=300 + 20)), lifetime=300)
     await stack.orders.ListDeliveries(orders_pb.ListDeliveriesRequest(), metadata=bearer(token), timeout=5)
     stack.clock.advance(timedelta(seconds=15))
-    details = await refused(stack.orders.ListDeliveries(orders_pb.ListDeliveriesRequest(), metadata=bearer(token), timeout=5))
+    details = await refused(
+        stack.orders.ListDeliveries(orders_pb.ListDeliveriesRequest(), metadata=bearer(token), timeout=5)
+    )
     assert (details.code, details.reason) == (grpc.StatusCode.UNAUTHENTICATED, "TOKEN_EXPIRED")
 
 
 async def test_without_a_public_key_every_service_token_is_refused(start_stack, service_token) -> None:  # type: ignore[no-untyped-def]
     stack = await start_stack(service_public_key_file="")
     details = await refused(
-        stack.orders.ListDeliveries(orders_pb.ListDeliveriesRequest(), metadata=bearer(service_token("mailer")), timeout=5)
+        stack.orders.ListDeliveries(
+            orders_pb.ListDeliveriesRequest(), metadata=bearer(service_token("mailer")), timeout=5
+        )
     )
     assert (details.code, details.reason) == (grpc.StatusCode.UNAUTHENTICATED, "SERVICE_IDENTITY_DISABLED")
     assert "identité de service" in details.message
@@ -366,9 +378,13 @@ async def test_without_a_public_key_every_service_token_is_refused(start_stack, 
 # --------------------------------------------------------------------------- PSC never gives SERVICE
 
 
-async def test_a_psc_token_claiming_the_service_issuer_is_verified_as_a_service_token_and_refused(stack: Stack, psc) -> None:  # type: ignore[no-untyped-def]
+async def test_a_psc_token_claiming_the_service_issuer_is_verified_as_a_service_token_and_refused(
+    stack: Stack, psc
+) -> None:  # type: ignore[no-untyped-def]
     token = psc.token_for(OPERATOR, iss="vaxorders-service", aud="vaxorders", sub="mailer")
-    details = await refused(stack.orders.ListDeliveries(orders_pb.ListDeliveriesRequest(), metadata=bearer(token), timeout=5))
+    details = await refused(
+        stack.orders.ListDeliveries(orders_pb.ListDeliveriesRequest(), metadata=bearer(token), timeout=5)
+    )
     assert (details.code, details.reason) == (grpc.StatusCode.UNAUTHENTICATED, "UNKNOWN_KID")
 
 
@@ -393,7 +409,9 @@ async def test_an_authenticator_giving_service_to_a_psc_token_is_not_trusted(ser
 
 async def test_people_keep_their_own_rules_next_to_service_identity(stack: Stack, psc) -> None:  # type: ignore[no-untyped-def]
     # A PSC operator is not limited by any grant table: the servicer decides.
-    await stack.orders.PublishAllocation(orders_pb.PublishAllocationRequest(), metadata=psc.metadata_for(OPERATOR), timeout=5)
+    await stack.orders.PublishAllocation(
+        orders_pb.PublishAllocationRequest(), metadata=psc.metadata_for(OPERATOR), timeout=5
+    )
     await stack.orders.CreateOrderLine(orders_pb.CreateOrderLineRequest(), metadata=psc.metadata_for(CLAIRE), timeout=5)
     assert [(m, p.national_id if p else None) for m, p in stack.seen.calls] == [
         ("PublishAllocation", OPERATOR),
@@ -413,7 +431,9 @@ async def test_a_token_source_signs_the_outgoing_calls_of_its_block_only(stack: 
         with source.acting():
             await channels.stub(orders_grpc.OrderServiceStub, target).ListDeliveries(orders_pb.ListDeliveriesRequest())
         assert ctx.token_var.get() == ""
-        details = await refused(channels.stub(orders_grpc.OrderServiceStub, target).ListDeliveries(orders_pb.ListDeliveriesRequest()))
+        details = await refused(
+            channels.stub(orders_grpc.OrderServiceStub, target).ListDeliveries(orders_pb.ListDeliveriesRequest())
+        )
         assert details.code == grpc.StatusCode.UNAUTHENTICATED
     finally:
         await channels.close()
@@ -437,13 +457,13 @@ async def test_a_token_source_mints_again_before_its_token_expires(stack: Stack,
 
 
 def test_a_token_source_refuses_an_identity_missing_from_the_grants(service_identity) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ValueError, match="grants.py"):
-        ServiceTokenSource(CommonSettings(**service_identity.minting_overrides()), ManualClock(NOW), identity="backup-job")
+    with pytest.raises(ValueError, match=r"grants\.py"):
+        ServiceTokenSource(
+            CommonSettings(**service_identity.minting_overrides()), ManualClock(NOW), identity="backup-job"
+        )
 
 
 def test_a_process_without_the_private_key_cannot_mint(service_identity) -> None:  # type: ignore[no-untyped-def]
-    from services.common.service_keys import ServiceKeyError
-
     with pytest.raises(ServiceKeyError, match="VAXORDERS_SERVICE_KEY_FILE"):
         ServiceTokenSource(CommonSettings(**service_identity.settings_overrides()), ManualClock(NOW), identity="mailer")
 
@@ -457,28 +477,30 @@ async def test_during_a_rotation_tokens_of_both_keys_are_accepted(start_stack, s
     bundle.write_text(new.public_key_file.read_text() + service_identity.public_key_file.read_text())
     stack = await start_stack(service_public_key_file=str(bundle))
     for keys in (new, service_identity):
-        await stack.orders.ListDeliveries(orders_pb.ListDeliveriesRequest(), metadata=keys.metadata_for("mailer"), timeout=5)
+        await stack.orders.ListDeliveries(
+            orders_pb.ListDeliveriesRequest(), metadata=keys.metadata_for("mailer"), timeout=5
+        )
     # After the rotation, only the new key.
     after = await start_stack(service_public_key_file=str(new.public_key_file))
     await after.orders.ListDeliveries(orders_pb.ListDeliveriesRequest(), metadata=new.metadata_for("mailer"), timeout=5)
     details = await refused(
-        after.orders.ListDeliveries(orders_pb.ListDeliveriesRequest(), metadata=service_identity.metadata_for("mailer"), timeout=5)
+        after.orders.ListDeliveries(
+            orders_pb.ListDeliveriesRequest(), metadata=service_identity.metadata_for("mailer"), timeout=5
+        )
     )
     assert (details.code, details.reason) == (grpc.StatusCode.UNAUTHENTICATED, "UNKNOWN_KID")
 
 
 def test_generate_keys_writes_a_private_key_only_its_owner_reads_and_keeps_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from services.common.service_identity import main
-
-    main(["generate-keys", str(tmp_path / "keys")])
+    service_identity_main(["generate-keys", str(tmp_path / "keys")])
     private = tmp_path / "keys" / "service-identity.key"
     public = tmp_path / "keys" / "service-identity.pub"
     assert private.stat().st_mode & 0o777 == 0o600
     assert "BEGIN PUBLIC KEY" in public.read_text() and "PRIVATE" not in public.read_text()
     before = private.read_bytes()
-    main(["generate-keys", str(tmp_path / "keys")])
+    service_identity_main(["generate-keys", str(tmp_path / "keys")])
     assert private.read_bytes() == before
-    main(["generate-keys", str(tmp_path / "keys"), "--overwrite"])
+    service_identity_main(["generate-keys", str(tmp_path / "keys"), "--overwrite"])
     assert private.read_bytes() != before
 
 
@@ -488,7 +510,9 @@ async def test_no_log_line_contains_a_service_token(stack: Stack, service_identi
     await stack.orders.ListDeliveries(orders_pb.ListDeliveriesRequest(), metadata=bearer(good), timeout=5)
     await refused(stack.orders.CreateOrderLine(orders_pb.CreateOrderLineRequest(), metadata=bearer(good), timeout=5))
     await refused(stack.orders.ListDeliveries(orders_pb.ListDeliveriesRequest(), metadata=bearer(bad), timeout=5))
-    events = await eventually(lambda: len(evs := [e for e in log_events(json_logs) if e["event"] == "rpc"]) == 3 and evs)
+    events = await eventually(
+        lambda: len(evs := [e for e in log_events(json_logs) if e["event"] == "rpc"]) == 3 and evs
+    )
     assert [e["caller"] for e in events] == ["service:mailer", "service:mailer", "anonymous"]
     text = json_logs.getvalue()
     for token in (good, bad):

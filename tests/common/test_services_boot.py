@@ -25,9 +25,7 @@ def load(name: str):  # type: ignore[no-untyped-def]
     spec = importlib.import_module(f"services.{name}.spec").SPEC
     settings_module = importlib.import_module(f"services.{name}.settings")
     settings_cls = next(
-        getattr(settings_module, attr)
-        for attr in dir(settings_module)
-        if attr.lower() == f"{name}settings"
+        getattr(settings_module, attr) for attr in dir(settings_module) if attr.lower() == f"{name}settings"
     )
     return spec, settings_cls
 

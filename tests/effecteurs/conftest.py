@@ -14,13 +14,13 @@ import pytest
 from services.common.clock import ManualClock
 from services.common.context import Principal
 from services.common.db import Database
-from services.common.psc import principal_from_claims
+from services.common.psc_claims import principal_from_claims
 from services.effecteurs.attachments import AttachmentService
+from services.effecteurs.clients import OpenGate
 from services.effecteurs.identifiers import luhn_valid
 from services.effecteurs.importer import AttachmentImporter
 from services.effecteurs.seed import seed_dataset
 from services.effecteurs.service import DirectoryService
-from services.effecteurs.service_state import OpenGate
 from services.effecteurs.spec import SPEC
 
 PARIS = ZoneInfo("Europe/Paris")

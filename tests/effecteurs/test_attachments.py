@@ -52,7 +52,7 @@ async def test_the_officine_orders_for_itself_through_a_permanent_attachment_of_
     own = [v for v in page.items if v.effecteur.key == f"finess:{LILAS}"]
     assert len(own) == 1
     assert (own[0].effecteur.kind, own[0].effecteur.type) == ("OFFICINE", "PHARMACIEN")
-    effecteur, current = await attachments.lookup(lilas, f"effecteurs/finess:{LILAS}")
+    _, current = await attachments.lookup(lilas, f"effecteurs/finess:{LILAS}")
     assert current is not None and current.officine_finess == LILAS
 
     with pytest.raises(FailedPrecondition) as refused:
@@ -137,7 +137,9 @@ async def test_attaching_an_effecteur_attached_elsewhere_is_refused_and_changes_
     assert after == before
 
     with pytest.raises(AlreadyExists):
-        await attachments.attach(principal(TITULAIRE_LILAS), f"officines/{LILAS}", IdKind.RPPS, "99700000104", NewEffecteur())
+        await attachments.attach(
+            principal(TITULAIRE_LILAS), f"officines/{LILAS}", IdKind.RPPS, "99700000104", NewEffecteur()
+        )
 
 
 async def test_a_new_effecteur_needs_its_type_and_name_and_bad_input_stores_nothing(
@@ -155,7 +157,9 @@ async def test_a_new_effecteur_needs_its_type_and_name_and_bad_input_stores_noth
     assert "professionnel" in refused.value.message
 
     with pytest.raises(InvalidArgument) as refused:
-        await attachments.attach(lilas, f"officines/{LILAS}", IdKind.RPPS, rpps[:-1] + str((int(rpps[-1]) + 1) % 10), NEW_INFIRMIER)
+        await attachments.attach(
+            lilas, f"officines/{LILAS}", IdKind.RPPS, rpps[:-1] + str((int(rpps[-1]) + 1) % 10), NEW_INFIRMIER
+        )
     assert [v.field for v in refused.value.violations] == ["identifier"]
 
     with pytest.raises(InvalidArgument) as refused:
@@ -172,7 +176,7 @@ async def test_a_new_effecteur_needs_its_type_and_name_and_bad_input_stores_noth
 async def test_an_effecteur_may_detach_itself_and_read_only_its_own(attachments: AttachmentService, principal) -> None:  # type: ignore[no-untyped-def]
     dubois = principal(DUBOIS)
     assert "effecteurs/rpps:99700000104" in dubois.acts_for
-    effecteur, current = await attachments.lookup(dubois, "effecteurs/rpps:99700000104")
+    _, current = await attachments.lookup(dubois, "effecteurs/rpps:99700000104")
     assert current is not None and current.officine_finess == LILAS
     with pytest.raises(NotFound):
         await attachments.lookup(dubois, "effecteurs/rpps:99700000120")
@@ -231,12 +235,16 @@ async def test_an_officine_reading_or_changing_another_officines_attachments_get
         directory.get_effecteur(confluent, "effecteurs/rpps:99700000104"),
         directory.get_effecteur(confluent, f"effecteurs/rpps:{with_key('9970000993')}"),
     )
-    await same_refusal(directory.get_officine(confluent, f"officines/{LILAS}"), directory.get_officine(confluent, missing))
+    await same_refusal(
+        directory.get_officine(confluent, f"officines/{LILAS}"), directory.get_officine(confluent, missing)
+    )
     # Nothing changed for Lilas.
     assert (await attachments.lookup(lilas, "effecteurs/rpps:99700000104"))[1].id == dubois_now.id  # type: ignore[union-attr]
 
 
-async def test_lookup_answers_the_effecteur_itself_its_officine_and_operators(attachments: AttachmentService, principal) -> None:  # type: ignore[no-untyped-def]
+async def test_lookup_answers_the_effecteur_itself_its_officine_and_operators(
+    attachments: AttachmentService, principal
+) -> None:  # type: ignore[no-untyped-def]
     for who in (TITULAIRE_LILAS, MEDECIN_EHPAD, OPERATOR):
         effecteur, current = await attachments.lookup(principal(who), "effecteurs/finess:759901010")
         assert effecteur.type == "EHPAD"
@@ -251,7 +259,9 @@ async def test_lookup_answers_the_effecteur_itself_its_officine_and_operators(at
         await attachments.lookup(principal(TITULAIRE_LILAS), "effecteurs/rpps:99700000153")
 
 
-async def test_operators_read_everything_but_do_not_attach_for_officines(attachments: AttachmentService, principal) -> None:  # type: ignore[no-untyped-def]
+async def test_operators_read_everything_but_do_not_attach_for_officines(
+    attachments: AttachmentService, principal
+) -> None:  # type: ignore[no-untyped-def]
     operator = principal(OPERATOR)
     page = await attachments.list_attachments(operator, f"officines/{VIEUX_PORT}")
     assert [v.effecteur.key for v in page.items] == [
@@ -302,7 +312,9 @@ async def test_concurrent_attaches_of_a_known_free_effecteur_exactly_one_wins_ea
         assert len(won) == 1, results
         assert isinstance(lost[0], FailedPrecondition) and lost[0].reason == "ATTACHED_ELSEWHERE", lost
         winner = won[0].attachment
-        await attachments.detach(officines[winner.officine_finess], f"officines/{winner.officine_finess}/attachments/{winner.id}")
+        await attachments.detach(
+            officines[winner.officine_finess], f"officines/{winner.officine_finess}/attachments/{winner.id}"
+        )
     events = await history(attachments, principal(OPERATOR), "effecteurs/rpps:99700000153")
     assert [e[0] for e in events] == ["DETACHED", "ATTACHED"] * 6
 
@@ -319,14 +331,22 @@ async def test_the_database_itself_refuses_a_second_current_attachment(seeded, c
     assert current.officine_finess == LILAS
 
 
-async def test_a_retried_attach_with_the_same_request_id_attaches_once(attachments: AttachmentService, principal) -> None:  # type: ignore[no-untyped-def]
+async def test_a_retried_attach_with_the_same_request_id_attaches_once(
+    attachments: AttachmentService, principal
+) -> None:  # type: ignore[no-untyped-def]
     lilas = principal(TITULAIRE_LILAS)
     request_id = "7d5f6a8e-2f4b-4c1e-9a3d-0b1c2d3e4f50"
     rpps = with_key("9970000994")
-    first = await attachments.attach(lilas, f"officines/{LILAS}", IdKind.RPPS, rpps, NEW_INFIRMIER, request_id=request_id)
-    second = await attachments.attach(lilas, f"officines/{LILAS}", IdKind.RPPS, rpps, NEW_INFIRMIER, request_id=request_id)
+    first = await attachments.attach(
+        lilas, f"officines/{LILAS}", IdKind.RPPS, rpps, NEW_INFIRMIER, request_id=request_id
+    )
+    second = await attachments.attach(
+        lilas, f"officines/{LILAS}", IdKind.RPPS, rpps, NEW_INFIRMIER, request_id=request_id
+    )
     assert second.attachment.id == first.attachment.id
-    assert [e[0] for e in await history(attachments, lilas, f"officines/{LILAS}") if e[2] == f"rpps:{rpps}"] == ["ATTACHED"]
+    assert [e[0] for e in await history(attachments, lilas, f"officines/{LILAS}") if e[2] == f"rpps:{rpps}"] == [
+        "ATTACHED"
+    ]
     with pytest.raises(InvalidArgument) as reused:
         await attachments.attach(
             lilas, f"officines/{LILAS}", IdKind.RPPS, with_key("9970000995"), NEW_INFIRMIER, request_id=request_id
@@ -371,7 +391,9 @@ async def test_listing_filters_by_type_name_and_identifier_and_pages_without_gap
     assert refused.value.violations[0].field == "page_token"
 
 
-async def test_times_stay_exact_across_both_daylight_saving_changes(attachments: AttachmentService, principal, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_times_stay_exact_across_both_daylight_saving_changes(
+    attachments: AttachmentService, principal, clock
+) -> None:  # type: ignore[no-untyped-def]
     lilas = principal(TITULAIRE_LILAS)
     rpps = with_key("9970000993")
     # 27 March 2022: 01:59:59 (UTC+1) is one second before 03:00:00 (UTC+2).

@@ -39,7 +39,9 @@ async def stub(seeded: Database, psc, clock: ManualClock) -> AsyncIterator[pb_gr
         sessions_address="127.0.0.1:9",  # batch reads never ask the calendar
         **psc.settings_overrides(),
     )
-    running, _ = await start_service(SPEC, settings, address="127.0.0.1:0", clock=clock, authenticator=psc.authenticator(clock))
+    running, _ = await start_service(
+        SPEC, settings, address="127.0.0.1:0", clock=clock, authenticator=psc.authenticator(clock)
+    )
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{running.port}")
     try:
         yield pb_grpc.EffecteurServiceStub(channel)
@@ -56,8 +58,14 @@ async def refused(call) -> ErrorDetails:  # type: ignore[no-untyped-def]
 
 async def test_an_operator_gets_the_officines_in_the_order_asked_without_the_unknown_ones(stub, psc) -> None:  # type: ignore[no-untyped-def]
     names = [f"officines/{VIEUX_PORT}", f"officines/{UNKNOWN_FINESS}", f"officines/{LILAS}", f"officines/{CONFLUENT}"]
-    answer = await stub.BatchGetOfficines(pb.BatchGetOfficinesRequest(names=names), metadata=psc.metadata_for(OPERATOR), timeout=5)
-    assert [o.name for o in answer.officines] == [f"officines/{VIEUX_PORT}", f"officines/{LILAS}", f"officines/{CONFLUENT}"]
+    answer = await stub.BatchGetOfficines(
+        pb.BatchGetOfficinesRequest(names=names), metadata=psc.metadata_for(OPERATOR), timeout=5
+    )
+    assert [o.name for o in answer.officines] == [
+        f"officines/{VIEUX_PORT}",
+        f"officines/{LILAS}",
+        f"officines/{CONFLUENT}",
+    ]
     lilas = answer.officines[1]
     assert lilas.display_name == "Pharmacie des Lilas" and lilas.department == "75"
 
@@ -86,8 +94,12 @@ async def test_the_mailer_notifier_reads_officines_too(stub, service_token) -> N
 @pytest.mark.parametrize("national_id", [TITULAIRE_LILAS, DUBOIS], ids=["titulaire", "medecin"])
 async def test_people_who_are_not_operators_are_refused_even_for_their_own_records(stub, psc, national_id) -> None:  # type: ignore[no-untyped-def]
     for call in (
-        stub.BatchGetOfficines(pb.BatchGetOfficinesRequest(names=[f"officines/{LILAS}"]), metadata=psc.metadata_for(national_id), timeout=5),
-        stub.BatchGetEffecteurs(pb.BatchGetEffecteursRequest(names=[JEANNE]), metadata=psc.metadata_for(national_id), timeout=5),
+        stub.BatchGetOfficines(
+            pb.BatchGetOfficinesRequest(names=[f"officines/{LILAS}"]), metadata=psc.metadata_for(national_id), timeout=5
+        ),
+        stub.BatchGetEffecteurs(
+            pb.BatchGetEffecteursRequest(names=[JEANNE]), metadata=psc.metadata_for(national_id), timeout=5
+        ),
     ):
         details = await refused(call)
         assert (details.code, details.reason) == (grpc.StatusCode.PERMISSION_DENIED, "OPERATORS_ONLY")
@@ -111,14 +123,18 @@ async def test_more_than_1000_names_is_refused_on_the_names_field(stub, psc) -> 
 async def test_every_malformed_name_is_reported_at_its_position(stub, psc) -> None:  # type: ignore[no-untyped-def]
     names = [JEANNE, "rpps:99700000104", "effecteurs/rpps:99700000105", "effecteurs/foo:1", AMINA]
     details = await refused(
-        stub.BatchGetEffecteurs(pb.BatchGetEffecteursRequest(names=names), metadata=psc.metadata_for(OPERATOR), timeout=5)
+        stub.BatchGetEffecteurs(
+            pb.BatchGetEffecteursRequest(names=names), metadata=psc.metadata_for(OPERATOR), timeout=5
+        )
     )
     assert details.code == grpc.StatusCode.INVALID_ARGUMENT
     assert [v.field for v in details.violations] == ["names[1]", "names[2]", "names[3]"]
     assert all(v.description for v in details.violations)
     details = await refused(
         stub.BatchGetOfficines(
-            pb.BatchGetOfficinesRequest(names=[f"officines/{LILAS}", "officines/123"]), metadata=psc.metadata_for(OPERATOR), timeout=5
+            pb.BatchGetOfficinesRequest(names=[f"officines/{LILAS}", "officines/123"]),
+            metadata=psc.metadata_for(OPERATOR),
+            timeout=5,
         )
     )
     assert [v.field for v in details.violations] == ["names[1]"]
@@ -126,7 +142,9 @@ async def test_every_malformed_name_is_reported_at_its_position(stub, psc) -> No
 
 
 async def test_no_names_is_an_empty_answer(stub, psc) -> None:  # type: ignore[no-untyped-def]
-    answer = await stub.BatchGetEffecteurs(pb.BatchGetEffecteursRequest(), metadata=psc.metadata_for(OPERATOR), timeout=5)
+    answer = await stub.BatchGetEffecteurs(
+        pb.BatchGetEffecteursRequest(), metadata=psc.metadata_for(OPERATOR), timeout=5
+    )
     assert list(answer.effecteurs) == []
 
 

@@ -18,7 +18,9 @@ from tests.effecteurs.conftest import (
 )
 
 
-async def test_an_effecteur_reads_the_officine_it_is_attached_to_and_no_other(directory: DirectoryService, principal) -> None:  # type: ignore[no-untyped-def]
+async def test_an_effecteur_reads_the_officine_it_is_attached_to_and_no_other(
+    directory: DirectoryService, principal
+) -> None:  # type: ignore[no-untyped-def]
     for who in (DUBOIS, MEDECIN_EHPAD):
         officine = await directory.get_officine(principal(who), f"officines/{LILAS}")
         assert officine.display_name == "Pharmacie des Lilas"
@@ -32,20 +34,37 @@ async def test_contact_details_are_changed_by_the_effecteur_its_officine_or_oper
     name = "effecteurs/rpps:99700000104"
     dubois = await directory.get_effecteur(principal(DUBOIS), name)
     changed = await directory.update_effecteur(
-        principal(TITULAIRE_LILAS), name, display_name="", email="j.dubois@example.test", department="",
-        paths=["email"], etag=f'W/"{dubois.version}"',
+        principal(TITULAIRE_LILAS),
+        name,
+        display_name="",
+        email="j.dubois@example.test",
+        department="",
+        paths=["email"],
+        etag=f'W/"{dubois.version}"',
     )
     assert (changed.email, changed.display_name) == ("j.dubois@example.test", "Jeanne Dubois")
     with pytest.raises(Aborted):  # the etag read before the change is stale now
         await directory.update_effecteur(
-            principal(DUBOIS), name, display_name="Jeanne Dubois-Martin", email="", department="",
-            paths=["display_name"], etag=f'W/"{dubois.version}"',
+            principal(DUBOIS),
+            name,
+            display_name="Jeanne Dubois-Martin",
+            email="",
+            department="",
+            paths=["display_name"],
+            etag=f'W/"{dubois.version}"',
         )
     renamed = await directory.update_effecteur(
-        principal(DUBOIS), name, display_name="Jeanne Dubois-Martin", email="", department="2b", paths=["display_name", "department"]
+        principal(DUBOIS),
+        name,
+        display_name="Jeanne Dubois-Martin",
+        email="",
+        department="2b",
+        paths=["display_name", "department"],
     )
     assert (renamed.display_name, renamed.department) == ("Jeanne Dubois-Martin", "2B")
-    found = await attachments.list_attachments(principal(TITULAIRE_LILAS), f"officines/{LILAS}", name_contains="dubois-martin")
+    found = await attachments.list_attachments(
+        principal(TITULAIRE_LILAS), f"officines/{LILAS}", name_contains="dubois-martin"
+    )
     assert [v.effecteur.key for v in found.items] == ["rpps:99700000104"]
 
     with pytest.raises(NotFound):
@@ -54,25 +73,45 @@ async def test_contact_details_are_changed_by_the_effecteur_its_officine_or_oper
         )
     with pytest.raises(InvalidArgument) as bad:
         await directory.update_effecteur(
-            principal(DUBOIS), name, display_name="", email="pas un e-mail", department="99", paths=["display_name", "email", "department"]
+            principal(DUBOIS),
+            name,
+            display_name="",
+            email="pas un e-mail",
+            department="99",
+            paths=["display_name", "email", "department"],
         )
-    assert sorted(v.field for v in bad.value.violations) == ["effecteur.department", "effecteur.display_name", "effecteur.email"]
+    assert sorted(v.field for v in bad.value.violations) == [
+        "effecteur.department",
+        "effecteur.display_name",
+        "effecteur.email",
+    ]
     with pytest.raises(InvalidArgument) as bad:
-        await directory.update_effecteur(principal(DUBOIS), name, display_name="x", email="", department="", paths=["type"])
+        await directory.update_effecteur(
+            principal(DUBOIS), name, display_name="x", email="", department="", paths=["type"]
+        )
     assert bad.value.violations[0].field == "update_mask"
     with pytest.raises(FailedPrecondition):  # the officine's own effecteur follows the officine
         await directory.update_effecteur(
-            principal(TITULAIRE_LILAS), f"effecteurs/finess:{LILAS}", display_name="x", email="", department="", paths=["display_name"]
+            principal(TITULAIRE_LILAS),
+            f"effecteurs/finess:{LILAS}",
+            display_name="x",
+            email="",
+            department="",
+            paths=["display_name"],
         )
     assert (await directory.get_effecteur(principal(OPERATOR), name)).display_name == "Jeanne Dubois-Martin"
 
 
-async def test_only_operators_list_every_officine_and_effecteur_or_set_titulaires(directory: DirectoryService, principal) -> None:  # type: ignore[no-untyped-def]
+async def test_only_operators_list_every_officine_and_effecteur_or_set_titulaires(
+    directory: DirectoryService, principal
+) -> None:  # type: ignore[no-untyped-def]
     operator = principal(OPERATOR)
     officines = await directory.list_officines(operator, department="", page_size=2, page_token="")
     rest = await directory.list_officines(operator, department="", page_size=2, page_token=officines.next_page_token)
     assert [o.finess for o in officines.items + rest.items] == ["139900138", "699900122", "759900111"]
-    assert [o.finess for o in (await directory.list_officines(operator, department="69", page_size=0, page_token="")).items] == [CONFLUENT]
+    assert [
+        o.finess for o in (await directory.list_officines(operator, department="69", page_size=0, page_token="")).items
+    ] == [CONFLUENT]
     medecins = await directory.list_effecteurs(operator, type_code="MEDECIN", page_size=0, page_token="")
     assert [e.key for e in medecins.items] == ["rpps:99700000104", "rpps:99700000112", "rpps:99700000153"]
     for call in (
@@ -80,7 +119,10 @@ async def test_only_operators_list_every_officine_and_effecteur_or_set_titulaire
         directory.list_effecteurs(principal(DUBOIS), type_code="", page_size=0, page_token=""),
         directory.create_officine(principal(TITULAIRE_LILAS), OfficineInput("139900146", "Nouvelle", "13001")),
         directory.update_officine(
-            principal(TITULAIRE_LILAS), f"officines/{LILAS}", OfficineInput("", "", "", titulaires=["899700000047"]), ["titulaires"]
+            principal(TITULAIRE_LILAS),
+            f"officines/{LILAS}",
+            OfficineInput("", "", "", titulaires=["899700000047"]),
+            ["titulaires"],
         ),
     ):
         with pytest.raises(PermissionDenied):

@@ -45,7 +45,9 @@ MIXED = (
     f"759900111,rpps:{N1},INFIRMIER,Léa Mercier,lea.mercier@example.test\n"  # 20 unchanged (again)
 ).encode()
 
-ELSEWHERE = "est déjà rattaché à une autre officine : il doit d'abord en être détaché, par cette officine ou par lui-même."
+ELSEWHERE = (
+    "est déjà rattaché à une autre officine : il doit d'abord en être détaché, par cette officine ou par lui-même."
+)
 MIXED_REJECTIONS = [
     RejectedRow(5, "effecteur_identifier", f"L'effecteur rpps:99700000120 {ELSEWHERE}"),
     RejectedRow(6, "officine_finess", "Le numéro FINESS 759900112 n'est pas valide : sa clé de contrôle est fausse."),
@@ -54,7 +56,9 @@ MIXED_REJECTIONS = [
         "officine_finess",
         "L'officine de FINESS 759900129 n'existe pas : elle doit être créée avant l'import de ses rattachements.",
     ),
-    RejectedRow(8, "effecteur_identifier", "Le numéro RPPS 99700000105 n'est pas valide : sa clé de contrôle est fausse."),
+    RejectedRow(
+        8, "effecteur_identifier", "Le numéro RPPS 99700000105 n'est pas valide : sa clé de contrôle est fausse."
+    ),
     RejectedRow(
         9,
         "type",
@@ -107,7 +111,9 @@ def as_tuple(report: ImportReport) -> tuple:  # type: ignore[type-arg]
     )
 
 
-async def test_a_file_with_good_and_bad_rows_gives_the_exact_report(importer: AttachmentImporter, seeded: Database) -> None:
+async def test_a_file_with_good_and_bad_rows_gives_the_exact_report(
+    importer: AttachmentImporter, seeded: Database
+) -> None:
     report = await importer.run(pieces(MIXED, 7), dry_run=False, filename="portail.csv")
     assert report.rejected == MIXED_REJECTIONS
     assert as_tuple(report) == (17, 4, 2, 11, MIXED_REJECTIONS, False)
@@ -144,10 +150,14 @@ async def test_a_dry_run_reports_what_the_real_run_does_and_stores_nothing(
     assert await snapshot(seeded) != before
 
 
-async def test_a_file_without_the_expected_header_is_refused_whole(importer: AttachmentImporter, seeded: Database) -> None:
+async def test_a_file_without_the_expected_header_is_refused_whole(
+    importer: AttachmentImporter, seeded: Database
+) -> None:
     before = await snapshot(seeded)
     with pytest.raises(InvalidArgument) as refused:
-        await importer.run([f"officine_finess,effecteur_identifier,type,name\n759900111,rpps:{N1},MEDECIN,X\n".encode()], dry_run=False)
+        await importer.run(
+            [f"officine_finess,effecteur_identifier,type,name\n759900111,rpps:{N1},MEDECIN,X\n".encode()], dry_run=False
+        )
     assert refused.value.reason == "BAD_CSV_HEADER"
     assert [v.field for v in refused.value.violations] == ["chunk"]
     assert "colonne(s) manquante(s) : email" in refused.value.message
@@ -157,17 +167,22 @@ async def test_a_file_without_the_expected_header_is_refused_whole(importer: Att
 
 
 async def test_semicolon_files_a_byte_order_mark_and_reordered_columns_are_read(importer: AttachmentImporter) -> None:
-    data = "\ufeffEmail;Name;Type;Effecteur_Identifier;Officine_FINESS\r\n;Léa Mercier;Infirmier;997 0000 9956;759900111\r\n"
+    data = (
+        "\ufeffEmail;Name;Type;Effecteur_Identifier;Officine_FINESS\r\n"
+        ";Léa Mercier;Infirmier;997 0000 9956;759900111\r\n"
+    )
     report = await importer.run([data.encode()], dry_run=False)
     assert as_tuple(report) == (1, 1, 0, 0, [], False)
 
 
-async def test_a_line_that_is_not_utf8_or_an_unclosed_quote_is_reported_with_its_line(importer: AttachmentImporter) -> None:
+async def test_a_line_that_is_not_utf8_or_an_unclosed_quote_is_reported_with_its_line(
+    importer: AttachmentImporter,
+) -> None:
     data = (
         b"officine_finess,effecteur_identifier,type,name,email\n"
         b"759900111,rpps:" + N1.encode() + b",INFIRMIER,L\xe9a Mercier,\n"  # Latin-1, not UTF-8
         b"759900111,rpps:" + N2.encode() + b",MEDECIN,Paul Durand,\n"
-        b'759900111,rpps:' + N3.encode() + b',MEDECIN,"Nom sans fin,\n'
+        b"759900111,rpps:" + N3.encode() + b',MEDECIN,"Nom sans fin,\n'
         b"759900111,rpps:99700000104,MEDECIN,Jeanne Dubois,\n"
     )
     report = await importer.run(pieces(data, 16), dry_run=False)
@@ -251,7 +266,9 @@ def test_the_import_command_reads_a_file_and_is_idempotent(seeded: Database, tmp
     assert second.returncode == 0, second.stderr
     assert "acceptées        : 0" in second.stdout and "déjà en place    : 2" in second.stdout
 
-    path.write_text("officine_finess,effecteur_identifier,type,name,email\n759900111,99700000105,MEDECIN,X,\n", encoding="utf-8")
+    path.write_text(
+        "officine_finess,effecteur_identifier,type,name,email\n759900111,99700000105,MEDECIN,X,\n", encoding="utf-8"
+    )
     refused = command()
     assert refused.returncode == 1
     assert "ligne 2 [effecteur_identifier] Le numéro RPPS 99700000105 n'est pas valide" in refused.stdout

@@ -16,7 +16,12 @@ from tests.effecteurs.test_import import snapshot
 
 
 async def test_the_seed_creates_the_dataset_once(
-    seeded: Database, clock: ManualClock, dataset: dict, directory: DirectoryService, attachments: AttachmentService, principal
+    seeded: Database,
+    clock: ManualClock,
+    dataset: dict,
+    directory: DirectoryService,
+    attachments: AttachmentService,
+    principal,
 ) -> None:  # type: ignore[no-untyped-def]
     operator = principal(OPERATOR)
     lilas = await directory.get_officine(operator, f"officines/{LILAS}")
@@ -48,7 +53,12 @@ async def test_the_seed_creates_the_dataset_once(
 
 
 def test_the_seed_command_runs_twice_without_duplicating(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    env = {**os.environ, "VAXORDERS_DATABASE_URL": db.url, "VAXORDERS_DATA_DIR": str(tmp_path), "VAXORDERS_LOG_FORMAT": "json"}
+    env = {
+        **os.environ,
+        "VAXORDERS_DATABASE_URL": db.url,
+        "VAXORDERS_DATA_DIR": str(tmp_path),
+        "VAXORDERS_LOG_FORMAT": "json",
+    }
     outputs = []
     for _ in range(2):
         done = subprocess.run(

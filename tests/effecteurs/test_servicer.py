@@ -75,7 +75,11 @@ async def sessions_address(database_url_for, psc, dataset, shared_clock) -> Asyn
     await db.dispose()
     settings = SessionsSettings(service="sessions", database_url=url, environment="test", **psc.settings_overrides())
     running, _ = await start_service(
-        SESSIONS_SPEC, settings, address="127.0.0.1:0", clock=shared_clock, authenticator=psc.authenticator(shared_clock)
+        SESSIONS_SPEC,
+        settings,
+        address="127.0.0.1:0",
+        clock=shared_clock,
+        authenticator=psc.authenticator(shared_clock),
     )
     try:
         yield f"127.0.0.1:{running.port}"
@@ -91,7 +95,9 @@ async def _serve(seeded: Database, psc, clock: ManualClock, sessions_address: st
         sessions_address=sessions_address,
         **psc.settings_overrides(),
     )
-    running, _ = await start_service(SPEC, settings, address="127.0.0.1:0", clock=clock, authenticator=psc.authenticator(clock))
+    running, _ = await start_service(
+        SPEC, settings, address="127.0.0.1:0", clock=clock, authenticator=psc.authenticator(clock)
+    )
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{running.port}")
     try:
         yield Effecteurs(pb_grpc.EffecteurServiceStub(channel), psc)
@@ -128,10 +134,14 @@ async def test_an_officine_reading_or_changing_another_officines_attachments_get
         f"officines/{LILAS}", with_key("9970000998"), type=types.EFFECTEUR_TYPE_INFIRMIER, display_name="Léa Mercier"
     )
     calls = {
-        "ListAttachments": lambda md: stub.ListAttachments(pb.ListAttachmentsRequest(parent=f"officines/{LILAS}"), metadata=md),
+        "ListAttachments": lambda md: stub.ListAttachments(
+            pb.ListAttachmentsRequest(parent=f"officines/{LILAS}"), metadata=md
+        ),
         "AttachEffecteur": lambda md: stub.AttachEffecteur(new, metadata=md),
         "DetachEffecteur": lambda md: stub.DetachEffecteur(pb.DetachEffecteurRequest(name=dubois.name), metadata=md),
-        "LookupAttachment": lambda md: stub.LookupAttachment(pb.LookupAttachmentRequest(effecteur=dubois.effecteur), metadata=md),
+        "LookupAttachment": lambda md: stub.LookupAttachment(
+            pb.LookupAttachmentRequest(effecteur=dubois.effecteur), metadata=md
+        ),
         "ListAttachmentEvents": lambda md: stub.ListAttachmentEvents(
             pb.ListAttachmentEventsRequest(parent=f"officines/{LILAS}"), metadata=md
         ),
@@ -146,7 +156,9 @@ async def test_an_officine_reading_or_changing_another_officines_attachments_get
     unknown = await refused(
         stub.ListAttachments(pb.ListAttachmentsRequest(parent="officines/759900129"), metadata=confluent)
     )
-    theirs = await refused(stub.ListAttachments(pb.ListAttachmentsRequest(parent=f"officines/{LILAS}"), metadata=confluent))
+    theirs = await refused(
+        stub.ListAttachments(pb.ListAttachmentsRequest(parent=f"officines/{LILAS}"), metadata=confluent)
+    )
     assert (unknown.code, unknown.reason) == (theirs.code, theirs.reason)
     # Nothing changed for Lilas.
     after = await stub.ListAttachments(pb.ListAttachmentsRequest(parent=f"officines/{LILAS}"), metadata=lilas)
@@ -162,11 +174,16 @@ async def test_maintenance_refuses_changes_and_preview_open_and_closed_periods_a
     rpps = with_key("9970000997")
     new = attach_request(f"officines/{LILAS}", rpps, type=types.EFFECTEUR_TYPE_MEDECIN, display_name="Paul Durand")
     events = pb.ListAttachmentEventsRequest(parent=f"officines/{LILAS}")
-    dubois = (await stub.LookupAttachment(pb.LookupAttachmentRequest(effecteur="effecteurs/rpps:99700000104"), metadata=lilas)).attachment
+    dubois = (
+        await stub.LookupAttachment(pb.LookupAttachmentRequest(effecteur="effecteurs/rpps:99700000104"), metadata=lilas)
+    ).attachment
 
     shared_clock.set(SUNDAY_MAINTENANCE)
     before = await stub.ListAttachmentEvents(events, metadata=lilas)  # reading still works
-    for call in (stub.AttachEffecteur(new, metadata=lilas), stub.DetachEffecteur(pb.DetachEffecteurRequest(name=dubois.name), metadata=lilas)):
+    for call in (
+        stub.AttachEffecteur(new, metadata=lilas),
+        stub.DetachEffecteur(pb.DetachEffecteurRequest(name=dubois.name), metadata=lilas),
+    ):
         error = await refused(call)
         assert (error.code, error.reason) == (grpc.StatusCode.FAILED_PRECONDITION, "MAINTENANCE")
         assert error.message == MAINTENANCE_MESSAGE
@@ -197,11 +214,15 @@ async def test_without_the_sessions_service_changes_are_refused_as_unavailable(
 ) -> None:  # type: ignore[no-untyped-def]
     async for server in _serve(seeded, psc, shared_clock, closed_port):
         lilas = server.as_(TITULAIRE_LILAS)
-        new = attach_request(f"officines/{LILAS}", with_key("9970000996"), type=types.EFFECTEUR_TYPE_MEDECIN, display_name="X")
+        new = attach_request(
+            f"officines/{LILAS}", with_key("9970000996"), type=types.EFFECTEUR_TYPE_MEDECIN, display_name="X"
+        )
         error = await refused(server.stub.AttachEffecteur(new, metadata=lilas))
         assert (error.code, error.reason) == (grpc.StatusCode.UNAVAILABLE, "SESSIONS_UNAVAILABLE")
         assert "la modification n'a pas été faite" in error.message
-        listed = await server.stub.ListAttachments(pb.ListAttachmentsRequest(parent=f"officines/{LILAS}"), metadata=lilas)
+        listed = await server.stub.ListAttachments(
+            pb.ListAttachmentsRequest(parent=f"officines/{LILAS}"), metadata=lilas
+        )
         assert listed.total_size == 7
 
 
@@ -227,7 +248,9 @@ async def test_attach_lookup_and_history_read_as_each_party_sees_them(server: Ef
     assert attached.effecteur_detail.type == types.EFFECTEUR_TYPE_SAGE_FEMME
     assert attached.attached_by == TITULAIRE_LILAS and not attached.HasField("detach_time")
 
-    own = await stub.LookupAttachment(pb.LookupAttachmentRequest(effecteur=f"effecteurs/finess:{LILAS}"), metadata=lilas)
+    own = await stub.LookupAttachment(
+        pb.LookupAttachmentRequest(effecteur=f"effecteurs/finess:{LILAS}"), metadata=lilas
+    )
     assert own.effecteur.kind == pb.EFFECTEUR_KIND_OFFICINE and own.effecteur.type == types.EFFECTEUR_TYPE_PHARMACIEN
     assert own.attachment.name.startswith(f"officines/{LILAS}/attachments/")
 
@@ -241,17 +264,22 @@ async def test_attach_lookup_and_history_read_as_each_party_sees_them(server: Ef
     assert not free.HasField("attachment")
 
     filtered = await stub.ListAttachments(
-        pb.ListAttachmentsRequest(parent=f"officines/{LILAS}", type=types.EFFECTEUR_TYPE_SAGE_FEMME, name_contains="MOREL"),
+        pb.ListAttachmentsRequest(
+            parent=f"officines/{LILAS}", type=types.EFFECTEUR_TYPE_SAGE_FEMME, name_contains="MOREL"
+        ),
         metadata=lilas,
     )
     assert [a.effecteur for a in filtered.attachments] == [f"effecteurs/rpps:{rpps}"] and filtered.total_size == 1
 
     checked = await stub.CheckIdentifier(
-        pb.CheckIdentifierRequest(identifier_kind=pb.IDENTIFIER_KIND_SIRET, identifier="900 000 099 01076"), metadata=lilas
+        pb.CheckIdentifierRequest(identifier_kind=pb.IDENTIFIER_KIND_SIRET, identifier="900 000 099 01076"),
+        metadata=lilas,
     )
     assert (checked.identifier, checked.effecteur) == ("90000009901076", "effecteurs/siret:90000009901076")
     bad = await refused(
-        stub.CheckIdentifier(pb.CheckIdentifierRequest(identifier_kind=pb.IDENTIFIER_KIND_RPPS, identifier="99700000105"), metadata=lilas)
+        stub.CheckIdentifier(
+            pb.CheckIdentifierRequest(identifier_kind=pb.IDENTIFIER_KIND_RPPS, identifier="99700000105"), metadata=lilas
+        )
     )
     assert bad.code == grpc.StatusCode.INVALID_ARGUMENT
     assert [v.field for v in bad.violations] == ["identifier"]
@@ -265,9 +293,15 @@ async def test_attach_lookup_and_history_read_as_each_party_sees_them(server: Ef
 async def test_officines_are_created_by_operators_and_changed_with_their_etag(server: Effecteurs) -> None:
     stub, operator = server.stub, server.as_(OPERATOR)
     corsica = pb.Officine(
-        finess="2A0000019", display_name="Pharmacie du Port", postal_code="20000", city="Ajaccio", titulaires=["899700000013"]
+        finess="2A0000019",
+        display_name="Pharmacie du Port",
+        postal_code="20000",
+        city="Ajaccio",
+        titulaires=["899700000013"],
     )
-    denied = await refused(stub.CreateOfficine(pb.CreateOfficineRequest(officine=corsica), metadata=server.as_(TITULAIRE_LILAS)))
+    denied = await refused(
+        stub.CreateOfficine(pb.CreateOfficineRequest(officine=corsica), metadata=server.as_(TITULAIRE_LILAS))
+    )
     assert denied.code == grpc.StatusCode.PERMISSION_DENIED
     created = (await stub.CreateOfficine(pb.CreateOfficineRequest(officine=corsica), metadata=operator)).officine
     assert (created.name, created.department, created.self_effecteur) == (
@@ -284,7 +318,11 @@ async def test_officines_are_created_by_operators_and_changed_with_their_etag(se
             metadata=operator,
         )
     )
-    assert sorted(v.field for v in bad.violations) == ["officine.display_name", "officine.finess", "officine.postal_code"]
+    assert sorted(v.field for v in bad.violations) == [
+        "officine.display_name",
+        "officine.finess",
+        "officine.postal_code",
+    ]
 
     lilas = server.as_(TITULAIRE_LILAS)
     current = (await stub.GetOfficine(pb.GetOfficineRequest(name=f"officines/{LILAS}"), metadata=lilas)).officine
@@ -301,7 +339,8 @@ async def test_officines_are_created_by_operators_and_changed_with_their_etag(se
     stale = await refused(
         stub.UpdateOfficine(
             pb.UpdateOfficineRequest(
-                officine=pb.Officine(name=current.name, etag=current.etag, city="Lyon"), update_mask=FieldMask(paths=["city"])
+                officine=pb.Officine(name=current.name, etag=current.etag, city="Lyon"),
+                update_mask=FieldMask(paths=["city"]),
             ),
             metadata=lilas,
         )
@@ -322,7 +361,13 @@ async def test_the_import_rpc_is_for_operators_and_answers_the_report(server: Ef
 
     expected = [pb.RejectedRow(line=r.line, field=r.field, reason=r.reason) for r in MIXED_REJECTIONS]
     dry = await server.stub.ImportAttachments(stream(True), metadata=server.as_(OPERATOR))
-    assert (dry.rows_read, dry.rows_accepted, dry.rows_unchanged, dry.rows_rejected, dry.dry_run) == (17, 4, 2, 11, True)
+    assert (dry.rows_read, dry.rows_accepted, dry.rows_unchanged, dry.rows_rejected, dry.dry_run) == (
+        17,
+        4,
+        2,
+        11,
+        True,
+    )
     assert list(dry.rejected) == expected
     real = await server.stub.ImportAttachments(stream(False), metadata=server.as_(OPERATOR))
     assert (real.rows_accepted, real.rows_unchanged, real.dry_run) == (4, 2, False)

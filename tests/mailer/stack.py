@@ -23,9 +23,6 @@ from datetime import datetime
 from typing import Any
 
 import grpc
-from vaxorders.mailer.v1 import mailer_service_pb2 as pb
-from vaxorders.orders.v1 import orders_service_pb2 as opb
-from vaxorders.orders.v1 import orders_service_pb2_grpc as opb_grpc
 
 from services.common.bootstrap import ServiceSpec, start_service
 from services.common.clock import ManualClock
@@ -42,6 +39,9 @@ from services.sessions.settings import SessionsSettings
 from services.sessions.spec import SPEC as SESSIONS
 from tests.mailer.conftest import OPERATOR, PARIS, Mailer, MailerFactory
 from tests.support.psc import Psc
+from vaxorders.mailer.v1 import mailer_service_pb2 as pb
+from vaxorders.orders.v1 import orders_service_pb2 as opb
+from vaxorders.orders.v1 import orders_service_pb2_grpc as opb_grpc
 
 SESSION = "sessions/2022-03-07"
 SEED_TIME = datetime(2022, 3, 4, 12, 0, tzinfo=PARIS)
@@ -112,7 +112,13 @@ class AfterClose:
         return await getattr(self.orders, method)(request, metadata=self.auth(as_), timeout=30)
 
     async def send(
-        self, *, dry_run: bool = False, request_id: str = "", as_: str = OPERATOR, session: str = SESSION, mailer: Mailer | None = None
+        self,
+        *,
+        dry_run: bool = False,
+        request_id: str = "",
+        as_: str = OPERATOR,
+        session: str = SESSION,
+        mailer: Mailer | None = None,
     ) -> pb.SendDeliveryConfirmationsResponse:
         return await (mailer or self.mailer).stub.SendDeliveryConfirmations(
             pb.SendDeliveryConfirmationsRequest(session=session, request_id=request_id or rid(), dry_run=dry_run),
@@ -140,7 +146,9 @@ class AfterClose:
         await self.order(
             "SetDeliveryDate",
             opb.SetDeliveryDateRequest(
-                plan=f"{SESSION}/deliveryPlan", override=opb.DeliveryDateOverride(finess=finess, date=day), request_id=rid()
+                plan=f"{SESSION}/deliveryPlan",
+                override=opb.DeliveryDateOverride(finess=finess, date=day),
+                request_id=rid(),
             ),
         )
 
@@ -197,7 +205,9 @@ async def after_close(
         sessions_address = f"127.0.0.1:{sessions.port}"
         effecteurs, _ = await start_service(
             EFFECTEURS,
-            EffecteursSettings(service="effecteurs", database_url=effecteurs_url, sessions_address=sessions_address, **common),
+            EffecteursSettings(
+                service="effecteurs", database_url=effecteurs_url, sessions_address=sessions_address, **common
+            ),
             address="127.0.0.1:0",
             clock=clock,
             authenticator=psc.authenticator(clock),

@@ -13,8 +13,8 @@ from typing import Any
 
 import grpc
 import pytest
-from vaxorders.mailer.v1 import mailer_service_pb2 as pb
 
+from services.common import context as ctx
 from services.common.context import Principal
 from services.common.grpc_errors import ErrorDetails
 from services.mailer.clients import Directory
@@ -39,6 +39,7 @@ from tests.mailer.stack import (
     rid,
 )
 from tests.support.polling import eventually
+from vaxorders.mailer.v1 import mailer_service_pb2 as pb
 
 CONFIRMATION_TEMPLATES = {"delivery-confirmation-officine", "delivery-confirmation-effecteur"}
 
@@ -120,7 +121,9 @@ async def test_running_twice_queues_one_message_per_recipient_and_each_is_delive
         assert delivery.announced_date == delivery.delivery_date
 
 
-async def test_the_officine_and_the_medecin_read_their_volumes_by_name_in_french(stack: AfterClose, relay: Relay) -> None:
+async def test_the_officine_and_the_medecin_read_their_volumes_by_name_in_french(
+    stack: AfterClose, relay: Relay
+) -> None:
     await stack.publish()
     await stack.send()
     mails = await eventually(lambda: (m := relay.mails()) and len(m) >= 7 and m)
@@ -179,8 +182,6 @@ async def test_a_run_killed_half_way_is_completed_by_the_next_run_without_duplic
     killed = Confirmations(runtime.db, runtime.clock, settings, _KilledAfterFirstBatch(runtime.channels, settings))  # type: ignore[arg-type]
     operator = Principal(national_id=OPERATOR, roles=frozenset({"OPERATOR"}))
     token = stack.psc.token_for(OPERATOR)
-    from services.common import context as ctx
-
     ctx.token_var.set(token)
     with pytest.raises(asyncio.CancelledError):
         await asyncio.create_task(killed.send(operator, SESSION, rid(), dry_run=False))
@@ -221,7 +222,11 @@ async def test_an_open_session_is_refused(stack: AfterClose) -> None:
 
 
 async def test_the_report_lists_recipients_without_a_usable_address(
-    psc, database_url_for, dataset, start_mailer, service_identity  # type: ignore[no-untyped-def]
+    psc,
+    database_url_for,
+    dataset,
+    start_mailer,
+    service_identity,  # type: ignore[no-untyped-def]
 ) -> None:
     changed = copy.deepcopy(dataset)
     for effecteur in changed["effecteurs"]:
@@ -230,7 +235,9 @@ async def test_the_report_lists_recipients_without_a_usable_address(
     async with after_close(psc, database_url_for, changed, start_mailer, service_identity) as stack:
         await stack.publish()
         dry = await stack.send(dry_run=True)
-        assert [(r.recipient, r.display_name, r.email) for r in dry.run.missing_address] == [(HUGO, "Hugo Lefebvre", "")]
+        assert [(r.recipient, r.display_name, r.email) for r in dry.run.missing_address] == [
+            (HUGO, "Hugo Lefebvre", "")
+        ]
         stack.clock.advance(timedelta(minutes=10))  # the operator reads the list, then sends
         run = (await stack.send()).run
         assert (run.queued, run.already_queued) == (6, 0)
@@ -290,7 +297,12 @@ async def test_a_date_changed_after_the_confirmation_sends_one_change_mail_per_r
     )
     assert all("lundi 21 mars 2022" in m.subject for m in found)
     # The feed is read in order: the Confluent change, made before its confirmation, produced nothing.
-    assert not any("confluent" in address for m in await messages(stack) for address in m.to if m.template == "delivery-date-change")
+    assert not any(
+        "confluent" in address
+        for m in await messages(stack)
+        for address in m.to
+        if m.template == "delivery-date-change"
+    )
     # A second change is a second e-mail; the first one is never repeated.
     await stack.set_date(LILAS, "2022-03-22")
     found = await eventually(lambda: _count(stack, "delivery-date-change", 6))
@@ -307,7 +319,8 @@ async def _count(stack: AfterClose, template: str, wanted: int) -> list[pb.Messa
 
 
 async def test_the_friday_job_sends_under_its_service_identity_and_the_notifier_identity_may_not(
-    stack: AfterClose, service_identity  # type: ignore[no-untyped-def]
+    stack: AfterClose,
+    service_identity,  # type: ignore[no-untyped-def]
 ) -> None:
     await stack.publish()
 
@@ -329,7 +342,8 @@ async def test_the_friday_job_sends_under_its_service_identity_and_the_notifier_
 
 
 async def test_without_a_service_key_the_notifier_says_so_once_and_stays_idle(
-    start_mailer, json_logs  # type: ignore[no-untyped-def]
+    start_mailer,
+    json_logs,  # type: ignore[no-untyped-def]
 ) -> None:
     await start_mailer(service_key_file="")
     await eventually(lambda: any(e["event"] == "date_change.notifier_disabled" for e in log_events(json_logs)))

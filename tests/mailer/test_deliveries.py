@@ -71,9 +71,7 @@ def _mails() -> dict[str, object]:
 
 
 def test_officines_and_only_medecins_dentistes_and_sages_femmes_are_recipients() -> None:
-    assert sorted(_mails()) == sorted(
-        ["officines/759900111", "officines/699900122", JEANNE, AMINA, PAUL]
-    )
+    assert sorted(_mails()) == sorted(["officines/759900111", "officines/699900122", JEANNE, AMINA, PAUL])
 
 
 def test_a_professional_whose_lines_were_all_reduced_to_zero_still_hears_about_it() -> None:
@@ -101,7 +99,10 @@ def test_the_officine_mail_gives_date_appointments_and_per_effecteur_volumes_by_
     assert "Pour Jeanne Dubois (médecin)" in text
     assert "Pour Nadia Fontaine (infirmier)" in text
     assert "Pour EHPAD Les Tilleuls (EHPAD)" in text
-    assert "- Spikevax (Moderna) : 4 flacons confirmés (40 doses), pour 5 commandés (50 doses) : réduit en raison du volume disponible au niveau national" in text
+    assert (
+        "- Spikevax (Moderna) : 4 flacons confirmés (40 doses), pour 5 commandés (50 doses) : "
+        "réduit en raison du volume disponible au niveau national" in text
+    )
     assert "- Comirnaty 12 ans et plus (Pfizer-BioNTech) : 3 flacons confirmés (18 doses), comme commandé" in text
     # Totals per product: 8 + 4 + 1 + 16 Moderna.
     assert "- Spikevax (Moderna) : 29 flacons confirmés (290 doses), pour 37 commandés (370 doses)" in text
@@ -140,5 +141,12 @@ def test_delivery_templates_are_not_sendable_with_send_message() -> None:
 def test_internationalised_local_parts_of_letters_are_accepted_and_the_rest_stays_strict() -> None:
     assert is_valid_address("amina.traoré@example.test")
     assert is_valid_address("jeanne.dubois@example.test")
-    for bad in ("paul roux@example.test", "a\u200bb@example.test", "a@exémple.test", "a\r\n@example.test", "a@b", "١٢@example.test"):
+    for bad in (
+        "paul roux@example.test",
+        "a\u200bb@example.test",
+        "a@exémple.test",
+        "a\r\n@example.test",
+        "a@b",
+        "١٢@example.test",
+    ):
         assert not is_valid_address(bad), bad

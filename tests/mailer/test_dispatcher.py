@@ -85,7 +85,8 @@ async def test_a_failed_attempt_is_retried_only_once_its_backoff_has_elapsed(out
 
 
 async def test_a_message_being_sent_is_not_taken_by_another_dispatcher_and_is_resent_if_the_sender_dies(
-    outbox_factory, relay: Relay  # type: ignore[no-untyped-def]
+    outbox_factory,
+    relay: Relay,  # type: ignore[no-untyped-def]
 ) -> None:
     outbox = outbox_factory()
     message = await outbox.mailer.send_message(OPERATOR_PRINCIPAL, DRAFT, "")
@@ -111,7 +112,8 @@ async def test_a_message_being_sent_is_not_taken_by_another_dispatcher_and_is_re
 
 
 async def test_a_last_attempt_cut_short_fails_the_message_instead_of_retrying_for_ever(
-    outbox_factory, relay: Relay  # type: ignore[no-untyped-def]
+    outbox_factory,
+    relay: Relay,  # type: ignore[no-untyped-def]
 ) -> None:
     outbox = outbox_factory(mail_max_attempts=1)
     message = await outbox.mailer.send_message(OPERATOR_PRINCIPAL, DRAFT, "")

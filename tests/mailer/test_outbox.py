@@ -68,9 +68,13 @@ async def test_user_text_is_escaped_in_the_html_part_and_kept_as_is_in_the_text_
     mailer: Mailer, relay: Relay, psc
 ) -> None:
     message = pb.Message(
-        to=["a@example.test"], template="notice", params={"title": "Stock <b>bas</b>", "text": "<script>alert(1)</script> & co"}
+        to=["a@example.test"],
+        template="notice",
+        params={"title": "Stock <b>bas</b>", "text": "<script>alert(1)</script> & co"},
     )
-    queued = (await mailer.stub.SendMessage(pb.SendMessageRequest(message=message), metadata=psc.metadata_for(OPERATOR))).message
+    queued = (
+        await mailer.stub.SendMessage(pb.SendMessageRequest(message=message), metadata=psc.metadata_for(OPERATOR))
+    ).message
     await eventually(lambda: _sent(mailer, psc, queued.name))
     [mail] = relay.mails()
     html = mail.get_body(preferencelist=("html",)).get_content()
@@ -169,12 +173,23 @@ async def test_a_request_id_reused_for_another_message_is_refused(mailer: Mailer
     [
         (pb.Message(to=[], template="notice", params={"title": "T", "text": "x"}), "message.to"),
         (pb.Message(to=["pas-une-adresse"], template="notice", params={"title": "T", "text": "x"}), "message.to[0]"),
-        (pb.Message(to=["a@example.test\r\nBcc: b@example.test"], template="notice", params={"title": "T", "text": "x"}), "message.to[0]"),
+        (
+            pb.Message(
+                to=["a@example.test\r\nBcc: b@example.test"], template="notice", params={"title": "T", "text": "x"}
+            ),
+            "message.to[0]",
+        ),
         (pb.Message(to=["a@example.test"], template="inconnu", params={}), "message.template"),
         (pb.Message(to=["a@example.test"], template="support-request", params={}), "message.template"),
         (pb.Message(to=["a@example.test"], template="notice", params={"title": "T"}), "message.params[text]"),
-        (pb.Message(to=["a@example.test"], template="notice", params={"title": "T", "text": "x", "x": "y"}), "message.params[x]"),
-        (pb.Message(to=["a@example.test"], template="notice", params={"title": "T", "text": "x" * 20_001}), "message.params[text]"),
+        (
+            pb.Message(to=["a@example.test"], template="notice", params={"title": "T", "text": "x", "x": "y"}),
+            "message.params[x]",
+        ),
+        (
+            pb.Message(to=["a@example.test"], template="notice", params={"title": "T", "text": "x" * 20_001}),
+            "message.params[text]",
+        ),
     ],
 )
 async def test_bad_messages_are_refused_naming_the_field_and_nothing_is_queued(
@@ -248,7 +263,9 @@ async def test_a_support_request_of_a_logged_in_user_names_them_and_stays_theirs
 
     [message] = await _all_messages(mailer, psc)
     # Its author may follow it; another officine cannot even tell it exists.
-    mine = await mailer.stub.GetMessage(pb.GetMessageRequest(name=message.name), metadata=psc.metadata_for(TITULAIRE_LILAS))
+    mine = await mailer.stub.GetMessage(
+        pb.GetMessageRequest(name=message.name), metadata=psc.metadata_for(TITULAIRE_LILAS)
+    )
     assert mine.message.template == "support-request"
     details = await _refused(
         mailer.stub.GetMessage(pb.GetMessageRequest(name=message.name), metadata=psc.metadata_for(TITULAIRE_OTHER))
@@ -309,7 +326,9 @@ async def test_messages_are_listed_newest_first_by_pages_and_by_state(mailer: Ma
     names = []
     for minute in range(5):
         message = pb.Message(to=["a@example.test"], template="notice", params={"title": f"n°{minute}", "text": "x"})
-        names.append((await mailer.stub.SendMessage(pb.SendMessageRequest(message=message), metadata=metadata)).message.name)
+        names.append(
+            (await mailer.stub.SendMessage(pb.SendMessageRequest(message=message), metadata=metadata)).message.name
+        )
         mailer.clock.advance(timedelta(minutes=1))
 
     async def sent_count() -> int:
@@ -332,7 +351,9 @@ async def test_messages_are_listed_newest_first_by_pages_and_by_state(mailer: Ma
     assert list(failed.messages) == []
     details = await _refused(
         mailer.stub.ListMessages(
-            pb.ListMessagesRequest(page_size=2, page_token=page.next_page_token or "bm9wZQ", state=pb.Message.STATE_SENT),
+            pb.ListMessagesRequest(
+                page_size=2, page_token=page.next_page_token or "bm9wZQ", state=pb.Message.STATE_SENT
+            ),
             metadata=metadata,
         )
     )

@@ -35,7 +35,9 @@ async def test_a_received_mail_is_stored_listed_and_readable_in_french(sink: tup
 
     [stored] = list(directory.glob("*.eml"))
     assert b"Livraison pr" in stored.read_bytes()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(directory)), base_url="http://sink") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(directory)), base_url="http://sink"
+    ) as client:
         listing = await client.get("/")
         assert listing.status_code == 200
         assert "Courriels reçus" in listing.text
@@ -57,7 +59,9 @@ async def test_a_received_mail_is_stored_listed_and_readable_in_french(sink: tup
 async def test_only_stored_mails_can_be_opened(sink: tuple[Path, int], tmp_path: Path) -> None:
     directory, _ = sink
     (tmp_path / "secret.eml").write_text("Subject: secret\n\nsecret")
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(directory)), base_url="http://sink") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(directory)), base_url="http://sink"
+    ) as client:
         for path in ("/mails/20220311T090000000000-deadbeef.eml", "/mails/..%2Fsecret.eml", "/mails/../secret.eml/raw"):
             response = await client.get(path)
             assert response.status_code == 404

@@ -10,7 +10,12 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-async def eventually(check: Callable[[], T | Awaitable[T]], timeout: float = 10.0, interval: float = 0.02) -> T:
+# `timeout` is a polling deadline (no cancel scope); every suite passes it by that name.
+async def eventually(
+    check: Callable[[], T | Awaitable[T]],
+    timeout: float = 10.0,  # noqa: ASYNC109
+    interval: float = 0.02,
+) -> T:
     """Return the first truthy result of `check`, failing after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:

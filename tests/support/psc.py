@@ -38,7 +38,7 @@ from services.auth.dev_issuer.server import ThreadedIssuer
 from services.auth.dev_issuer.tokens import new_session
 from services.auth.settings import AuthSettings
 from services.common.clock import Clock, SystemClock
-from services.common.psc import PscAuthenticator
+from services.common.psc_tokens import PscAuthenticator
 from services.common.settings import CommonSettings
 
 if TYPE_CHECKING:
@@ -108,7 +108,11 @@ class Psc:
 
     def settings_overrides(self) -> dict[str, Any]:
         """CommonSettings fields pointing a service under test at this issuer."""
-        overrides: dict[str, Any] = {"psc_issuer": self.issuer, "psc_jwks_url": self.jwks_url, "operators": list(self.operators)}
+        overrides: dict[str, Any] = {
+            "psc_issuer": self.issuer,
+            "psc_jwks_url": self.jwks_url,
+            "operators": list(self.operators),
+        }
         if self.service_public_key_file:
             overrides["service_public_key_file"] = self.service_public_key_file
         return overrides
@@ -140,7 +144,9 @@ class Psc:
     def metadata_for(self, national_id: str, **overrides: Any) -> list[tuple[str, str]]:
         return [("authorization", f"Bearer {self.token_for(national_id, **overrides)}")]
 
-    def sign(self, claims: dict[str, Any], *, key: SigningKey | None = None, headers: dict[str, Any] | None = None) -> str:
+    def sign(
+        self, claims: dict[str, Any], *, key: SigningKey | None = None, headers: dict[str, Any] | None = None
+    ) -> str:
         key = key or self.running.config.keys.signing_key()
         return key.sign(claims, headers=headers)
 
@@ -160,7 +166,9 @@ class Psc:
     def hs256_with_public_key(self, national_id: str) -> str:
         """Algorithm confusion: HMAC-SHA256 keyed with the issuer's public key."""
         key = self.running.config.keys.signing_key()
-        return _hand_signed(self.claims_for(national_id), {"alg": "HS256", "typ": "JWT", "kid": key.kid}, public_pem(key))
+        return _hand_signed(
+            self.claims_for(national_id), {"alg": "HS256", "typ": "JWT", "kid": key.kid}, public_pem(key)
+        )
 
     def unsigned(self, national_id: str) -> str:
         """alg none, empty signature."""

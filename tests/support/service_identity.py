@@ -49,7 +49,9 @@ class ServiceIdentityKeys:
         """Settings of a process that also mints them (the mailer, the CronJob command)."""
         return {**self.settings_overrides(), "service_key_file": str(self.private_key_file)}
 
-    def claims_for(self, identity: str, *, now: float | None = None, lifetime: int = DEFAULT_LIFETIME_SECONDS, **overrides: Any) -> dict[str, Any]:
+    def claims_for(
+        self, identity: str, *, now: float | None = None, lifetime: int = DEFAULT_LIFETIME_SECONDS, **overrides: Any
+    ) -> dict[str, Any]:
         issued = int(time.time() if now is None else now)
         claims: dict[str, Any] = {
             "iss": ISSUER,
@@ -66,7 +68,9 @@ class ServiceIdentityKeys:
                 claims[name] = value
         return claims
 
-    def token(self, identity: str, *, key: PrivateKey | None = None, headers: dict[str, Any] | None = None, **overrides: Any) -> str:
+    def token(
+        self, identity: str, *, key: PrivateKey | None = None, headers: dict[str, Any] | None = None, **overrides: Any
+    ) -> str:
         """A token of `identity` signed by the session key (claims overridable, even to invalid values).
 
         `now` defaults to the real time: services on a ManualClock set in 2022 accept it
@@ -74,7 +78,9 @@ class ServiceIdentityKeys:
         """
         key = key or self.key
         claims = self.claims_for(identity, **overrides)
-        return jwt.encode(claims, key.signer, algorithm="RS256", headers={"kid": key.kid, "typ": "JWT", **(headers or {})})
+        return jwt.encode(
+            claims, key.signer, algorithm="RS256", headers={"kid": key.kid, "typ": "JWT", **(headers or {})}
+        )
 
     def metadata_for(self, identity: str, **overrides: Any) -> list[tuple[str, str]]:
         return [("authorization", f"Bearer {self.token(identity, **overrides)}")]

@@ -138,7 +138,8 @@ class Issuer:
 
 
 def _psc(request: Request) -> Issuer:
-    return request.app.state.psc  # type: ignore[no-any-return]
+    psc: Issuer = request.app.state.psc
+    return psc
 
 
 def _oauth_error(error: OAuthError) -> JSONResponse:
@@ -149,7 +150,9 @@ def _oauth_error(error: OAuthError) -> JSONResponse:
 
 
 def _page(request: Request, message: str, status: int = 200, error: bool = False) -> HTMLResponse:
-    return _TEMPLATES.TemplateResponse(request, "message.html", {"message": message, "error": error}, status_code=status)
+    return _TEMPLATES.TemplateResponse(
+        request, "message.html", {"message": message, "error": error}, status_code=status
+    )
 
 
 async def _params(request: Request) -> dict[str, str]:

@@ -23,7 +23,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jose import jwk, jwt
+from jose import jwt
+from jose.backends.cryptography_backend import CryptographyRSAKey
 
 ALGORITHM = "RS256"
 MANIFEST = "keys.json"
@@ -58,7 +59,7 @@ def _key_from_pem(pem: str) -> SigningKey:
     thumbprint = json.dumps({"e": e, "kty": "RSA", "n": n}, separators=(",", ":"), sort_keys=True)
     kid = base64.urlsafe_b64encode(hashlib.sha256(thumbprint.encode()).digest()).rstrip(b"=").decode()
     public = {"kty": "RSA", "kid": kid, "use": "sig", "alg": ALGORITHM, "n": n, "e": e}
-    return SigningKey(kid, pem, public, jwk.construct(private, ALGORITHM))
+    return SigningKey(kid, pem, public, CryptographyRSAKey(private, ALGORITHM))
 
 
 def generate_key() -> SigningKey:
@@ -71,7 +72,8 @@ def generate_key() -> SigningKey:
 
 def public_pem(key: SigningKey) -> str:
     """The public key as PEM (what an HS256-confusion attack would use as HMAC secret)."""
-    return key.signer.public_key().to_pem().decode()
+    pem: bytes = key.signer.public_key().to_pem()
+    return pem.decode()
 
 
 class KeyStore:

@@ -84,12 +84,20 @@ class ThreadedIssuer:
     origin: str
 
     @classmethod
-    def start(cls, settings: AuthSettings, *, timeout: float = 20.0, **kwargs) -> ThreadedIssuer:  # type: ignore[no-untyped-def]
+    def start(
+        cls,
+        settings: AuthSettings,
+        *,
+        timeout: float = 20.0,
+        identities: dict[str, Identity] | None = None,
+        keys: KeyStore | None = None,
+        clock: Clock | None = None,
+    ) -> ThreadedIssuer:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         origin = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        config = config_from_settings(settings, origin=origin, **kwargs)
+        config = config_from_settings(settings, origin=origin, identities=identities, keys=keys, clock=clock)
         app = create_app(config)
         server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off"))
 

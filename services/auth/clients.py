@@ -12,13 +12,12 @@ from typing import Any
 import httpx
 import structlog
 
+from services.auth.errors import PscRejected, psc_bad_response, psc_unavailable
 from services.auth.settings import AuthSettings
 from services.common import context as ctx
-from services.common.errors import Unauthenticated, Unavailable
+from services.common.errors import Unavailable
 
-log = structlog.get_logger("psc_client")
-
-_UNAVAILABLE = "Pro Santé Connect ne répond pas : réessayez dans quelques instants."
+log = structlog.get_logger("auth.clients")
 
 
 @dataclass(frozen=True)
@@ -28,14 +27,6 @@ class TokenResponse:
     id_token: str
     expires_in: int
     refresh_expires_in: int
-
-
-class PscRejected(Exception):
-    """PSC answered 4xx to a grant: `error` is the OAuth error code (invalid_grant...)."""
-
-    def __init__(self, error: str) -> None:
-        super().__init__(error)
-        self.error = error
 
 
 class PscClient:
@@ -56,7 +47,7 @@ class PscClient:
                 return await client.post(url, data=form, auth=self._auth(), headers={"accept": "application/json"})
         except httpx.HTTPError as exc:
             log.warning("psc.unreachable", url=url, error=type(exc).__name__)
-            raise Unavailable(_UNAVAILABLE, reason="PSC_UNAVAILABLE") from None
+            raise psc_unavailable() from None
 
     async def _grant(self, form: dict[str, str]) -> TokenResponse:
         response = await self._post(self._settings.token_url, form)
@@ -65,11 +56,11 @@ class PscClient:
             log.info("psc.grant_rejected", grant_type=form["grant_type"], error=error, status=response.status_code)
             if response.status_code == 401:
                 # Our client credentials were refused: a configuration problem, not the user's.
-                raise Unavailable(_UNAVAILABLE, reason="PSC_CLIENT_REJECTED")
+                raise psc_unavailable("PSC_CLIENT_REJECTED")
             raise PscRejected(str(error))
         if response.status_code != 200:
             log.warning("psc.grant_failed", grant_type=form["grant_type"], status=response.status_code)
-            raise Unavailable(_UNAVAILABLE, reason="PSC_UNAVAILABLE")
+            raise psc_unavailable()
         body = _json(response)
         try:
             return TokenResponse(
@@ -81,8 +72,7 @@ class PscClient:
             )
         except (KeyError, TypeError, ValueError):
             log.warning("psc.grant_malformed", grant_type=form["grant_type"])
-            raise Unauthenticated("Réponse de Pro Santé Connect illisible : reconnectez-vous.",
-                                  reason="PSC_BAD_RESPONSE") from None
+            raise psc_bad_response() from None
 
     async def exchange_code(self, code: str, redirect_uri: str, code_verifier: str) -> TokenResponse:
         return await self._grant(

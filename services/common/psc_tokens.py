@@ -1,4 +1,4 @@
-"""ProSantéConnect (PSC) access tokens: validation and "who acts for what".
+"""ProSantéConnect (PSC) access tokens: validation, then the principal they carry.
 
 Every service validates the caller's bearer token locally: the signature by
 `kid` against the issuer's JWKS (fetched once, cached, refetched at most once
@@ -9,7 +9,8 @@ injectable clock (demo dates, tests); jose still checks the signature, with
 the algorithm pinned to RS256 whatever the token header says.
 
 The access tokens of the local issuer carry the PSC userinfo claims, so the
-Principal is derived with no call. A real PSC access token may lack
+Principal is derived with no call (services/common/psc_claims.py). The keys
+come from services/common/jwks.py. A real PSC access token may lack
 SubjectRefPro: the userinfo endpoint is then asked once per token (cached with
 the token), see services/auth/README.md.
 
@@ -18,166 +19,37 @@ Nothing here logs a token or a claim value: only reasons.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import structlog
-from jose import jwk, jws
+from jose import jws
 from jose.exceptions import JOSEError
 
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.errors import Unauthenticated
+from services.common.jwks import ALGORITHM, PSC_UNAVAILABLE, JwksCache
+from services.common.psc_claims import exercices_of, principal_from_claims
 from services.common.settings import CommonSettings
 
 log = structlog.get_logger("psc")
 
-ALGORITHM = "RS256"
 MAX_TOKEN_BYTES = 16 * 1024
 LEEWAY_SECONDS = 60
 # eIDAS levels PSC reports in `acr`, weakest first; eidas1 is what PSC gives a CPS card or e-CPS login.
 ACR_LEVELS = ("eidas1", "eidas2", "eidas3")
 MIN_ACR = "eidas1"
 
-ROLE_OFFICINE = "OFFICINE"
-ROLE_EFFECTEUR = "EFFECTEUR"
-ROLE_OPERATOR = "OPERATOR"
-
-PHARMACIEN = "21"
-# Sections of the Ordre des pharmaciens that work in an officine: A titulaires, D adjoints and others.
-SECTION_TITULAIRE = "A"
-SECTION_ADJOINT = "D"
-# TRE_R02 sector "Pharmacie d'officine": such a site is never an effecteur establishment.
-SECTEUR_OFFICINE = "SA33"
-
 _INVALID = "Votre session Pro Santé Connect n'est pas valide : reconnectez-vous."
 _EXPIRED = "Votre session Pro Santé Connect a expiré : reconnectez-vous."
 _LEVEL = "Ce service exige une authentification Pro Santé Connect par carte CPS ou e-CPS."
-_UNAVAILABLE = "Pro Santé Connect ne répond pas : réessayez dans quelques instants."
-
-
-# --------------------------------------------------------------------------- who acts for what
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def exercices_of(claims: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    ref = claims.get("SubjectRefPro")
-    if not isinstance(ref, Mapping):
-        return []
-    return [e for e in ref.get("exercices") or () if isinstance(e, Mapping)]
-
-
-def _activities(exercice: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [a for a in exercice.get("activities") or () if isinstance(a, Mapping)]
-
-
-def own_record(national_id: str) -> str | None:
-    """The effecteur record of a professional: SubjectNameID is "8"+RPPS or "0"+ADELI."""
-    if national_id.startswith("8") and len(national_id) > 1:
-        return f"effecteurs/rpps:{national_id[1:]}"
-    if national_id.startswith("0") and len(national_id) > 1:
-        return f"effecteurs/adeli:{national_id[1:]}"
-    return None
-
-
-def principal_from_claims(claims: Mapping[str, Any], operators: Collection[str]) -> Principal:
-    """Map PSC claims (access token or userinfo) to what the user may act for.
-
-    - pharmacien with a section A activity at an officine FINESS: OFFICINE for it;
-    - pharmacien whose officine activities are all section D (adjoint): nothing, with
-      the French reason (only titulaires order for the officine, as in the real service);
-    - any other professional: EFFECTEUR for their own record, plus each establishment
-      (FINESS site, else SIRET site) they have an activity at;
-    - SubjectNameID on the operators allow-list: OPERATOR as well.
-    """
-    national_id = _text(claims.get("SubjectNameID"))
-    exercices = exercices_of(claims)
-    profession = _text(exercices[0].get("codeProfession")) if exercices else ""
-    roles: set[str] = set()
-    acts_for: list[str] = []
-    explanation = ""
-
-    def add(resource: str) -> None:
-        if resource not in acts_for:
-            acts_for.append(resource)
-
-    officine_sites: list[str] = []
-    adjoint_sites: list[Mapping[str, Any]] = []
-    establishments: list[str] = []
-    for exercice in exercices:
-        pharmacien = _text(exercice.get("codeProfession")) == PHARMACIEN
-        for activity in _activities(exercice):
-            section = _text(activity.get("codeSectionPharmacien")).upper()
-            finess = _text(activity.get("numeroFinessSite"))
-            siret = _text(activity.get("numeroSiretSite"))
-            if pharmacien and section == SECTION_TITULAIRE and finess:
-                officine_sites.append(finess)
-            elif pharmacien and section == SECTION_ADJOINT:
-                adjoint_sites.append(activity)
-            elif _text(activity.get("codeSecteurDactivite")) == SECTEUR_OFFICINE or section in (
-                SECTION_TITULAIRE,
-                SECTION_ADJOINT,
-            ):
-                continue  # an officine is never an effecteur establishment
-            elif finess:
-                establishments.append(f"effecteurs/finess:{finess}")
-            elif siret:
-                establishments.append(f"effecteurs/siret:{siret}")
-
-    if officine_sites:
-        roles.add(ROLE_OFFICINE)
-        for finess in officine_sites:
-            add(f"officines/{finess}")
-    elif adjoint_sites:
-        site = adjoint_sites[0]
-        name = _text(site.get("raisonSocialeSite")) or "l'officine"
-        finess = _text(site.get("numeroFinessSite"))
-        where = f"{name} (FINESS {finess})" if finess else name
-        explanation = (
-            "Seuls les pharmaciens titulaires peuvent commander pour l'officine. "
-            f"Votre carte CPS vous identifie comme pharmacien adjoint de {where} : "
-            "demandez au titulaire de passer les commandes."
-        )
-    elif exercices:
-        record = own_record(national_id)
-        if record is not None:
-            roles.add(ROLE_EFFECTEUR)
-            add(record)
-        for resource in establishments:
-            roles.add(ROLE_EFFECTEUR)
-            add(resource)
-
-    if national_id and national_id in operators:
-        roles.add(ROLE_OPERATOR)
-    if roles:
-        explanation = ""
-    elif not explanation:
-        explanation = (
-            "Votre identité Pro Santé Connect ne correspond à aucune officine ni à aucun "
-            "effecteur autorisé à commander des vaccins."
-        )
-    return Principal(
-        national_id=national_id,
-        given_name=_text(claims.get("given_name")),
-        family_name=_text(claims.get("family_name")),
-        profession_code=profession,
-        roles=frozenset(roles),
-        acts_for=tuple(acts_for),
-        explanation=explanation,
-    )
-
-
-# --------------------------------------------------------------------------- token validation
 
 
 @dataclass(frozen=True)
@@ -210,82 +82,7 @@ def _number(claims: Mapping[str, Any], name: str) -> float | None:
     return float(value)
 
 
-class JwksCache:
-    """The issuer's signing keys by kid, fetched over HTTP and refetched sparingly.
-
-    A kid we do not know triggers a refetch, but at most once per
-    `refetch_interval` seconds, so a flood of forged kids costs the issuer
-    one request per interval; keys are also refreshed after `max_age` seconds
-    so a withdrawn key does not stay trusted forever.
-    """
-
-    def __init__(
-        self,
-        url: str,
-        clock: Clock,
-        *,
-        refetch_interval: float = 30.0,
-        max_age: float = 3600.0,
-        timeout: float = 5.0,
-    ) -> None:
-        self.url = url
-        self._clock = clock
-        self._refetch_interval = refetch_interval
-        self._max_age = max_age
-        self._timeout = timeout
-        self._keys: dict[str, Any] = {}
-        self._fetched_at: datetime | None = None
-        self._lock = asyncio.Lock()
-        self.fetches = 0
-
-    def _age(self) -> float | None:
-        if self._fetched_at is None:
-            return None
-        return (self._clock.now() - self._fetched_at).total_seconds()
-
-    async def key_for(self, kid: str) -> Any | None:
-        age = self._age()
-        if kid in self._keys and age is not None and age < self._max_age:
-            return self._keys[kid]
-        async with self._lock:
-            age = self._age()
-            stale = age is None or age >= self._max_age or (age < 0)
-            may_refetch = age is None or age >= self._refetch_interval or age < 0
-            if kid in self._keys and not stale:
-                return self._keys[kid]
-            if stale or (kid not in self._keys and may_refetch):
-                await self._fetch()
-            return self._keys.get(kid)
-
-    async def _fetch(self) -> None:
-        self.fetches += 1
-        # The attempt counts even when it fails: a down issuer is not hammered either.
-        self._fetched_at = self._clock.now()
-        try:
-            async with httpx.AsyncClient(timeout=self._timeout) as client:
-                response = await client.get(self.url, headers={"accept": "application/json"})
-            response.raise_for_status()
-            document = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            log.warning("psc.jwks_unavailable", url=self.url, error=type(exc).__name__)
-            if not self._keys:
-                raise Unauthenticated(_UNAVAILABLE, reason="JWKS_UNAVAILABLE") from None
-            return
-        keys: dict[str, Any] = {}
-        for entry in document.get("keys") or () if isinstance(document, dict) else ():
-            if not isinstance(entry, dict) or entry.get("kty") != "RSA" or not entry.get("kid"):
-                continue
-            if entry.get("use", "sig") != "sig" or entry.get("alg", ALGORITHM) != ALGORITHM:
-                continue
-            try:
-                keys[entry["kid"]] = jwk.construct(entry, algorithm=ALGORITHM)
-            except JOSEError:
-                log.warning("psc.jwks_bad_key", kid=entry.get("kid"))
-        self._keys = keys
-        log.info("psc.jwks_fetched", url=self.url, kids=sorted(keys))
-
-
-class _TokenCache:
+class TokenCache:
     """Validated tokens by digest, until they expire; bounded, oldest dropped first."""
 
     def __init__(self, size: int) -> None:
@@ -326,7 +123,7 @@ class PscAuthenticator:
         self._clock = clock
         self._operators = frozenset(settings.operators)
         self.jwks = JwksCache(settings.jwks_url, clock, refetch_interval=refetch_interval)
-        self._cache = _TokenCache(cache_size)
+        self._cache = TokenCache(cache_size)
         self._userinfo_url = userinfo_url or f"{settings.psc_issuer}/protocol/openid-connect/userinfo"
 
     async def authenticate(self, token: str) -> Principal:
@@ -414,7 +211,7 @@ class PscAuthenticator:
             info = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("psc.userinfo_unavailable", error=type(exc).__name__)
-            raise Unauthenticated(_UNAVAILABLE, reason="USERINFO_UNAVAILABLE") from None
+            raise Unauthenticated(PSC_UNAVAILABLE, reason="USERINFO_UNAVAILABLE") from None
         if not isinstance(info, dict) or (info.get("sub") and claims.get("sub") and info["sub"] != claims["sub"]):
             raise _refuse("USERINFO_MISMATCH")
         return {**claims, **{k: v for k, v in info.items() if k not in _PROTECTED_CLAIMS}}
@@ -422,4 +219,3 @@ class PscAuthenticator:
 
 # Claims userinfo may never override: they are what the signature vouched for.
 _PROTECTED_CLAIMS = frozenset({"iss", "aud", "azp", "exp", "nbf", "iat", "acr", "sub", "jti"})
-

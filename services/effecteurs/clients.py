@@ -10,9 +10,10 @@ UNAVAILABLE rather than guess.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 import grpc
 import structlog
@@ -23,7 +24,7 @@ from services.common.timefmt import from_timestamp, paris_long
 from vaxorders.sessions.v1 import sessions_service_pb2 as sessions_pb
 from vaxorders.sessions.v1.sessions_service_pb2_grpc import SessionServiceStub
 
-log = structlog.get_logger("effecteurs.service_state")
+log = structlog.get_logger("effecteurs.clients")
 
 _UNREACHABLE = (
     "Impossible de vérifier le calendrier du service pour le moment : la modification n'a pas été faite. "
@@ -50,7 +51,14 @@ class _Answer:
 class SessionServiceGate:
     """ChangeGate backed by the sessions service."""
 
-    def __init__(self, stub_factory: Any, clock: Clock, *, ttl_seconds: float, timeout_seconds: float) -> None:
+    def __init__(
+        self,
+        stub_factory: Callable[[], SessionServiceStub],
+        clock: Clock,
+        *,
+        ttl_seconds: float,
+        timeout_seconds: float,
+    ) -> None:
         self._stub_factory = stub_factory
         self._clock = clock
         self._ttl = ttl_seconds
@@ -59,22 +67,23 @@ class SessionServiceGate:
         # One call in flight at a time: a burst of attaches makes one request.
         self._lock = asyncio.Lock()
 
-    def _fresh(self, answer: _Answer | None) -> bool:
+    def _fresh(self, answer: _Answer | None) -> _Answer | None:
+        """The answer while it may still be trusted, else None."""
         if answer is None or monotonic() >= answer.expires:
-            return False
+            return None
         now = self._clock.now()
         # A clock moved back, or past the announced change, makes the answer stale.
         if now < answer.fetched_at:
-            return False
-        return answer.next_change is None or now < answer.next_change
+            return None
+        return answer if answer.next_change is None or now < answer.next_change else None
 
     async def _current(self) -> _Answer:
-        if self._fresh(self._answer):
-            return self._answer  # type: ignore[return-value]
+        if fresh := self._fresh(self._answer):
+            return fresh
         async with self._lock:
-            if self._fresh(self._answer):
-                return self._answer  # type: ignore[return-value]
-            stub: SessionServiceStub = self._stub_factory()
+            if fresh := self._fresh(self._answer):
+                return fresh
+            stub = self._stub_factory()
             try:
                 response = await stub.GetServiceState(sessions_pb.GetServiceStateRequest(), timeout=self._timeout)
             except grpc.aio.AioRpcError as exc:
@@ -83,7 +92,9 @@ class SessionServiceGate:
             self._answer = _Answer(
                 state=response.state,
                 message=response.message,
-                next_change=from_timestamp(response.next_change_time) if response.HasField("next_change_time") else None,
+                next_change=from_timestamp(response.next_change_time)
+                if response.HasField("next_change_time")
+                else None,
                 fetched_at=self._clock.now(),
                 expires=monotonic() + self._ttl,
             )
