@@ -215,29 +215,3 @@ class Idempotency:
             dump=dump,
             load=load,
         )
-
-
-async def previous_outcome(
-    session: AsyncSession, table: Table, request_id: str, operation: str, digest: str
-) -> dict[str, Any] | None:
-    """Deprecated name of recorded_outcome, kept while services move to run_once."""
-    return await recorded_outcome(session, table, request_id, operation, digest)
-
-
-async def remember_outcome(
-    session: AsyncSession,
-    table: Table,
-    request_id: str,
-    operation: str,
-    digest: str,
-    result: dict[str, Any],
-    now: datetime,
-) -> None:
-    """Deprecated read-then-remember step, kept while services move to run_once."""
-    if not request_id:
-        return
-    await session.execute(
-        _insert(session, table).values(
-            request_id=request_id, operation=operation, fingerprint=digest, result=json.dumps(result), created_at=now
-        )
-    )

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import grpc
-
-from services.common.context import Principal, current_principal
+from services.common.context import Principal, ServicerContext, current_principal
 from services.common.errors import Unauthenticated
 from services.common.masks import check_mask
 from services.common.timefmt import as_utc, to_timestamp
@@ -217,7 +215,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def GetOrderLine(
         self,
         request: pb.GetOrderLineRequest,
-        context: grpc.aio.ServicerContext[pb.GetOrderLineRequest, pb.GetOrderLineResponse],
+        context: ServicerContext,
     ) -> pb.GetOrderLineResponse:
         line = await self.lines.get(_principal(), request.name)
         return pb.GetOrderLineResponse(line=line_pb(line))
@@ -225,7 +223,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def ListOrderLines(
         self,
         request: pb.ListOrderLinesRequest,
-        context: grpc.aio.ServicerContext[pb.ListOrderLinesRequest, pb.ListOrderLinesResponse],
+        context: ServicerContext,
     ) -> pb.ListOrderLinesResponse:
         page = await self.lines.list(
             _principal(), request.parent, request.effecteur, request.product, request.page_size, request.page_token
@@ -235,7 +233,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def CreateOrderLine(
         self,
         request: pb.CreateOrderLineRequest,
-        context: grpc.aio.ServicerContext[pb.CreateOrderLineRequest, pb.CreateOrderLineResponse],
+        context: ServicerContext,
     ) -> pb.CreateOrderLineResponse:
         outcome = await self.lines.create(
             _principal(),
@@ -251,7 +249,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def UpdateOrderLine(
         self,
         request: pb.UpdateOrderLineRequest,
-        context: grpc.aio.ServicerContext[pb.UpdateOrderLineRequest, pb.UpdateOrderLineResponse],
+        context: ServicerContext,
     ) -> pb.UpdateOrderLineResponse:
         principal = _principal()
         check_mask(request.update_mask.paths, _LINE_WRITABLE)
@@ -264,7 +262,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def DeleteOrderLine(
         self,
         request: pb.DeleteOrderLineRequest,
-        context: grpc.aio.ServicerContext[pb.DeleteOrderLineRequest, pb.DeleteOrderLineResponse],
+        context: ServicerContext,
     ) -> pb.DeleteOrderLineResponse:
         await self.lines.delete(_principal(), request.name, request.etag, request.request_id)
         return pb.DeleteOrderLineResponse()
@@ -272,7 +270,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def ListOrderLineChanges(
         self,
         request: pb.ListOrderLineChangesRequest,
-        context: grpc.aio.ServicerContext[pb.ListOrderLineChangesRequest, pb.ListOrderLineChangesResponse],
+        context: ServicerContext,
     ) -> pb.ListOrderLineChangesResponse:
         page = await self.lines.changes(_principal(), request.parent, request.page_size, request.page_token)
         return pb.ListOrderLineChangesResponse(
@@ -282,7 +280,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def GetOfficineSummary(
         self,
         request: pb.GetOfficineSummaryRequest,
-        context: grpc.aio.ServicerContext[pb.GetOfficineSummaryRequest, pb.GetOfficineSummaryResponse],
+        context: ServicerContext,
     ) -> pb.GetOfficineSummaryResponse:
         summary = await self.reports.officine_summary(_principal(), request.name)
         return pb.GetOfficineSummaryResponse(
@@ -298,7 +296,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def CreateVialRequest(
         self,
         request: pb.CreateVialRequestRequest,
-        context: grpc.aio.ServicerContext[pb.CreateVialRequestRequest, pb.CreateVialRequestResponse],
+        context: ServicerContext,
     ) -> pb.CreateVialRequestResponse:
         asked = request.vial_request
         outcome = await self.requests.create(
@@ -309,7 +307,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def GetVialRequest(
         self,
         request: pb.GetVialRequestRequest,
-        context: grpc.aio.ServicerContext[pb.GetVialRequestRequest, pb.GetVialRequestResponse],
+        context: ServicerContext,
     ) -> pb.GetVialRequestResponse:
         found = await self.requests.get(_principal(), request.name)
         return pb.GetVialRequestResponse(vial_request=request_pb(found))
@@ -317,7 +315,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def ListVialRequests(
         self,
         request: pb.ListVialRequestsRequest,
-        context: grpc.aio.ServicerContext[pb.ListVialRequestsRequest, pb.ListVialRequestsResponse],
+        context: ServicerContext,
     ) -> pb.ListVialRequestsResponse:
         if request.state == _State.STATE_UNSPECIFIED:
             state = ""
@@ -335,7 +333,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def ConfirmVialRequest(
         self,
         request: pb.ConfirmVialRequestRequest,
-        context: grpc.aio.ServicerContext[pb.ConfirmVialRequestRequest, pb.ConfirmVialRequestResponse],
+        context: ServicerContext,
     ) -> pb.ConfirmVialRequestResponse:
         vials = request.vials if request.HasField("vials") else None
         outcome = await self.requests.confirm(_principal(), request.name, vials, request.reason, request.request_id)
@@ -347,7 +345,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def DeclineVialRequest(
         self,
         request: pb.DeclineVialRequestRequest,
-        context: grpc.aio.ServicerContext[pb.DeclineVialRequestRequest, pb.DeclineVialRequestResponse],
+        context: ServicerContext,
     ) -> pb.DeclineVialRequestResponse:
         outcome = await self.requests.decline(_principal(), request.name, request.reason, request.request_id)
         return pb.DeclineVialRequestResponse(vial_request=request_pb(outcome.request))
@@ -355,7 +353,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def CancelVialRequest(
         self,
         request: pb.CancelVialRequestRequest,
-        context: grpc.aio.ServicerContext[pb.CancelVialRequestRequest, pb.CancelVialRequestResponse],
+        context: ServicerContext,
     ) -> pb.CancelVialRequestResponse:
         outcome = await self.requests.cancel(_principal(), request.name, request.request_id)
         return pb.CancelVialRequestResponse(vial_request=request_pb(outcome.request))
@@ -365,7 +363,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def ExportSessionOrders(
         self,
         request: pb.ExportSessionOrdersRequest,
-        context: grpc.aio.ServicerContext[pb.ExportSessionOrdersRequest, pb.ExportSessionOrdersResponse],
+        context: ServicerContext,
     ) -> AsyncIterator[pb.ExportSessionOrdersResponse]:
         session_id = await self.reports.check_export(_principal(), request.session)
         layout = DETAIL if request.layout == pb.ExportSessionOrdersRequest.LAYOUT_DETAIL else CONSOLIDATED
@@ -375,7 +373,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def GetSessionTotals(
         self,
         request: pb.GetSessionTotalsRequest,
-        context: grpc.aio.ServicerContext[pb.GetSessionTotalsRequest, pb.GetSessionTotalsResponse],
+        context: ServicerContext,
     ) -> pb.GetSessionTotalsResponse:
         totals = await self.reports.session_totals(_principal(), request.session)
         return pb.GetSessionTotalsResponse(
@@ -389,16 +387,14 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
 
     # -- after the session: supply, allocation, delivery plan, deliveries ---------------
 
-    async def GetSupply(
-        self, request: pb.GetSupplyRequest, context: grpc.aio.ServicerContext[pb.GetSupplyRequest, pb.GetSupplyResponse]
-    ) -> pb.GetSupplyResponse:
+    async def GetSupply(self, request: pb.GetSupplyRequest, context: ServicerContext) -> pb.GetSupplyResponse:
         supply = await self.supply.get_supply(_principal(), request.name)
         return pb.GetSupplyResponse(supply=supply_pb(supply))
 
     async def UpdateSupply(
         self,
         request: pb.UpdateSupplyRequest,
-        context: grpc.aio.ServicerContext[pb.UpdateSupplyRequest, pb.UpdateSupplyResponse],
+        context: ServicerContext,
     ) -> pb.UpdateSupplyResponse:
         outcome = await self.supply.update_supply(
             _principal(),
@@ -412,7 +408,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def PreviewAllocation(
         self,
         request: pb.PreviewAllocationRequest,
-        context: grpc.aio.ServicerContext[pb.PreviewAllocationRequest, pb.PreviewAllocationResponse],
+        context: ServicerContext,
     ) -> pb.PreviewAllocationResponse:
         allocation = await self.supply.preview(_principal(), request.session)
         return pb.PreviewAllocationResponse(allocation=allocation_pb(allocation))
@@ -420,7 +416,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def PublishAllocation(
         self,
         request: pb.PublishAllocationRequest,
-        context: grpc.aio.ServicerContext[pb.PublishAllocationRequest, pb.PublishAllocationResponse],
+        context: ServicerContext,
     ) -> pb.PublishAllocationResponse:
         outcome = await self.supply.publish(_principal(), request.session, request.supply_etag, request.request_id)
         return pb.PublishAllocationResponse(allocation=allocation_pb(outcome.allocation))
@@ -428,7 +424,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def GetAllocation(
         self,
         request: pb.GetAllocationRequest,
-        context: grpc.aio.ServicerContext[pb.GetAllocationRequest, pb.GetAllocationResponse],
+        context: ServicerContext,
     ) -> pb.GetAllocationResponse:
         allocation = await self.supply.get_allocation(_principal(), request.name)
         return pb.GetAllocationResponse(allocation=allocation_pb(allocation))
@@ -436,7 +432,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def GetDeliveryPlan(
         self,
         request: pb.GetDeliveryPlanRequest,
-        context: grpc.aio.ServicerContext[pb.GetDeliveryPlanRequest, pb.GetDeliveryPlanResponse],
+        context: ServicerContext,
     ) -> pb.GetDeliveryPlanResponse:
         plan = await self.plans.get(_principal(), request.name)
         return pb.GetDeliveryPlanResponse(delivery_plan=plan_pb(plan))
@@ -444,7 +440,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def SetDeliveryDate(
         self,
         request: pb.SetDeliveryDateRequest,
-        context: grpc.aio.ServicerContext[pb.SetDeliveryDateRequest, pb.SetDeliveryDateResponse],
+        context: ServicerContext,
     ) -> pb.SetDeliveryDateResponse:
         o = request.override
         outcome = await self.plans.set_date(
@@ -455,7 +451,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def ClearDeliveryDate(
         self,
         request: pb.ClearDeliveryDateRequest,
-        context: grpc.aio.ServicerContext[pb.ClearDeliveryDateRequest, pb.ClearDeliveryDateResponse],
+        context: ServicerContext,
     ) -> pb.ClearDeliveryDateResponse:
         outcome = await self.plans.clear_date(
             _principal(), request.plan, request.department, request.finess, request.request_id
@@ -465,7 +461,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def ImportDeliveryPlanCsv(
         self,
         request: pb.ImportDeliveryPlanCsvRequest,
-        context: grpc.aio.ServicerContext[pb.ImportDeliveryPlanCsvRequest, pb.ImportDeliveryPlanCsvResponse],
+        context: ServicerContext,
     ) -> pb.ImportDeliveryPlanCsvResponse:
         outcome = await self.plans.import_csv(
             _principal(), request.plan, request.csv, request.validate_only, request.request_id
@@ -475,7 +471,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def ListDeliveries(
         self,
         request: pb.ListDeliveriesRequest,
-        context: grpc.aio.ServicerContext[pb.ListDeliveriesRequest, pb.ListDeliveriesResponse],
+        context: ServicerContext,
     ) -> pb.ListDeliveriesResponse:
         page = await self.deliveries.list(
             _principal(), request.parent, request.effecteur, request.page_size, request.page_token
@@ -487,7 +483,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def RecordConfirmationsSent(
         self,
         request: pb.RecordConfirmationsSentRequest,
-        context: grpc.aio.ServicerContext[pb.RecordConfirmationsSentRequest, pb.RecordConfirmationsSentResponse],
+        context: ServicerContext,
     ) -> pb.RecordConfirmationsSentResponse:
         outcome = await self.deliveries.record_sent(
             _principal(),
@@ -500,7 +496,7 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     async def ListDeliveryDateChanges(
         self,
         request: pb.ListDeliveryDateChangesRequest,
-        context: grpc.aio.ServicerContext[pb.ListDeliveryDateChangesRequest, pb.ListDeliveryDateChangesResponse],
+        context: ServicerContext,
     ) -> pb.ListDeliveryDateChangesResponse:
         changes = await self.deliveries.date_changes(_principal(), request.after_id, request.page_size)
         return pb.ListDeliveryDateChangesResponse(changes=[date_change_pb(c) for c in changes])

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import grpc
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.common.clock import Clock
-from services.common.context import current_principal
+from services.common.context import ServicerContext, current_principal
 from services.common.timefmt import from_timestamp, to_timestamp
 from services.sessions.domain import (
     CalendarWindow,
@@ -199,7 +198,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def GetServiceState(
         self,
         request: pb.GetServiceStateRequest,
-        context: grpc.aio.ServicerContext[pb.GetServiceStateRequest, pb.GetServiceStateResponse],
+        context: ServicerContext,
     ) -> pb.GetServiceStateResponse:
         status = await self.service.schedule.get_service_state(_time(request, "at"))
         return pb.GetServiceStateResponse(
@@ -214,7 +213,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def ListProducts(
         self,
         request: pb.ListProductsRequest,
-        context: grpc.aio.ServicerContext[pb.ListProductsRequest, pb.ListProductsResponse],
+        context: ServicerContext,
     ) -> pb.ListProductsResponse:
         products, token = await self.service.catalogue.list_products(
             include_inactive=request.include_inactive, page_size=request.page_size, page_token=request.page_token
@@ -224,14 +223,14 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def GetProduct(
         self,
         request: pb.GetProductRequest,
-        context: grpc.aio.ServicerContext[pb.GetProductRequest, pb.GetProductResponse],
+        context: ServicerContext,
     ) -> pb.GetProductResponse:
         return pb.GetProductResponse(product=product_pb(await self.service.catalogue.get_product(request.name)))
 
     async def CreateProduct(
         self,
         request: pb.CreateProductRequest,
-        context: grpc.aio.ServicerContext[pb.CreateProductRequest, pb.CreateProductResponse],
+        context: ServicerContext,
     ) -> pb.CreateProductResponse:
         product = await self.service.catalogue.create_product(
             current_principal(), request.product_id, _product_draft(request.product), request_id=request.request_id
@@ -241,7 +240,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def UpdateProduct(
         self,
         request: pb.UpdateProductRequest,
-        context: grpc.aio.ServicerContext[pb.UpdateProductRequest, pb.UpdateProductResponse],
+        context: ServicerContext,
     ) -> pb.UpdateProductResponse:
         product = await self.service.catalogue.update_product(
             current_principal(),
@@ -258,7 +257,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def ListSessions(
         self,
         request: pb.ListSessionsRequest,
-        context: grpc.aio.ServicerContext[pb.ListSessionsRequest, pb.ListSessionsResponse],
+        context: ServicerContext,
     ) -> pb.ListSessionsResponse:
         sessions, token = await self.service.schedule.list_sessions(
             page_size=request.page_size, page_token=request.page_token
@@ -269,7 +268,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def GetSession(
         self,
         request: pb.GetSessionRequest,
-        context: grpc.aio.ServicerContext[pb.GetSessionRequest, pb.GetSessionResponse],
+        context: ServicerContext,
     ) -> pb.GetSessionResponse:
         session = await self.service.schedule.get_session(request.name)
         return pb.GetSessionResponse(session=session_pb(session, self.clock.now()))
@@ -277,7 +276,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def CreateSession(
         self,
         request: pb.CreateSessionRequest,
-        context: grpc.aio.ServicerContext[pb.CreateSessionRequest, pb.CreateSessionResponse],
+        context: ServicerContext,
     ) -> pb.CreateSessionResponse:
         session = await self.service.schedule.create_session(
             current_principal(), request.session_id, _session_draft(request.session), request_id=request.request_id
@@ -287,7 +286,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def UpdateSession(
         self,
         request: pb.UpdateSessionRequest,
-        context: grpc.aio.ServicerContext[pb.UpdateSessionRequest, pb.UpdateSessionResponse],
+        context: ServicerContext,
     ) -> pb.UpdateSessionResponse:
         session = await self.service.schedule.update_session(
             current_principal(),
@@ -302,7 +301,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def DeleteSession(
         self,
         request: pb.DeleteSessionRequest,
-        context: grpc.aio.ServicerContext[pb.DeleteSessionRequest, pb.DeleteSessionResponse],
+        context: ServicerContext,
     ) -> pb.DeleteSessionResponse:
         await self.service.schedule.delete_session(
             current_principal(), request.name, etag=request.etag, request_id=request.request_id
@@ -314,7 +313,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def ListCalendarWindows(
         self,
         request: pb.ListCalendarWindowsRequest,
-        context: grpc.aio.ServicerContext[pb.ListCalendarWindowsRequest, pb.ListCalendarWindowsResponse],
+        context: ServicerContext,
     ) -> pb.ListCalendarWindowsResponse:
         windows, token = await self.service.schedule.list_windows(
             page_size=request.page_size, page_token=request.page_token
@@ -324,7 +323,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def CreateCalendarWindow(
         self,
         request: pb.CreateCalendarWindowRequest,
-        context: grpc.aio.ServicerContext[pb.CreateCalendarWindowRequest, pb.CreateCalendarWindowResponse],
+        context: ServicerContext,
     ) -> pb.CreateCalendarWindowResponse:
         window = request.window
         created = await self.service.schedule.create_window(
@@ -340,7 +339,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def DeleteCalendarWindow(
         self,
         request: pb.DeleteCalendarWindowRequest,
-        context: grpc.aio.ServicerContext[pb.DeleteCalendarWindowRequest, pb.DeleteCalendarWindowResponse],
+        context: ServicerContext,
     ) -> pb.DeleteCalendarWindowResponse:
         await self.service.schedule.delete_window(current_principal(), request.name, request_id=request.request_id)
         return pb.DeleteCalendarWindowResponse()
@@ -350,7 +349,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def PublishQuotaTable(
         self,
         request: pb.PublishQuotaTableRequest,
-        context: grpc.aio.ServicerContext[pb.PublishQuotaTableRequest, pb.PublishQuotaTableResponse],
+        context: ServicerContext,
     ) -> pb.PublishQuotaTableResponse:
         table = await self.service.quotas.publish(
             current_principal(), request.parent, [_rule_draft(r) for r in request.rules], request_id=request.request_id
@@ -360,7 +359,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def GetQuotaTable(
         self,
         request: pb.GetQuotaTableRequest,
-        context: grpc.aio.ServicerContext[pb.GetQuotaTableRequest, pb.GetQuotaTableResponse],
+        context: ServicerContext,
     ) -> pb.GetQuotaTableResponse:
         if not request.HasField("effective_at"):
             return pb.GetQuotaTableResponse(
@@ -374,7 +373,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def ListQuotaTables(
         self,
         request: pb.ListQuotaTablesRequest,
-        context: grpc.aio.ServicerContext[pb.ListQuotaTablesRequest, pb.ListQuotaTablesResponse],
+        context: ServicerContext,
     ) -> pb.ListQuotaTablesResponse:
         tables, token = await self.service.quotas.list_tables(
             current_principal(), request.parent, page_size=request.page_size, page_token=request.page_token
@@ -384,7 +383,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def ImportQuotaTableCsv(
         self,
         request: pb.ImportQuotaTableCsvRequest,
-        context: grpc.aio.ServicerContext[pb.ImportQuotaTableCsvRequest, pb.ImportQuotaTableCsvResponse],
+        context: ServicerContext,
     ) -> pb.ImportQuotaTableCsvResponse:
         table = await self.service.quotas.import_csv(
             current_principal(),
@@ -398,7 +397,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def ExportQuotaTableCsv(
         self,
         request: pb.ExportQuotaTableCsvRequest,
-        context: grpc.aio.ServicerContext[pb.ExportQuotaTableCsvRequest, pb.ExportQuotaTableCsvResponse],
+        context: ServicerContext,
     ) -> pb.ExportQuotaTableCsvResponse:
         return pb.ExportQuotaTableCsvResponse(
             csv=await self.service.quotas.export_csv(current_principal(), request.name)
@@ -407,7 +406,7 @@ class SessionServicer(pb_grpc.SessionServiceServicer):
     async def ResolveQuota(
         self,
         request: pb.ResolveQuotaRequest,
-        context: grpc.aio.ServicerContext[pb.ResolveQuotaRequest, pb.ResolveQuotaResponse],
+        context: ServicerContext,
     ) -> pb.ResolveQuotaResponse:
         resolved = await self.service.quotas.resolve(
             current_principal(),

@@ -60,7 +60,7 @@ def test_a_custom_resource_without_a_vendored_crd_is_an_error_not_a_skip(crds) -
 
 def test_alerts_need_a_runbook_anchor_that_exists(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
-    readme.write_text("# Runbook\n\n### Orders: writes stopped\n\n<a id=\"custom-anchor\"></a>\n", encoding="utf-8")
+    readme.write_text('# Runbook\n\n### Orders: writes stopped\n\n<a id="custom-anchor"></a>\n', encoding="utf-8")
     anchors = deploy_check.readme_anchors(readme)
     assert {"orders-writes-stopped", "custom-anchor"} <= anchors
     rule = {
@@ -71,8 +71,16 @@ def test_alerts_need_a_runbook_anchor_that_exists(tmp_path: Path) -> None:
                 {
                     "name": "g",
                     "rules": [
-                        {"alert": "Ok", "expr": "1", "annotations": {"runbook_url": "https://x/deploy/README.md#custom-anchor"}},
-                        {"alert": "Missing", "expr": "1", "annotations": {"runbook_url": "https://x/deploy/README.md#nope"}},
+                        {
+                            "alert": "Ok",
+                            "expr": "1",
+                            "annotations": {"runbook_url": "https://x/deploy/README.md#custom-anchor"},
+                        },
+                        {
+                            "alert": "Missing",
+                            "expr": "1",
+                            "annotations": {"runbook_url": "https://x/deploy/README.md#nope"},
+                        },
                         {"alert": "None", "expr": "1"},
                         {"record": "a:b", "expr": "1"},
                     ],
@@ -105,10 +113,17 @@ def test_a_rule_whose_promql_does_not_parse_is_an_error() -> None:
     rules = {
         "kind": "PrometheusRule",
         "metadata": {"name": "r"},
-        "spec": {"groups": [{"name": "g", "rules": [
-            {"record": "good", "expr": "sum by (job) (rate(x_total[5m]))"},
-            {"record": "bad", "expr": "sum by (job) (rate(x_total[5m])"},
-        ]}]},
+        "spec": {
+            "groups": [
+                {
+                    "name": "g",
+                    "rules": [
+                        {"record": "good", "expr": "sum by (job) (rate(x_total[5m]))"},
+                        {"record": "bad", "expr": "sum by (job) (rate(x_total[5m])"},
+                    ],
+                }
+            ]
+        },
     }
     report = deploy_check.Report()
     deploy_check.check_promql([rules], "t", report)
@@ -122,6 +137,8 @@ def test_production_refuses_an_image_by_tag() -> None:
 
     pinned = deployment("registry.example.org/vaxorders@sha256:" + "a" * 64)
     report = deploy_check.Report()
-    deploy_check.check_images([pinned, deployment("registry.example.org/vaxorders:0.1.0")], "deploy/overlays/production", report)
+    deploy_check.check_images(
+        [pinned, deployment("registry.example.org/vaxorders:0.1.0")], "deploy/overlays/production", report
+    )
     deploy_check.check_images([deployment("vaxorders:dev")], "deploy/overlays/dev", report)
     assert len(report.errors) == 1 and "0.1.0" in report.errors[0]

@@ -97,7 +97,7 @@ async def load_grid(request: Request, finess: str, session: sess_pb.Session, off
             )
         )
     ).quota_table
-    rules = {(r.effecteur_type, r.product): r for r in table.rules}
+    rules: dict[tuple[int, str], sess_pb.QuotaRule] = {(r.effecteur_type, r.product): r for r in table.rules}
     # Columns: the products the table opens that week to at least one type, including those
     # closed for now only by their own dates (shown closed, with the reason).
     shown = {r.product for r in table.rules if r.kind != NOT_OPEN or r.not_open_reason}
@@ -140,13 +140,13 @@ async def _save_cell(
         return []
     if line_name:
         line = orders_pb.OrderLine(name=line_name, vials=vials, etag=etag)
-        reply = await orders.UpdateOrderLine(orders_pb.UpdateOrderLineRequest(line=line, request_id=request_id))
-    else:
-        line = orders_pb.OrderLine(effecteur=effecteur, product=product, vials=vials)
-        reply = await orders.CreateOrderLine(
-            orders_pb.CreateOrderLineRequest(parent=parent, line=line, request_id=request_id)
-        )
-    return [w.message for w in reply.warnings]
+        updated = await orders.UpdateOrderLine(orders_pb.UpdateOrderLineRequest(line=line, request_id=request_id))
+        return [w.message for w in updated.warnings]
+    line = orders_pb.OrderLine(effecteur=effecteur, product=product, vials=vials)
+    created = await orders.CreateOrderLine(
+        orders_pb.CreateOrderLineRequest(parent=parent, line=line, request_id=request_id)
+    )
+    return [w.message for w in created.warnings]
 
 
 async def order_grid(request: Request, caller: Caller) -> Response:
