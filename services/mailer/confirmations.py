@@ -89,6 +89,15 @@ class DirectoryPort(Protocol):
     async def effecteurs(self, names: Sequence[str]) -> dict[str, Party]: ...
 
 
+# Recipients listed in a run's report (planned, missing_address), in the report's order
+# (officines by FINESS, then professionals by name); the counts are exact.
+LISTED_RECIPIENTS = 1000
+
+
+def _listed(recipients: list[Recipient]) -> list[Recipient]:
+    return recipients[:LISTED_RECIPIENTS]
+
+
 @dataclass(frozen=True)
 class RunView:
     id: str
@@ -101,6 +110,8 @@ class RunView:
     already_queued: int
     missing_address: list[Recipient]
     planned: list[Recipient]
+    missing_address_count: int
+    would_queue: int
 
     @property
     def name(self) -> str:
@@ -119,6 +130,8 @@ class RunView:
             already_queued=row.already_queued,
             missing_address=[Recipient.from_dict(r) for r in row.missing_address],
             planned=[Recipient.from_dict(r) for r in row.planned],
+            missing_address_count=row.missing_address_count,
+            would_queue=row.would_queue,
         )
 
 
@@ -261,8 +274,12 @@ class Confirmations:
             recipients=len(mails),
             queued=queued,
             already_queued=already,
-            missing_address=[r.to_dict() for r in missing],
-            planned=[r.to_dict() for r in report] if dry_run else [],
+            # Lists are bounded so a national run (tens of thousands of recipients) stays a
+            # small row and a small gRPC answer; the counts say how many there are in all.
+            missing_address=[r.to_dict() for r in _listed(missing)],
+            planned=[r.to_dict() for r in _listed(report)] if dry_run else [],
+            missing_address_count=len(missing),
+            would_queue=sum(1 for r in report if r.email and not r.already_queued) if dry_run else 0,
         )
         outcome = await self._store_run(row, request_id, digest)
         log.info(

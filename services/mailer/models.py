@@ -87,10 +87,14 @@ class ConfirmationRunRow(Base):
     recipients: Mapped[int] = mapped_column(Integer, nullable=False)
     queued: Mapped[int] = mapped_column(Integer, nullable=False)
     already_queued: Mapped[int] = mapped_column(Integer, nullable=False)
-    # Recipients without a usable address, as a list of dicts (see confirmations.Recipient).
+    # Recipients without a usable address, as a list of dicts (see confirmations.Recipient):
+    # the first confirmations.LISTED_RECIPIENTS; missing_address_count counts them all.
     missing_address: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
-    # Every recipient, for dry runs only (empty list on a real run).
+    # The recipients, for dry runs only (empty list on a real run): the first LISTED_RECIPIENTS.
     planned: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
+    missing_address_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Dry runs: messages a real run would have queued then (0 on a real run).
+    would_queue: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __table_args__ = (Index("ix_confirmation_runs_newest", "session", "create_time", "id"),)
 

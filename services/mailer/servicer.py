@@ -61,7 +61,8 @@ def recipient_pb(recipient: Recipient) -> pb.ConfirmationRecipient:
     )
 
 
-def run_pb(view: RunView) -> pb.ConfirmationRun:
+def run_pb(view: RunView, *, with_planned: bool = True) -> pb.ConfirmationRun:
+    """`planned` only where a dry run answers; a list of runs stays small."""
     return pb.ConfirmationRun(
         name=view.name,
         dry_run=view.dry_run,
@@ -71,7 +72,9 @@ def run_pb(view: RunView) -> pb.ConfirmationRun:
         queued=view.queued,
         already_queued=view.already_queued,
         missing_address=[recipient_pb(r) for r in view.missing_address],
-        planned=[recipient_pb(r) for r in view.planned],
+        planned=[recipient_pb(r) for r in view.planned] if with_planned else [],
+        missing_address_count=view.missing_address_count,
+        would_queue=view.would_queue,
     )
 
 
@@ -134,5 +137,5 @@ class MailerServicer(pb_grpc.MailerServiceServicer):
             current_principal(), request.parent, page_size=request.page_size, page_token=request.page_token
         )
         return pb.ListConfirmationRunsResponse(
-            runs=[run_pb(r) for r in page.runs], next_page_token=page.next_page_token
+            runs=[run_pb(r, with_planned=False) for r in page.runs], next_page_token=page.next_page_token
         )

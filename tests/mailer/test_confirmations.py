@@ -238,10 +238,12 @@ async def test_the_report_lists_recipients_without_a_usable_address(
         assert [(r.recipient, r.display_name, r.email) for r in dry.run.missing_address] == [
             (HUGO, "Hugo Lefebvre", "")
         ]
+        assert (dry.run.missing_address_count, dry.run.would_queue) == (1, 6)
         stack.clock.advance(timedelta(minutes=10))  # the operator reads the list, then sends
         run = (await stack.send()).run
         assert (run.queued, run.already_queued) == (6, 0)
         assert [r.recipient for r in run.missing_address] == [HUGO]
+        assert (run.missing_address_count, run.would_queue) == (1, 0)
         listed = await stack.mailer.stub.ListConfirmationRuns(
             pb.ListConfirmationRunsRequest(parent=SESSION, page_size=1), metadata=stack.auth(OPERATOR)
         )
@@ -350,3 +352,20 @@ async def test_without_a_service_key_the_notifier_says_so_once_and_stays_idle(
     events = [e["event"] for e in log_events(json_logs)]
     assert events.count("date_change.notifier_disabled") == 1
     assert "date_change.notifier_started" not in events
+
+
+async def test_a_national_dry_run_lists_a_bounded_number_of_recipients_and_counts_them_all(
+    stack: AfterClose, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tens of thousands of recipients must not make an answer larger than gRPC carries:
+    # the lists are bounded, the counts exact, and a list of runs carries no recipients.
+    monkeypatch.setattr("services.mailer.confirmations.LISTED_RECIPIENTS", 2)
+    await stack.publish()
+    dry = (await stack.send(dry_run=True)).run
+    assert len(dry.planned) == 2
+    assert (dry.recipients, dry.would_queue) == (len(EXPECTED_ADDRESSES), len(EXPECTED_ADDRESSES))
+    listed = await stack.mailer.stub.ListConfirmationRuns(
+        pb.ListConfirmationRunsRequest(parent=SESSION), metadata=stack.auth(OPERATOR)
+    )
+    assert [list(r.planned) for r in listed.runs] == [[]]
+    assert listed.runs[0].recipients == len(EXPECTED_ADDRESSES)

@@ -76,8 +76,7 @@ async def confirmations_page(
         who=await people.who(request, caller, [r.run_by for r in runs]),
         dry_run=dry_run,
         shown_recipients=list(dry_run.planned[:SHOWN_RECIPIENTS]) if dry_run else [],
-        missing_in_dry_run=[r for r in dry_run.planned if not r.email] if dry_run else [],
-        to_send=[r for r in dry_run.planned if r.email and not r.already_queued] if dry_run else [],
+        missing_in_dry_run=list(dry_run.missing_address) if dry_run else [],
         kinds=KINDS,
         error=error,
         request_id=str(uuid.uuid4()),
@@ -113,7 +112,7 @@ async def send(request: Request, caller: Caller) -> Response:
     except grpc.RpcError as exc:
         return await confirmations_page(request, caller, error=afterclose.user_error(exc))
     sid = request.path_params["session"]
-    counts = f"envoyes={run.queued}&deja={run.already_queued}&sans={len(run.missing_address)}"
+    counts = f"envoyes={run.queued}&deja={run.already_queued}&sans={run.missing_address_count}"
     return RedirectResponse(f"/operateur/sessions/{sid}/confirmations?{counts}", status_code=303)
 
 

@@ -142,7 +142,7 @@ class ConfirmationRecipient(_message.Message):
     def __init__(self, recipient: _Optional[str] = ..., kind: _Optional[_Union[ConfirmationRecipient.Kind, str]] = ..., display_name: _Optional[str] = ..., email: _Optional[str] = ..., delivery_date: _Optional[str] = ..., confirmed_vials: _Optional[int] = ..., already_queued: _Optional[bool] = ...) -> None: ...
 
 class ConfirmationRun(_message.Message):
-    __slots__ = ("name", "dry_run", "run_by", "create_time", "recipients", "queued", "already_queued", "missing_address", "planned")
+    __slots__ = ("name", "dry_run", "run_by", "create_time", "recipients", "queued", "already_queued", "missing_address", "planned", "missing_address_count", "would_queue")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DRY_RUN_FIELD_NUMBER: _ClassVar[int]
     RUN_BY_FIELD_NUMBER: _ClassVar[int]
@@ -152,6 +152,8 @@ class ConfirmationRun(_message.Message):
     ALREADY_QUEUED_FIELD_NUMBER: _ClassVar[int]
     MISSING_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     PLANNED_FIELD_NUMBER: _ClassVar[int]
+    MISSING_ADDRESS_COUNT_FIELD_NUMBER: _ClassVar[int]
+    WOULD_QUEUE_FIELD_NUMBER: _ClassVar[int]
     name: str
     dry_run: bool
     run_by: str
@@ -161,7 +163,9 @@ class ConfirmationRun(_message.Message):
     already_queued: int
     missing_address: _containers.RepeatedCompositeFieldContainer[ConfirmationRecipient]
     planned: _containers.RepeatedCompositeFieldContainer[ConfirmationRecipient]
-    def __init__(self, name: _Optional[str] = ..., dry_run: _Optional[bool] = ..., run_by: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recipients: _Optional[int] = ..., queued: _Optional[int] = ..., already_queued: _Optional[int] = ..., missing_address: _Optional[_Iterable[_Union[ConfirmationRecipient, _Mapping]]] = ..., planned: _Optional[_Iterable[_Union[ConfirmationRecipient, _Mapping]]] = ...) -> None: ...
+    missing_address_count: int
+    would_queue: int
+    def __init__(self, name: _Optional[str] = ..., dry_run: _Optional[bool] = ..., run_by: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recipients: _Optional[int] = ..., queued: _Optional[int] = ..., already_queued: _Optional[int] = ..., missing_address: _Optional[_Iterable[_Union[ConfirmationRecipient, _Mapping]]] = ..., planned: _Optional[_Iterable[_Union[ConfirmationRecipient, _Mapping]]] = ..., missing_address_count: _Optional[int] = ..., would_queue: _Optional[int] = ...) -> None: ...
 
 class ListConfirmationRunsRequest(_message.Message):
     __slots__ = ("parent", "page_size", "page_token")

@@ -35,6 +35,8 @@ def upgrade() -> None:
         sa.Column("already_queued", sa.Integer(), nullable=False),
         sa.Column("missing_address", sa.JSON(), nullable=False),
         sa.Column("planned", sa.JSON(), nullable=False),
+        sa.Column("missing_address_count", sa.Integer(), nullable=False),
+        sa.Column("would_queue", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_confirmation_runs")),
     )
     op.create_index("ix_confirmation_runs_newest", "confirmation_runs", ["session", "create_time", "id"])
