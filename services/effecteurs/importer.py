@@ -38,6 +38,7 @@ import structlog
 from services.common.clock import Clock
 from services.common.db import Database
 from services.common.errors import Aborted, InvalidArgument
+from services.common.vocabulary import TYPE_LABELS
 from services.effecteurs import identifiers, repository
 from services.effecteurs.csvstream import Record, records_from
 from services.effecteurs.fields import check_email, require_text
@@ -46,7 +47,6 @@ from services.effecteurs.models import Officine
 from services.effecteurs.vocabulary import (
     MIGRATION_ACTOR,
     PROFESSIONAL_TYPES,
-    TYPE_LABELS,
     EffecteurKind,
     check_type_matches_identifier,
     kind_for_type,

@@ -6,6 +6,7 @@ import unicodedata
 from enum import StrEnum
 
 from services.common.errors import InvalidArgument
+from services.common.vocabulary import TYPE_LABELS
 
 
 class EffecteurKind(StrEnum):
@@ -15,25 +16,6 @@ class EffecteurKind(StrEnum):
     OFFICINE = "OFFICINE"
 
 
-# The 16 types of vaxorders.type.v1.EffecteurType, without the enum prefix.
-TYPE_LABELS = {
-    "MEDECIN": "médecin",
-    "PHARMACIEN": "pharmacien",
-    "INFIRMIER": "infirmier",
-    "SAGE_FEMME": "sage-femme",
-    "CHIRURGIEN_DENTISTE": "chirurgien-dentiste",
-    "MSP": "maison de santé pluriprofessionnelle",
-    "CDS": "centre de santé",
-    "LBM": "laboratoire de biologie médicale",
-    "FAM": "foyer d'accueil médicalisé",
-    "MAS": "maison d'accueil spécialisée",
-    "EHPAD": "EHPAD",
-    "USLD": "unité de soins de longue durée",
-    "RESIDENCE_AUTONOMIE": "résidence autonomie",
-    "SST": "service de santé au travail",
-    "SSU": "service de santé universitaire",
-    "PMI": "protection maternelle et infantile",
-}
 PROFESSIONAL_TYPES = frozenset({"MEDECIN", "PHARMACIEN", "INFIRMIER", "SAGE_FEMME", "CHIRURGIEN_DENTISTE"})
 ESTABLISHMENT_TYPES = frozenset(TYPE_LABELS) - PROFESSIONAL_TYPES
 OFFICINE_TYPE = "PHARMACIEN"

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.common.timefmt import paris_date
+from services.common.vocabulary import TYPE_LABELS
 from services.mailer.addresses import is_valid_address
 
 OFFICINE = "OFFICINE"
@@ -25,24 +26,8 @@ EFFECTEUR = "EFFECTEUR"
 # Effecteur types that get their own e-mail.
 PERSONAL_TYPES = frozenset({"MEDECIN", "CHIRURGIEN_DENTISTE", "SAGE_FEMME"})
 
-_TYPE_LABELS = {
-    "MEDECIN": "médecin",
-    "PHARMACIEN": "pharmacien",
-    "INFIRMIER": "infirmier",
-    "SAGE_FEMME": "sage-femme",
-    "CHIRURGIEN_DENTISTE": "chirurgien-dentiste",
-    "MSP": "maison de santé pluriprofessionnelle",
-    "CDS": "centre de santé",
-    "LBM": "laboratoire de biologie médicale",
-    "FAM": "foyer d'accueil médicalisé",
-    "MAS": "maison d'accueil spécialisée",
-    "EHPAD": "EHPAD",
-    "USLD": "unité de soins de longue durée",
-    "RESIDENCE_AUTONOMIE": "résidence autonomie",
-    "SST": "service de santé au travail",
-    "SSU": "service de santé universitaire",
-    "PMI": "centre de PMI",
-}
+# The shared labels, but a PMI is named as the place that receives the vials.
+_TYPE_LABELS = {**TYPE_LABELS, "PMI": "centre de PMI"}
 
 
 def type_label(effecteur_type: str) -> str:
