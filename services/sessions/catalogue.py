@@ -12,7 +12,7 @@ from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import AlreadyExists, InvalidArgument, Violations
-from services.common.idempotency import check_request_id, fingerprint, run_once
+from services.common.idempotency import Idempotency, check_request_id, fingerprint
 from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.sessions import errors
@@ -90,6 +90,7 @@ def _validated(product_id: str, draft: ProductDraft, revision: int) -> Product:
 class CatalogueService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db, self.clock = db, clock
+        self.once = Idempotency(db, idempotency_keys, clock)
 
     async def list_products(
         self, *, include_inactive: bool = False, page_size: int = 0, page_token: str = ""
@@ -172,10 +173,7 @@ class CatalogueService:
         write: Callable[[AsyncSession, datetime], Awaitable[Product]],
     ) -> Product:
         """A retry gets the product as it is now (the one the first call wrote, or later)."""
-        return await run_once(
-            self.db,
-            idempotency_keys,
-            self.clock,
+        return await self.once.run(
             request_id=request_id,
             operation=operation,
             digest=digest,

@@ -17,7 +17,7 @@ from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import InvalidArgument
-from services.common.idempotency import check_request_id, fingerprint, run_once
+from services.common.idempotency import Idempotency, check_request_id, fingerprint
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.timefmt import as_utc
 from services.sessions import errors
@@ -42,6 +42,7 @@ log = structlog.get_logger("sessions.quotas")
 class QuotaService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db, self.clock = db, clock
+        self.once = Idempotency(db, idempotency_keys, clock)
 
     async def publish(
         self,
@@ -69,10 +70,7 @@ class QuotaService:
             log.info("quota_table.published", quota_table=table.name, rules=len(table.rules))
             return table
 
-        return await run_once(
-            self.db,
-            idempotency_keys,
-            self.clock,
+        return await self.once.run(
             request_id=request_id,
             operation=operation,
             digest=digest,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, replace
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +23,7 @@ from services.common.errors import (
     InvalidArgument,
     Violations,
 )
-from services.common.idempotency import check_request_id, fingerprint, run_once
+from services.common.idempotency import Idempotency, check_request_id, fingerprint
 from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.timefmt import PARIS, as_utc, paris_long
@@ -49,8 +49,6 @@ from services.sessions.domain import (
 from services.sessions.models import idempotency_keys
 
 log = structlog.get_logger("sessions.schedule")
-
-T = TypeVar("T")
 
 
 def _draft_of(session: Session) -> SessionDraft:
@@ -124,6 +122,7 @@ def window_id(kind: WindowKind, start: datetime) -> str:
 class ScheduleService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db, self.clock = db, clock
+        self.once = Idempotency(db, idempotency_keys, clock)
 
     # ------------------------------------------------------------ state
 
@@ -247,28 +246,6 @@ class ScheduleService:
 
         return await self._once(request_id, "UpdateSession", digest, write)
 
-    async def _run(
-        self,
-        request_id: str,
-        operation: str,
-        digest: str,
-        write: Callable[[AsyncSession, datetime], Awaitable[T]],
-        dump: Callable[[T], dict[str, Any]],
-        load: Callable[[dict[str, Any]], T | Awaitable[T]],
-    ) -> T:
-        """Every write of the schedule runs once per request_id (services.common.idempotency)."""
-        return await run_once(
-            self.db,
-            idempotency_keys,
-            self.clock,
-            request_id=request_id,
-            operation=operation,
-            digest=digest,
-            work=write,
-            dump=dump,
-            load=load,
-        )
-
     async def _once(
         self,
         request_id: str,
@@ -277,11 +254,11 @@ class ScheduleService:
         write: Callable[[AsyncSession, datetime], Awaitable[Session]],
     ) -> Session:
         """A retry gets the session as it is now (the one the first call wrote, or later)."""
-        return await self._run(
-            request_id,
-            operation,
-            digest,
-            write,
+        return await self.once.run(
+            request_id=request_id,
+            operation=operation,
+            digest=digest,
+            work=write,
             dump=lambda session: {"session": session.id},
             load=lambda outcome: self.get_session(f"sessions/{outcome['session']}"),
         )
@@ -310,7 +287,14 @@ class ScheduleService:
             log.info("session.deleted", session=f"sessions/{session_id}")
 
         digest = fingerprint(principal.national_id, [session_id, etag])
-        await self._run(request_id, "DeleteSession", digest, write, dump=_deleted, load=_deleted_again)
+        await self.once.run(
+            request_id=request_id,
+            operation="DeleteSession",
+            digest=digest,
+            work=write,
+            dump=_deleted,
+            load=_deleted_again,
+        )
 
     # ------------------------------------------------------------ calendar windows
 
@@ -374,8 +358,13 @@ class ScheduleService:
             return existing
 
         digest = fingerprint(principal.national_id, asdict(window))
-        return await self._run(
-            request_id, "CreateCalendarWindow", digest, write, dump=lambda created: {"window": created.id}, load=reread
+        return await self.once.run(
+            request_id=request_id,
+            operation="CreateCalendarWindow",
+            digest=digest,
+            work=write,
+            dump=lambda created: {"window": created.id},
+            load=reread,
         )
 
     async def delete_window(self, caller: Principal | None, name: str, *, request_id: str = "") -> None:
@@ -390,4 +379,11 @@ class ScheduleService:
             await repo.delete_window(db, window_id_)
 
         digest = fingerprint(principal.national_id, window_id_)
-        await self._run(request_id, "DeleteCalendarWindow", digest, write, dump=_deleted, load=_deleted_again)
+        await self.once.run(
+            request_id=request_id,
+            operation="DeleteCalendarWindow",
+            digest=digest,
+            work=write,
+            dump=_deleted,
+            load=_deleted_again,
+        )
