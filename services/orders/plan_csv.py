@@ -22,13 +22,12 @@ session's window and a FINESS ordered in the session is checked by the caller
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from services.common.csvfile import read_rows
 from services.common.errors import InvalidArgument, Violations
 from services.orders import names
 
@@ -75,35 +74,10 @@ def _plain(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _decode(data: bytes) -> str:
-    if len(data) > MAX_CSV_BYTES:
-        raise InvalidArgument.field(FIELD, f"Fichier trop volumineux (plus de {MAX_CSV_BYTES // (1024 * 1024)} Mio).")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidArgument.field(
-            FIELD, "Le fichier doit être enregistré en UTF-8 (CSV UTF-8 dans le tableur)."
-        ) from exc
-
-
 def parse_plan_csv(data: bytes, violations: Violations) -> list[PlanRow]:
     """The well-formed rows; every problem found is added to `violations`.
     A file that cannot be read at all (size, encoding, quotes, header) raises."""
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    start = 1
-    try:
-        for row in reader:
-            rows.append((start, row))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InvalidArgument.field(
-            FIELD, f"ligne {start} : CSV mal formé (guillemets mal placés ou non refermés)."
-        ) from exc
-    rows = [(n, row) for n, row in rows if any(cell.strip() for cell in row)]
+    rows, delimiter = read_rows(data, field=FIELD, max_bytes=MAX_CSV_BYTES)
     if not rows:
         raise InvalidArgument.field(
             FIELD, "Le fichier est vide : une ligne d'en-tête « finess,departement,date » est attendue."

@@ -26,6 +26,7 @@ import io
 import re
 from collections.abc import Collection, Sequence
 
+from services.common.csvfile import read_rows
 from services.common.errors import InvalidArgument, Violations
 from services.sessions.domain import ID_PATTERN, EffecteurType, QuotaKind, QuotaRule, QuotaTable, RuleDraft
 
@@ -65,36 +66,11 @@ def _cell(text: str) -> tuple[str, int, int] | str:
     return f"valeur « {text.strip()} » non reconnue ({_CELL_HELP})."
 
 
-def _decode(data: bytes) -> str:
-    if len(data) > MAX_CSV_BYTES:
-        raise InvalidArgument.field(FIELD, f"Fichier trop volumineux (plus de {MAX_CSV_BYTES // 1024} Kio).")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidArgument.field(
-            FIELD, "Le fichier doit être enregistré en UTF-8 (CSV UTF-8 dans le tableur)."
-        ) from exc
-
-
 def parse_csv(data: bytes, catalogue: Collection[str]) -> list[RuleDraft]:
     """Rule drafts located at their cells, or InvalidArgument with one violation per bad cell.
     `catalogue` holds the known product ids, so an unknown column is reported once, at the header."""
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     violations = Violations()
-    rows: list[tuple[int, list[str]]] = []
-    start = 1  # a quoted cell may span lines: a row is known by its first line
-    try:
-        for row in reader:
-            rows.append((start, row))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InvalidArgument.field(
-            FIELD, f"ligne {start} : CSV mal formé (guillemets mal placés ou non refermés)."
-        ) from exc
-    rows = [(n, row) for n, row in rows if any(cell.strip() for cell in row)]
+    rows, _ = read_rows(data, field=FIELD, max_bytes=MAX_CSV_BYTES)
     if not rows:
         raise InvalidArgument.field(FIELD, "Le fichier est vide : une ligne d'en-tête « type,produit,… » est attendue.")
 
