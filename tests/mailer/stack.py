@@ -14,7 +14,6 @@ Orders of the reference week (session 2022-03-07), Moderna short in supply:
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -24,21 +23,12 @@ from typing import Any
 
 import grpc
 
-from services.common.bootstrap import ServiceSpec, start_service
+from services.common.bootstrap import ServiceSpec
 from services.common.clock import ManualClock
-from services.common.db import Database
 from services.common.server import RunningServer
-from services.effecteurs.seed import seed_dataset as seed_effecteurs
-from services.effecteurs.settings import EffecteursSettings
-from services.effecteurs.spec import SPEC as EFFECTEURS
-from services.orders.settings import OrdersSettings
-from services.orders.spec import SPEC as ORDERS
-from services.sessions.seed import seed_dataset as seed_sessions
-from services.sessions.service import SessionsService
-from services.sessions.settings import SessionsSettings
-from services.sessions.spec import SPEC as SESSIONS
 from tests.mailer.conftest import OPERATOR, PARIS, Mailer, MailerFactory
 from tests.support.psc import Psc
+from tests.support.stack import three_services
 from vaxorders.mailer.v1 import mailer_service_pb2 as pb
 from vaxorders.orders.v1 import orders_service_pb2 as opb
 from vaxorders.orders.v1 import orders_service_pb2_grpc as opb_grpc
@@ -164,14 +154,6 @@ class AfterClose:
                 return found
 
 
-async def _seed(url: str, seed: Callable[[Database], Any]) -> None:
-    db = Database(url)
-    try:
-        await seed(db)
-    finally:
-        await db.dispose()
-
-
 @asynccontextmanager
 async def after_close(
     psc: Psc,
@@ -184,82 +166,47 @@ async def after_close(
     **mailer_overrides: Any,
 ) -> AsyncIterator[AfterClose]:
     clock = ManualClock(SEED_TIME)
-    common = {"environment": "test", **psc.settings_overrides()}
-    sessions_url, effecteurs_url, orders_url = (database_url_for(s) for s in (SESSIONS, EFFECTEURS, ORDERS))
-    await _seed(
-        sessions_url,
-        lambda db: seed_sessions(SessionsService(db, clock), json.loads(json.dumps(dataset)), operator=OPERATOR),
-    )
-    await _seed(effecteurs_url, lambda db: seed_effecteurs(db, clock, dataset))
-    started: list[RunningServer] = []
     channels: list[grpc.aio.Channel] = []
-    try:
-        sessions, _ = await start_service(
-            SESSIONS,
-            SessionsSettings(service="sessions", database_url=sessions_url, **common),
-            address="127.0.0.1:0",
-            clock=clock,
-            authenticator=psc.authenticator(clock),
-        )
-        started.append(sessions)
-        sessions_address = f"127.0.0.1:{sessions.port}"
-        effecteurs, _ = await start_service(
-            EFFECTEURS,
-            EffecteursSettings(
-                service="effecteurs", database_url=effecteurs_url, sessions_address=sessions_address, **common
-            ),
-            address="127.0.0.1:0",
-            clock=clock,
-            authenticator=psc.authenticator(clock),
-        )
-        started.append(effecteurs)
-        effecteurs_address = f"127.0.0.1:{effecteurs.port}"
-        orders, _ = await start_service(
-            ORDERS,
-            OrdersSettings(
-                service="orders",
-                database_url=orders_url,
-                sessions_address=sessions_address,
-                effecteurs_address=effecteurs_address,
-                directory_cache_seconds=0,
-                **common,
-            ),
-            address="127.0.0.1:0",
-            clock=clock,
-            authenticator=psc.authenticator(clock),
-        )
-        started.append(orders)
-        orders_channel = grpc.aio.insecure_channel(f"127.0.0.1:{orders.port}")
-        channels.append(orders_channel)
-        overrides = {
-            "sessions_address": sessions_address,
-            "effecteurs_address": effecteurs_address,
-            "orders_address": f"127.0.0.1:{orders.port}",
-            "date_change_poll_seconds": 0.05,
-            "call_timeout_seconds": 10,
-            **service_identity.minting_overrides(),
-            **mailer_overrides,
-        }
-        mailer = await start_mailer(clock=clock, **overrides)
-        stack = AfterClose(
-            clock, psc, opb_grpc.OrderServiceStub(orders_channel), orders, mailer, start_mailer, overrides, channels
-        )
-        if orders_taken:
-            clock.set(OPEN)
-            for titulaire, finess, effecteur, product, vials in ORDERS_OF_THE_WEEK:
-                await stack.order(
-                    "CreateOrderLine",
-                    opb.CreateOrderLineRequest(
-                        parent=f"{SESSION}/officines/{finess}",
-                        line=opb.OrderLine(effecteur=effecteur, product=product, vials=vials),
-                        request_id=rid(),
-                    ),
-                    as_=titulaire,
-                )
-            clock.set(CLOSED)
-        yield stack
-    finally:
-        for channel in channels:
-            await channel.close()
-        for server in reversed(started):
-            await server.stop(0)
+    async with three_services(
+        clock, psc, database_url_for, dataset, operator=OPERATOR, directory_cache_seconds=0
+    ) as services:
+        try:
+            orders_channel = grpc.aio.insecure_channel(services.orders_address)
+            channels.append(orders_channel)
+            overrides = {
+                "sessions_address": services.sessions_address,
+                "effecteurs_address": services.effecteurs_address,
+                "orders_address": services.orders_address,
+                "date_change_poll_seconds": 0.05,
+                "call_timeout_seconds": 10,
+                **service_identity.minting_overrides(),
+                **mailer_overrides,
+            }
+            mailer = await start_mailer(clock=clock, **overrides)
+            stack = AfterClose(
+                clock,
+                psc,
+                opb_grpc.OrderServiceStub(orders_channel),
+                services.orders,
+                mailer,
+                start_mailer,
+                overrides,
+                channels,
+            )
+            if orders_taken:
+                clock.set(OPEN)
+                for titulaire, finess, effecteur, product, vials in ORDERS_OF_THE_WEEK:
+                    await stack.order(
+                        "CreateOrderLine",
+                        opb.CreateOrderLineRequest(
+                            parent=f"{SESSION}/officines/{finess}",
+                            line=opb.OrderLine(effecteur=effecteur, product=product, vials=vials),
+                            request_id=rid(),
+                        ),
+                        as_=titulaire,
+                    )
+                clock.set(CLOSED)
+            yield stack
+        finally:
+            for channel in channels:
+                await channel.close()

@@ -8,7 +8,6 @@ week's quota table is already in force when the session opens on Monday.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -18,20 +17,11 @@ from typing import Any
 
 import grpc
 
-from services.common.bootstrap import ServiceSpec, start_service
+from services.common.bootstrap import ServiceSpec
 from services.common.clock import ManualClock
-from services.common.db import Database
 from services.common.server import RunningServer
-from services.effecteurs.seed import seed_dataset as seed_effecteurs
-from services.effecteurs.settings import EffecteursSettings
-from services.effecteurs.spec import SPEC as EFFECTEURS
-from services.orders.settings import OrdersSettings
-from services.orders.spec import SPEC as ORDERS
-from services.sessions.seed import seed_dataset as seed_sessions
-from services.sessions.service import SessionsService
-from services.sessions.settings import SessionsSettings
-from services.sessions.spec import SPEC as SESSIONS
 from tests.support.psc import Psc
+from tests.support.stack import three_services
 from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
 from vaxorders.sessions.v1 import sessions_service_pb2 as spb
 from vaxorders.sessions.v1 import sessions_service_pb2_grpc as spb_grpc
@@ -86,71 +76,24 @@ class Stack:
         )
 
 
-async def _seed(url: str, seed: Callable[[Database], Any]) -> None:
-    db = Database(url)
-    try:
-        await seed(db)
-    finally:
-        await db.dispose()
-
-
 @asynccontextmanager
 async def running_stack(
     psc: Psc, database_url_for: Callable[[ServiceSpec], str], dataset: dict, *, cache_seconds: float = 5.0
 ) -> AsyncIterator[Stack]:
     clock = ManualClock(SEED_TIME)
-    common = {"environment": "test", **psc.settings_overrides()}
-    sessions_url, effecteurs_url, orders_url = (database_url_for(s) for s in (SESSIONS, EFFECTEURS, ORDERS))
-    await _seed(
-        sessions_url,
-        lambda db: seed_sessions(SessionsService(db, clock), json.loads(json.dumps(dataset)), operator=OPERATOR_ID),
-    )
-    await _seed(effecteurs_url, lambda db: seed_effecteurs(db, clock, dataset))
-    started: list[RunningServer] = []
-    channels: list[grpc.aio.Channel] = []
-    try:
-        sessions, _ = await start_service(
-            SESSIONS,
-            SessionsSettings(service="sessions", database_url=sessions_url, **common),
-            address="127.0.0.1:0",
-            clock=clock,
-            authenticator=psc.authenticator(clock),
-        )
-        started.append(sessions)
-        sessions_address = f"127.0.0.1:{sessions.port}"
-        effecteurs, _ = await start_service(
-            EFFECTEURS,
-            EffecteursSettings(
-                service="effecteurs", database_url=effecteurs_url, sessions_address=sessions_address, **common
-            ),
-            address="127.0.0.1:0",
-            clock=clock,
-            authenticator=psc.authenticator(clock),
-        )
-        started.append(effecteurs)
-        orders, _ = await start_service(
-            ORDERS,
-            OrdersSettings(
-                service="orders",
-                database_url=orders_url,
-                sessions_address=sessions_address,
-                effecteurs_address=f"127.0.0.1:{effecteurs.port}",
-                directory_cache_seconds=cache_seconds,
-                **common,
-            ),
-            address="127.0.0.1:0",
-            clock=clock,
-            authenticator=psc.authenticator(clock),
-        )
-        started.append(orders)
-        orders_channel = grpc.aio.insecure_channel(f"127.0.0.1:{orders.port}")
-        sessions_channel = grpc.aio.insecure_channel(sessions_address)
-        channels += [orders_channel, sessions_channel]
-        yield Stack(
-            clock, psc, pb_grpc.OrderServiceStub(orders_channel), spb_grpc.SessionServiceStub(sessions_channel), orders
-        )
-    finally:
-        for channel in channels:
-            await channel.close()
-        for server in reversed(started):
-            await server.stop(0)
+    async with three_services(
+        clock, psc, database_url_for, dataset, operator=OPERATOR_ID, directory_cache_seconds=cache_seconds
+    ) as services:
+        orders_channel = grpc.aio.insecure_channel(services.orders_address)
+        sessions_channel = grpc.aio.insecure_channel(services.sessions_address)
+        try:
+            yield Stack(
+                clock,
+                psc,
+                pb_grpc.OrderServiceStub(orders_channel),
+                spb_grpc.SessionServiceStub(sessions_channel),
+                services.orders,
+            )
+        finally:
+            await orders_channel.close()
+            await sessions_channel.close()
