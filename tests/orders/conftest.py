@@ -4,9 +4,10 @@ the reference dataset, a ManualClock inside the 7-8 March 2022 session."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -35,6 +36,9 @@ DUBOIS = "effecteurs/rpps:99700000104"  # médecin attached to Lilas
 TRAORE = "effecteurs/rpps:99700000120"  # sage-femme attached to Lilas
 PMI = "effecteurs/finess:759901028"  # PMI attached to Lilas
 LEFEBVRE = "effecteurs/rpps:99700000112"  # médecin attached to Confluent
+LILAS_ORDER = f"sessions/{SESSION}/officines/{LILAS}"
+CONFLUENT_ORDER = f"sessions/{SESSION}/officines/{CONFLUENT}"
+OWN = f"effecteurs/finess:{LILAS}"  # Lilas ordering for itself
 MODERNA, PFIZER, PEDIATRIC, NOVAVAX = (
     "products/moderna",
     "products/pfizer-adult",
@@ -51,6 +55,11 @@ OPERATOR = Principal("899700000906", roles=frozenset({"OPERATOR"}))
 MAILER = Principal("service:mailer", roles=frozenset({"SERVICE"}))
 
 
+def rid() -> str:
+    """A fresh request_id."""
+    return str(uuid.uuid4())
+
+
 @dataclass
 class Domain:
     db: Database
@@ -64,6 +73,26 @@ class Domain:
     supply: SupplyService
     plans: PlanService
     deliveries: DeliveryService
+
+
+async def order_then_close(domain: Domain) -> dict[str, str]:
+    """Pfizer: 20 vials ordered (Dubois 6, Traoré 3, Lilas itself 1, Lefebvre 10), Moderna 5 (Dubois).
+    Each line one minute after the previous one (Traoré orders before Lilas itself: she wins their
+    tie); then the clock passes the close. The line names, by "effecteur|product"."""
+    made = {}
+    for who, parent, effecteur, product, vials in [
+        (CLAIRE, LILAS_ORDER, DUBOIS, PFIZER, 6),
+        (CLAIRE, LILAS_ORDER, TRAORE, PFIZER, 3),
+        (CLAIRE, LILAS_ORDER, OWN, PFIZER, 1),
+        (KARIM, CONFLUENT_ORDER, LEFEBVRE, PFIZER, 10),
+        (CLAIRE, LILAS_ORDER, DUBOIS, MODERNA, 5),
+    ]:
+        outcome = await domain.lines.create(who, parent, effecteur, product, vials, rid())
+        assert outcome.line is not None
+        made[f"{effecteur}|{product}"] = outcome.line.name
+        domain.clock.advance(timedelta(minutes=1))
+    domain.clock.set(AFTER)
+    return made
 
 
 @pytest.fixture

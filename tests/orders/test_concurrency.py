@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import uuid
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,14 +12,10 @@ from hypothesis import strategies as st
 from services.common.errors import Aborted, FailedPrecondition, QuotaExceeded
 from services.orders import repository as repo
 from services.orders.ports import QuotaRule, SessionWindow
-from tests.orders.conftest import CLAIRE, DUBOIS, JEANNE, LILAS, MODERNA, SESSION, Domain
+from tests.orders.conftest import CLAIRE, DUBOIS, JEANNE, LILAS, MODERNA, SESSION, Domain, rid
 
 PARENT = f"sessions/{SESSION}/officines/{LILAS}"
 _sessions = itertools.count()
-
-
-def rid() -> str:
-    return str(uuid.uuid4())
 
 
 async def ledger(domain: Domain, session_id: str) -> int:

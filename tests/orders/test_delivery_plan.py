@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import event, select
 
@@ -18,40 +15,27 @@ from tests.orders.conftest import (
     DUBOIS,
     JEANNE,
     KARIM,
-    LEFEBVRE,
     LILAS,
+    LILAS_ORDER,
     MAILER,
     MODERNA,
     OPERATOR,
+    OWN,
     PFIZER,
     SESSION,
     TRAORE,
     Domain,
+    order_then_close,
+    rid,
 )
 
-LILAS_ORDER = f"sessions/{SESSION}/officines/{LILAS}"
-CONFLUENT_ORDER = f"sessions/{SESSION}/officines/{CONFLUENT}"
-OWN = f"effecteurs/finess:{LILAS}"
 PLAN = f"sessions/{SESSION}/deliveryPlan"
 EVERYWHERE = f"sessions/{SESSION}/officines/-"
 VIEUX_PORT = "139900138"  # no order in this session
 
 
-def rid() -> str:
-    return str(uuid.uuid4())
-
-
 async def ordered_and_closed(domain: Domain, *, publish: bool = True) -> None:
-    for who, parent, effecteur, product, vials in [
-        (CLAIRE, LILAS_ORDER, DUBOIS, PFIZER, 6),
-        (CLAIRE, LILAS_ORDER, TRAORE, PFIZER, 3),
-        (CLAIRE, LILAS_ORDER, OWN, PFIZER, 1),
-        (KARIM, CONFLUENT_ORDER, LEFEBVRE, PFIZER, 10),
-        (CLAIRE, LILAS_ORDER, DUBOIS, MODERNA, 5),
-    ]:
-        await domain.lines.create(who, parent, effecteur, product, vials, rid())
-        domain.clock.advance(timedelta(minutes=1))  # Traoré orders before Lilas itself: she wins their tie
-    domain.clock.set(AFTER)
+    await order_then_close(domain)
     if publish:
         supply = await domain.supply.update_supply(
             OPERATOR, f"sessions/{SESSION}/supply", "", [(PFIZER, 10), (MODERNA, 100)], rid()

@@ -3,7 +3,6 @@ rules, etags, idempotency, audit trail, reads scoped to their owner."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -35,14 +34,11 @@ from tests.orders.conftest import (
     PMI,
     SESSION,
     Domain,
+    rid,
 )
 
 PARENT = f"sessions/{SESSION}/officines/{LILAS}"
 ONE_SECOND = timedelta(seconds=1)
-
-
-def rid() -> str:
-    return str(uuid.uuid4())
 
 
 async def lines_of(domain: Domain, principal=CLAIRE, parent: str = PARENT):  # type: ignore[no-untyped-def]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from services.common.errors import FailedPrecondition, NotFound, PermissionDenied
@@ -19,18 +17,15 @@ from tests.orders.conftest import (
     LILAS,
     MODERNA,
     OPERATOR,
+    OWN,
     PFIZER,
     SESSION,
     TRAORE,
     Domain,
+    rid,
 )
 
 PARENT = f"sessions/{SESSION}/officines/{LILAS}"
-OWN = f"effecteurs/finess:{LILAS}"
-
-
-def rid() -> str:
-    return str(uuid.uuid4())
 
 
 async def order(domain: Domain) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,49 +14,25 @@ from services.orders.models import Change
 from tests.orders.conftest import (
     AFTER,
     CLAIRE,
-    CONFLUENT,
     DUBOIS,
     JEANNE,
     KARIM,
     LEFEBVRE,
-    LILAS,
+    LILAS_ORDER,
     MAILER,
     MODERNA,
     OPERATOR,
+    OWN,
     PFIZER,
     SESSION,
     TRAORE,
     Domain,
+    order_then_close,
+    rid,
 )
 
-LILAS_ORDER = f"sessions/{SESSION}/officines/{LILAS}"
-CONFLUENT_ORDER = f"sessions/{SESSION}/officines/{CONFLUENT}"
-OWN = f"effecteurs/finess:{LILAS}"
 SUPPLY = f"sessions/{SESSION}/supply"
 ALLOCATION = f"sessions/{SESSION}/allocation"
-
-
-def rid() -> str:
-    return str(uuid.uuid4())
-
-
-async def order_then_close(domain: Domain) -> dict[str, str]:
-    """Pfizer: 20 vials ordered (Dubois 6, Traoré 3, Lilas itself 1, Lefebvre 10), Moderna 5 (Dubois).
-    Each line one minute after the previous one; then the clock passes the close."""
-    made = {}
-    for who, parent, effecteur, product, vials in [
-        (CLAIRE, LILAS_ORDER, DUBOIS, PFIZER, 6),
-        (CLAIRE, LILAS_ORDER, TRAORE, PFIZER, 3),
-        (CLAIRE, LILAS_ORDER, OWN, PFIZER, 1),
-        (KARIM, CONFLUENT_ORDER, LEFEBVRE, PFIZER, 10),
-        (CLAIRE, LILAS_ORDER, DUBOIS, MODERNA, 5),
-    ]:
-        outcome = await domain.lines.create(who, parent, effecteur, product, vials, rid())
-        assert outcome.line is not None
-        made[f"{effecteur}|{product}"] = outcome.line.name
-        domain.clock.advance(timedelta(minutes=1))
-    domain.clock.set(AFTER)
-    return made
 
 
 async def set_supply(domain: Domain, products: list[tuple[str, int]], etag: str = "") -> str:

@@ -3,7 +3,6 @@ quantity, with a reason), decline, cancel, expiry when the session closes."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -22,13 +21,10 @@ from tests.orders.conftest import (
     PFIZER,
     SESSION,
     Domain,
+    rid,
 )
 
 PARENT = f"sessions/{SESSION}/officines/{LILAS}"
-
-
-def rid() -> str:
-    return str(uuid.uuid4())
 
 
 async def ask(
