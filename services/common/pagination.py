@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from datetime import datetime
 from typing import Any
 
 from services.common.errors import InvalidArgument
@@ -44,4 +45,20 @@ def decode_token(token: str, filters: dict[str, Any]) -> Any:
             raise ValueError("filters changed")
         return data["a"]
     except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidArgument.field("page_token", _BAD_TOKEN) from exc
+
+
+def encode_time_position(create_time: datetime, item_id: str, filters: dict[str, Any]) -> str:
+    """The token after an item of a list sorted on (create_time, id)."""
+    return encode_token([create_time.isoformat(), item_id], filters)
+
+
+def decode_time_position(token: str, filters: dict[str, Any]) -> tuple[datetime, str] | None:
+    """The (create_time, id) to continue after, or None for the first page."""
+    after = decode_token(token, filters)
+    if after is None:
+        return None
+    try:
+        return (datetime.fromisoformat(after[0]), str(after[1]))
+    except (TypeError, ValueError, IndexError) as exc:
         raise InvalidArgument.field("page_token", _BAD_TOKEN) from exc

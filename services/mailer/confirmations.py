@@ -37,7 +37,7 @@ from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import InvalidArgument
 from services.common.idempotency import check_request_id, fingerprint, recorded_outcome, run_once
-from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.common.pagination import clamp_page_size, decode_time_position, encode_time_position
 from services.mailer import repository as repo
 from services.mailer.deliveries import (
     DateChange,
@@ -374,21 +374,13 @@ class Confirmations:
         parent = _check_session(parent, "parent")
         size = clamp_page_size(page_size, default=20, maximum=100)
         filters = {"parent": parent}
-        after = decode_token(page_token, filters)
-        position = None
-        if after is not None:
-            try:
-                position = (datetime.fromisoformat(after[0]), str(after[1]))
-            except (TypeError, ValueError, IndexError) as exc:
-                raise InvalidArgument.field(
-                    "page_token", "Jeton de page invalide : recommencez la liste depuis le début."
-                ) from exc
+        position = decode_time_position(page_token, filters)
         async with self._db.read() as db_session:
             rows = await repo.list_confirmation_runs(db_session, parent, after=position, limit=size + 1)
         page = RunPage([RunView.of(r) for r in rows[:size]])
         if len(rows) > size:
             last = rows[size - 1]
-            page.next_page_token = encode_token([last.create_time.isoformat(), last.id], filters)
+            page.next_page_token = encode_time_position(last.create_time, last.id, filters)
         return page
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,9 @@ from services.mailer.models import (
     OutboxMessage,
     SupportRequestRow,
 )
+
+# The rows listed newest first: both have a create_time and a string id.
+_Row = TypeVar("_Row", OutboxMessage, ConfirmationRunRow)
 
 
 async def add_message(session: AsyncSession, message: OutboxMessage) -> None:
@@ -46,16 +49,17 @@ async def list_messages(
     query = select(OutboxMessage)
     if state:
         query = query.where(OutboxMessage.state == state)
+    return list(await session.scalars(_newest_first(query, OutboxMessage, after, limit)))
+
+
+def _newest_first(
+    query: Select[_Row], model: type[_Row], after: tuple[datetime, str] | None, limit: int
+) -> Select[_Row]:
+    """Newest first after `after`, keyset on (create_time, id)."""
     if after is not None:
-        at, message_id = after
-        query = query.where(
-            or_(
-                OutboxMessage.create_time < at,
-                and_(OutboxMessage.create_time == at, OutboxMessage.id < message_id),
-            )
-        )
-    query = query.order_by(OutboxMessage.create_time.desc(), OutboxMessage.id.desc()).limit(limit)
-    return list(await session.scalars(query))
+        at, item_id = after
+        query = query.where(or_(model.create_time < at, and_(model.create_time == at, model.id < item_id)))
+    return query.order_by(model.create_time.desc(), model.id.desc()).limit(limit)
 
 
 def _insert(session: AsyncSession, model: type[Base]) -> Any:
@@ -112,16 +116,7 @@ async def list_confirmation_runs(
 ) -> list[ConfirmationRunRow]:
     """Newest first, keyset on (create_time, id)."""
     query = select(ConfirmationRunRow).where(ConfirmationRunRow.session == parent)
-    if after is not None:
-        at, run_id = after
-        query = query.where(
-            or_(
-                ConfirmationRunRow.create_time < at,
-                and_(ConfirmationRunRow.create_time == at, ConfirmationRunRow.id < run_id),
-            )
-        )
-    query = query.order_by(ConfirmationRunRow.create_time.desc(), ConfirmationRunRow.id.desc()).limit(limit)
-    return list(await session.scalars(query))
+    return list(await session.scalars(_newest_first(query, ConfirmationRunRow, after, limit)))
 
 
 # --- feed positions --------------------------------------------------------------

@@ -19,7 +19,7 @@ from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import InvalidArgument, Violations
 from services.common.idempotency import check_request_id, fingerprint, run_once
-from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.common.pagination import clamp_page_size, decode_time_position, encode_time_position
 from services.common.timefmt import paris_long
 from services.mailer import repository as repo
 from services.mailer.addresses import is_valid_address
@@ -219,21 +219,13 @@ class Mailer:
             raise operators_only()
         size = clamp_page_size(page_size, default=100, maximum=1000)
         filters = {"state": state or ""}
-        after = decode_token(page_token, filters)
-        position = None
-        if after is not None:
-            try:
-                position = (datetime.fromisoformat(after[0]), str(after[1]))
-            except (TypeError, ValueError, IndexError) as exc:
-                raise InvalidArgument.field(
-                    "page_token", "Jeton de page invalide : recommencez la liste depuis le début."
-                ) from exc
+        position = decode_time_position(page_token, filters)
         async with self._db.read() as session:
             rows = await repo.list_messages(session, state=state, after=position, limit=size + 1)
         page = MessagePage([MessageView.of(r) for r in rows[:size]])
         if len(rows) > size:
             last = rows[size - 1]
-            page.next_page_token = encode_token([last.create_time.isoformat(), last.id], filters)
+            page.next_page_token = encode_time_position(last.create_time, last.id, filters)
         return page
 
     # --- support -------------------------------------------------------------------

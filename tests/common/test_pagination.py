@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from services.common.errors import InvalidArgument
-from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.common.pagination import (
+    clamp_page_size,
+    decode_time_position,
+    decode_token,
+    encode_time_position,
+    encode_token,
+)
 
 FILTERS = {"list": "lines", "parent": "sessions/2022-03-07/officines/759900111"}
 
@@ -61,3 +69,16 @@ def test_a_malformed_token_is_a_field_violation_in_french(token: str) -> None:
         decode_token(token, FILTERS)
     assert [v.field for v in refused.value.violations] == ["page_token"]
     assert refused.value.message == "Jeton de page invalide : recommencez la liste depuis le début."
+
+
+def test_a_time_position_comes_back_as_the_instant_and_the_id() -> None:
+    at = datetime(2022, 3, 11, 9, 30, tzinfo=UTC)
+    assert decode_time_position("", FILTERS) is None
+    assert decode_time_position(encode_time_position(at, "run-1", FILTERS), FILTERS) == (at, "run-1")
+
+
+@pytest.mark.parametrize("after", [["not a date", "x"], ["2022-03-11T09:30:00+00:00"], 7])
+def test_a_token_that_is_not_a_time_position_is_a_field_violation(after: object) -> None:
+    with pytest.raises(InvalidArgument) as raised:
+        decode_time_position(encode_token(after, FILTERS), FILTERS)
+    assert "Jeton de page invalide" in str(raised.value)
