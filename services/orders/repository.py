@@ -158,9 +158,10 @@ async def delete_line(s: AsyncSession, line_id: str, etag: str) -> bool:
     return result.rowcount == 1
 
 
-def _line_scope(
-    finess: str | None, session_id: str | None, effecteur: str | None, product: str | None
+def line_scope(
+    finess: str | None, session_id: str | None, effecteur: str | None, product: str | None = None
 ) -> list[ColumnElement[bool]]:
+    """The lines of an officine, a session, an effecteur, a product: None is any."""
     condition: list[ColumnElement[bool]] = []
     if finess is not None:
         condition.append(LINES.c.finess == finess)
@@ -171,6 +172,12 @@ def _line_scope(
     if product is not None:
         condition.append(LINES.c.product == product)
     return condition
+
+
+def after_in_session(s: AsyncSession, a_session: str, then: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Keyset page condition for lines listed by session, newest first: an older
+    session, or the same one and `then` (the rest of the key is past the last row)."""
+    return or_(ordered(s, LINES.c.session_id) < a_session, and_(LINES.c.session_id == a_session, then))
 
 
 async def list_lines(
@@ -185,16 +192,11 @@ async def list_lines(
 ) -> list[AnyRow]:
     """By session (newest first), then officine, effecteur, product: a total order
     (the unique key), so keyset pages never skip or repeat a line."""
-    condition = _line_scope(finess, session_id, effecteur, product)
+    condition = line_scope(finess, session_id, effecteur, product)
     rest = tuple_(ordered(s, LINES.c.finess), ordered(s, LINES.c.effecteur), ordered(s, LINES.c.product))
     if after is not None:
         a_session, a_finess, a_effecteur, a_product = after
-        condition.append(
-            or_(
-                ordered(s, LINES.c.session_id) < a_session,
-                and_(LINES.c.session_id == a_session, rest > tuple_(a_finess, a_effecteur, a_product)),
-            )
-        )
+        condition.append(after_in_session(s, a_session, rest > tuple_(a_finess, a_effecteur, a_product)))
     statement = (
         select(LINES)
         .where(*condition)

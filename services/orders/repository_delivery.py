@@ -7,12 +7,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.orders.models import AnyRow, ConfirmationSent, DeliveryDateChange, DeliveryOverride, table_of
-from services.orders.repository import LINES, _dialect, ordered
+from services.orders.repository import LINES, _dialect, after_in_session, line_scope, ordered
 from services.orders.repository_allocation import ALLOCATIONS
 
 OVERRIDES = table_of(DeliveryOverride)
@@ -124,17 +124,6 @@ async def list_date_changes(s: AsyncSession, after_id: int, limit: int) -> list[
 # -- deliveries -------------------------------------------------------------------------
 
 
-def _scope(finess: str | None, session_id: str | None, effecteur: str | None) -> list[Any]:
-    condition: list[Any] = []
-    if finess is not None:
-        condition.append(LINES.c.finess == finess)
-    if session_id is not None:
-        condition.append(LINES.c.session_id == session_id)
-    if effecteur is not None:
-        condition.append(LINES.c.effecteur == effecteur)
-    return condition
-
-
 async def delivery_officines(
     s: AsyncSession,
     *,
@@ -146,15 +135,10 @@ async def delivery_officines(
 ) -> list[AnyRow]:
     """(session_id, finess, department) of officines with lines in a published
     session, by session (newest first) then FINESS: one GROUP BY per page."""
-    condition = _scope(finess, session_id, effecteur)
+    condition = line_scope(finess, session_id, effecteur)
     if after is not None:
         a_session, a_finess = after
-        condition.append(
-            or_(
-                ordered(s, LINES.c.session_id) < a_session,
-                and_(LINES.c.session_id == a_session, ordered(s, LINES.c.finess) > a_finess),
-            )
-        )
+        condition.append(after_in_session(s, a_session, ordered(s, LINES.c.finess) > a_finess))
     statement = (
         select(LINES.c.session_id, LINES.c.finess, func.min(LINES.c.department).label("department"))
         .join(ALLOCATIONS, ALLOCATIONS.c.session_id == LINES.c.session_id)
