@@ -204,21 +204,16 @@ class Directory:
     # --- effecteurs ------------------------------------------------------------
 
     async def officines(self, names: Sequence[str]) -> dict[str, Party]:
-        found: dict[str, Party] = {}
-        for chunk in _chunks(list(names), BATCH_LIMIT):
-            answer = await self._call(
-                "effecteurs", self._effecteurs, "BatchGetOfficines", epb.BatchGetOfficinesRequest(names=chunk)
-            )
-            for o in answer.officines:
-                found[o.name] = Party(o.name, o.display_name, o.email)
-        return found
+        return await self._parties("BatchGetOfficines", epb.BatchGetOfficinesRequest, "officines", names)
 
     async def effecteurs(self, names: Sequence[str]) -> dict[str, Party]:
+        return await self._parties("BatchGetEffecteurs", epb.BatchGetEffecteursRequest, "effecteurs", names)
+
+    async def _parties(self, method: str, request: Any, field: str, names: Sequence[str]) -> dict[str, Party]:
+        """Name, display name and e-mail of officines or effecteurs, asked BATCH_LIMIT at a time."""
         found: dict[str, Party] = {}
         for chunk in _chunks(list(names), BATCH_LIMIT):
-            answer = await self._call(
-                "effecteurs", self._effecteurs, "BatchGetEffecteurs", epb.BatchGetEffecteursRequest(names=chunk)
-            )
-            for e in answer.effecteurs:
-                found[e.name] = Party(e.name, e.display_name, e.email)
+            answer = await self._call("effecteurs", self._effecteurs, method, request(names=chunk))
+            for party in getattr(answer, field):
+                found[party.name] = Party(party.name, party.display_name, party.email)
         return found

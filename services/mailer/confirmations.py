@@ -56,7 +56,8 @@ from services.mailer.errors import (
     session_not_closed,
     session_not_found,
 )
-from services.mailer.models import QUEUED, ConfirmationRunRow, idempotency_keys
+from services.mailer.models import ConfirmationRunRow, idempotency_keys
+from services.mailer.outbox import new_message_values
 from services.mailer.settings import MailerSettings
 from services.mailer.templates import Templates
 
@@ -187,27 +188,17 @@ def outbox_values(
     trace_request_id: str,
 ) -> dict[str, Any]:
     """The outbox row of a mail the mailer composed itself (rendered now: sent as accepted)."""
-    rendered = templates.render(mail.template, mail.context)
-    return {
-        "id": str(uuid.uuid4()),
-        "recipients": [mail.recipient.email],
-        "reply_to": "",
-        "template": mail.template,
-        "params": params,
-        "subject": rendered.subject,
-        "text_body": rendered.text,
-        "html_body": rendered.html,
-        "state": QUEUED,
-        "attempts": 0,
-        "last_error": "",
-        "next_attempt_at": now,
-        "claimed_until": None,
-        "created_by": created_by[:32],
-        "trace_request_id": trace_request_id,
-        "dedupe_key": key,
-        "create_time": now,
-        "send_time": None,
-    }
+    return new_message_values(
+        templates.render(mail.template, mail.context),
+        recipients=[mail.recipient.email],
+        reply_to="",
+        template=mail.template,
+        params=params,
+        created_by=created_by[:32],
+        now=now,
+        trace_request_id=trace_request_id,
+        dedupe_key=key,
+    )
 
 
 class Confirmations:

@@ -24,7 +24,8 @@ from services.common.timefmt import paris_long
 from services.mailer import repository as repo
 from services.mailer.addresses import is_valid_address
 from services.mailer.errors import message_not_found, operators_only
-from services.mailer.models import QUEUED, OutboxMessage, SupportRequestRow, idempotency_keys
+from services.mailer.models import OutboxMessage, SupportRequestRow, idempotency_keys
+from services.mailer.outbox import new_message_values
 from services.mailer.settings import MailerSettings
 from services.mailer.templates import TEMPLATES, Templates
 
@@ -316,26 +317,18 @@ class Mailer:
     async def _enqueue(
         self, session: AsyncSession, mail: QueuedMail, *, created_by: str, now: datetime, trace_request_id: str
     ) -> OutboxMessage:
-        rendered = self._templates.render(mail.template, mail.params)
         row = OutboxMessage(
-            id=str(uuid.uuid4()),
-            recipients=list(mail.to),
-            reply_to=mail.reply_to,
-            template=mail.template,
-            params=dict(mail.params),
-            subject=rendered.subject,
-            text_body=rendered.text,
-            html_body=rendered.html,
-            state=QUEUED,
-            attempts=0,
-            last_error="",
-            next_attempt_at=now,
-            claimed_until=None,
-            created_by=created_by,
-            trace_request_id=trace_request_id,  # the RPC that queued it, for the logs
-            dedupe_key=mail.dedupe_key,
-            create_time=now,
-            send_time=None,
+            **new_message_values(
+                self._templates.render(mail.template, mail.params),
+                recipients=mail.to,
+                reply_to=mail.reply_to,
+                template=mail.template,
+                params=mail.params,
+                created_by=created_by,
+                now=now,
+                trace_request_id=trace_request_id,
+                dedupe_key=mail.dedupe_key,
+            )
         )
         await repo.add_message(session, row)
         return row
