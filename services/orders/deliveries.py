@@ -179,16 +179,11 @@ class DeliveryService:
                 await arepo.mark_confirmations_sent(s, session_id, now)
                 await repo.add_changes(
                     s,
-                    repo.change(
-                        subject=names.allocation_name(session_id),
-                        finess="",
-                        effecteur="",
-                        actor=principal.national_id,
-                        now=now,
-                        action="RECORD_CONFIRMATIONS",
-                        before=len(already),
-                        after=len(new),
-                        request_id=request_id,
+                    repo.Audit(principal.national_id, now, request_id).change(
+                        names.allocation_name(session_id),
+                        "RECORD_CONFIRMATIONS",
+                        len(already),
+                        len(new),
                         note=f"{len(new)} officine(s), {changed} date(s) déjà changée(s)",
                     ),
                 )

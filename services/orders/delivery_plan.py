@@ -146,17 +146,8 @@ class PlanService:
             moved = await announce_changes(s, window, before, Plan.of(window, rows), principal.national_id, now)
             await repo.add_changes(
                 s,
-                repo.change(
-                    subject=names.plan_name(window.id),
-                    finess=finess,
-                    effecteur="",
-                    actor=principal.national_id,
-                    now=now,
-                    action=action,
-                    before=0,
-                    after=moved,
-                    request_id=request_id,
-                    note=note,
+                repo.Audit(principal.national_id, now, request_id).change(
+                    names.plan_name(window.id), action, 0, moved, finess=finess, note=note
                 ),
             )
             return PlanOutcome(plan_view(window, rows))

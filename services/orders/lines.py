@@ -155,16 +155,8 @@ class LineService:
                 )
             await repo.add_changes(
                 s,
-                repo.change(
-                    subject=line_view(row).name,
-                    finess=order.finess,
-                    effecteur=effecteur,
-                    actor=principal.national_id,
-                    now=now,
-                    action="CREATE",
-                    before=0,
-                    after=vials,
-                    request_id=request_id,
+                repo.Audit(principal.national_id, now, request_id).change(
+                    line_view(row).name, "CREATE", 0, vials, finess=order.finess, effecteur=effecteur
                 ),
             )
             return LineOutcome(line_view(row), warnings)
@@ -219,16 +211,8 @@ class LineService:
                 raise Aborted(_STALE)
             await repo.add_changes(
                 s,
-                repo.change(
-                    subject=name,
-                    finess=row.finess,
-                    effecteur=row.effecteur,
-                    actor=principal.national_id,
-                    now=now,
-                    action="UPDATE",
-                    before=row.vials,
-                    after=vials,
-                    request_id=request_id,
+                repo.Audit(principal.national_id, now, request_id).change(
+                    name, "UPDATE", row.vials, vials, finess=row.finess, effecteur=row.effecteur
                 ),
             )
             return LineOutcome(line_view(updated), warnings)
@@ -264,16 +248,8 @@ class LineService:
                 raise Aborted(_STALE)
             await repo.add_changes(
                 s,
-                repo.change(
-                    subject=name,
-                    finess=row.finess,
-                    effecteur=row.effecteur,
-                    actor=principal.national_id,
-                    now=now,
-                    action="DELETE",
-                    before=row.vials,
-                    after=0,
-                    request_id=request_id,
+                repo.Audit(principal.national_id, now, request_id).change(
+                    name, "DELETE", row.vials, 0, finess=row.finess, effecteur=row.effecteur
                 ),
             )
             return LineOutcome(None, [])

@@ -9,6 +9,7 @@ repository_reports.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -214,31 +215,38 @@ async def list_lines(
 # -- audit trail ---------------------------------------------------------------------
 
 
-def change(
-    *,
-    subject: str,
-    finess: str,
-    effecteur: str,
-    actor: str,
-    now: datetime,
-    action: str,
-    before: int,
-    after: int,
-    request_id: str,
-    note: str = "",
-) -> dict[str, Any]:
-    return {
-        "subject": subject,
-        "finess": finess,
-        "effecteur": effecteur,
-        "actor": actor,
-        "change_time": now,
-        "action": action,
-        "vials_before": before,
-        "vials_after": after,
-        "request_id": request_id,
-        "note": note,
-    }
+@dataclass(frozen=True)
+class Audit:
+    """The audit rows of one write: who made it, when, under which request_id."""
+
+    actor: str
+    now: datetime
+    request_id: str = ""
+
+    def change(
+        self,
+        subject: str,
+        action: str,
+        before: int,
+        after: int,
+        *,
+        finess: str = "",
+        effecteur: str = "",
+        note: str = "",
+    ) -> dict[str, Any]:
+        """One row of the audit trail of `subject` (a line, a request, the supply...)."""
+        return {
+            "subject": subject,
+            "finess": finess,
+            "effecteur": effecteur,
+            "actor": self.actor,
+            "change_time": self.now,
+            "action": action,
+            "vials_before": before,
+            "vials_after": after,
+            "request_id": self.request_id,
+            "note": note,
+        }
 
 
 async def add_changes(s: AsyncSession, *changes: dict[str, Any]) -> None:

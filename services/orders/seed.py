@@ -117,16 +117,13 @@ async def seed_dataset(db: Database, dataset: dict[str, Any], *, operator: str, 
             await repo.change_usage(s, SESSION_ID, effecteur, product, vials, None)
             await repo.add_changes(
                 s,
-                repo.change(
-                    subject=names.OfficineOrder(SESSION_ID, finess).line(row.id),
+                repo.Audit(operator, now).change(
+                    names.OfficineOrder(SESSION_ID, finess).line(row.id),
+                    "CREATE",
+                    0,
+                    vials,
                     finess=finess,
                     effecteur=effecteur,
-                    actor=operator,
-                    now=now,
-                    action="CREATE",
-                    before=0,
-                    after=vials,
-                    request_id="",
                     note=NOTE,
                 ),
             )
@@ -139,17 +136,8 @@ async def seed_dataset(db: Database, dataset: dict[str, Any], *, operator: str, 
             await repo.add_changes(
                 s,
                 *[
-                    repo.change(
-                        subject=names.supply_name(SESSION_ID),
-                        finess="",
-                        effecteur="",
-                        actor=operator,
-                        now=now,
-                        action="UPDATE_SUPPLY",
-                        before=0,
-                        after=vials,
-                        request_id="",
-                        note=product,
+                    repo.Audit(operator, now).change(
+                        names.supply_name(SESSION_ID), "UPDATE_SUPPLY", 0, vials, note=product
                     )
                     for product, vials in sorted(SUPPLY.items())
                 ],

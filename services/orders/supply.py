@@ -202,17 +202,8 @@ class SupplyService:
             await repo.add_changes(
                 s,
                 *[
-                    repo.change(
-                        subject=names.supply_name(session_id),
-                        finess="",
-                        effecteur="",
-                        actor=principal.national_id,
-                        now=now,
-                        action="UPDATE_SUPPLY",
-                        before=before.get(product, 0),
-                        after=vials,
-                        request_id=request_id,
-                        note=product,
+                    repo.Audit(principal.national_id, now, request_id).change(
+                        names.supply_name(session_id), "UPDATE_SUPPLY", before.get(product, 0), vials, note=product
                     )
                     for product, vials in sorted(wanted.items())
                 ],
@@ -280,16 +271,11 @@ class SupplyService:
             await arepo.set_confirmed(s, confirmed)
             await repo.add_changes(
                 s,
-                repo.change(
-                    subject=names.allocation_name(session_id),
-                    finess="",
-                    effecteur="",
-                    actor=principal.national_id,
-                    now=now,
-                    action="PUBLISH_ALLOCATION",
-                    before=sum(row.vials for row in claims),
-                    after=sum(confirmed.values()),
-                    request_id=request_id,
+                repo.Audit(principal.national_id, now, request_id).change(
+                    names.allocation_name(session_id),
+                    "PUBLISH_ALLOCATION",
+                    sum(row.vials for row in claims),
+                    sum(confirmed.values()),
                     note=json.dumps({"supply": dict(sorted(supply.items())), "etag": current_etag}),
                 ),
             )

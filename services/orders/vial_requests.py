@@ -92,17 +92,8 @@ async def _end_pending(
         raise errors.request_not_pending(current.state)
     await repo.add_changes(
         s,
-        repo.change(
-            subject=name,
-            finess=row.finess,
-            effecteur=row.effecteur,
-            actor=principal.national_id,
-            now=now,
-            action=action,
-            before=row.vials,
-            after=0,
-            request_id=request_id,
-            note=reason,
+        repo.Audit(principal.national_id, now, request_id).change(
+            name, action, row.vials, 0, finess=row.finess, effecteur=row.effecteur, note=reason
         ),
     )
     return row
@@ -198,17 +189,8 @@ class RequestService:
             view = request_view(row, window, now)
             await repo.add_changes(
                 s,
-                repo.change(
-                    subject=view.name,
-                    finess=order.finess,
-                    effecteur=effecteur,
-                    actor=principal.national_id,
-                    now=now,
-                    action="CREATE_REQUEST",
-                    before=0,
-                    after=vials,
-                    request_id=request_id,
-                    note=comment,
+                repo.Audit(principal.national_id, now, request_id).change(
+                    view.name, "CREATE_REQUEST", 0, vials, finess=order.finess, effecteur=effecteur, note=comment
                 ),
             )
             return RequestOutcome(view)
@@ -304,27 +286,19 @@ class RequestService:
                 stored = await rrepo.get_request(s, ref.id)
                 assert stored is not None  # requests are never deleted
                 raise errors.request_not_pending(stored.state)
-            common = {"finess": ref.parent.finess, "effecteur": current.effecteur, "actor": actor, "now": now}
+            audit = repo.Audit(actor, now, request_id)
+            common = {"finess": ref.parent.finess, "effecteur": current.effecteur}
             await repo.add_changes(
                 s,
-                repo.change(
-                    subject=line_name,
-                    action="CONFIRM_REQUEST",
-                    before=before,
-                    after=line.vials,
-                    request_id=request_id,
+                audit.change(
+                    line_name,
+                    "CONFIRM_REQUEST",
+                    before,
+                    line.vials,
                     note=f"Demande {name}" + (f" : {reason}" if reason else ""),
                     **common,
                 ),
-                repo.change(
-                    subject=name,
-                    action="CONFIRM_REQUEST",
-                    before=current.vials,
-                    after=confirmed,
-                    request_id=request_id,
-                    note=reason,
-                    **common,
-                ),
+                audit.change(name, "CONFIRM_REQUEST", current.vials, confirmed, note=reason, **common),
             )
             return RequestOutcome(request_view(decided, window, now), line_view(line), warnings)
 
