@@ -20,7 +20,6 @@ Nothing here logs a token or a claim value: only reasons.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,8 +28,6 @@ from typing import Any
 
 import httpx
 import structlog
-from jose import jws
-from jose.exceptions import JOSEError
 
 from services.common.clock import Clock
 from services.common.context import Principal
@@ -38,6 +35,7 @@ from services.common.errors import Unauthenticated
 from services.common.jwks import ALGORITHM, PSC_UNAVAILABLE, JwksCache
 from services.common.psc_claims import exercices_of, principal_from_claims
 from services.common.settings import CommonSettings
+from services.common.signed_tokens import checked_header, verified_payload
 
 log = structlog.get_logger("psc")
 
@@ -152,27 +150,14 @@ class PscAuthenticator:
         self, token: str, *, audience: str | None = None, nonce: str | None = None
     ) -> dict[str, Any]:
         """Signature and claims of any PSC token (access or ID token); its claims."""
-        if len(token.encode("utf-8", "surrogatepass")) > MAX_TOKEN_BYTES:
-            raise _refuse("TOKEN_TOO_LARGE")
-        try:
-            header = jws.get_unverified_header(token)
-        except (JOSEError, ValueError, TypeError, UnicodeError):
-            raise _refuse("MALFORMED_TOKEN") from None
-        if not isinstance(header, dict) or header.get("alg") != ALGORITHM:
-            raise _refuse("UNSUPPORTED_ALGORITHM")
+        header = checked_header(token, max_bytes=MAX_TOKEN_BYTES, algorithm=ALGORITHM, refuse=_refuse)
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
             raise _refuse("MISSING_KID")
         key = await self.jwks.key_for(kid)
         if key is None:
             raise _refuse("UNKNOWN_KID")
-        try:
-            payload = jws.verify(token, key, algorithms=[ALGORITHM])
-            claims = json.loads(payload)
-        except (JOSEError, ValueError, TypeError, UnicodeError):
-            raise _refuse("BAD_SIGNATURE") from None
-        if not isinstance(claims, dict):
-            raise _refuse("MALFORMED_TOKEN")
+        claims = verified_payload(token, key, algorithm=ALGORITHM, refuse=_refuse, not_an_object="MALFORMED_TOKEN")
         self._check_claims(claims, audience or self._settings.psc_client_id)
         if nonce is not None and claims.get("nonce") != nonce:
             raise _refuse("NONCE_MISMATCH")

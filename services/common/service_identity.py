@@ -38,7 +38,6 @@ Keys: `python -m services.common.service_identity generate-keys DIR`.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import uuid
 from collections.abc import Iterator, Mapping
@@ -47,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from jose import jws, jwt
+from jose import jwt
 from jose.exceptions import JOSEError
 
 from services.common import context as ctx
@@ -63,6 +62,7 @@ from services.common.service_keys import (
     load_public_keys,
 )
 from services.common.settings import CommonSettings
+from services.common.signed_tokens import checked_header, verified_payload
 
 log = structlog.get_logger("service_identity")
 
@@ -204,25 +204,12 @@ class ServiceTokenVerifier:
     def verified_identity(self, token: str) -> str:
         if not self._keys:
             raise _refuse("SERVICE_IDENTITY_DISABLED", _DISABLED)
-        if len(token.encode("utf-8", "surrogatepass")) > MAX_TOKEN_BYTES:
-            raise _refuse("TOKEN_TOO_LARGE")
-        try:
-            header = jws.get_unverified_header(token)
-        except (JOSEError, ValueError, TypeError, UnicodeError):
-            raise _refuse("MALFORMED_TOKEN") from None
-        if header.get("alg") != ALGORITHM:
-            raise _refuse("UNSUPPORTED_ALGORITHM")
+        header = checked_header(token, max_bytes=MAX_TOKEN_BYTES, algorithm=ALGORITHM, refuse=_refuse)
         kid = header.get("kid")
         key = self._keys.get(kid) if isinstance(kid, str) else None
         if key is None:
             raise _refuse("UNKNOWN_KID")
-        try:
-            payload = jws.verify(token, key, algorithms=[ALGORITHM])
-            claims = json.loads(payload)
-        except (JOSEError, ValueError, TypeError, UnicodeError):
-            raise _refuse("BAD_SIGNATURE") from None
-        if not isinstance(claims, dict):
-            raise _refuse("INVALID_TOKEN_CLAIMS")
+        claims = verified_payload(token, key, algorithm=ALGORITHM, refuse=_refuse, not_an_object="INVALID_TOKEN_CLAIMS")
         return self._check_claims(claims)
 
     def _check_claims(self, claims: Mapping[str, Any]) -> str:
