@@ -134,6 +134,20 @@ class GrpcSessionDirectory:
                 return None
             raise dependency_error("sessions", error) from None
 
+    async def _every_page(self, method: str, request: Callable[[str], Any], items: Callable[[Any], list[V]]) -> list[V]:
+        """The items of every page of a List method, following next_page_token
+        (what was found so far when the listing answers NOT_FOUND)."""
+        found: list[V] = []
+        token = ""
+        while True:
+            answer = await self._call(method, request(token))
+            if answer is None:
+                return found
+            found += items(answer)
+            token = answer.next_page_token
+            if not token:
+                return found
+
     @staticmethod
     def _window(session: spb.Session) -> SessionWindow:
         return SessionWindow(
@@ -155,62 +169,39 @@ class GrpcSessionDirectory:
 
     async def sessions(self) -> list[SessionWindow]:
         async def load() -> list[SessionWindow]:
-            found: list[SessionWindow] = []
-            token = ""
-            while True:
-                answer = await self._call(
-                    "ListSessions", spb.ListSessionsRequest(page_size=_LIST_PAGE, page_token=token)
-                )
-                if answer is None:
-                    return found
-                found += [self._window(s) for s in answer.sessions]
-                token = answer.next_page_token
-                if not token:
-                    return found
+            return await self._every_page(
+                "ListSessions",
+                lambda token: spb.ListSessionsRequest(page_size=_LIST_PAGE, page_token=token),
+                lambda answer: [self._window(s) for s in answer.sessions],
+            )
 
         return await self._session_lists.get("sessions", load)
 
     async def maintenance(self) -> list[Maintenance]:
         async def load() -> list[Maintenance]:
-            found: list[Maintenance] = []
-            token = ""
-            while True:
-                answer = await self._call(
-                    "ListCalendarWindows", spb.ListCalendarWindowsRequest(page_size=_LIST_PAGE, page_token=token)
-                )
-                if answer is None:
-                    return found
-                found += [
+            return await self._every_page(
+                "ListCalendarWindows",
+                lambda token: spb.ListCalendarWindowsRequest(page_size=_LIST_PAGE, page_token=token),
+                lambda answer: [
                     Maintenance(from_timestamp(w.start_time), from_timestamp(w.end_time), w.message)
                     for w in answer.windows
                     if w.kind == spb.CalendarWindow.KIND_MAINTENANCE
-                ]
-                token = answer.next_page_token
-                if not token:
-                    return found
+                ],
+            )
 
         return await self._maintenance.get("maintenance", load)
 
     async def products(self) -> dict[str, ProductInfo]:
         async def load() -> dict[str, ProductInfo]:
-            found: dict[str, ProductInfo] = {}
-            token = ""
-            while True:
-                answer = await self._call(
-                    "ListProducts",
-                    spb.ListProductsRequest(page_size=_LIST_PAGE, page_token=token, include_inactive=True),
-                )
-                if answer is None:
-                    return found
-                for p in answer.products:
-                    found[p.name] = ProductInfo(
-                        name=p.name,
-                        display_name=p.display_name,
-                        doses_per_unit=p.doses_per_unit,
-                    )
-                token = answer.next_page_token
-                if not token:
-                    return found
+            products = await self._every_page(
+                "ListProducts",
+                lambda token: spb.ListProductsRequest(page_size=_LIST_PAGE, page_token=token, include_inactive=True),
+                lambda answer: [
+                    ProductInfo(name=p.name, display_name=p.display_name, doses_per_unit=p.doses_per_unit)
+                    for p in answer.products
+                ],
+            )
+            return {p.name: p for p in products}
 
         return await self._products.get("products", load)
 
