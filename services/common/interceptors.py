@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -135,20 +136,19 @@ class _Call:
             await self._abort_domain(error)
 
     async def run(self, awaitable: Awaitable[Any]) -> Any:
-        try:
+        async with self._edge():
             return await awaitable
-        except DomainError as error:
-            await self._abort_domain(error)
-        except grpc.aio.AbortError:
-            self.code = _code_name(self.context)
-            raise
-        except Exception:
-            await self._abort_internal()
 
     async def stream(self, iterator: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        try:
+        async with self._edge():
             async for item in iterator:
                 yield item
+
+    @asynccontextmanager
+    async def _edge(self) -> AsyncIterator[None]:
+        """What a handler (unary or streaming) raises becomes its status."""
+        try:
+            yield
         except DomainError as error:
             await self._abort_domain(error)
         except grpc.aio.AbortError:
