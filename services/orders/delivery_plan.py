@@ -105,6 +105,12 @@ async def announce_changes(
     return await drepo.add_date_changes(s, window.id, moved, actor, now)
 
 
+def _one_target(kind: str, code: str, what: str) -> dict[str, str]:
+    """The audit note and FINESS of a change to one département's or one officine's date."""
+    label = "département" if kind == DEPARTMENT else "FINESS"
+    return {"note": f"{label} {code} : {what}", "finess": code if kind == FINESS else ""}
+
+
 class PlanService:
     def __init__(self, rules: OrderRules) -> None:
         self.rules = rules
@@ -203,7 +209,6 @@ class PlanService:
         async def mutate(s: AsyncSession, now: datetime) -> None:
             await drepo.set_override(s, session_id, kind, code, day.isoformat(), principal.national_id, now)
 
-        label = "département" if kind == DEPARTMENT else "FINESS"
         return await self._change(
             principal,
             request_id,
@@ -212,8 +217,7 @@ class PlanService:
             payload,
             window,
             mutate,
-            f"{label} {code} : {day.isoformat()}",
-            code if kind == FINESS else "",
+            **_one_target(kind, code, day.isoformat()),
         )
 
     async def clear_date(
@@ -237,7 +241,6 @@ class PlanService:
         async def mutate(s: AsyncSession, now: datetime) -> None:
             await drepo.clear_override(s, session_id, kind, code)  # nothing to clear is fine
 
-        label = "département" if kind == DEPARTMENT else "FINESS"
         return await self._change(
             principal,
             request_id,
@@ -246,8 +249,7 @@ class PlanService:
             payload,
             window,
             mutate,
-            f"{label} {code} : date par défaut",
-            code if kind == FINESS else "",
+            **_one_target(kind, code, "date par défaut"),
         )
 
     async def import_csv(
