@@ -221,9 +221,22 @@ def _tokens_response(psc: Issuer, session: Session, nonce: str | None) -> JSONRe
     return JSONResponse(body, headers=_NO_STORE)
 
 
+async def _text_form(request: Request) -> dict[str, str]:
+    """The form's text fields."""
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+async def _client_form(request: Request) -> tuple[Issuer, dict[str, str]]:
+    """The issuer and the form of a request from an authenticated client (introspection, revocation)."""
+    psc = _psc(request)
+    form = await _text_form(request)
+    psc.client_from(request, form)
+    return psc, form
+
+
 async def token(request: Request) -> Response:
     psc = _psc(request)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    form = await _text_form(request)
     try:
         client = psc.client_from(request, form)
         grant = form.get("grant_type")
@@ -272,10 +285,8 @@ async def userinfo(request: Request) -> Response:
 
 
 async def introspect(request: Request) -> Response:
-    psc = _psc(request)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
-        psc.client_from(request, form)
+        psc, form = await _client_form(request)
     except OAuthError as error:
         return _oauth_error(error)
     for typ in ("Bearer", "Refresh"):
@@ -289,10 +300,8 @@ async def introspect(request: Request) -> Response:
 
 async def revoke(request: Request) -> Response:
     """RFC 7009: revoking a refresh token ends its PSC session; unknown tokens are ignored."""
-    psc = _psc(request)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
-        psc.client_from(request, form)
+        psc, form = await _client_form(request)
     except OAuthError as error:
         return _oauth_error(error)
     _end_session_of(psc, form.get("token", ""))
