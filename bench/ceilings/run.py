@@ -8,12 +8,13 @@ import itertools
 import json
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bench.clients import GrpcPool, http_client
 from bench.config import BenchConfig
 from bench.load import LoopResult, closed_loop, timed
-from bench.procs import Children, free_port, port_open, wait_until
+from bench.procs import Child, Children, free_port, port_open, wait_until
 from bench.stats import Recorder, Sample
 from vaxorders.orders.v1 import orders_service_pb2 as pb
 from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
@@ -38,6 +39,16 @@ def sample_line_json() -> dict[str, object]:
         "vials": 12,
         "request_id": str(uuid.uuid4()),
     }
+
+
+async def _measure(
+    config: BenchConfig, child: Child, recorder: Recorder, job: Callable[[int, int], Awaitable[None]]
+) -> tuple[Recorder, LoopResult]:
+    """The closed loop against a ceiling server, with the CPU the server spent meanwhile."""
+    cpu_before = child.cpu()
+    result = await closed_loop(recorder, config.concurrency, job, itertools.count(), seconds=config.ceiling_seconds)
+    recorder.server_cpu = {child.name: child.cpu() - cpu_before}
+    return recorder, result
 
 
 async def echo_ceiling(
@@ -73,10 +84,7 @@ async def echo_ceiling(
             stub = pool.stub(pb_grpc.OrderServiceStub, target, user)
             await timed(recorder, ECHO_OP, stub.CreateOrderLine(sample_line_request(), metadata=metadata, timeout=10))
 
-        cpu_before = child.cpu()
-        result = await closed_loop(recorder, config.concurrency, job, itertools.count(), seconds=config.ceiling_seconds)
-        recorder.server_cpu = {child.name: child.cpu() - cpu_before}
-        return recorder, result
+        return await _measure(config, child, recorder, job)
     finally:
         await pool.close()
         child.stop()
@@ -105,10 +113,7 @@ async def http_ceiling(
                 await response.read()
 
         await asyncio.gather(*(warm() for _ in range(config.connections)))
-        cpu_before = child.cpu()
-        result = await closed_loop(recorder, config.concurrency, job, itertools.count(), seconds=config.ceiling_seconds)
-        recorder.server_cpu = {child.name: child.cpu() - cpu_before}
-        return recorder, result
+        return await _measure(config, child, recorder, job)
     finally:
         await client.close()
         child.stop()
