@@ -201,7 +201,11 @@ def outbox_values(
     )
 
 
-class Confirmations:
+class DirectoryMail:
+    """What composes mail from what the other services answer (the Friday
+    confirmations, the date-change notices): the outbox, the clock, the
+    directory and the templates."""
+
     def __init__(
         self,
         db: Database,
@@ -216,6 +220,8 @@ class Confirmations:
         self._directory = directory
         self._templates = templates or Templates()
 
+
+class Confirmations(DirectoryMail):
     # --- SendDeliveryConfirmations ------------------------------------------------
 
     async def send(

@@ -22,10 +22,8 @@ from contextlib import AbstractContextManager
 
 import structlog
 
-from services.common.clock import Clock
-from services.common.db import Database
 from services.mailer import repository as repo
-from services.mailer.confirmations import DirectoryPort, outbox_values
+from services.mailer.confirmations import DirectoryMail, outbox_values
 from services.mailer.deliveries import (
     PERSONAL_TYPES,
     DateChange,
@@ -33,8 +31,6 @@ from services.mailer.deliveries import (
     date_change_mails,
     officine_name,
 )
-from services.mailer.settings import MailerSettings
-from services.mailer.templates import Templates
 
 log = structlog.get_logger("mailer.notifier")
 
@@ -47,21 +43,7 @@ def change_key(change_id: int, recipient: str) -> str:
     return f"datechange:{change_id}:{recipient}"
 
 
-class DateChangeNotifier:
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        settings: MailerSettings,
-        directory: DirectoryPort,
-        templates: Templates | None = None,
-    ) -> None:
-        self._db = db
-        self._clock = clock
-        self._settings = settings
-        self._directory = directory
-        self._templates = templates or Templates()
-
+class DateChangeNotifier(DirectoryMail):
     async def run_once(self) -> int:
         """Handle the changes after the stored position; returns how many."""
         async with self._db.read() as session:
