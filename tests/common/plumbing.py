@@ -9,7 +9,9 @@ import asyncio
 import structlog
 
 from services.common import context as ctx
+from services.common.authn import Authenticator
 from services.common.errors import FieldViolation, InvalidArgument
+from services.common.server import RunningServer, create_server
 from vaxorders.sessions.v1 import sessions_service_pb2 as pb
 from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
 
@@ -43,3 +45,16 @@ class PlumbingServicer(pb_grpc.SessionServiceServicer):
                 violations=[FieldViolation("name", "Le nom du produit est invalide.")],
             )
         raise RuntimeError("database password is hunter2")
+
+
+async def start_plumbing_server(
+    servicer: PlumbingServicer, authenticator: Authenticator | None = None
+) -> RunningServer:
+    """`servicer` as the SessionService of a real server on a free port (domain sessions.test)."""
+    return await create_server(
+        "127.0.0.1:0",
+        domain="sessions.test",
+        service_names=["vaxorders.sessions.v1.SessionService"],
+        registrations=[lambda s: pb_grpc.add_SessionServiceServicer_to_server(servicer, s)],
+        authenticator=authenticator,
+    )

@@ -6,20 +6,13 @@ import asyncio
 import sys
 
 from services.common.logging import configure_logging
-from services.common.server import create_server, serve_until_signalled
-from tests.common.plumbing import PlumbingServicer
-from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
+from services.common.server import serve_until_signalled
+from tests.common.plumbing import PlumbingServicer, start_plumbing_server
 
 
 async def main(slow_seconds: float) -> None:
     servicer = PlumbingServicer(slow_seconds=slow_seconds)
-    running = await create_server(
-        "127.0.0.1:0",
-        domain="sessions.test",
-        service_names=["vaxorders.sessions.v1.SessionService"],
-        registrations=[lambda s: pb_grpc.add_SessionServiceServicer_to_server(servicer, s)],
-        authenticator=None,
-    )
+    running = await start_plumbing_server(servicer)
     print(f"PORT {running.port}", flush=True)
     await serve_until_signalled(running, grace=10.0)
 

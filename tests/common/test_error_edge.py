@@ -6,8 +6,7 @@ import grpc
 import pytest
 
 from services.common.grpc_errors import INTERNAL_MESSAGE, ErrorDetails
-from services.common.server import create_server
-from tests.common.plumbing import PlumbingServicer
+from tests.common.plumbing import PlumbingServicer, start_plumbing_server
 from tests.conftest import log_events
 from tests.support.polling import eventually
 from vaxorders.sessions.v1 import sessions_service_pb2 as pb
@@ -17,13 +16,7 @@ from vaxorders.sessions.v1 import sessions_service_pb2_grpc as pb_grpc
 @pytest.fixture
 async def stub():
     servicer = PlumbingServicer()
-    running = await create_server(
-        "127.0.0.1:0",
-        domain="sessions.test",
-        service_names=["vaxorders.sessions.v1.SessionService"],
-        registrations=[lambda s: pb_grpc.add_SessionServiceServicer_to_server(servicer, s)],
-        authenticator=None,
-    )
+    running = await start_plumbing_server(servicer)
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{running.port}")
     yield pb_grpc.SessionServiceStub(channel)
     await channel.close()

@@ -8,8 +8,7 @@ import pytest
 
 from services.common.channels import Channels
 from services.common.clock import SystemClock
-from services.common.server import create_server
-from tests.common.plumbing import PlumbingServicer
+from tests.common.plumbing import PlumbingServicer, start_plumbing_server
 from tests.conftest import log_events
 from tests.support.polling import eventually
 from vaxorders.sessions.v1 import sessions_service_pb2 as pb
@@ -19,13 +18,7 @@ CLAIRE = "899700000013"  # titulaire of Pharmacie des Lilas
 
 
 async def _start(servicer: PlumbingServicer, psc):  # type: ignore[no-untyped-def]
-    return await create_server(
-        "127.0.0.1:0",
-        domain="sessions.test",
-        service_names=["vaxorders.sessions.v1.SessionService"],
-        registrations=[lambda s: pb_grpc.add_SessionServiceServicer_to_server(servicer, s)],
-        authenticator=psc.authenticator(SystemClock()),
-    )
+    return await start_plumbing_server(servicer, psc.authenticator(SystemClock()))
 
 
 @pytest.fixture
