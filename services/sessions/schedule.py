@@ -25,7 +25,7 @@ from services.common.errors import (
 )
 from services.common.idempotency import Idempotency, check_request_id, fingerprint
 from services.common.masks import check_mask
-from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.common.pagination import clamp_page_size, decode_time_position, encode_time_position
 from services.common.timefmt import PARIS, as_utc, paris_long
 from services.sessions import errors
 from services.sessions import repository as repo
@@ -149,13 +149,12 @@ class ScheduleService:
         # Public: the calendar is shown to visitors on the home page.
         limit = clamp_page_size(page_size, 50, 500)
         filters = {"list": "sessions"}
-        after = decode_token(page_token, filters)
-        position = (datetime.fromisoformat(after[0]), after[1]) if after else None
+        position = decode_time_position(page_token, filters)
         async with self.db.read() as db:
             sessions = await repo.list_sessions(db, after=position, limit=limit + 1)
         more = len(sessions) > limit
         sessions = sessions[:limit]
-        token = encode_token([sessions[-1].open_time.isoformat(), sessions[-1].id], filters) if more else ""
+        token = encode_time_position(sessions[-1].open_time, sessions[-1].id, filters) if more else ""
         return sessions, token
 
     async def create_session(
@@ -302,13 +301,12 @@ class ScheduleService:
         # Public: the calendar is shown to visitors on the home page.
         limit = clamp_page_size(page_size, 100, 500)
         filters = {"list": "calendarWindows"}
-        after = decode_token(page_token, filters)
-        position = (datetime.fromisoformat(after[0]), after[1]) if after else None
+        position = decode_time_position(page_token, filters)
         async with self.db.read() as db:
             windows = await repo.list_windows(db, after=position, limit=limit + 1)
         more = len(windows) > limit
         windows = windows[:limit]
-        token = encode_token([windows[-1].start_time.isoformat(), windows[-1].id], filters) if more else ""
+        token = encode_time_position(windows[-1].start_time, windows[-1].id, filters) if more else ""
         return windows, token
 
     async def create_window(
