@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from services.common import vocabulary
 from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, QuotaExceeded
 from services.common.timefmt import as_utc, paris_long
 
@@ -22,24 +23,11 @@ ALLOCATION_NOT_PUBLISHED = "ALLOCATION_NOT_PUBLISHED"
 SUPPLY_MISSING = "SUPPLY_MISSING"
 NO_DELIVERY_WINDOW = "NO_DELIVERY_WINDOW"
 
+# The shared labels; where an officine reads them in a message, institutions also by their acronym.
+_WITH_ACRONYM = frozenset({"MSP", "CDS", "LBM", "FAM", "MAS", "USLD", "SST", "SSU"})
 TYPE_LABELS = {
-    "MEDECIN": "médecin",
-    "PHARMACIEN": "pharmacien",
-    "INFIRMIER": "infirmier",
-    "SAGE_FEMME": "sage-femme",
-    "CHIRURGIEN_DENTISTE": "chirurgien-dentiste",
-    "MSP": "maison de santé pluriprofessionnelle (MSP)",
-    "CDS": "centre de santé (CDS)",
-    "LBM": "laboratoire de biologie médicale (LBM)",
-    "FAM": "foyer d'accueil médicalisé (FAM)",
-    "MAS": "maison d'accueil spécialisée (MAS)",
-    "EHPAD": "EHPAD",
-    "USLD": "unité de soins de longue durée (USLD)",
-    "RESIDENCE_AUTONOMIE": "résidence autonomie",
-    "SST": "service de santé au travail (SST)",
-    "SSU": "service de santé universitaire (SSU)",
-    "PMI": "PMI",
-}
+    code: f"{label} ({code})" if code in _WITH_ACRONYM else label for code, label in vocabulary.TYPE_LABELS.items()
+} | {"PMI": "PMI"}
 
 STATE_LABELS = {
     "CONFIRMED": "déjà confirmée",

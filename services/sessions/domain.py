@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from services.common import vocabulary
 from services.common.errors import InvalidArgument
 from services.common.timefmt import PARIS, as_utc, paris_date, paris_long
 
@@ -46,24 +47,9 @@ class EffecteurType(enum.Enum):
         return TYPE_LABELS[self]
 
 
-TYPE_LABELS = {
-    EffecteurType.MEDECIN: "médecin",
-    EffecteurType.PHARMACIEN: "pharmacien",
-    EffecteurType.INFIRMIER: "infirmier",
-    EffecteurType.SAGE_FEMME: "sage-femme",
-    EffecteurType.CHIRURGIEN_DENTISTE: "chirurgien-dentiste",
-    EffecteurType.MSP: "MSP",
-    EffecteurType.CDS: "centre de santé",
-    EffecteurType.LBM: "laboratoire de biologie médicale",
-    EffecteurType.FAM: "FAM",
-    EffecteurType.MAS: "MAS",
-    EffecteurType.EHPAD: "EHPAD",
-    EffecteurType.USLD: "USLD",
-    EffecteurType.RESIDENCE_AUTONOMIE: "résidence autonomie",
-    EffecteurType.SST: "service de santé au travail",
-    EffecteurType.SSU: "service de santé universitaire",
-    EffecteurType.PMI: "PMI",
-}
+# The shared labels, but institutions known by their acronym are named by it (quota tables are dense).
+_BY_ACRONYM = frozenset({"MSP", "FAM", "MAS", "USLD", "PMI"})
+TYPE_LABELS = {t: t.name if t.name in _BY_ACRONYM else vocabulary.TYPE_LABELS[t.name] for t in EffecteurType}
 
 
 class QuotaKind(enum.Enum):
