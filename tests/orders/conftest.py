@@ -5,15 +5,18 @@ the reference dataset, a ManualClock inside the 7-8 March 2022 session."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+import grpc
 import pytest
 
 from services.common.clock import ManualClock
 from services.common.context import Principal
 from services.common.db import Database
+from services.common.grpc_errors import ErrorDetails
 from services.orders.deliveries import DeliveryService
 from services.orders.delivery_plan import PlanService
 from services.orders.lines import LineService
@@ -58,6 +61,15 @@ MAILER = Principal("service:mailer", roles=frozenset({"SERVICE"}))
 def rid() -> str:
     """A fresh request_id."""
     return str(uuid.uuid4())
+
+
+async def refused(call: Awaitable[Any], code: grpc.StatusCode) -> ErrorDetails:
+    """The error details of a gRPC call that must fail with `code`."""
+    with pytest.raises(grpc.aio.AioRpcError) as error:
+        await call
+    details = ErrorDetails.from_rpc_error(error.value)
+    assert details.code == code, details
+    return details
 
 
 @dataclass

@@ -6,10 +6,8 @@ plan, deliveries, confirmations and the date-change feed."""
 from __future__ import annotations
 
 import grpc
-import pytest
 
-from services.common.grpc_errors import ErrorDetails
-from tests.orders.conftest import AFTER
+from tests.orders.conftest import AFTER, refused
 from tests.orders.stack import CLAIRE, JEANNE, KARIM, OPERATOR, Stack, rid
 from vaxorders.orders.v1 import orders_service_pb2 as pb
 
@@ -21,14 +19,6 @@ TRAORE = "effecteurs/rpps:99700000120"
 LEFEBVRE = "effecteurs/rpps:99700000112"
 MODERNA, PFIZER = "products/moderna", "products/pfizer-adult"
 PLAN = f"{SESSION}/deliveryPlan"
-
-
-async def refused(call, code: grpc.StatusCode) -> ErrorDetails:  # type: ignore[no-untyped-def]
-    with pytest.raises(grpc.aio.AioRpcError) as error:
-        await call
-    details = ErrorDetails.from_rpc_error(error.value)
-    assert details.code == code, details
-    return details
 
 
 async def order_and_close(stack: Stack) -> None:

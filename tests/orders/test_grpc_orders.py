@@ -7,10 +7,9 @@ import asyncio
 from datetime import timedelta
 
 import grpc
-import pytest
 
 from services.common.grpc_errors import ErrorDetails
-from tests.orders.conftest import CLOSE_TIME, OPEN_TIME
+from tests.orders.conftest import CLOSE_TIME, OPEN_TIME, refused
 from tests.orders.stack import CLAIRE, JEANNE, KARIM, OPERATOR, Stack, rid
 from vaxorders.orders.v1 import orders_service_pb2 as pb
 from vaxorders.type.v1 import effecteur_type_pb2
@@ -22,14 +21,6 @@ DUBOIS = "effecteurs/rpps:99700000104"
 PMI = "effecteurs/finess:759901028"
 MODERNA, PFIZER = "products/moderna", "products/pfizer-adult"
 DOMAIN = "orders.vaxorders.sante.gouv.fr"
-
-
-async def refused(call, code: grpc.StatusCode) -> ErrorDetails:  # type: ignore[no-untyped-def]
-    with pytest.raises(grpc.aio.AioRpcError) as error:
-        await call
-    details = ErrorDetails.from_rpc_error(error.value)
-    assert details.code == code, details
-    return details
 
 
 def create_line(
