@@ -11,7 +11,7 @@ only: it can only reduce what will be shipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -107,6 +107,18 @@ async def add_vials(
     new_line = _new_line(ordering, finess, effecteur, vials, actor, now) | {"vials_from_requests": vials}
     row = await repo.add_to_line(s, vials, **new_line)
     return row, warnings, row.vials - vials
+
+
+async def read_child(
+    rules: OrderRules, ref: names.Child, get: Callable[[AsyncSession, str], Awaitable[AnyRow | None]], noun: str
+) -> AnyRow:
+    """The row `ref` names (a line, a request), only under the session and officine
+    its name says; else NOT_FOUND naming `noun`."""
+    async with rules.db.read() as s:
+        row = await get(s, ref.id)
+    if row is None or row.session_id != ref.parent.session_id or row.finess != ref.parent.finess:
+        raise errors.not_found(noun)
+    return row
 
 
 class LineService:
@@ -259,11 +271,7 @@ class LineService:
     # -- reads ---------------------------------------------------------------------
 
     async def _read(self, ref: names.Child) -> AnyRow:
-        async with self.rules.db.read() as s:
-            row = await repo.get_line(s, ref.id)
-        if row is None or row.session_id != ref.parent.session_id or row.finess != ref.parent.finess:
-            raise errors.not_found(LINE)
-        return row
+        return await read_child(self.rules, ref, repo.get_line, LINE)
 
     async def get(self, principal: Principal, name: str) -> LineView:
         ref = names.parse_line(name, "name")

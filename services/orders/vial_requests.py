@@ -19,7 +19,7 @@ from services.common.pagination import clamp_page_size, decode_token, encode_tok
 from services.orders import access, errors, names
 from services.orders import repository as repo
 from services.orders import repository_requests as rrepo
-from services.orders.lines import DEFAULT_PAGE, MAX_PAGE, add_vials, collect, line_view
+from services.orders.lines import DEFAULT_PAGE, MAX_PAGE, add_vials, collect, line_view, read_child
 from services.orders.models import AnyRow
 from services.orders.ports import SessionWindow
 from services.orders.service import CAPPED, OrderRules
@@ -104,11 +104,7 @@ class RequestService:
         self.rules = rules
 
     async def _read(self, ref: names.Child) -> AnyRow:
-        async with self.rules.db.read() as s:
-            row = await rrepo.get_request(s, ref.id)
-        if row is None or row.session_id != ref.parent.session_id or row.finess != ref.parent.finess:
-            raise errors.not_found(REQUEST)
-        return row
+        return await read_child(self.rules, ref, rrepo.get_request, REQUEST)
 
     async def _pending(self, row: AnyRow) -> SessionWindow:
         """The request's session window, refused unless the request can still be decided."""
