@@ -40,6 +40,7 @@ from services.auth.settings import AuthSettings
 from services.common.clock import Clock, SystemClock
 from services.common.psc_tokens import PscAuthenticator
 from services.common.settings import CommonSettings
+from tests.support.claims import REMOVE, overridden
 
 if TYPE_CHECKING:
     from tests.support.service_identity import ServiceIdentityKeys
@@ -53,13 +54,11 @@ CLIENT_SECRET = "dev-secret"
 REDIRECT_URI = "http://127.0.0.1:8080/auth/callback"
 POST_LOGOUT_REDIRECT_URI = "http://127.0.0.1:8080/"
 
-_REMOVE = object()
-
 
 class Psc:
     """What tests need from the local issuer."""
 
-    REMOVE = _REMOVE  # token_for(nid, exp=psc.REMOVE) leaves the claim out
+    REMOVE = REMOVE  # token_for(nid, exp=psc.REMOVE) leaves the claim out
 
     def __init__(self, running: ThreadedIssuer, operators: Iterable[str], service_public_key_file: str = "") -> None:
         self.running = running
@@ -130,12 +129,7 @@ class Psc:
         issued = int(self.running.config.clock.now().timestamp() if now is None else now)
         session = new_session(identity, CLIENT_ID, _aware(issued))
         claims = self.running.state.minter.access_claims(session, now=issued, lifetime=lifetime)
-        for name, value in overrides.items():
-            if value is _REMOVE:
-                claims.pop(name, None)
-            else:
-                claims[name] = value
-        return claims
+        return overridden(claims, overrides)
 
     def token_for(self, national_id: str, *, key: SigningKey | None = None, **overrides: Any) -> str:
         """A valid RS256 access token of a dataset identity (signed by the current key)."""

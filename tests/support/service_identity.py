@@ -29,8 +29,7 @@ from jose import jwt
 
 from services.common.service_identity import AUDIENCE, DEFAULT_LIFETIME_SECONDS, ISSUER
 from services.common.service_keys import PrivateKey, generate_key_pair, load_private_key
-
-REMOVE = object()
+from tests.support.claims import REMOVE, overridden
 
 
 @dataclass
@@ -61,12 +60,7 @@ class ServiceIdentityKeys:
             "exp": issued + lifetime,
             "jti": f"test-{identity}-{time.monotonic_ns()}",
         }
-        for name, value in overrides.items():
-            if value is REMOVE:
-                claims.pop(name, None)
-            else:
-                claims[name] = value
-        return claims
+        return overridden(claims, overrides)
 
     def token(
         self, identity: str, *, key: PrivateKey | None = None, headers: dict[str, Any] | None = None, **overrides: Any
