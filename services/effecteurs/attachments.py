@@ -41,7 +41,7 @@ from services.effecteurs.vocabulary import (
     search_text,
 )
 
-_ATTACHMENT_NAME = re.compile(r"officines/([0-9A-Za-z]{9})/attachments/(\d{1,18})")
+_ATTACHMENT_NAME = re.compile(r"officines/([0-9A-Za-z]{9})/attachments/([0-9]{1,18})")
 
 
 @dataclass(frozen=True)

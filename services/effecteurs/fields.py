@@ -9,7 +9,7 @@ from services.common.errors import Aborted, InvalidArgument
 # Deliberately loose: one "@", a dot in the domain, no spaces; accents allowed
 # ("amina.traoré@example.test" is in the reference data).
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_DEPARTMENT = re.compile(r"0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-8]|98[4-9]")
+_DEPARTMENT = re.compile(r"0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[4-9]")
 
 
 def check_email(raw: str, field: str, *, required: bool = False) -> str:

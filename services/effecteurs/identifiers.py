@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from services.common.errors import InvalidArgument
+from services.common.text import is_ascii_digits
 
 
 class IdKind(StrEnum):
@@ -33,10 +34,10 @@ class IdKind(StrEnum):
 
 LABELS = {IdKind.RPPS: "RPPS", IdKind.ADELI: "ADELI", IdKind.FINESS: "FINESS", IdKind.SIRET: "SIRET"}
 
-_ELEVEN_DIGITS = re.compile(r"\d{11}")
-_FOURTEEN_DIGITS = re.compile(r"\d{14}")
+_ELEVEN_DIGITS = re.compile(r"[0-9]{11}")
+_FOURTEEN_DIGITS = re.compile(r"[0-9]{14}")
 # Département (2 digits, "2A"/"2B", or an old overseas "9A".."9F") then 7 digits.
-_NINE_CHARACTERS = re.compile(r"\d[\dA-Z]\d{7}")
+_NINE_CHARACTERS = re.compile(r"[0-9][0-9A-Z][0-9]{7}")
 _LA_POSTE_SIREN = "356000000"
 # La Poste's head office keeps an ordinary Luhn key.
 _LA_POSTE_HEAD_OFFICE = "35600000000048"
@@ -110,7 +111,7 @@ def check_finess(raw: str, field: str) -> str:
             field,
             f"Le numéro FINESS doit comporter 9 caractères : le département puis 7 chiffres (reçu : « {raw} »).",
         )
-    if value.isdigit() and not luhn_valid(value):
+    if is_ascii_digits(value) and not luhn_valid(value):
         raise _invalid(field, f"Le numéro FINESS {value} n'est pas valide : sa clé de contrôle est fausse.")
     return value
 
@@ -184,7 +185,7 @@ def from_national_id(national_id: str, field: str) -> Identifier:
 def department_from_postal_code(postal_code: str, field: str = "postal_code") -> str:
     """ "75020" -> "75"; Corsica 200xx-201xx -> "2A", 202xx-206xx -> "2B"; overseas 97x/98x -> 3 digits."""
     value = postal_code.strip()
-    if not re.fullmatch(r"\d{5}", value):
+    if not re.fullmatch(r"[0-9]{5}", value):
         raise InvalidArgument.field(field, f"Le code postal doit comporter 5 chiffres (reçu : « {postal_code} »).")
     if value.startswith("20"):
         prefix = int(value[:3])

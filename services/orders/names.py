@@ -18,12 +18,12 @@ from services.common.errors import InvalidArgument
 ANY = "-"
 _SESSION_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 # FINESS: 9 characters, the département first ("75", "2A", "97"...).
-_FINESS = re.compile(r"^\d[\dAB]\d{7}$")
+_FINESS = re.compile(r"^[0-9][0-9AB][0-9]{7}$")
 _EFFECTEUR = re.compile(r"^effecteurs/[a-z]+:[0-9A-Za-z]{1,32}$")
 _PRODUCT = re.compile(r"^products/[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _OBJECT_ID = re.compile(r"^[0-9a-f]{32}$")
 # Département codes: 01-95 (no 20: Corsica is 2A and 2B), 971-976.
-_DEPARTMENT = re.compile(r"^(?:0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5]|2A|2B|97[1-6])$")
+_DEPARTMENT = re.compile(r"^(?:0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5]|2A|2B|97[1-6])$")
 
 
 def new_id() -> str:

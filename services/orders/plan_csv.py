@@ -34,8 +34,8 @@ from services.orders import names
 MAX_CSV_BYTES = 2 * 1024 * 1024  # ~20,600 officines with room to spare
 FIELD = "csv"
 COLUMNS = ("finess", "departement", "date")
-_DDMMYYYY = re.compile(r"^\d{2}/\d{2}/\d{4}$")
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DDMMYYYY = re.compile(r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$")
+_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @dataclass(frozen=True)

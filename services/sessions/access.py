@@ -12,7 +12,7 @@ from services.common.errors import Aborted, InvalidArgument, PermissionDenied, U
 
 OPERATOR_ONLY = "Action réservée aux opérateurs de Santé publique France."
 _LOGIN = "Authentification requise : connectez-vous avec Pro Santé Connect."
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def require_caller(principal: Principal | None) -> Principal:

@@ -36,9 +36,9 @@ UNLIMITED = "illimité"
 NOT_OPEN = "non ouvert"
 
 _UNLIMITED_RE = re.compile(r"^illimit[ée]$")
-_SOFT_RE = re.compile(r"^illimit[ée]\s*\(\s*alerte\s*:?\s*(\d+)\s*\)$")
+_SOFT_RE = re.compile(r"^illimit[ée]\s*\(\s*alerte\s*:?\s*([0-9]+)\s*\)$")
 _NOT_OPEN_RE = re.compile(r"^non[\s-]+ouvert$")
-_NUMBER_RE = re.compile(r"^\d+$")
+_NUMBER_RE = re.compile(r"^[0-9]+$")
 _CELL_HELP = f"attendu « {UNLIMITED} », « {UNLIMITED} (alerte N) », « {NOT_OPEN} » ou un nombre de flacons"
 
 

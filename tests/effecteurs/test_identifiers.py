@@ -154,3 +154,34 @@ def test_impossible_postal_codes_are_refused(postal_code: str) -> None:
     with pytest.raises(InvalidArgument) as caught:
         identifiers.department_from_postal_code(postal_code, "officine.postal_code")
     assert caught.value.violations[0].field == "officine.postal_code"
+
+
+def _look_alikes(ascii_number: str) -> list[str]:
+    """The same number in Arabic-Indic and full-width digits, and with one digit swapped."""
+    arabic = ascii_number.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    full_width = ascii_number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    return [arabic, full_width, "٩" + ascii_number[1:]]
+
+
+@pytest.mark.parametrize(
+    ("kind", "number"),
+    [(IdKind.RPPS, "99700000104"), (IdKind.FINESS, "759900111"), (IdKind.ADELI, "759900111")],
+)
+def test_identifiers_written_with_non_ascii_digits_are_refused_on_the_field(kind: IdKind, number: str) -> None:
+    identifiers.check(kind, number, "identifier")  # the ASCII spelling is valid
+    for look_alike in _look_alikes(number):
+        with pytest.raises(InvalidArgument) as caught:
+            identifiers.check(kind, look_alike, "identifier")
+        assert caught.value.violations[0].field == "identifier"
+
+
+def test_a_siret_written_with_full_width_digits_is_refused() -> None:
+    with pytest.raises(InvalidArgument):
+        identifiers.check(IdKind.SIRET, "３５６０００００００００４８", "identifier")
+
+
+@pytest.mark.parametrize("postal_code", ["٧٥٠٢٠", "７５０２０", "2０200"])
+def test_a_postal_code_with_non_ascii_digits_is_refused(postal_code: str) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        identifiers.department_from_postal_code(postal_code)
+    assert caught.value.violations[0].field == "postal_code"

@@ -125,3 +125,11 @@ def test_new_ids_are_line_ids_and_never_repeat() -> None:
     assert len(ids) == 100
     assert all(names.parse_line(f"{LILAS}/lines/{i}").id == i for i in ids)
     assert all(re.fullmatch(r"[0-9a-f]{16}", names.new_etag()) for _ in range(10))
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["sessions/2022-03-07/officines/٧٥٩٩٠٠١١١", "sessions/2022-03-07/officines/７５９９００１１１"],
+)
+def test_an_officine_order_with_non_ascii_digits_in_its_finess_is_refused(value: str) -> None:
+    assert refused_field(lambda: names.parse_officine_order(value, "parent")) == "parent"

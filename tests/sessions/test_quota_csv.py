@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.common.errors import InvalidArgument
-from services.sessions.domain import EffecteurType, QuotaKind
+from services.sessions.domain import EffecteurType, QuotaKind, parse_quota_table_name
 from services.sessions.service import SessionsService
 from tests.sessions.conftest import OFFICINE_CALLER, OPERATOR_CALLER
 
@@ -170,3 +170,11 @@ async def test_every_bad_cell_is_reported_at_once(seeded: SessionsService) -> No
         "ligne 12, colonne moderna",
     ]
     assert refused.value.message == "Le fichier CSV contient des erreurs : rien n'a été importé."
+
+
+@pytest.mark.parametrize("version", ["٣", "３", "¹"])
+def test_a_quota_table_version_with_non_ascii_digits_is_refused(version: str) -> None:
+    assert parse_quota_table_name("sessions/2022-03-07/quotaTables/3") == ("2022-03-07", 3)
+    with pytest.raises(InvalidArgument) as caught:
+        parse_quota_table_name(f"sessions/2022-03-07/quotaTables/{version}")
+    assert caught.value.violations[0].field == "name"
