@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from services.gateway.access import Caller, gateway_of
 from services.gateway.api.jsonmap import to_json
 from services.gateway.api.routing import ApiRoute, build_request, call
+from services.gateway.backends import streaming_call_options
 from services.gateway.problems import problem
 from vaxorders.auth.v1 import auth_service_pb2 as auth_pb
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
@@ -84,7 +85,10 @@ async def stream_csv(chunks: AsyncIterator[bytes], filename: str) -> Response:
 async def export_session_orders(route: ApiRoute, request: Request, caller: Caller) -> Response:
     message = build_request(route, request, b"")
     assert isinstance(message, orders_pb.ExportSessionOrdersRequest)
-    stream = gateway_of(request).backends.orders.ExportSessionOrders(message)
+    gateway = gateway_of(request)
+    stream = gateway.backends.orders.ExportSessionOrders(
+        message, **streaming_call_options(gateway.settings.call_timeout_seconds)
+    )
 
     async def chunks() -> AsyncIterator[bytes]:
         async for reply in stream:
@@ -104,5 +108,8 @@ async def import_attachments(route: ApiRoute, request: Request, caller: Caller) 
         for start in range(0, len(data), _CHUNK):
             yield eff_pb.ImportAttachmentsRequest(chunk=data[start : start + _CHUNK])
 
-    reply = await gateway_of(request).backends.effecteurs.ImportAttachments(messages())
+    gateway = gateway_of(request)
+    reply = await gateway.backends.effecteurs.ImportAttachments(
+        messages(), **streaming_call_options(gateway.settings.call_timeout_seconds)
+    )
     return JSONResponse(to_json(reply))
