@@ -140,6 +140,8 @@ class PscAuthenticator:
         claims = await self.verified_claims(token)
         if not exercices_of(claims):
             claims = await self._with_userinfo(token, claims)
+        if not _subject_name_id(claims):
+            raise _refuse("MISSING_SUBJECT_NAME_ID")
         principal = principal_from_claims(claims, self._operators)
         exp = float(claims["exp"])
         validated = ValidatedToken(principal, claims, datetime.fromtimestamp(exp, UTC))
@@ -171,6 +173,8 @@ class PscAuthenticator:
         audiences = [aud] if isinstance(aud, str) else list(aud) if isinstance(aud, list) else []
         if audience not in audiences and claims.get("azp") != audience:
             raise _refuse("WRONG_AUDIENCE")
+        if _subject(claims) is None:
+            raise _refuse("MISSING_SUBJECT")
         exp = _number(claims, "exp")
         if exp is None:
             raise _refuse("MISSING_EXPIRY")
@@ -197,9 +201,29 @@ class PscAuthenticator:
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("psc.userinfo_unavailable", error=type(exc).__name__)
             raise Unauthenticated(PSC_UNAVAILABLE, reason="USERINFO_UNAVAILABLE") from None
-        if not isinstance(info, dict) or (info.get("sub") and claims.get("sub") and info["sub"] != claims["sub"]):
-            raise _refuse("USERINFO_MISMATCH")
-        return {**claims, **{k: v for k, v in info.items() if k not in _PROTECTED_CLAIMS}}
+        return merged_userinfo(claims, info)
+
+
+def _subject(claims: Mapping[str, Any]) -> str | None:
+    """The token's `sub`: a non-blank string, else None (a token without identity)."""
+    sub = claims.get("sub")
+    return sub if isinstance(sub, str) and sub.strip() else None
+
+
+def _subject_name_id(claims: Mapping[str, Any]) -> str:
+    value = claims.get("SubjectNameID")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def merged_userinfo(claims: Mapping[str, Any], info: Any) -> dict[str, Any]:
+    """The token's claims completed by the userinfo answer, which must be about the same `sub`.
+
+    Always checked: a userinfo answer without `sub`, or a token without one, is a mismatch.
+    """
+    token_sub = _subject(claims)
+    if not isinstance(info, dict) or token_sub is None or _subject(info) != token_sub:
+        raise _refuse("USERINFO_MISMATCH")
+    return {**claims, **{k: v for k, v in info.items() if k not in _PROTECTED_CLAIMS}}
 
 
 # Claims userinfo may never override: they are what the signature vouched for.

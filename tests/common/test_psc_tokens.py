@@ -9,7 +9,7 @@ import pytest
 from services.common.clock import ManualClock
 from services.common.context import Principal
 from services.common.errors import Unauthenticated
-from services.common.psc_tokens import TokenCache, ValidatedToken, acr_satisfies, token_digest
+from services.common.psc_tokens import TokenCache, ValidatedToken, acr_satisfies, merged_userinfo, token_digest
 from tests.support.psc import Psc
 
 NOW = datetime(2022, 3, 7, 9, 0, tzinfo=UTC)
@@ -77,3 +77,50 @@ async def test_a_token_for_another_audience_is_refused(psc: Psc) -> None:
     with pytest.raises(Unauthenticated) as refused:
         await authenticator.verified_claims(token, audience="another-client")
     assert refused.value.reason == "WRONG_AUDIENCE"
+
+
+@pytest.mark.parametrize("sub", [Psc.REMOVE, "", "   ", 42, None])
+async def test_a_signed_token_without_a_subject_is_refused(psc: Psc, sub: object) -> None:
+    authenticator = psc.authenticator(ManualClock(NOW))
+    token = psc.token_for(CLAIRE, now=NOW.timestamp(), sub=sub)
+    with pytest.raises(Unauthenticated) as refused:
+        await authenticator.validate(token)
+    assert refused.value.reason == "MISSING_SUBJECT"
+    with pytest.raises(Unauthenticated):
+        await authenticator.verified_claims(token)  # ID tokens too
+
+
+@pytest.mark.parametrize("subject_name_id", [Psc.REMOVE, "", "  ", 8997])
+async def test_a_signed_token_without_a_subject_name_id_is_refused(psc: Psc, subject_name_id: object) -> None:
+    authenticator = psc.authenticator(ManualClock(NOW))
+    token = psc.token_for(CLAIRE, now=NOW.timestamp(), SubjectNameID=subject_name_id)
+    with pytest.raises(Unauthenticated) as refused:
+        await authenticator.validate(token)
+    assert refused.value.reason == "MISSING_SUBJECT_NAME_ID"
+
+
+async def test_the_same_token_with_its_identity_is_accepted(psc: Psc) -> None:
+    validated = await psc.authenticator(ManualClock(NOW)).validate(psc.token_for(CLAIRE, now=NOW.timestamp()))
+    assert validated.principal.national_id == CLAIRE
+
+
+@pytest.mark.parametrize(
+    ("token_claims", "info"),
+    [
+        ({"sub": "a"}, {"sub": "b"}),
+        ({"sub": "a"}, {}),  # userinfo without sub: never skipped
+        ({"sub": "a"}, {"sub": ""}),
+        ({}, {"sub": "a"}),  # token without sub
+        ({"sub": ""}, {"sub": ""}),
+        ({"sub": "a"}, ["not", "an", "object"]),
+    ],
+)
+def test_userinfo_is_merged_only_when_both_sides_name_the_same_subject(token_claims: dict, info: object) -> None:
+    with pytest.raises(Unauthenticated) as refused:
+        merged_userinfo(token_claims, info)
+    assert refused.value.reason == "USERINFO_MISMATCH"
+
+
+def test_userinfo_about_the_same_subject_completes_but_never_overrides_signed_claims() -> None:
+    merged = merged_userinfo({"sub": "a", "iss": "psc"}, {"sub": "a", "iss": "evil", "SubjectNameID": "899"})
+    assert merged == {"sub": "a", "iss": "psc", "SubjectNameID": "899"}
