@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 from datetime import UTC, datetime
 
 import pytest
 
 from services.common.errors import InvalidArgument
 from services.common.pagination import (
+    SECRET_ENV,
+    _key,
     clamp_page_size,
     decode_time_position,
     decode_token,
@@ -82,3 +88,60 @@ def test_a_token_that_is_not_a_time_position_is_a_field_violation(after: object)
     with pytest.raises(InvalidArgument) as raised:
         decode_time_position(encode_token(after, FILTERS), FILTERS)
     assert "Jeton de page invalide" in str(raised.value)
+
+
+def _unsigned(data: object) -> str:
+    """A token as they were before signing: base64url JSON anyone can write."""
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+def _forged(data: object) -> str:
+    """Crafted JSON with a signature made with another key."""
+    payload = json.dumps(data).encode()
+    mac = hmac.new(b"not our key", payload, hashlib.sha256).digest()[:16]
+    return f"{_unsigned(data)}.{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
+
+
+def _deep(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+CRAFTED = [
+    _unsigned({"a": 7, "f": "0"}),
+    _unsigned({"a": {"x": 1}, "f": "0"}),
+    _forged({"a": {"x": 1}, "f": "0"}),
+    base64.urlsafe_b64encode(_deep(100_000).encode()).decode()[:900] + ".AAAA",
+    "x" * 5000,
+    "é.é",
+    ".",
+    "a.b.c",
+    encode_token(7, FILTERS).replace(".", ".A"),
+]
+
+
+@pytest.mark.parametrize("token", CRAFTED)
+def test_a_crafted_or_unsigned_token_is_refused_as_an_invalid_page_token(token: str) -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        decode_token(token, FILTERS)
+    assert [v.field for v in refused.value.violations] == ["page_token"]
+
+
+@pytest.mark.parametrize("after", [{"x": 1}, [[1]], [{"x": 1}], [], 1.5, True, None, list(range(9))])
+def test_a_correctly_signed_token_holding_another_shape_than_a_position_is_refused(after: object) -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        decode_token(encode_token(after, FILTERS), FILTERS)
+    assert [v.field for v in refused.value.violations] == ["page_token"]
+
+
+def test_a_token_survives_a_restart_because_its_key_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    token = encode_token(7, FILTERS)
+    _key.cache_clear()  # a new process with the same (unset) secret
+    assert decode_token(token, FILTERS) == 7
+    monkeypatch.setenv(SECRET_ENV, "another deployment's secret")
+    _key.cache_clear()
+    try:
+        with pytest.raises(InvalidArgument):
+            decode_token(token, FILTERS)
+    finally:
+        monkeypatch.delenv(SECRET_ENV)
+        _key.cache_clear()

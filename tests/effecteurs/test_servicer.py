@@ -33,6 +33,7 @@ from tests.effecteurs.conftest import (
     with_key,
 )
 from tests.effecteurs.test_import import MIXED, MIXED_REJECTIONS
+from tests.support.page_tokens import CRAFTED_PAGE_TOKENS
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as pb
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as pb_grpc
 from vaxorders.type.v1 import effecteur_type_pb2 as types
@@ -379,3 +380,22 @@ async def test_the_import_rpc_is_for_operators_and_answers_the_report(server: Ef
 
     error = await refused(server.stub.ImportAttachments(without_options(), metadata=server.as_(OPERATOR)))
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT and [v.field for v in error.violations] == ["options"]
+
+
+async def test_every_list_refuses_a_crafted_page_token_as_invalid_argument(server: Effecteurs) -> None:
+    stub, operator = server.stub, server.as_(OPERATOR)
+    for token in CRAFTED_PAGE_TOKENS:
+        for call in (
+            stub.ListOfficines(pb.ListOfficinesRequest(page_token=token), metadata=operator),
+            stub.ListEffecteurs(pb.ListEffecteursRequest(page_token=token), metadata=operator),
+            stub.ListAttachments(
+                pb.ListAttachmentsRequest(parent=f"officines/{LILAS}", page_token=token), metadata=operator
+            ),
+            stub.ListAttachmentEvents(
+                pb.ListAttachmentEventsRequest(parent=f"officines/{LILAS}", page_token=token), metadata=operator
+            ),
+        ):
+            error = await refused(call)
+            assert error.code == grpc.StatusCode.INVALID_ARGUMENT, (token[:20], error)
+            assert [v.field for v in error.violations] == ["page_token"]
+            assert "Jeton de page invalide" in error.message

@@ -38,6 +38,7 @@ from tests.mailer.stack import (
     after_close,
     rid,
 )
+from tests.support.page_tokens import CRAFTED_PAGE_TOKENS
 from tests.support.polling import eventually
 from vaxorders.mailer.v1 import mailer_service_pb2 as pb
 
@@ -369,3 +370,19 @@ async def test_a_national_dry_run_lists_a_bounded_number_of_recipients_and_count
     )
     assert [list(r.planned) for r in listed.runs] == [[]]
     assert listed.runs[0].recipients == len(EXPECTED_ADDRESSES)
+
+
+async def test_every_list_refuses_a_crafted_page_token_as_invalid_argument(stack: AfterClose) -> None:
+    operator = stack.auth(OPERATOR)
+    for token in CRAFTED_PAGE_TOKENS:
+        for call in (
+            stack.mailer.stub.ListMessages(pb.ListMessagesRequest(page_token=token), metadata=operator),
+            stack.mailer.stub.ListConfirmationRuns(
+                pb.ListConfirmationRunsRequest(parent=SESSION, page_token=token), metadata=operator
+            ),
+        ):
+            with pytest.raises(grpc.aio.AioRpcError) as caught:
+                await call
+            error = ErrorDetails.from_rpc_error(caught.value)
+            assert error.code == grpc.StatusCode.INVALID_ARGUMENT, (token[:20], error)
+            assert [v.field for v in error.violations] == ["page_token"]

@@ -11,6 +11,7 @@ import grpc
 from services.common.grpc_errors import ErrorDetails
 from tests.orders.conftest import CLOSE_TIME, OPEN_TIME, refused
 from tests.orders.stack import CLAIRE, JEANNE, KARIM, OPERATOR, Stack, rid
+from tests.support.page_tokens import CRAFTED_PAGE_TOKENS
 from vaxorders.orders.v1 import orders_service_pb2 as pb
 from vaxorders.type.v1 import effecteur_type_pb2
 
@@ -283,3 +284,18 @@ async def test_export_after_close_is_byte_identical_and_totals_are_live(stack: S
     )
     assert not_operator.reason == "OPERATORS_ONLY"
     await refused(export(as_=CLAIRE), grpc.StatusCode.PERMISSION_DENIED)
+
+
+async def test_every_list_refuses_a_crafted_page_token_as_invalid_argument(stack: Stack) -> None:
+    for token in CRAFTED_PAGE_TOKENS:
+        for method, request in (
+            ("ListOrderLines", pb.ListOrderLinesRequest(parent=LILAS, page_token=token)),
+            (
+                "ListOrderLineChanges",
+                pb.ListOrderLineChangesRequest(parent=f"{LILAS}/lines/{'0' * 32}", page_token=token),
+            ),
+            ("ListVialRequests", pb.ListVialRequestsRequest(parent=LILAS, page_token=token)),
+            ("ListDeliveries", pb.ListDeliveriesRequest(parent=LILAS, page_token=token)),
+        ):
+            error = await refused(stack.call(method, request, OPERATOR), grpc.StatusCode.INVALID_ARGUMENT)
+            assert [v.field for v in error.violations] == ["page_token"], (method, error)

@@ -13,6 +13,7 @@ from services.common.grpc_errors import ErrorDetails
 from services.common.timefmt import from_timestamp, to_timestamp
 from tests.sessions.conftest import OPERATOR, Server, paris
 from tests.sessions.test_quota_csv import REFERENCE_CSV, edited
+from tests.support.page_tokens import CRAFTED_PAGE_TOKENS
 from vaxorders.sessions.v1 import sessions_service_pb2 as pb
 from vaxorders.type.v1 import effecteur_type_pb2 as types
 
@@ -389,3 +390,21 @@ async def test_window_change_after_opening_is_recorded_and_a_stale_etag_aborts(s
     assert stale.code == grpc.StatusCode.ABORTED and stale.reason == "STALE_ETAG"
     reread = (await server.stub.GetSession(pb.GetSessionRequest(name=REFERENCE), metadata=operator, timeout=5)).session
     assert reread == moved
+
+
+async def test_every_list_refuses_a_crafted_page_token_as_invalid_argument(server: Server) -> None:
+    operator = server.as_operator()
+    for token in CRAFTED_PAGE_TOKENS:
+        for call in (
+            server.stub.ListProducts(pb.ListProductsRequest(page_token=token), metadata=operator, timeout=5),
+            server.stub.ListSessions(pb.ListSessionsRequest(page_token=token), metadata=operator, timeout=5),
+            server.stub.ListCalendarWindows(
+                pb.ListCalendarWindowsRequest(page_token=token), metadata=operator, timeout=5
+            ),
+            server.stub.ListQuotaTables(
+                pb.ListQuotaTablesRequest(parent=REFERENCE, page_token=token), metadata=operator, timeout=5
+            ),
+        ):
+            error = await refused(call)
+            assert error.code == grpc.StatusCode.INVALID_ARGUMENT, (token[:20], error)
+            assert [v.field for v in error.violations] == ["page_token"]
