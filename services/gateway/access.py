@@ -12,6 +12,7 @@ API requests made with the session cookie are checked.
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -33,6 +34,11 @@ CSRF_HEADER = "x-csrf-token"
 _BAD_CSRF = "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez."
 _BAD_ORIGIN = "Cette requête ne vient pas de ce site : elle a été refusée par sécurité."
 _BAD_AUTHORIZATION = "L'en-tête Authorization doit être de la forme « Bearer <jeton> »."
+_BAD_TOKEN = "Le jeton de l'en-tête Authorization est mal formé ou trop long : reconnectez-vous et réessayez."
+# RFC 6750 b64token (a JWT's characters), bounded: PSC tokens are a few KiB, and a
+# longer one would overflow the backends' metadata limit (RESOURCE_EXHAUSTED).
+_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+MAX_TOKEN_CHARS = 8192
 
 
 @dataclass
@@ -74,7 +80,10 @@ async def identify(request: Request, *, allow_bearer: bool) -> Caller:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise problem(401, "BAD_AUTHORIZATION_HEADER", _BAD_AUTHORIZATION)
-        caller.bearer = token.strip()
+        token = token.strip()
+        if len(token) > MAX_TOKEN_CHARS or not _TOKEN.fullmatch(token):
+            raise problem(401, "BAD_AUTHORIZATION_HEADER", _BAD_TOKEN)
+        caller.bearer = token
     else:
         caller.login = await gw.sessions.resolve(gw.cookies.read(request, SESSION))
         if caller.login is not None:

@@ -20,7 +20,7 @@ from services.gateway import login
 from services.gateway.api.routes import api_table
 from services.gateway.api.routing import starlette_routes
 from services.gateway.metrics import HttpMetrics
-from services.gateway.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from services.gateway.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from services.gateway.pages.render import login_redirect, make_templates, render
 from services.gateway.pages.routes import page_routes
 from services.gateway.problems import Problem, as_problem, problem, problem_response
@@ -103,6 +103,7 @@ def create_app(
             Exception: _on_unexpected,
         },
     )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.secure_cookies)
     app.add_middleware(RequestContextMiddleware, budget_seconds=settings.request_budget_seconds, metrics=metrics)
     app.state.metrics = metrics

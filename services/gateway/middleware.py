@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from services.common import context as ctx
 from services.common.clock import monotonic
 from services.gateway.metrics import HttpMetrics
+from services.gateway.problems import problem
 
 log = structlog.get_logger("http")
 
@@ -72,6 +73,45 @@ class RequestContextMiddleware:
             structlog.contextvars.unbind_contextvars("request_id", "caller")
             for var, token in reversed(tokens):
                 var.reset(token)
+
+
+TOO_LARGE = "Le corps de la requête dépasse la taille autorisée ({limit} Mo au plus)."
+
+
+def body_too_large(limit: int) -> Exception:
+    return problem(413, "PAYLOAD_TOO_LARGE", TOO_LARGE.format(limit=max(1, limit // (1024 * 1024))))
+
+
+class BodyLimitMiddleware:
+    """No request body over `max_bytes` is ever read whole: a declared
+    Content-Length over it is refused before the first byte is read, and a
+    body without one (chunked) is counted while it streams in. The refusal is
+    raised where the endpoint reads the body, so the error edge answers it
+    (413 problem+json for the API, the error page for forms)."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = next((v for k, v in scope.get("headers", []) if k.lower() == b"content-length"), None)
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+                raise body_too_large(self.max_bytes)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise body_too_large(self.max_bytes)
+            return message
+
+        await self.app(scope, receive if scope["method"] in ("GET", "HEAD") else counting_receive, send)
 
 
 # The pages load only our own files (DSFR included); its CSS uses data: SVG icons.

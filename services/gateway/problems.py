@@ -2,11 +2,16 @@
 gateway itself) becomes an HTTP status and an RFC 9457 problem document.
 
 The API answers it as application/problem+json; the pages show the same
-French `detail` and field violations in place. The mapping of STYLE.md:
-INVALID_ARGUMENT 400, NOT_FOUND 404, ALREADY_EXISTS/ABORTED/FAILED_PRECONDITION
-409, RESOURCE_EXHAUSTED 429, UNAUTHENTICATED 401, PERMISSION_DENIED 403,
-UNIMPLEMENTED 501 (a backend older than this gateway),
-UNAVAILABLE/DEADLINE_EXCEEDED 503, anything else 500.
+French `detail` and field violations in place. Every gRPC status has a
+deliberate row in `_STATUS` (a test checks the table covers them all):
+INVALID_ARGUMENT/OUT_OF_RANGE 400, NOT_FOUND 404,
+ALREADY_EXISTS/ABORTED/FAILED_PRECONDITION 409, UNAUTHENTICATED 401,
+PERMISSION_DENIED 403, UNIMPLEMENTED 501 (a backend older than this gateway),
+UNAVAILABLE/CANCELLED 503 (retry), DEADLINE_EXCEEDED 504,
+UNKNOWN/INTERNAL/DATA_LOSS/OK 500. RESOURCE_EXHAUSTED is 429 only for a real
+quota, i.e. with an ErrorInfo from one of our services; gRPC's own
+RESOURCE_EXHAUSTED (a message or metadata over the transport's size limit)
+is the gateway's fault towards its backend: 502, with a generic French message.
 """
 
 from __future__ import annotations
@@ -24,7 +29,15 @@ log = structlog.get_logger("gateway.errors")
 
 PROBLEM_JSON = "application/problem+json"
 
+# Our services' ErrorInfo domains ("orders.vaxorders.sante.gouv.fr", see services.common.bootstrap).
+OUR_DOMAIN_SUFFIX = ".vaxorders.sante.gouv.fr"
+
 _STATUS = {
+    grpc.StatusCode.OK: 500,  # an error that says OK is a broken backend
+    grpc.StatusCode.CANCELLED: 503,
+    grpc.StatusCode.UNKNOWN: 500,
+    grpc.StatusCode.INTERNAL: 500,
+    grpc.StatusCode.DATA_LOSS: 500,
     grpc.StatusCode.INVALID_ARGUMENT: 400,
     grpc.StatusCode.OUT_OF_RANGE: 400,
     grpc.StatusCode.NOT_FOUND: 404,
@@ -36,8 +49,10 @@ _STATUS = {
     grpc.StatusCode.PERMISSION_DENIED: 403,
     grpc.StatusCode.UNIMPLEMENTED: 501,
     grpc.StatusCode.UNAVAILABLE: 503,
-    grpc.StatusCode.DEADLINE_EXCEEDED: 503,
+    grpc.StatusCode.DEADLINE_EXCEEDED: 504,
 }
+# RESOURCE_EXHAUSTED without our ErrorInfo: the transport's limits, not a user's quota.
+_TRANSPORT_EXHAUSTED = 502
 
 TITLES = {
     400: "Requête invalide",
@@ -51,7 +66,9 @@ TITLES = {
     429: "Limite atteinte",
     500: "Erreur interne",
     501: "Fonction pas encore disponible",
+    502: "Erreur d'un service interne",
     503: "Service momentanément indisponible",
+    504: "Délai de réponse dépassé",
 }
 
 # What a user reads when the backend sent no French message of its own.
@@ -64,7 +81,9 @@ _GENERIC_DETAIL = {
     429: "La limite autorisée est atteinte.",
     500: "Une erreur inattendue est survenue. Réessayez dans un instant ; si elle persiste, contactez le support.",
     501: "Cette fonction n'est pas encore disponible sur ce serveur.",
+    502: "Un service interne n'a pas pu traiter la demande. Réessayez ; si l'erreur persiste, contactez le support.",
     503: "Un service nécessaire ne répond pas pour le moment. Réessayez dans un instant.",
+    504: "Le traitement a pris trop de temps. Réessayez dans un instant.",
 }
 
 _DEFAULT_REASON = {
@@ -76,7 +95,9 @@ _DEFAULT_REASON = {
     429: "RESOURCE_EXHAUSTED",
     500: "INTERNAL",
     501: "NOT_IMPLEMENTED",
+    502: "BAD_GATEWAY",
     503: "DEPENDENCY_UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
 }
 
 
@@ -140,20 +161,32 @@ def problem(status: int, reason: str = "", detail: str = "", errors: list[dict[s
     )
 
 
+def status_for(details: ErrorDetails) -> int:
+    """The HTTP status of a backend's gRPC error (every code has a row in _STATUS)."""
+    ours = details.domain.endswith(OUR_DOMAIN_SUFFIX)
+    if details.code == grpc.StatusCode.RESOURCE_EXHAUSTED and not ours:
+        return _TRANSPORT_EXHAUSTED
+    return _STATUS.get(details.code, 500)
+
+
 def from_rpc_error(error: grpc.RpcError) -> Problem:
     details = ErrorDetails.from_rpc_error(error)
-    status = _STATUS.get(details.code, 500)
+    status = status_for(details)
+    ours = details.domain.endswith(OUR_DOMAIN_SUFFIX)
     # A message is shown only when it is the backend's deliberate French one
-    # (it came with an ErrorInfo); transport texts are English and technical.
-    detail = details.message if details.reason else _GENERIC_DETAIL.get(status, _GENERIC_DETAIL[500])
-    if status in (500, 501) and details.reason != "INTERNAL":
-        log.warning("backend.unexpected_status", code=details.code.name, reason=details.reason)
+    # (it came with our ErrorInfo); transport texts are English and technical.
+    detail = details.message if ours and details.reason else _GENERIC_DETAIL.get(status, _GENERIC_DETAIL[500])
+    if status >= 500 and status not in (503, 504) and details.reason != "INTERNAL":
+        # The transport's English text goes to the log only.
+        log.warning("backend.unexpected_status", code=details.code.name, reason=details.reason, text=details.message)
     return Problem(
         status=status,
         detail=detail,
-        reason=details.reason or _DEFAULT_REASON.get(status, "INTERNAL"),
-        errors=[{"field": json_field_path(v.field), "detail": v.description} for v in details.violations],
-        metadata=details.metadata,
+        reason=(details.reason if ours else "") or _DEFAULT_REASON.get(status, "INTERNAL"),
+        errors=[{"field": json_field_path(v.field), "detail": v.description} for v in details.violations]
+        if ours
+        else [],
+        metadata=details.metadata if ours else {},
     )
 
 
@@ -166,5 +199,5 @@ def as_problem(error: BaseException) -> Problem:
 
 
 def problem_response(p: Problem, request_id: str, instance: str = "") -> JSONResponse:
-    headers = {"Retry-After": "5"} if p.status == 503 else {}
+    headers = {"Retry-After": "5"} if p.status in (503, 504) else {}
     return JSONResponse(p.body(request_id, instance), status_code=p.status, media_type=PROBLEM_JSON, headers=headers)

@@ -27,6 +27,36 @@ MessageDesc: TypeAlias = "Descriptor | upb.Descriptor"
 EnumDesc: TypeAlias = "EnumDescriptor | upb.EnumDescriptor"
 
 _BAD_JSON = "Le corps de la requête n'est pas un JSON valide."
+_TOO_DEEP = "Le corps de la requête est trop imbriqué ({limit} niveaux au plus)."
+# Our deepest request (a line inside an order inside a request...) is a few levels;
+# json and protobuf recurse, so a deeper body would end in a RecursionError.
+MAX_JSON_DEPTH = 32
+
+
+def _too_deep(raw: bytes, limit: int) -> bool:
+    """Whether brackets nest deeper than `limit`, outside strings: one pass
+    over the bytes, no recursion, before any parser sees them."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    depth = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
 
 
 def _bad_field(name: str, message: str) -> Problem:
@@ -36,9 +66,11 @@ def _bad_field(name: str, message: str) -> Problem:
 def parse_body(raw: bytes, message: Message) -> None:
     if not raw.strip():
         return
+    if _too_deep(raw, MAX_JSON_DEPTH):
+        raise problem(400, "JSON_TOO_DEEP", _TOO_DEEP.format(limit=MAX_JSON_DEPTH))
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise problem(400, "MALFORMED_JSON", _BAD_JSON) from exc
     if not isinstance(data, dict):
         raise problem(400, "MALFORMED_JSON", "Le corps de la requête doit être un objet JSON.")

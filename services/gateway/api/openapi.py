@@ -119,9 +119,12 @@ def _problem_responses() -> dict[str, Any]:
         "403": "Action non autorisée, ou jeton CSRF / origine refusés.",
         "404": "Introuvable, ou pas à vous.",
         "409": "Conflit : existe déjà, etag périmé, session close, produit non ouvert.",
+        "413": "Corps de la requête trop volumineux.",
         "429": "Quota atteint.",
         "501": "Fonction pas encore disponible sur ce serveur (service en cours de mise à jour).",
+        "502": "Un service interne a échoué (par exemple une réponse trop volumineuse).",
         "503": "Un service nécessaire ne répond pas ; réessayez.",
+        "504": "Délai de réponse dépassé ; réessayez.",
     }
     return {code: {"description": text, "content": ref} for code, text in texts.items()}
 

@@ -98,7 +98,7 @@ async def found_or_none(call: Awaitable[T]) -> T | None:
 def user_error(exc: Exception) -> Problem:
     """A refusal to show in the page (400, 403, 409...); anything else goes to the error page."""
     error = as_problem(exc)
-    if error.status in (401, 404, 500, 501, 503):
+    if error.status in (401, 404, 500, 501, 502, 503, 504):
         raise exc
     return error
 

@@ -99,7 +99,7 @@ async def attach(request: Request, caller: Caller) -> Response:
         await gateway_of(request).backends.effecteurs.AttachEffecteur(message)
     except grpc.RpcError as exc:
         error = as_problem(exc)
-        if error.status in (401, 404, 500, 503):
+        if error.status in (401, 404, 500, 502, 503, 504):
             raise
         return await attachments_page(request, caller, values=values, error=error)
     return RedirectResponse(f"/officines/{finess}/effecteurs?fait=rattache", status_code=303)

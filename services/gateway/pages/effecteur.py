@@ -155,7 +155,7 @@ async def ask(request: Request, caller: Caller) -> Response:
         )
     except (grpc.RpcError, Problem) as exc:
         error = as_problem(exc)
-        if error.status in (401, 500, 503):
+        if error.status in (401, 500, 502, 503, 504):
             raise
         return await space(request, caller, values=values, error=error)
     return RedirectResponse(f"/effecteurs/{key}?fait=demande", status_code=303)

@@ -222,7 +222,7 @@ async def _apply(
             warnings = await _save_cell(request, parent, key, vials, form, submission)
         except grpc.RpcError as error:
             p = as_problem(error)
-            if p.status in (401, 503, 500):
+            if p.status in (401, 500, 502, 503, 504):
                 raise
             outcome[key] = (typed, p.detail, [], False)
         else:

@@ -41,7 +41,7 @@ KINDS = [
 
 def _reraise_unless_user_error(exc: Exception) -> Problem:
     error = as_problem(exc)
-    if error.status in (401, 404, 500, 503):
+    if error.status in (401, 404, 500, 502, 503, 504):
         raise exc
     return error
 

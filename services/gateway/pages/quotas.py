@@ -186,7 +186,7 @@ async def publish(request: Request, caller: Caller) -> Response:
         )
     except grpc.RpcError as exc:
         error = as_problem(exc)
-        if error.status in (401, 404, 500, 503):
+        if error.status in (401, 404, 500, 502, 503, 504):
             raise
         for item in error.errors:
             if (match := _RULE_INDEX.match(item["field"])) and int(match.group(1)) < len(order):
@@ -215,7 +215,7 @@ async def import_csv(request: Request, caller: Caller) -> Response:
         )
     except (grpc.RpcError, Problem) as exc:
         error = as_problem(exc)
-        if error.status in (401, 404, 500, 503):
+        if error.status in (401, 404, 500, 502, 503, 504):
             raise
         return await quota_page(request, caller, import_error=error, status=error.status)
     sid = common.session_id(session)

@@ -93,7 +93,7 @@ async def decide(request: Request, caller: Caller) -> Response:
             raise problem(404, "NOT_FOUND")
     except (grpc.RpcError, Problem) as exc:
         error = as_problem(exc)
-        if error.status in (401, 404, 500, 503):
+        if error.status in (401, 404, 500, 502, 503, 504):
             raise
         return await _page(request, finess, error=error, error_for=name, status=error.status)
     return RedirectResponse(f"/officines/{finess}/demandes?fait={action}", status_code=303)
