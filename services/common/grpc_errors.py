@@ -53,11 +53,45 @@ def _pack(message: Message) -> any_pb2.Any:
     return detail
 
 
+# Errors often echo what the user typed; the whole status travels in the trailers, which
+# gRPC caps (8 KiB by default): a longer one reaches the client as RESOURCE_EXHAUSTED
+# "Stream removed". So every text an error carries is bounded here, the one place.
+MAX_ECHO_CHARS = 300
+ELLIPSIS = "…"
+# UTF-8 bytes of all field violations together; the rest are summed up in one last violation.
+MAX_VIOLATION_BYTES = 2000
+_MAX_METADATA = 16
+
+
+def bounded(text: str, limit: int = MAX_ECHO_CHARS) -> str:
+    """`text` cut to `limit` characters, ending with "…" when it was cut."""
+    return text if len(text) <= limit else text[: limit - len(ELLIPSIS)] + ELLIPSIS
+
+
+def bounded_violations(violations: list[FieldViolation]) -> list[FieldViolation]:
+    """Each violation bounded; as many as fit in MAX_VIOLATION_BYTES, then "… et N autres"."""
+    kept: list[FieldViolation] = []
+    used = 0
+    for index, violation in enumerate(violations):
+        item = FieldViolation(bounded(violation.field, 120), bounded(violation.description))
+        used += len(item.field.encode()) + len(item.description.encode())
+        if used > MAX_VIOLATION_BYTES and kept:
+            rest = len(violations) - index
+            kept.append(
+                FieldViolation("", f"… et {rest} autre{'s' if rest > 1 else ''} erreur{'s' if rest > 1 else ''}.")
+            )
+            break
+        kept.append(item)
+    return kept
+
+
 def status_for(error: DomainError, domain: str) -> grpc.Status:
     code = next((c for cls, c in _CODES if isinstance(error, cls)), code_pb2.UNKNOWN)
+    message = bounded(error.message)
+    metadata = {bounded(k, 64): bounded(v) for k, v in list(error.metadata.items())[:_MAX_METADATA]}
     details = [
-        _pack(error_details_pb2.ErrorInfo(reason=error.reason, domain=domain, metadata=error.metadata)),
-        _pack(error_details_pb2.LocalizedMessage(locale="fr-FR", message=error.message)),
+        _pack(error_details_pb2.ErrorInfo(reason=bounded(error.reason, 64), domain=domain, metadata=metadata)),
+        _pack(error_details_pb2.LocalizedMessage(locale="fr-FR", message=message)),
     ]
     if error.violations:
         details.append(
@@ -65,12 +99,12 @@ def status_for(error: DomainError, domain: str) -> grpc.Status:
                 error_details_pb2.BadRequest(
                     field_violations=[
                         error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
-                        for v in error.violations
+                        for v in bounded_violations(error.violations)
                     ]
                 )
             )
         )
-    return rpc_status.to_status(status_pb2.Status(code=code, message=error.message, details=details))
+    return rpc_status.to_status(status_pb2.Status(code=code, message=message, details=details))
 
 
 def internal_status(domain: str) -> grpc.Status:

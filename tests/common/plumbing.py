@@ -44,6 +44,15 @@ class PlumbingServicer(pb_grpc.SessionServiceServicer):
                 reason="BAD_PRODUCT_NAME",
                 violations=[FieldViolation("name", "Le nom du produit est invalide.")],
             )
+        if request.name.startswith("products/echo/"):
+            # Echoes the name, as many validation messages do, in one or a thousand violations.
+            echoed = f"Nom de produit invalide : « {request.name} »."
+            count = 1000 if request.name.startswith("products/echo/many") else 1
+            raise InvalidArgument(
+                echoed,
+                metadata={"name": request.name},
+                violations=[FieldViolation(f"rules[{i}].name", echoed) for i in range(count)],
+            )
         raise RuntimeError("database password is hunter2")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import grpc
 import pytest
 
-from services.common.grpc_errors import INTERNAL_MESSAGE, ErrorDetails
+from services.common.grpc_errors import INTERNAL_MESSAGE, MAX_ECHO_CHARS, ErrorDetails, bounded
 from tests.common.plumbing import PlumbingServicer, start_plumbing_server
 from tests.conftest import log_events
 from tests.support.polling import eventually
@@ -48,3 +48,34 @@ async def test_unexpected_exception_is_internal_without_its_text(stub, json_logs
     )
     assert any(e["event"] == "rpc.unexpected_error" and "hunter2" in e.get("exception", "") for e in events)
     assert [e["code"] for e in events if e["event"] == "rpc"] == ["INTERNAL"]
+
+
+@pytest.mark.parametrize("filler", ["x", "€", "😀"])  # 1, 3 and 4 UTF-8 bytes a character
+async def test_a_very_long_echoed_value_gives_a_clean_invalid_argument_with_bounded_texts(stub, filler: str) -> None:
+    name = "products/echo/" + filler * 100_000
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.GetProduct(pb.GetProductRequest(name=name), timeout=5)
+    details = ErrorDetails.from_rpc_error(caught.value)
+    assert details.code == grpc.StatusCode.INVALID_ARGUMENT  # not RESOURCE_EXHAUSTED "Stream removed"
+    assert len(details.message) <= MAX_ECHO_CHARS and details.message.endswith("…")
+    assert details.message.startswith("Nom de produit invalide : « products/echo/")
+    assert [v.field for v in details.violations] == ["rules[0].name"]
+    assert all(len(v.description) <= MAX_ECHO_CHARS for v in details.violations)
+    assert all(len(value) <= MAX_ECHO_CHARS for value in details.metadata.values())
+
+
+@pytest.mark.parametrize("filler", ["x", "😀"])
+async def test_a_thousand_echoing_violations_are_cut_to_what_fits_and_counted(stub, filler: str) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.GetProduct(pb.GetProductRequest(name="products/echo/many/" + filler * 10_000), timeout=5)
+    details = ErrorDetails.from_rpc_error(caught.value)
+    assert details.code == grpc.StatusCode.INVALID_ARGUMENT
+    shown, summary = details.violations[:-1], details.violations[-1]
+    assert shown and all(len(v.description) <= MAX_ECHO_CHARS for v in shown)
+    assert summary.description == f"… et {1000 - len(shown)} autres erreurs."
+
+
+def test_short_texts_are_echoed_whole_and_long_ones_cut_with_an_ellipsis() -> None:
+    assert bounded("Nom invalide.") == "Nom invalide."
+    assert bounded("a" * MAX_ECHO_CHARS) == "a" * MAX_ECHO_CHARS
+    assert bounded("a" * (MAX_ECHO_CHARS + 1)) == "a" * (MAX_ECHO_CHARS - 1) + "…"

@@ -14,7 +14,7 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from services.common.bootstrap import start_service
 from services.common.clock import ManualClock
 from services.common.db import Database
-from services.common.grpc_errors import ErrorDetails
+from services.common.grpc_errors import MAX_ECHO_CHARS, ErrorDetails
 from services.effecteurs.settings import EffecteursSettings
 from services.effecteurs.spec import SPEC
 from services.sessions.seed import seed_dataset as seed_sessions
@@ -399,3 +399,14 @@ async def test_every_list_refuses_a_crafted_page_token_as_invalid_argument(serve
             assert error.code == grpc.StatusCode.INVALID_ARGUMENT, (token[:20], error)
             assert [v.field for v in error.violations] == ["page_token"]
             assert "Jeton de page invalide" in error.message
+
+
+async def test_a_100000_character_identifier_is_a_clean_invalid_argument_with_a_bounded_message(
+    server: Effecteurs,
+) -> None:
+    request = attach_request(f"officines/{LILAS}", "٩" * 100_000, request_id="3f2b1c9e-4a7d-4c1b-9d2e-1a2b3c4d5e6f")
+    error = await refused(server.stub.AttachEffecteur(request, metadata=server.as_(TITULAIRE_LILAS)))
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert len(error.message) <= MAX_ECHO_CHARS
+    assert [v.field for v in error.violations] == ["identifier"]
+    assert all(len(v.description) <= MAX_ECHO_CHARS for v in error.violations)
