@@ -95,3 +95,63 @@ async def test_a_well_formed_but_unknown_token_is_still_the_backends_401(stack: 
     async with stack.client(headers=bearer("eyJhbGciOiJSUzI1NiJ9.e30.c2ln")) as client:
         response = await client.get(OFFICINE)
         assert response.status_code == 401, response.text
+
+
+ENGLISH = ("invalid literal", "Failed to parse", "Expecting", "has no field", "codec", "Traceback", "int()")
+
+
+def _all_french(body: dict[str, Any]) -> None:
+    texts = [body["detail"], *(e["detail"] for e in body["errors"])]
+    assert not any(word in text for text in texts for word in ENGLISH), texts
+
+
+@pytest.mark.parametrize(
+    "value", ["abc", "٣", "３", "1_000", " 5", "+5", "5.0", "99999999999999999999999", "-"], ids=repr
+)
+async def test_a_query_number_that_is_not_ascii_digits_is_a_french_field_violation(stack: Stack, value: str) -> None:
+    async with stack.client(headers=bearer(stack.psc.token_for(CLAIRE))) as client:
+        response = await client.get(f"{OFFICINE}/attachments", params={"pageSize": value})
+        body = _french_problem(response, 400, "INVALID_ARGUMENT")
+        assert [e["field"] for e in body["errors"]] == ["pageSize"]
+        assert "nombre entier" in body["detail"]
+        _all_french(body)
+
+
+async def test_every_query_value_error_names_its_parameter_in_french(stack: Stack) -> None:
+    async with stack.client(headers=bearer(stack.psc.token_for(CLAIRE))) as client:
+        unknown = await client.get(f"{OFFICINE}/attachments", params={"taille": "3"})
+        assert [e["field"] for e in _french_problem(unknown, 400, "INVALID_ARGUMENT")["errors"]] == ["taille"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason", "field"),
+    [
+        (b'{"line": {"vials": \xff\xfe}}', "MALFORMED_JSON", None),  # invalid UTF-8
+        (b'{"line": {"vials": 3,}}', "MALFORMED_JSON", None),  # syntax error
+        (b"[1, 2]", "MALFORMED_JSON", None),
+        (b'{"line": {"vials": "abc"}}', "INVALID_JSON_FIELD", "line.vials"),
+        (b'{"line": {"vials": 1e40}}', "INVALID_JSON_FIELD", "line.vials"),
+        (b'{"ligne": {}}', "INVALID_JSON_FIELD", "ligne"),
+        (b'{"line": {"effecteurType": "PAS_UN_TYPE"}}', "INVALID_JSON_FIELD", "line.effecteurType"),
+        (b'{"line": {"quantite": 3}}', "INVALID_JSON_FIELD", "line.quantite"),
+    ],
+    ids=["utf8", "syntax", "array", "string-for-int", "out-of-range", "unknown-field", "enum", "unknown-nested"],
+)
+async def test_a_malformed_json_body_is_a_french_400_with_the_field_when_there_is_one(
+    stack: Stack, raw: bytes, reason: str, field: str | None
+) -> None:
+    async with stack.client(headers=bearer(stack.psc.token_for(CLAIRE))) as client:
+        response = await client.post(LINES, content=raw, headers={"content-type": "application/json"})
+        body = _french_problem(response, 400, reason)
+        _all_french(body)
+        if field is not None:
+            assert [e["field"] for e in body["errors"]] == [field], body
+            assert field in body["detail"]
+
+
+async def test_a_lone_surrogate_in_a_json_string_is_refused_not_a_server_error(stack: Stack) -> None:
+    async with stack.client(headers=bearer(stack.psc.token_for(CLAIRE))) as client:
+        raw = b'{"line": {"effecteur": "\\ud800", "product": "products/moderna", "vials": 1}}'
+        response = await client.post(LINES, content=raw, headers={"content-type": "application/json"})
+        assert 400 <= response.status_code < 500, response.text
+        _all_french(response.json())

@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import afterclose, common, people
+from services.gateway.pages.forms import ascii_natural
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, problem
 from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
@@ -41,9 +42,8 @@ class SupplyRow:
     @property
     def shortfall(self) -> int:
         """Vials missing to confirm everything as ordered (0 when the supply covers it)."""
-        if not self.value.isdigit():
-            return 0
-        return max(0, self.ordered - int(self.value))
+        value = ascii_natural(self.value)
+        return 0 if value is None else max(0, self.ordered - value)
 
 
 @dataclass
@@ -125,7 +125,7 @@ async def update_supply(request: Request, caller: Caller) -> Response:
         rows.append(row)
         if not row.value:
             continue  # left empty: not recorded (publishing will ask for it if the product was ordered)
-        if not row.value.isdigit():
+        if ascii_natural(row.value) is None:
             row.error = _BAD_NUMBER
             continue
         sent.append(row)
@@ -141,7 +141,9 @@ async def update_supply(request: Request, caller: Caller) -> Response:
                 supply=orders_pb.Supply(
                     name=f"{session.name}/supply",
                     etag=str(form.get("etag", "")),
-                    products=[orders_pb.ProductSupply(product=r.product.name, vials=int(r.value)) for r in sent],
+                    products=[
+                        orders_pb.ProductSupply(product=r.product.name, vials=ascii_natural(r.value) or 0) for r in sent
+                    ],
                 ),
                 request_id=str(form.get("request_id", "")),
             )

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import common, labels
+from services.gateway.pages.forms import ascii_natural
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
@@ -42,8 +43,8 @@ async def attachments_page(
         name_contains=search["nom"],
         identifier_prefix=search["identifiant"],
     )
-    if search["type"].isdigit():
-        listing.type = cast(type_pb.EffecteurType, int(search["type"]))
+    if (wanted := ascii_natural(search["type"])) is not None and wanted in type_pb.EffecteurType.values():
+        listing.type = cast(type_pb.EffecteurType, wanted)
     reply = await gateway_of(request).backends.effecteurs.ListAttachments(listing)
     return render(
         request,
@@ -91,10 +92,10 @@ async def attach(request: Request, caller: Caller) -> Response:
         email=values["email"],
         request_id=str(form.get("request_id", "")),
     )
-    if values["identifier_kind"].isdigit():
-        message.identifier_kind = cast(eff_pb.IdentifierKind, int(values["identifier_kind"]))
-    if values["type"].isdigit() and int(values["type"]) in type_pb.EffecteurType.values():
-        message.type = cast(type_pb.EffecteurType, int(values["type"]))
+    if (kind := ascii_natural(values["identifier_kind"])) is not None and kind in eff_pb.IdentifierKind.values():
+        message.identifier_kind = cast(eff_pb.IdentifierKind, kind)
+    if (chosen := ascii_natural(values["type"])) is not None and chosen in type_pb.EffecteurType.values():
+        message.type = cast(type_pb.EffecteurType, chosen)
     try:
         await gateway_of(request).backends.effecteurs.AttachEffecteur(message)
     except grpc.RpcError as exc:

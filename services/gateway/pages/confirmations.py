@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import afterclose, common, people
+from services.gateway.pages.forms import ascii_natural
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem
 from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
@@ -33,7 +34,7 @@ def _sent_notice(request: Request) -> str:
     q = request.query_params
     if "envoyes" not in q:
         return ""
-    queued, already, missing = (int(q.get(k, "0") or 0) for k in ("envoyes", "deja", "sans"))
+    queued, already, missing = (ascii_natural(q.get(k, "0")) or 0 for k in ("envoyes", "deja", "sans"))
     parts = [f"{queued} e-mail{'s' if queued > 1 else ''} de confirmation mis en file d'envoi"]
     if already:
         parts.append(

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import common, deliveries, labels
+from services.gateway.pages.forms import ascii_natural
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
@@ -137,7 +138,8 @@ async def ask(request: Request, caller: Caller) -> Response:
             )
         if session is None:
             raise problem(409, "NO_SESSION", "Aucune session de commande n'est ouverte.")
-        if not values["vials"].isdigit():
+        vials = ascii_natural(values["vials"])
+        if vials is None:
             message = "Indiquez un nombre entier de flacons."
             raise problem(400, "INVALID_ARGUMENT", message, errors=[{"field": "vialRequest.vials", "detail": message}])
         finess = lookup.attachment.name.split("/")[1]
@@ -147,7 +149,7 @@ async def ask(request: Request, caller: Caller) -> Response:
                 vial_request=orders_pb.VialRequest(
                     effecteur=f"effecteurs/{key}",
                     product=values["product"],
-                    vials=int(values["vials"]),
+                    vials=vials,
                     comment=values["comment"],
                 ),
                 request_id=str(form.get("request_id", "")),

@@ -3,12 +3,25 @@ protobuf values, with the French message a field gets when it is wrong."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.common.timefmt import PARIS, as_utc, from_timestamp
 from services.gateway.problems import Problem, problem
+
+INT32_MAX = 2**31 - 1
+_ASCII_NATURAL = re.compile(r"[0-9]{1,10}")
+
+
+def ascii_natural(text: str, maximum: int = INT32_MAX) -> int | None:
+    """A whole number of ASCII digits (0..maximum), or None: never int() on
+    what str.isdigit() lets through ('²' raises, '٣' or '３' would pass)."""
+    if not _ASCII_NATURAL.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= maximum else None
 
 
 class FormErrors:

@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from services.common.timefmt import from_timestamp, to_timestamp
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import common
+from services.gateway.pages.forms import ascii_natural
 from services.gateway.pages.render import render
 from services.gateway.problems import as_problem
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
@@ -124,7 +125,7 @@ def _parse(text: str) -> int | None:
     text = text.strip().replace("\u202f", "").replace(" ", "")
     if text == "":
         return 0
-    return int(text) if text.isdigit() else None
+    return ascii_natural(text)
 
 
 async def _save_cell(
@@ -180,7 +181,7 @@ async def order_grid(request: Request, caller: Caller) -> Response:
             )
     notice = ""
     if request.query_params.get("enregistre"):
-        count = int(request.query_params["enregistre"]) if request.query_params["enregistre"].isdigit() else 0
+        count = ascii_natural(request.query_params["enregistre"]) or 0
         notice = f"Commandes enregistrées ({count} case{'s' if count > 1 else ''} modifiée{'s' if count > 1 else ''})."
     return render(
         request,

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import common
-from services.gateway.pages.forms import FormErrors, by_last_segment, local_input, paris_timestamp
+from services.gateway.pages.forms import FormErrors, ascii_natural, by_last_segment, local_input, paris_timestamp
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
@@ -117,8 +117,8 @@ async def create_window(request: Request, caller: Caller) -> Response:
     values = {k: str(form.get(k, "")).strip() for k in _WINDOW_FIELDS}
     errors = FormErrors()
     window = sess_pb.CalendarWindow(message=values["message"])
-    if values["kind"].isdigit():
-        window.kind = cast(sess_pb.CalendarWindow.Kind, int(values["kind"]))
+    if (kind := ascii_natural(values["kind"])) is not None and kind in sess_pb.CalendarWindow.Kind.values():
+        window.kind = cast(sess_pb.CalendarWindow.Kind, kind)
     for name in ("start_time", "end_time"):
         ts = paris_timestamp(values[name], f"window.{name}", errors)
         if ts is not None:

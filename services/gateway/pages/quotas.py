@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from services.gateway.access import Caller, gateway_of
 from services.gateway.api.custom import csv_response
 from services.gateway.pages import common, labels, people
+from services.gateway.pages.forms import ascii_natural
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
@@ -44,11 +45,12 @@ def parse_cell(text: str) -> tuple[sess_pb.QuotaKind, int, int] | None:
     if value in ("illimité", "illimite"):
         return UNLIMITED, 0, 0
     if match := _SOFT.match(value):
-        return UNLIMITED, 0, int(match.group(1))
+        soft = ascii_natural(match.group(1))
+        return None if soft is None else (UNLIMITED, 0, soft)
     if value.replace("-", " ") == "non ouvert":
         return NOT_OPEN, 0, 0
-    if value.isdigit():
-        return CAPPED, int(value), 0
+    if (capped := ascii_natural(value)) is not None:
+        return CAPPED, capped, 0
     return None
 
 

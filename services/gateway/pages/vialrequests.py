@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import common
+from services.gateway.pages.forms import ascii_natural
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
 from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
@@ -75,7 +76,8 @@ async def decide(request: Request, caller: Caller) -> Response:
             await orders.ConfirmVialRequest(orders_pb.ConfirmVialRequestRequest(name=name, request_id=request_id))
         elif action == "ajuster":
             text = str(form.get("vials", "")).strip()
-            if not text.isdigit():
+            vials = ascii_natural(text)
+            if vials is None:
                 raise problem(
                     400,
                     "INVALID_ARGUMENT",
@@ -83,7 +85,7 @@ async def decide(request: Request, caller: Caller) -> Response:
                     errors=[{"field": "vials", "detail": "Indiquez le nombre de flacons à confirmer."}],
                 )
             await orders.ConfirmVialRequest(
-                orders_pb.ConfirmVialRequestRequest(name=name, vials=int(text), reason=reason, request_id=request_id)
+                orders_pb.ConfirmVialRequestRequest(name=name, vials=vials, reason=reason, request_id=request_id)
             )
         elif action == "refuser":
             await orders.DeclineVialRequest(
