@@ -4,6 +4,7 @@ service as the caller, who gets its report (or its own refusal)."""
 
 from __future__ import annotations
 
+from tests.gateway.friday import SESSION
 from tests.gateway.helpers import CLAIRE, LILAS, OPERATOR, bearer
 from tests.gateway.stack import Stack
 
@@ -38,3 +39,16 @@ async def test_a_streaming_import_by_an_officine_is_refused_as_that_officine_not
         refused = await client.post(IMPORT, content=CSV.encode())
         assert refused.status_code == 403, refused.text
         assert refused.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_server_streaming_export_is_made_as_the_caller_and_streams_the_csv(friday: Stack) -> None:
+    async with friday.client(headers=bearer(friday.psc.token_for(OPERATOR))) as client:
+        for layout in ("LAYOUT_CONSOLIDATED", "LAYOUT_DETAIL"):
+            response = await client.get(f"/api/v1/sessions/{SESSION}/orders:export", params={"layout": layout})
+            assert response.status_code == 200, response.text
+            assert response.headers["content-type"].startswith("text/csv")
+            assert response.text.count("\n") > 1, response.text
+
+    async with friday.client(headers=bearer(friday.psc.token_for(CLAIRE))) as client:
+        refused = await client.get(f"/api/v1/sessions/{SESSION}/orders:export")
+        assert refused.status_code == 403, refused.text
