@@ -6,12 +6,17 @@ Rows are numbered by the line they start on (a quoted cell may span lines) and
 blank rows are dropped. A file that cannot be read at all raises
 InvalidArgument on `field`, with a French message; what the rows mean is the
 caller's business.
+
+Every CSV a service writes goes through `formula_safe`/`formula_safe_row`: a text cell that a
+spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) gets a leading single
+quote (OWASP "CSV injection"); numbers are written as they are.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from services.common.errors import InvalidArgument
@@ -63,3 +68,17 @@ def read_rows(data: bytes, *, field: str, max_bytes: int) -> Rows:
             field, f"ligne {start} : CSV mal formé (guillemets mal placés ou non refermés)."
         ) from exc
     return Rows([(n, row) for n, row in rows if any(cell.strip() for cell in row)], delimiter)
+
+
+FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(cell: object) -> object:
+    """A text cell a spreadsheet would read as a formula, prefixed with "'"; anything else as is."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_LEADERS):
+        return "'" + cell
+    return cell
+
+
+def formula_safe_row(row: Iterable[object]) -> list[object]:
+    return [formula_safe(cell) for cell in row]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from services.common.errors import Aborted, InvalidArgument
+from services.common.text import check_free_text
 
 # Deliberately loose: one "@", a dot in the domain, no spaces; accents allowed
 # ("amina.traoré@example.test" is in the reference data).
@@ -24,7 +25,9 @@ def check_email(raw: str, field: str, *, required: bool = False) -> str:
 
 
 def require_text(raw: str, field: str, label: str, *, max_length: int = 200) -> str:
-    value = " ".join(raw.split())
+    # Line breaks and tabs (a spreadsheet cell's Alt+Enter) become spaces; any other control
+    # character (NUL, ESC, DEL...) is refused.
+    value = check_free_text(" ".join(raw.split()), field)
     if not value:
         raise InvalidArgument.field(field, f"{label} est obligatoire.")
     if len(value) > max_length:
@@ -33,7 +36,9 @@ def require_text(raw: str, field: str, label: str, *, max_length: int = 200) -> 
 
 
 def optional_text(raw: str, field: str, label: str, *, max_length: int = 300) -> str:
-    value = " ".join(raw.split())
+    # Line breaks and tabs (a spreadsheet cell's Alt+Enter) become spaces; any other control
+    # character (NUL, ESC, DEL...) is refused.
+    value = check_free_text(" ".join(raw.split()), field)
     if len(value) > max_length:
         raise InvalidArgument.field(field, f"{label} ne peut pas dépasser {max_length} caractères.")
     return value

@@ -6,7 +6,6 @@ key; the dispatcher (dispatcher.py) delivers it afterwards. No gRPC here.
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from services.common.db import Database
 from services.common.errors import InvalidArgument, Violations
 from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.pagination import clamp_page_size, decode_time_position, encode_time_position
+from services.common.text import has_control_characters
 from services.common.timefmt import paris_long
 from services.mailer import repository as repo
 from services.mailer.addresses import is_valid_address
@@ -120,10 +120,6 @@ class QueuedMail:
     reply_to: str = ""
     # One message per key (reserved for the Friday confirmations: session + recipient).
     dedupe_key: str | None = None
-
-
-def _has_control(text: str, allowed: str = "") -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
 
 
 def _message_id(name: str) -> str:
@@ -298,7 +294,7 @@ class Mailer:
             )
         if not draft.subject:
             violations.add("support_request.subject", "Indiquez l'objet de votre demande.")
-        elif len(draft.subject) > SUBJECT_MAX or _has_control(draft.subject):
+        elif len(draft.subject) > SUBJECT_MAX or has_control_characters(draft.subject):
             violations.add(
                 "support_request.subject", f"L'objet tient sur une ligne de {SUBJECT_MAX} caractères au plus."
             )
@@ -306,9 +302,9 @@ class Mailer:
             violations.add("support_request.body", "Décrivez votre demande.")
         elif len(draft.body) > BODY_MAX:
             violations.add("support_request.body", f"Votre message dépasse {BODY_MAX} caractères : raccourcissez-le.")
-        elif _has_control(draft.body, allowed="\n\r\t"):
+        elif has_control_characters(draft.body, multiline=True):
             violations.add("support_request.body", "Votre message contient des caractères non imprimables.")
-        if len(draft.about) > ABOUT_MAX or _has_control(draft.about):
+        if len(draft.about) > ABOUT_MAX or has_control_characters(draft.about):
             violations.add("support_request.about", f"L'identifiant concerné tient en {ABOUT_MAX} caractères au plus.")
         violations.raise_if_any()
 

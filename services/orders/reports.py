@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 
 from services.common.context import Principal
+from services.common.csvfile import formula_safe_row
 from services.orders import access, errors, names
 from services.orders import repository_reports as reports
 from services.orders import repository_requests as rrepo
@@ -91,17 +92,29 @@ class ReportService:
         writer = csv.writer(buffer, lineterminator="\r\n")
         async with self.rules.db.read() as s:
             if layout == DETAIL:
-                writer.writerow(DETAIL_HEADER)
+                writer.writerow(formula_safe_row(DETAIL_HEADER))
                 async for r in reports.detail_rows(s, session_id):
                     writer.writerow(
-                        [r.finess, r.department, _id(r.effecteur), r.effecteur_type, _id(r.product), r.vials, r.doses]
+                        formula_safe_row(
+                            [
+                                r.finess,
+                                r.department,
+                                _id(r.effecteur),
+                                r.effecteur_type,
+                                _id(r.product),
+                                r.vials,
+                                r.doses,
+                            ]
+                        )
                     )
                     if buffer.tell() >= self.chunk_bytes:
                         yield _drain(buffer)
             else:
-                writer.writerow(CONSOLIDATED_HEADER)
+                writer.writerow(formula_safe_row(CONSOLIDATED_HEADER))
                 async for r in reports.consolidated_rows(s, session_id):
-                    writer.writerow([r.finess, r.department, _id(r.product), int(r.vials), int(r.doses)])
+                    writer.writerow(
+                        formula_safe_row([r.finess, r.department, _id(r.product), int(r.vials), int(r.doses)])
+                    )
                     if buffer.tell() >= self.chunk_bytes:
                         yield _drain(buffer)
         if buffer.tell():

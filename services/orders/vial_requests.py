@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.context import Principal
 from services.common.errors import InvalidArgument, NotFound, PermissionDenied, Violations
 from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.common.text import CONTROL_CHARACTERS, has_control_characters
 from services.orders import access, errors, names
 from services.orders import repository as repo
 from services.orders import repository_requests as rrepo
@@ -59,6 +60,8 @@ def request_view(row: AnyRow, window: SessionWindow | None, now: datetime) -> Re
 def _text(v: Violations, value: str, field: str) -> None:
     if len(value) > MAX_TEXT:
         v.add(field, f"{MAX_TEXT} caractères au plus.")
+    elif has_control_characters(value, multiline=True):
+        v.add(field, CONTROL_CHARACTERS)
 
 
 async def _end_pending(

@@ -15,6 +15,7 @@ from services.common.errors import AlreadyExists, InvalidArgument, Violations
 from services.common.idempotency import Idempotency, check_request_id, fingerprint
 from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_token, encode_token
+from services.common.text import CONTROL_CHARACTERS, has_control_characters
 from services.sessions import errors
 from services.sessions import repository as repo
 from services.sessions.access import check_etag, require_operator
@@ -53,10 +54,14 @@ def _validated(product_id: str, draft: ProductDraft, revision: int) -> Product:
         violations.add("product.display_name", "Le nom du produit est obligatoire.")
     elif len(display_name) > 200:
         violations.add("product.display_name", "Le nom du produit ne doit pas dépasser 200 caractères.")
+    elif has_control_characters(display_name):
+        violations.add("product.display_name", CONTROL_CHARACTERS)
     if not unit:
         violations.add("product.unit", "L'unité commandée est obligatoire (par exemple « flacon »).")
     elif len(unit) > 100:
         violations.add("product.unit", "L'unité ne doit pas dépasser 100 caractères.")
+    elif has_control_characters(unit):
+        violations.add("product.unit", CONTROL_CHARACTERS)
     if draft.doses_per_unit < 0:
         violations.add("product.doses_per_unit", "Le nombre de doses ne peut pas être négatif.")
     if draft.shelf_life_days is not None and draft.shelf_life_days <= 0:

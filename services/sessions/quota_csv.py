@@ -26,7 +26,7 @@ import io
 import re
 from collections.abc import Collection, Sequence
 
-from services.common.csvfile import read_rows
+from services.common.csvfile import formula_safe_row, read_rows
 from services.common.errors import InvalidArgument, Violations
 from services.sessions.domain import ID_PATTERN, EffecteurType, QuotaKind, QuotaRule, QuotaTable, RuleDraft
 
@@ -134,11 +134,11 @@ def format_csv(table: QuotaTable, product_order: Sequence[str]) -> bytes:
     """The table in the import format; `product_order` lists the table's product ids in column order."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["type", *product_order])
+    writer.writerow(formula_safe_row(["type", *product_order]))
     for effecteur_type in EffecteurType:
         cells = []
         for product_id in product_order:
             rule = table.rule_for(effecteur_type, product_id)
             cells.append(_format_cell(rule) if rule is not None else NOT_OPEN)
-        writer.writerow([effecteur_type.name, *cells])
+        writer.writerow(formula_safe_row([effecteur_type.name, *cells]))
     return buffer.getvalue().encode("utf-8")

@@ -26,6 +26,7 @@ from services.common.errors import (
 from services.common.idempotency import Idempotency, check_request_id, fingerprint
 from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_time_position, encode_time_position
+from services.common.text import CONTROL_CHARACTERS, has_control_characters
 from services.common.timefmt import PARIS, as_utc, paris_long
 from services.sessions import errors
 from services.sessions import repository as repo
@@ -73,6 +74,8 @@ def _validated(base: Session, draft: SessionDraft) -> Session:
         violations.add("session.label", "Le libellé de la session est obligatoire.")
     elif len(label) > 200:
         violations.add("session.label", "Le libellé ne doit pas dépasser 200 caractères.")
+    elif has_control_characters(label):
+        violations.add("session.label", CONTROL_CHARACTERS)
     if draft.open_time is None:
         violations.add("session.open_time", "L'heure d'ouverture est obligatoire.")
     if draft.close_time is None:
@@ -336,6 +339,8 @@ class ScheduleService:
             violations.add("window.message", "Le message affiché aux utilisateurs est obligatoire.")
         elif len(text) > 1000:
             violations.add("window.message", "Le message ne doit pas dépasser 1 000 caractères.")
+        elif has_control_characters(text, multiline=True):
+            violations.add("window.message", CONTROL_CHARACTERS)
         violations.raise_if_any()
         assert window_kind is not None and start is not None and end is not None
         window = CalendarWindow(window_id(window_kind, start), window_kind, as_utc(start), as_utc(end), text)

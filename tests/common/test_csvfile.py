@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
-from services.common.csvfile import delimiter_of, read_rows
+from services.common.csvfile import delimiter_of, formula_safe, formula_safe_row, read_rows
 from services.common.errors import InvalidArgument
 
 
@@ -51,3 +54,22 @@ def test_an_unclosed_quote_is_refused_at_the_line_of_its_row() -> None:
     field, message = _refusal(b'a,b\n1,2\n"3,4\n')
     assert field == "csv"
     assert message.startswith("ligne 3 : CSV mal formé")
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ['=HYPERLINK("http://evil","clic")', "+33 1 23", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "=1+1"],
+)
+def test_a_text_cell_a_spreadsheet_would_run_as_a_formula_gets_a_leading_quote(cell: str) -> None:
+    assert formula_safe(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["Pharmacie des Lilas", "759900111", "rpps:99700000104", "", "a=b", 12, -3, 0])
+def test_ordinary_text_and_numbers_are_written_as_they_are(cell: object) -> None:
+    assert formula_safe(cell) == cell
+
+
+def test_a_written_row_is_neutralised_cell_by_cell() -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(formula_safe_row(["=cmd|' /C calc'!A0", "Lilas", 4]))
+    assert buffer.getvalue() == "'=cmd|' /C calc'!A0,Lilas,4\n"

@@ -127,3 +127,43 @@ async def test_only_operators_list_every_officine_and_effecteur_or_set_titulaire
     ):
         with pytest.raises(PermissionDenied):
             await call
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        (OfficineInput("139900146", "Pharmacie\x00 Nouvelle", "13001"), "officine.display_name"),
+        (OfficineInput("139900146", "Pharmacie Nouvelle", "13001", city="Marseille\x1b"), "officine.city"),
+        (OfficineInput("139900146", "Pharmacie Nouvelle", "13001", address="1 rue\x00de la Paix"), "officine.address"),
+    ],
+)
+async def test_an_officine_with_control_characters_in_its_text_is_refused_and_not_stored(
+    directory: DirectoryService, principal, changes: OfficineInput, field: str
+) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidArgument) as refused:
+        await directory.create_officine(principal(OPERATOR), changes)
+    assert field in [v.field for v in refused.value.violations]
+    assert "caractères de contrôle" in refused.value.violations[0].description
+    with pytest.raises(NotFound):
+        await directory.get_officine(principal(OPERATOR), "officines/139900146")
+
+
+async def test_a_city_changed_to_text_with_a_nul_is_refused_and_the_old_city_kept(
+    directory: DirectoryService, principal
+) -> None:  # type: ignore[no-untyped-def]
+    before = await directory.get_officine(principal(OPERATOR), f"officines/{LILAS}")
+    with pytest.raises(InvalidArgument) as refused:
+        await directory.update_officine(
+            principal(OPERATOR), f"officines/{LILAS}", OfficineInput("", "", "", city="Paris\x00"), ["city"]
+        )
+    assert [v.field for v in refused.value.violations] == ["officine.city"]
+    assert (await directory.get_officine(principal(OPERATOR), f"officines/{LILAS}")).city == before.city
+
+
+async def test_line_breaks_and_tabs_in_a_name_become_single_spaces_never_stored_as_such(
+    directory: DirectoryService, principal
+) -> None:  # type: ignore[no-untyped-def]
+    created = await directory.create_officine(
+        principal(OPERATOR), OfficineInput("139900146", "Pharmacie\n\tNouvelle", "13001", city="Marseille\r\n")
+    )
+    assert (created.display_name, created.city) == ("Pharmacie Nouvelle", "Marseille")

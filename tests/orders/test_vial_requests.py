@@ -167,3 +167,14 @@ async def test_confirm_retry_with_the_same_request_id_adds_once(domain: Domain) 
     assert again == first
     lines = (await domain.lines.list(CLAIRE, PARENT, "", "", 0, "")).items
     assert [x.vials for x in lines] == [4]
+
+
+async def test_a_comment_or_reason_with_control_characters_is_refused_and_nothing_stored(domain: Domain) -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        await domain.requests.create(JEANNE, PARENT, DUBOIS, MODERNA, 2, "Centre\x00 du samedi", rid())
+    assert [v.field for v in refused.value.violations] == ["vial_request.comment"]
+    asked = await ask(domain, comment="Centre du samedi\r\nmatin et après-midi\tsalle 2")  # line breaks are fine
+    with pytest.raises(InvalidArgument) as refused:
+        await domain.requests.decline(CLAIRE, asked.name, "Trop tard\x1b[2J", rid())
+    assert [v.field for v in refused.value.violations] == ["reason"]
+    assert asked.comment.startswith("Centre du samedi")

@@ -330,3 +330,26 @@ async def test_concurrent_overlapping_creations_store_exactly_one_session(seeded
     assert len(created) == 1
     assert all(isinstance(e, InvalidArgument) and e.reason == "SESSION_OVERLAP" for e in refused)
     assert next(s.id for s in await stored_sessions(seeded)) == created[0].id
+
+
+async def test_control_characters_in_a_session_label_product_or_window_message_are_refused(
+    seeded: SessionsService,
+) -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        await seeded.schedule.create_session(OPERATOR_CALLER, "2022-03-14", week(14, label="Session\x00 du 14"))
+    assert [v.field for v in refused.value.violations] == ["session.label"]
+    with pytest.raises(InvalidArgument) as refused:
+        await seeded.catalogue.create_product(
+            OPERATOR_CALLER, "seringues-1ml", ProductDraft(display_name="Seringues\x1b", unit="boîte\x07")
+        )
+    assert [v.field for v in refused.value.violations] == ["product.display_name", "product.unit"]
+    with pytest.raises(InvalidArgument) as refused:
+        await seeded.schedule.create_window(
+            OPERATOR_CALLER, "MAINTENANCE", paris(2022, 3, 13, 1), paris(2022, 3, 13, 3), "Mise à jour\x00"
+        )
+    assert [v.field for v in refused.value.violations] == ["window.message"]
+    assert [s.id for s in await stored_sessions(seeded)] == ["2022-03-07", "2022-02-28"]
+    multi_line = await seeded.schedule.create_window(
+        OPERATOR_CALLER, "MAINTENANCE", paris(2022, 3, 13, 1), paris(2022, 3, 13, 3), "Mise à jour.\nRetour à 3 h."
+    )
+    assert "\n" in multi_line.message
