@@ -42,15 +42,14 @@ ClientCallDetails = grpc.aio.ClientCallDetails
 _MARGIN_SECONDS = 0.05
 
 
-class _ForwardingInterceptor(
-    grpc.aio.UnaryUnaryClientInterceptor,
-    grpc.aio.UnaryStreamClientInterceptor,
-    grpc.aio.StreamUnaryClientInterceptor,
-):
+class _Forwarding:
+    """What every outgoing call carries: the request id, the caller's token, and a
+    deadline no longer than what the current RPC has left."""
+
     def __init__(self, default_timeout: float) -> None:
         self._default_timeout = default_timeout
 
-    def _details(self, details: ClientCallDetails) -> ClientCallDetails:
+    def details(self, details: ClientCallDetails) -> ClientCallDetails:
         metadata = grpc.aio.Metadata(*(details.metadata or ()))
         if metadata.get(ctx.REQUEST_ID_KEY) is None:
             metadata.add(ctx.REQUEST_ID_KEY, ctx.request_id_var.get() or ctx.new_request_id())
@@ -69,22 +68,32 @@ class _ForwardingInterceptor(
             wait_for_ready=details.wait_for_ready,
         )
 
+
+# grpc.aio files an interceptor under the FIRST call kind it implements, so one class
+# implementing every kind would only ever see unary calls: one interceptor per kind.
+
+
+class _UnaryUnary(_Forwarding, grpc.aio.UnaryUnaryClientInterceptor):
     async def intercept_unary_unary(
         self,
         continuation: Callable[[ClientCallDetails, Req], Awaitable[grpc.aio.UnaryUnaryCall[Req, Resp]]],
         client_call_details: ClientCallDetails,
         request: Req,
     ) -> grpc.aio.UnaryUnaryCall[Req, Resp]:
-        return await continuation(self._details(client_call_details), request)
+        return await continuation(self.details(client_call_details), request)
 
+
+class _UnaryStream(_Forwarding, grpc.aio.UnaryStreamClientInterceptor):
     async def intercept_unary_stream(
         self,
         continuation: Callable[[ClientCallDetails, Req], Awaitable[grpc.aio.UnaryStreamCall[Req, Resp]]],
         client_call_details: ClientCallDetails,
         request: Req,
     ) -> grpc.aio.UnaryStreamCall[Req, Resp]:
-        return await continuation(self._details(client_call_details), request)
+        return await continuation(self.details(client_call_details), request)
 
+
+class _StreamUnary(_Forwarding, grpc.aio.StreamUnaryClientInterceptor):
     async def intercept_stream_unary(
         self,
         continuation: Callable[
@@ -93,7 +102,11 @@ class _ForwardingInterceptor(
         client_call_details: ClientCallDetails,
         request_iterator: AsyncIterable[Req] | Iterable[Req],
     ) -> grpc.aio.StreamUnaryCall[Req, Resp]:
-        return await continuation(self._details(client_call_details), request_iterator)
+        return await continuation(self.details(client_call_details), request_iterator)
+
+
+def forwarding_interceptors(default_timeout: float) -> list[grpc.aio.ClientInterceptor]:
+    return [kind(default_timeout) for kind in (_UnaryUnary, _UnaryStream, _StreamUnary)]
 
 
 class Channels:
@@ -108,7 +121,7 @@ class Channels:
             self._channels[target] = grpc.aio.insecure_channel(
                 target,
                 options=[("grpc.service_config", SERVICE_CONFIG), ("grpc.enable_retries", 1)],
-                interceptors=[_ForwardingInterceptor(self._default_timeout)],
+                interceptors=forwarding_interceptors(self._default_timeout),
             )
         return self._channels[target]
 

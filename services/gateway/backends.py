@@ -10,22 +10,18 @@ Deadlines: the Channels interceptor bounds every call by the time left in the
 HTTP request's budget (services.common.context.deadline_var, set per request
 by the middleware), so no call is made without one.
 
-Streaming calls: grpc.aio files a client interceptor under the FIRST call kind
-it implements, so the Channels interceptor only ever runs for unary calls; a
-streaming call (ExportSessionOrders, ImportAttachments) takes its metadata and
-timeout from `streaming_call_options()`, which forwards exactly what the
-interceptor would (the caller's token, the request id, the request's budget).
+The same holds for streaming calls (ExportSessionOrders, ImportAttachments):
+Channels registers one interceptor per call kind.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Protocol, cast
+from typing import Protocol, cast
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from services.common import context as ctx
 from services.common.channels import Channels
 from services.common.settings import CommonSettings
 from vaxorders.auth.v1 import auth_service_pb2_grpc
@@ -35,22 +31,6 @@ from vaxorders.orders.v1 import orders_service_pb2_grpc
 from vaxorders.sessions.v1 import sessions_service_pb2_grpc
 
 BACKENDS = ("auth", "effecteurs", "sessions", "orders", "mailer")
-
-
-# Leave the HTTP request this much time to turn a backend answer into its own.
-_MARGIN_SECONDS = 0.05
-
-
-def streaming_call_options(default_timeout: float) -> dict[str, Any]:
-    """`metadata=` and `timeout=` for a streaming call made for the current request:
-    the caller's token and request id, bounded by what the request has left."""
-    metadata: list[tuple[str, str]] = [(ctx.REQUEST_ID_KEY, ctx.request_id_var.get() or ctx.new_request_id())]
-    if token := ctx.token_var.get():
-        metadata.append((ctx.AUTHORIZATION_KEY, f"Bearer {token}"))
-    timeout = default_timeout
-    if (left := ctx.time_left()) is not None:
-        timeout = max(0.001, min(timeout, left - _MARGIN_SECONDS))
-    return {"metadata": metadata, "timeout": timeout}
 
 
 class _Health(Protocol):

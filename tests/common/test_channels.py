@@ -13,7 +13,7 @@ import grpc
 import pytest
 
 from services.common import context as ctx
-from services.common.channels import _ForwardingInterceptor
+from services.common.channels import _Forwarding
 
 DEFAULT = 5.0
 MARGIN = 0.05  # what the current RPC keeps to turn the answer into its own
@@ -39,7 +39,7 @@ def time_left(seconds: float | None) -> Iterator[None]:
 
 
 def outgoing_timeout(timeout: float | None = None) -> float:
-    sent = _ForwardingInterceptor(DEFAULT)._details(details(timeout))
+    sent = _Forwarding(DEFAULT).details(details(timeout))
     assert sent.timeout is not None
     return sent.timeout
 
@@ -82,7 +82,7 @@ def test_an_expired_or_almost_expired_deadline_leaves_one_millisecond(left: floa
 def test_the_request_id_of_the_current_rpc_travels_with_the_call() -> None:
     token = ctx.request_id_var.set("5f0c9d2e-1111-4aaa-8bbb-123456789abc")
     try:
-        sent = _ForwardingInterceptor(DEFAULT)._details(details())
+        sent = _Forwarding(DEFAULT).details(details())
     finally:
         ctx.request_id_var.reset(token)
     assert sent.metadata is not None

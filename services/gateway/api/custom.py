@@ -11,7 +11,6 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from services.gateway.access import Caller, gateway_of
 from services.gateway.api.jsonmap import to_json
 from services.gateway.api.routing import ApiRoute, build_request, call
-from services.gateway.backends import streaming_call_options
 from services.gateway.problems import problem
 from vaxorders.auth.v1 import auth_service_pb2 as auth_pb
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
@@ -86,9 +85,7 @@ async def export_session_orders(route: ApiRoute, request: Request, caller: Calle
     message = build_request(route, request, b"")
     assert isinstance(message, orders_pb.ExportSessionOrdersRequest)
     gateway = gateway_of(request)
-    stream = gateway.backends.orders.ExportSessionOrders(
-        message, **streaming_call_options(gateway.settings.call_timeout_seconds)
-    )
+    stream = gateway.backends.orders.ExportSessionOrders(message)
 
     async def chunks() -> AsyncIterator[bytes]:
         async for reply in stream:
@@ -109,7 +106,5 @@ async def import_attachments(route: ApiRoute, request: Request, caller: Caller) 
             yield eff_pb.ImportAttachmentsRequest(chunk=data[start : start + _CHUNK])
 
     gateway = gateway_of(request)
-    reply = await gateway.backends.effecteurs.ImportAttachments(
-        messages(), **streaming_call_options(gateway.settings.call_timeout_seconds)
-    )
+    reply = await gateway.backends.effecteurs.ImportAttachments(messages())
     return JSONResponse(to_json(reply))
