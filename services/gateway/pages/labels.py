@@ -4,41 +4,23 @@ from __future__ import annotations
 
 from typing import cast
 
+from services.common.vocabulary import TYPE_LABELS
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as eff_pb
 from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 from vaxorders.type.v1 import effecteur_type_pb2 as type_pb
 
-EFFECTEUR_TYPES = {
-    "EFFECTEUR_TYPE_MEDECIN": "Médecin",
-    "EFFECTEUR_TYPE_PHARMACIEN": "Pharmacien",
-    "EFFECTEUR_TYPE_INFIRMIER": "Infirmier",
-    "EFFECTEUR_TYPE_SAGE_FEMME": "Sage-femme",
-    "EFFECTEUR_TYPE_CHIRURGIEN_DENTISTE": "Chirurgien-dentiste",
-    "EFFECTEUR_TYPE_MSP": "Maison de santé pluriprofessionnelle (MSP)",
-    "EFFECTEUR_TYPE_CDS": "Centre de santé (CDS)",
-    "EFFECTEUR_TYPE_LBM": "Laboratoire de biologie médicale (LBM)",
-    "EFFECTEUR_TYPE_FAM": "Foyer d'accueil médicalisé (FAM)",
-    "EFFECTEUR_TYPE_MAS": "Maison d'accueil spécialisée (MAS)",
-    "EFFECTEUR_TYPE_EHPAD": "EHPAD",
-    "EFFECTEUR_TYPE_USLD": "Unité de soins de longue durée (USLD)",
-    "EFFECTEUR_TYPE_RESIDENCE_AUTONOMIE": "Résidence autonomie",
-    "EFFECTEUR_TYPE_SST": "Service de santé au travail (SST)",
-    "EFFECTEUR_TYPE_SSU": "Service de santé universitaire (SSU)",
-    "EFFECTEUR_TYPE_PMI": "Protection maternelle et infantile (PMI)",
+# Short forms for grid headers: the institutions known by their acronym.
+EFFECTEUR_TYPES_SHORT = {
+    f"EFFECTEUR_TYPE_{code}": code for code in ("MSP", "CDS", "LBM", "FAM", "MAS", "USLD", "SST", "SSU", "PMI")
 }
 
-# Short forms for grid headers.
-EFFECTEUR_TYPES_SHORT = {
-    "EFFECTEUR_TYPE_MSP": "MSP",
-    "EFFECTEUR_TYPE_CDS": "CDS",
-    "EFFECTEUR_TYPE_LBM": "LBM",
-    "EFFECTEUR_TYPE_FAM": "FAM",
-    "EFFECTEUR_TYPE_MAS": "MAS",
-    "EFFECTEUR_TYPE_USLD": "USLD",
-    "EFFECTEUR_TYPE_SST": "SST",
-    "EFFECTEUR_TYPE_SSU": "SSU",
-    "EFFECTEUR_TYPE_PMI": "PMI",
+# The shared labels (services.common.vocabulary), capitalised, with the acronym where there is one.
+EFFECTEUR_TYPES = {
+    f"EFFECTEUR_TYPE_{code}": label[0].upper()
+    + label[1:]
+    + (f" ({code})" if f"EFFECTEUR_TYPE_{code}" in EFFECTEUR_TYPES_SHORT else "")
+    for code, label in TYPE_LABELS.items()
 }
 
 IDENTIFIER_KINDS = {
