@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Local ports of DESIGN.md §2; a deployment overrides them by environment.
@@ -89,6 +89,15 @@ class ServiceSettings(CommonSettings):
     grace_seconds: float = Field(default=10.0, ge=0, le=120)
     # SQLAlchemy URL; an SQLite file under data_dir when empty.
     database_url: str = ""
+    # Key of the signed page tokens (services/common/pagination.py reads it from the same
+    # variable). Production refuses to start without one: the development key is public.
+    page_token_secret: SecretStr = SecretStr("")
+
+    @model_validator(mode="after")
+    def _page_token_secret_in_production(self) -> ServiceSettings:
+        if self.environment == "production" and len(self.page_token_secret.get_secret_value()) < 32:
+            raise ValueError("production needs VAXORDERS_PAGE_TOKEN_SECRET (at least 32 characters)")
+        return self
 
     def resolved_database_url(self) -> str:
         if self.database_url:

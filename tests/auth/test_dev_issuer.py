@@ -69,7 +69,13 @@ async def test_introspection_needs_the_client_secret_and_tells_active_tokens(aut
 
 
 def test_issuer_refuses_production_settings(tmp_path) -> None:
-    settings = AuthSettings(service="auth", environment="production", client_secret="s3cret", data_dir=tmp_path)
+    settings = AuthSettings(
+        service="auth",
+        environment="production",
+        client_secret="s3cret",
+        page_token_secret="a-production-page-token-secret-of-32-chars",
+        data_dir=tmp_path,
+    )
     with pytest.raises(ProductionRefused):
         config_from_settings(settings)
 

@@ -133,6 +133,7 @@ def test_issuer_command_never_starts_under_production_settings(tmp_path) -> None
         "VAXORDERS_DATA_DIR": str(tmp_path),
         "VAXORDERS_ENVIRONMENT": "production",
         "VAXORDERS_CLIENT_SECRET": "a-real-secret",
+        "VAXORDERS_PAGE_TOKEN_SECRET": "a-production-page-token-secret-of-32-chars",
         "VAXORDERS_ISSUER_PORT": "0",
     }
     done = subprocess.run(

@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import ValidationError
 
 from services.common.errors import InvalidArgument
 from services.common.pagination import (
@@ -20,6 +21,7 @@ from services.common.pagination import (
     encode_time_position,
     encode_token,
 )
+from services.common.settings import ServiceSettings
 
 FILTERS = {"list": "lines", "parent": "sessions/2022-03-07/officines/759900111"}
 
@@ -145,3 +147,16 @@ def test_a_token_survives_a_restart_because_its_key_comes_from_the_settings(monk
     finally:
         monkeypatch.delenv(SECRET_ENV)
         _key.cache_clear()
+
+
+@pytest.mark.parametrize("secret", [None, "", "too-short"])
+def test_a_service_refuses_to_start_in_production_without_its_own_page_token_key(secret) -> None:
+    # The development key is in the source: production tokens signed with it could be forged.
+    overrides = {} if secret is None else {"page_token_secret": secret}
+    with pytest.raises(ValidationError, match="VAXORDERS_PAGE_TOKEN_SECRET"):
+        ServiceSettings(service="orders", environment="production", **overrides)
+
+
+def test_production_settings_accept_a_real_page_token_key() -> None:
+    settings = ServiceSettings(service="orders", environment="production", page_token_secret="x" * 32)
+    assert settings.page_token_secret.get_secret_value() == "x" * 32
