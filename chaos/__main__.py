@@ -62,7 +62,7 @@ async def main_async(args: argparse.Namespace) -> int:
             officines = len(chosen) * pace.writers * 2 + 4
             stack = await build_stack(children, workdir, urls, officines)
             say(f"suite up: {', '.join(f'{k} {v}' for k, v in stack.addresses.items())}, gateway {stack.gateway_url}")
-            ctx = Context(stack, pace, postgres, stack.suite.officines)
+            ctx = Context(stack, pace, postgres, stack.suite.officines, say=say)
             try:
                 for scenario in chosen:
                     say(f"== {scenario.name}: {scenario.what}")

@@ -58,12 +58,18 @@ class Tally:
             self.samples.append(f"{key}: {text[:300]}")
 
 
+def _method(rpc: Any) -> str:
+    """The RPC's name, e.g. "CreateOrderLine" (a grpc.aio multicallable keeps its path)."""
+    path = getattr(rpc, "_method", b"")
+    return (path.decode() if isinstance(path, bytes) else str(path)).rpartition("/")[2]
+
+
 class Refused(Exception):
     """A final, non-retryable answer."""
 
-    def __init__(self, details: ErrorDetails) -> None:
-        super().__init__(f"{details.code.name} {details.reason}: {details.message}")
-        self.details = details
+    def __init__(self, details: ErrorDetails, method: str = "") -> None:
+        super().__init__(f"{method}: {details.code.name} {details.reason}: {details.message}")
+        self.details, self.method = details, method
 
     @property
     def key(self) -> str:
@@ -82,7 +88,7 @@ async def call(tally: Tally, rpc: Callable[..., Awaitable[Any]], request: Any, m
             reply = await rpc(request, metadata=metadata, timeout=CALL_TIMEOUT)
         except grpc.aio.AioRpcError as error:
             if error.code() not in RETRYABLE:
-                raise Refused(ErrorDetails.from_rpc_error(error)) from None
+                raise Refused(ErrorDetails.from_rpc_error(error), _method(rpc)) from None
             tally.retried[error.code().name] += 1
             if time.monotonic() - started > MAX_RETRY_SECONDS:
                 break

@@ -52,6 +52,7 @@ class Context:
     postgres: ThrowawayPostgres | None
     officines: list[Officine]
     channels: list[grpc.aio.Channel] = field(default_factory=list)
+    say: Callable[[str], Any] = print
     _next_officine: int = 0
     _next_base: int = 0
 
@@ -174,8 +175,12 @@ async def _smtp_down(ctx: Context) -> None:
 
 async def _rolling_restart(ctx: Context) -> None:
     for name in SERVICES:
+        began = time.monotonic()
         await ctx.stack.terminate(name)
+        drained = time.monotonic()
         await ctx.stack.start(name)
+        back = time.monotonic() - drained
+        ctx.say(f"   {name}: drained in {drained - began:.1f} s, serving again {back:.1f} s later")
 
 
 def _everything(ctx: Context, tally: Tally) -> list[Writer]:

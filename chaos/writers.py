@@ -70,7 +70,8 @@ class Writer:
             except Unknown:
                 more = True
             except Refused as refused:
-                self.tally.error(refused.key, refused.details.message)
+                when = time.strftime("%H:%M:%S")
+                self.tally.error(refused.key, f"{refused.method}: {refused.details.message} at {when}")
                 more = True
             if not more:
                 return
