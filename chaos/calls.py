@@ -23,9 +23,12 @@ import grpc
 
 from services.common.grpc_errors import ErrorDetails
 
-# Retried with the same request (UNAVAILABLE is the service's "try again"; a deadline
-# that passed leaves the outcome unknown, and the request_id makes a resend safe).
-RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+# Retried with the same request: UNAVAILABLE is the service's "try again"; a deadline that
+# passed leaves the outcome unknown, and the request_id makes a resend safe; CANCELLED is
+# what gRPC answers a call that reached a server just as it stopped, before any handler
+# took it (grpc/grpc#41785: core cancels such pending calls instead of refusing them
+# UNAVAILABLE), and this client never cancels its own calls. Each is counted apart.
+RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.CANCELLED})
 CALL_TIMEOUT = 15.0
 MAX_ATTEMPTS = 120
 MAX_RETRY_SECONDS = 90.0

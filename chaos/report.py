@@ -13,7 +13,7 @@ HEADER = (
     "lost",
     "duplicated",
     "over cap",
-    "retried (UNAVAILABLE / DEADLINE)",
+    "resent (UNAVAILABLE / DEADLINE / CANCELLED)",
     "errors seen",
     "acked after fault",
     "result",
@@ -30,7 +30,7 @@ def table(rows: Sequence[Row]) -> str:
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join("---" for _ in HEADER) + "|"]
     for row in rows:
         if row.skipped:
-            cells = [row.scenario, *["–"] * 8, f"skipped ({row.skipped})"]
+            cells = [row.scenario, *["–"] * (len(HEADER) - 2), f"skipped ({row.skipped})"]
         else:
             f, t = row.findings, row.tally
             cells = [
@@ -40,7 +40,7 @@ def table(rows: Sequence[Row]) -> str:
                 str(f.lost),
                 str(f.duplicated),
                 str(f.over_cap),
-                f"{t.retried['UNAVAILABLE']:,} / {t.retried['DEADLINE_EXCEEDED']:,}",
+                " / ".join(f"{t.retried[c]:,}" for c in ("UNAVAILABLE", "DEADLINE_EXCEEDED", "CANCELLED")),
                 _errors(row),
                 f"{row.acked_after_fault:,}" if row.serve_after else f"{row.acked_after_fault:,} (n/a)",
                 "PASS" if row.passed else "FAIL",
