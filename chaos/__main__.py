@@ -68,7 +68,7 @@ async def main_async(args: argparse.Namespace) -> int:
                     say(f"== {scenario.name}: {scenario.what}")
                     row = await run_scenario(ctx, scenario, say)
                     rows.append(row)
-                    say(f"{scenario.name}: {'PASS' if row.passed else 'FAIL'}")
+                    say(f"{scenario.name}: {'PASS' if row.passed else 'FAIL'}; resent {dict(row.tally.retried)}")
                     for note in [*row.findings.notes, *row.tally.samples]:
                         say(f"   {note}")
             finally:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
+import httpx
 
 from services.common.grpc_errors import ErrorDetails
 
@@ -81,6 +82,44 @@ class Refused(Exception):
 
 class Unknown(Exception):
     """Retries exhausted: the write may or may not have happened."""
+
+
+# Through the gateway: 503 (a backend UNAVAILABLE or CANCELLED, or the gateway's own database),
+# 504 (a deadline), and no answer at all (the gateway restarting) are resent unchanged.
+RETRYABLE_HTTP = frozenset({503, 504})
+
+
+class HttpRefused(Exception):
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(f"HTTP {status} {body.get('reason', '')}: {body.get('detail', '')}")
+        self.status, self.reason, self.detail = status, str(body.get("reason", "")), str(body.get("detail", ""))
+
+    @property
+    def key(self) -> str:
+        return f"HTTP {self.status} {self.reason}".strip()
+
+
+async def http_call(tally: Tally, client: httpx.AsyncClient, method: str, path: str, body: Any, token: str) -> Any:
+    """One write through the gateway's /api/v1, resent like `call` on 503, 504 and no answer."""
+    started = time.monotonic()
+    headers = {"authorization": f"Bearer {token}", "accept": "application/json"}
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            response = await client.request(method, path, json=body, headers=headers, timeout=CALL_TIMEOUT)
+        except httpx.TransportError as error:
+            tally.retried[f"HTTP {type(error).__name__}"] += 1
+        else:
+            if response.status_code < 300:
+                tally.ok += 1
+                return response.json()
+            if response.status_code not in RETRYABLE_HTTP:
+                raise HttpRefused(response.status_code, response.json() if response.content else {})
+            tally.retried[f"HTTP {response.status_code}"] += 1
+        if time.monotonic() - started > MAX_RETRY_SECONDS:
+            break
+        await asyncio.sleep(min(1.0, 0.05 * 2 ** min(attempt, 5)) * random.uniform(0.5, 1.0))
+    tally.unknown += 1
+    raise Unknown()
 
 
 async def call(tally: Tally, rpc: Callable[..., Awaitable[Any]], request: Any, metadata: Any) -> Any:

@@ -13,7 +13,7 @@ HEADER = (
     "lost",
     "duplicated",
     "over cap",
-    "resent (UNAVAILABLE / DEADLINE / CANCELLED)",
+    "resent (UNAVAILABLE / DEADLINE / CANCELLED / HTTP)",
     "errors seen",
     "acked after fault",
     "result",
@@ -40,7 +40,10 @@ def table(rows: Sequence[Row]) -> str:
                 str(f.lost),
                 str(f.duplicated),
                 str(f.over_cap),
-                " / ".join(f"{t.retried[c]:,}" for c in ("UNAVAILABLE", "DEADLINE_EXCEEDED", "CANCELLED")),
+                " / ".join(
+                    [f"{t.retried[c]:,}" for c in ("UNAVAILABLE", "DEADLINE_EXCEEDED", "CANCELLED")]
+                    + [f"{sum(n for c, n in t.retried.items() if c.startswith('HTTP')):,}"]
+                ),
                 _errors(row),
                 f"{row.acked_after_fault:,}" if row.serve_after else f"{row.acked_after_fault:,} (n/a)",
                 "PASS" if row.passed else "FAIL",

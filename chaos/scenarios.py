@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
+import httpx
 
 from bench.dataset import REFERENCE, Officine, orderable
 from bench.tokens import officine_identity
 from chaos.calls import CHANNEL_OPTIONS, MAX_RETRY_SECONDS, Tally
 from chaos.checks import Findings, check_all
 from chaos.stack import CHAOS_CAP, SERVICES, ChaosStack
-from chaos.writers import AttachWriter, MailWriter, OrderWriter, WindowWriter, Writer, all_acks
+from chaos.writers import AttachWriter, HttpOrderWriter, MailWriter, OrderWriter, WindowWriter, Writer, all_acks
 from services.auth.dev_issuer.identities import identities_from_dataset
 from tests.support.pg_server import ThrowawayPostgres
 
@@ -53,6 +54,7 @@ class Context:
     officines: list[Officine]
     channels: list[grpc.aio.Channel] = field(default_factory=list)
     say: Callable[[str], Any] = print
+    http: httpx.AsyncClient | None = None
     _next_officine: int = 0
     _next_base: int = 0
 
@@ -74,7 +76,7 @@ class Context:
         return o, self.stack.suite.mint.token(officine_identity(o))
 
     def base(self) -> int:
-        """A numbering range of its own (RPPS of new infirmiers, hours of windows)."""
+        """A numbering range of its own (RPPS of new infirmiers, calendar windows)."""
         self._next_base += 1
         return self._next_base * 2000
 
@@ -82,6 +84,14 @@ class Context:
         return [
             OrderWriter(tally, self.channel("orders"), *self.officine(), self.orderable)
             for _ in range(self.pace.writers)
+        ]
+
+    def http_order_writers(self, tally: Tally) -> list[Writer]:
+        if self.http is None:
+            self.http = httpx.AsyncClient(base_url=self.stack.gateway_url)
+        return [
+            HttpOrderWriter(tally, self.channel("orders"), self.http, *self.officine(), self.orderable)
+            for _ in range(max(1, self.pace.writers // 2))
         ]
 
     def attach_writers(self, tally: Tally) -> list[Writer]:
@@ -106,6 +116,8 @@ class Context:
     async def close(self) -> None:
         for channel in self.channels:
             await channel.close()
+        if self.http is not None:
+            await self.http.aclose()
 
 
 @dataclass
@@ -186,6 +198,7 @@ async def _rolling_restart(ctx: Context) -> None:
 def _everything(ctx: Context, tally: Tally) -> list[Writer]:
     return [
         *ctx.order_writers(tally),
+        *ctx.http_order_writers(tally),
         *ctx.attach_writers(tally),
         *ctx.window_writers(tally),
         *ctx.mail_writers(tally, "load", ctx.pace.mails * 3),

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from bench.dataset import Officine, with_key
-from chaos.calls import Refused, Tally, Unknown, call
+from chaos.calls import HttpRefused, Refused, Tally, Unknown, call, http_call
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as epb
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as epb_grpc
 from vaxorders.mailer.v1 import mailer_service_pb2 as mpb
@@ -73,6 +74,9 @@ class Writer:
                 when = time.strftime("%H:%M:%S")
                 self.tally.error(refused.key, f"{refused.method}: {refused.details.message} at {when}")
                 more = True
+            except HttpRefused as refused:
+                self.tally.error(refused.key, f"{refused.detail} at {time.strftime('%H:%M:%S')}")
+                more = True
             if not more:
                 return
 
@@ -117,31 +121,68 @@ class OrderWriter(Writer):
         request_id = str(uuid.uuid4())
         self.attempted.add(request_id)
         try:
-            if not line.name:
-                request: Any = opb.CreateOrderLineRequest(
-                    parent=self.officine.order,
-                    line=opb.OrderLine(effecteur=line.effecteur, product=line.product, vials=1),
-                    request_id=request_id,
-                )
-                reply = await call(self.tally, self.stub.CreateOrderLine, request, self.md)
-            else:
-                request = opb.UpdateOrderLineRequest(
-                    line=opb.OrderLine(name=line.name, etag=line.etag, vials=line.vials + 1), request_id=request_id
-                )
-                reply = await call(self.tally, self.stub.UpdateOrderLine, request, self.md)
+            name, etag, vials = await self.raise_line(line, request_id)
         except Unknown:
             line.stale = True
             raise
-        except Refused as refused:
-            if refused.details.reason == "QUOTA_EXCEEDED":
+        except (Refused, HttpRefused) as refused:
+            reason = refused.details.reason if isinstance(refused, Refused) else refused.reason
+            if reason == "QUOTA_EXCEEDED":
                 self.tally.expected[refused.key] += 1
                 line.capped = True
                 return True
             line.stale = True
             raise
-        line.name, line.etag, line.vials = reply.line.name, reply.line.etag, reply.line.vials
-        self.acked(request_id, reply.line.name, reply.line.vials)
+        line.name, line.etag, line.vials = name, etag, vials
+        self.acked(request_id, name, vials)
         return True
+
+    async def raise_line(self, line: _Line, request_id: str) -> tuple[str, str, int]:
+        """One more vial on the line (created with one); its name, etag and vials after."""
+        if not line.name:
+            request: Any = opb.CreateOrderLineRequest(
+                parent=self.officine.order,
+                line=opb.OrderLine(effecteur=line.effecteur, product=line.product, vials=1),
+                request_id=request_id,
+            )
+            reply = await call(self.tally, self.stub.CreateOrderLine, request, self.md)
+        else:
+            request = opb.UpdateOrderLineRequest(
+                line=opb.OrderLine(name=line.name, etag=line.etag, vials=line.vials + 1), request_id=request_id
+            )
+            reply = await call(self.tally, self.stub.UpdateOrderLine, request, self.md)
+        return reply.line.name, reply.line.etag, reply.line.vials
+
+
+class HttpOrderWriter(OrderWriter):
+    """The same titulaire through the gateway's HTTP API (POST .../lines, PATCH the line),
+    as the web pages and integrators do; it re-reads and is checked over gRPC like the others."""
+
+    def __init__(
+        self,
+        tally: Tally,
+        channel: Any,
+        client: httpx.AsyncClient,
+        officine: Officine,
+        token: str,
+        orderable: dict[str, list[str]],
+    ) -> None:
+        super().__init__(tally, channel, officine, token, orderable)
+        self.client, self.token = client, token
+
+    async def raise_line(self, line: _Line, request_id: str) -> tuple[str, str, int]:
+        if not line.name:
+            body = {
+                "line": {"effecteur": line.effecteur, "product": line.product, "vials": 1},
+                "requestId": request_id,
+            }
+            path, method = f"/api/v1/{self.officine.order}/lines", "POST"
+        else:
+            body = {"line": {"etag": line.etag, "vials": line.vials + 1}, "requestId": request_id}
+            path, method = f"/api/v1/{line.name}", "PATCH"
+        reply = await http_call(self.tally, self.client, method, path, body, self.token)
+        answered = reply["line"]
+        return answered["name"], answered["etag"], int(answered["vials"])
 
 
 class AttachWriter(Writer):
@@ -171,7 +212,7 @@ class AttachWriter(Writer):
 
 
 class WindowWriter(Writer):
-    """PREVIEW windows one hour apart from 2023 on: far from the session the orders use."""
+    """PREVIEW windows from 2023 on: far from the session the orders use."""
 
     def __init__(self, tally: Tally, channel: Any, token: str, base: int) -> None:
         super().__init__(tally)
@@ -179,7 +220,10 @@ class WindowWriter(Writer):
         self.md, self.next = _bearer(token), base
 
     async def step(self) -> bool:
-        start = datetime(2023, 1, 2, tzinfo=UTC) + timedelta(hours=self.next)
+        # A hundred a day, a minute apart from 10:00 UTC: never in the hour a DST change repeats
+        # (sessions names a window by its Paris wall-clock start, which that hour makes ambiguous).
+        day, minute = divmod(self.next, 100)
+        start = datetime(2023, 1, 2, 10, tzinfo=UTC) + timedelta(days=day, minutes=minute)
         self.next += 1
         request_id = str(uuid.uuid4())
         self.attempted.add(request_id)
