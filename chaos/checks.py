@@ -26,6 +26,7 @@ from typing import Any
 from chaos.calls import Tally, call
 from chaos.writers import Ack, AttachWriter, MailWriter, OrderWriter, WindowWriter, Writer
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as epb
+from vaxorders.mailer.v1 import mailer_service_pb2 as mpb
 from vaxorders.orders.v1 import orders_service_pb2 as opb
 from vaxorders.sessions.v1 import sessions_service_pb2 as spb
 
@@ -202,6 +203,17 @@ async def check_mail(writers: Sequence[MailWriter], sink_dir: Path, drain_second
     return result
 
 
+async def outbox_retries(writers: Sequence[MailWriter]) -> str:
+    """The outbox's side: how many messages needed more than one attempt (the relay was felt down)."""
+    reader, retried, total = Tally(), 0, 0
+    for writer in writers:
+        for ack in writer.acks:
+            reply = await call(reader, writer.stub.GetMessage, mpb.GetMessageRequest(name=ack.subject), writer.md)
+            retried += reply.message.attempts > 1
+            total += 1
+    return f"outbox: {retried} of {total} messages delivered after more than one attempt"
+
+
 async def check_all(writers: Sequence[Writer], cap: int, sink_dir: Path, drain_seconds: float) -> Findings:
     result = Findings()
     result.add(await check_orders([w for w in writers if isinstance(w, OrderWriter)], cap))
@@ -210,4 +222,5 @@ async def check_all(writers: Sequence[Writer], cap: int, sink_dir: Path, drain_s
     mail = [w for w in writers if isinstance(w, MailWriter)]
     if mail:
         result.add(await check_mail(mail, sink_dir, drain_seconds))
+        result.note(await outbox_retries(mail))
     return result
