@@ -17,6 +17,7 @@ import secrets
 import signal
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import dataset as bench_dataset
@@ -56,6 +57,7 @@ class ChaosStack:
     smtp_port: int
     launches: dict[str, Launch] = field(default_factory=dict)
     procs: dict[str, Child] = field(default_factory=dict)
+    clock_origin: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def addresses(self) -> dict[str, str]:
@@ -68,7 +70,12 @@ class ChaosStack:
     # -- processes ---------------------------------------------------------------------------
     def spawn(self, name: str) -> Child:
         launch = self.launches[name]
-        child = self.children.spawn(name, launch.argv, env=launch.env)
+        # One timeline for every process, restarts included: each starts its clock where the
+        # suite's is now (a restarted mailer whose clock went back to the session's opening would
+        # hold its retries until it caught up; production runs on the real clock).
+        now = datetime.fromisoformat(bench_dataset.RUSH_START) + (datetime.now(UTC) - self.clock_origin)
+        env = {**launch.env, "VAXORDERS_CLOCK_START": now.isoformat()}
+        child = self.children.spawn(name, launch.argv, env=env)
         self.procs[name] = child
         return child
 
