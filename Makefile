@@ -78,6 +78,12 @@ $(VENV)/.bench-installed: $(STAMP)
 bench: install $(VENV)/.bench-installed
 	$(PY) -m bench $(BENCH_ARGS)
 
+# Faults under write load, the real processes on free ports (docs/reliability.md): SQLite by
+# default; CHAOS_ARGS="--postgres" on a throwaway PostgreSQL of its own, "--short" as CI runs it.
+.PHONY: chaos
+chaos: install
+	$(PY) -m chaos $(CHAOS_ARGS)
+
 # Needs the npm packages too: the PromQL grammar that parses the alert rules.
 deploy-check: $(STAMP) assets
 	$(PY) -m tools.deploy_check

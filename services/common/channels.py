@@ -1,6 +1,9 @@
 """Outgoing gRPC calls: one channel per target per process, and an interceptor
 that forwards the request id and the caller's token and bounds every call by
-a deadline no longer than what the current RPC has left.
+a deadline no longer than what the current RPC has left; a call made once
+that time is spent is not sent at all (DEADLINE_EXCEEDED), and a backend whose
+deadline passes is cancelled by gRPC, so an expired request is worked on
+nowhere (tests/common/test_deadline_propagation.py).
 """
 
 from __future__ import annotations
@@ -59,7 +62,15 @@ class _Forwarding:
         timeout = details.timeout if details.timeout is not None else self._default_timeout
         left = ctx.time_left()
         if left is not None:
-            timeout = max(0.001, min(timeout, left - _MARGIN_SECONDS))
+            if left <= _MARGIN_SECONDS:
+                # The caller has given up (or is about to): no backend starts work it cannot return.
+                raise grpc.aio.AioRpcError(
+                    grpc.StatusCode.DEADLINE_EXCEEDED,
+                    grpc.aio.Metadata(),
+                    grpc.aio.Metadata(),
+                    details="Deadline Exceeded: the calling request had no time left; the call was not sent",
+                )
+            timeout = min(timeout, left - _MARGIN_SECONDS)
         return grpc.aio.ClientCallDetails(
             method=details.method,
             timeout=timeout,

@@ -4,7 +4,8 @@ For each RPC it binds the request id, caller and deadline to contextvars,
 authenticates the bearer token (unless the method is public), lets a
 service identity call only the RPCs granted to it (services.common.grants:
 PERMISSION_DENIED, reason SERVICE_NOT_GRANTED, before the servicer runs), maps domain
-errors to gRPC status in one place, hides unexpected exceptions behind
+errors to gRPC status in one place, answers a lost database UNAVAILABLE
+(services.common.db_failures), hides other unexpected exceptions behind
 INTERNAL, and emits one log event and the metrics.
 """
 
@@ -22,6 +23,7 @@ import structlog
 from services.common import context as ctx
 from services.common.authn import Authenticator, is_infrastructure
 from services.common.context import ServicerContext
+from services.common.db_failures import database_unavailable
 from services.common.errors import DomainError, PermissionDenied, Unauthenticated
 from services.common.grants import is_granted, is_known
 from services.common.grpc_errors import internal_status, status_for
@@ -154,8 +156,13 @@ class _Call:
         except grpc.aio.AbortError:
             self.code = _code_name(self.context)
             raise
-        except Exception:
-            await self._abort_internal()
+        except Exception as exc:
+            if (lost := database_unavailable(exc)) is not None:
+                # Retryable, never INTERNAL: see services/common/db_failures.py.
+                log.warning("rpc.database_unavailable", error=f"{type(exc).__name__}: {exc}"[:500])
+                await self._abort_domain(lost)
+            else:
+                await self._abort_internal()
 
     async def _abort_domain(self, error: DomainError) -> None:
         status = status_for(error, self.owner._domain)

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from services.common.clock import Clock, clock_from_start
+from services.common.db_failures import database_unavailable
 from services.gateway import login
 from services.gateway.api.routes import api_table
 from services.gateway.api.routing import starlette_routes
@@ -59,6 +60,10 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    if (lost := database_unavailable(exc)) is not None:
+        # Its web-session store gone for a moment: 503, retryable, never a 500.
+        log.warning("http.database_unavailable", error=f"{type(exc).__name__}: {exc}"[:500])
+        return _respond(request, problem(503, lost.reason, lost.message))
     log.error("http.unexpected_error", exc_info=exc)
     return _respond(request, problem(500, "INTERNAL"))
 

@@ -12,7 +12,9 @@ Message-ID.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from datetime import timedelta
+from typing import Any
 
 import structlog
 
@@ -25,6 +27,27 @@ from services.mailer.settings import MailerSettings
 from services.mailer.smtp import Outgoing, SmtpRelay
 
 log = structlog.get_logger("mailer.dispatcher")
+
+
+# How long a stopping dispatcher lets its batch in hand finish: below the bound the
+# bootstrap gives background tasks at shutdown (services/common/bootstrap.py, 5 s).
+FINISH_BATCH_SECONDS = 2.0
+
+
+async def _finished_on_stop(batch: Coroutine[Any, Any, int]) -> int:
+    """Run `batch`; if the dispatcher is cancelled meanwhile, let the batch finish (bounded)
+    before stopping, rather than cut it between the relay's acceptance and the record."""
+    task = asyncio.ensure_future(batch)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        done, _ = await asyncio.wait([task], timeout=FINISH_BATCH_SECONDS)
+        if not done:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        elif not task.cancelled() and task.exception() is None:
+            log.info("mail.batch_finished_before_stop", claimed=task.result())
+        raise
 
 
 def backoff(settings: MailerSettings, attempts: int) -> timedelta:
@@ -111,12 +134,14 @@ class Dispatcher:
         return len(rows)
 
     async def run_forever(self) -> None:
-        """Until cancelled (server stop). A message being sent at that moment
-        keeps its lease and is sent again once the lease has expired."""
+        """Until cancelled (server stop). The batch in hand is finished first, within
+        FINISH_BATCH_SECONDS, so what the relay accepted is recorded SENT and not sent again;
+        a batch cut short past that (or a process killed) keeps its lease and is sent again
+        once the lease has expired."""
         log.info("mail.dispatcher_started", relay=f"{self._settings.smtp_host}:{self._settings.smtp_port}")
         while True:
             try:
-                claimed = await self.run_once()
+                claimed = await _finished_on_stop(self.run_once())
                 await self.publish_counts()
             except Exception:
                 # The driver may turn our cancellation into a database error (psycopg cancels

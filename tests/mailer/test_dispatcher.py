@@ -167,6 +167,28 @@ async def test_a_stopping_server_stops_the_dispatcher_even_when_the_driver_hides
     assert task.cancelled()
 
 
+async def test_a_stopping_dispatcher_finishes_the_batch_it_is_sending_so_nothing_is_sent_twice(
+    outbox_factory,
+    relay: Relay,  # type: ignore[no-untyped-def]
+) -> None:
+    outbox = outbox_factory()
+    message = await outbox.mailer.send_message(OPERATOR_PRINCIPAL, DRAFT, "")
+    relay.handler.hold = asyncio.Event()
+    running = asyncio.create_task(outbox.dispatcher().run_forever())
+    await eventually(relay.handler.holding.is_set)
+
+    running.cancel()  # SIGTERM reaches the server while the relay is taking the mail
+    relay.handler.hold.set()  # the relay accepts it
+    await asyncio.gather(running, return_exceptions=True)
+    assert running.cancelled()
+
+    # Recorded as sent: once its lease is over, no dispatcher sends it again.
+    assert (await outbox.state(message.id))[:2] == ("SENT", 1)
+    outbox.clock.advance(timedelta(seconds=120))
+    assert await outbox.dispatcher().run_once() == 0
+    assert len(relay.mails()) == 1
+
+
 async def test_the_outbox_gauges_count_queued_and_failed_messages(outbox_factory, relay: Relay) -> None:  # type: ignore[no-untyped-def]
     outbox = outbox_factory(mail_max_attempts=1)
     registry = CollectorRegistry()

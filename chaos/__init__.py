@@ -1,0 +1,1 @@
+"""make chaos: the real processes under write load and faults (see __main__.py)."""
