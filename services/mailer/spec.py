@@ -17,6 +17,7 @@ from services.mailer.notifier import DateChangeNotifier
 from services.mailer.service import Mailer
 from services.mailer.servicer import MailerServicer
 from services.mailer.settings import MailerSettings
+from services.mailer.support_desk import SupportDesk
 from vaxorders.mailer.v1 import mailer_service_pb2_grpc as pb_grpc
 
 SERVICE_NAME = "vaxorders.mailer.v1.MailerService"
@@ -36,7 +37,8 @@ async def build(runtime: Runtime) -> Iterable[Registration]:
     assert runtime.db is not None
     settings = _settings(runtime)
     confirmations = Confirmations(runtime.db, runtime.clock, settings, Directory(runtime.channels, settings))
-    servicer = MailerServicer(Mailer(runtime.db, runtime.clock, settings), confirmations)
+    desk = SupportDesk(runtime.db, runtime.clock, settings)
+    servicer = MailerServicer(Mailer(runtime.db, runtime.clock, settings), confirmations, desk)
     return [lambda server: pb_grpc.add_MailerServiceServicer_to_server(servicer, server)]
 
 
