@@ -247,6 +247,7 @@ class SupportDesk:
     async def _count_against_limit(self, session: AsyncSession, client_key: str, now: datetime) -> None:
         window = now.replace(minute=0, second=0, microsecond=0)
         limit = self._settings.support_requests_per_hour
+        await repo.forget_windows_before(session, window - timedelta(hours=1))
         if await repo.count_filed(session, client_key, window) > limit:
             # Raising rolls the whole transaction back, the count included.
             raise QuotaExceeded(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,6 +78,15 @@ async def of_requester(
         )
     query = query.order_by(SupportRequestRow.create_time.desc(), SupportRequestRow.id.desc()).limit(limit)
     return list(await session.scalars(query))
+
+
+async def forget_windows_before(session: AsyncSession, before: datetime) -> None:
+    """Past windows count nothing any more: the table keeps only the last hours' rows."""
+    await session.execute(
+        delete(SupportRateWindow)
+        .where(SupportRateWindow.window_start < before)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def count_filed(session: AsyncSession, client_key: str, window_start: datetime) -> int:
