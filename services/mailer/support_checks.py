@@ -5,19 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import phonenumbers
-
 from services.common.errors import Violations
+from services.common.phones import french_phone
 from services.common.text import has_control_characters
 from services.mailer.addresses import is_valid_address
 
 SUBJECT_MAX = 150
 BODY_MAX = 5_000
 ABOUT_MAX = 64
-PHONE_MAX = 30
-# Metropolitan France and the overseas départements and collectivities with French numbers.
-FRENCH_REGIONS = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF"})
-_NATIONAL_PLANS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM")
 
 # The proto's categories, as stored (enum names without their prefix).
 CATEGORIES = ("LOGIN", "ORDER", "DELIVERY", "ATTACHMENT", "OTHER")
@@ -42,21 +37,6 @@ class SupportDraft:
             category=self.category or "OTHER",
             callback_phone=self.callback_phone.strip(),
         )
-
-
-def french_phone(text: str) -> str | None:
-    """The E.164 form of a valid French number ("06 12 34 56 78", "+33 6 12 34 56 78"), else None."""
-    if not text or len(text) > PHONE_MAX or has_control_characters(text):
-        return None
-    # "0692 ..." is a Réunion number written nationally: try the overseas plans after metropolitan France's.
-    for region in _NATIONAL_PLANS:
-        try:
-            number = phonenumbers.parse(text, region)
-        except phonenumbers.NumberParseException:
-            return None
-        if phonenumbers.is_valid_number(number) and phonenumbers.region_code_for_number(number) in FRENCH_REGIONS:
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return None
 
 
 def check_request(draft: SupportDraft) -> str:

@@ -31,6 +31,7 @@ from services.common.errors import (
 )
 from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.pagination import clamp_page_size, decode_time_position, encode_time_position
+from services.common.phones import national_format
 from services.common.timefmt import paris_long
 from services.mailer import repository as outbox_repo
 from services.mailer import support_repository as repo
@@ -194,7 +195,7 @@ class SupportDesk:
                 "body": draft.body,
                 "about": draft.about,
                 "category": CATEGORY_LABELS[draft.category],
-                "callback_phone": phone,
+                "callback_phone": national_format(phone),
                 "received_at": paris_long(now),
                 "due_at": paris_long(due),
             }

@@ -16,6 +16,7 @@ import pytest
 
 from services.common.clock import ManualClock
 from services.common.timefmt import PARIS
+from tests.gateway.friday import record_supply_and_publish
 from tests.gateway.helpers import CLAIRE, KARIM, LILAS, OPERATOR, bearer, csrf_token, login
 from tests.gateway.stack import DatabaseUrlFor, Stack, start_stack
 
@@ -160,6 +161,7 @@ async def test_an_agent_sees_late_and_at_risk_requests_answers_calls_and_closes(
         detail = main(detail_page)
         assert "Demande reçue, accusé de réception envoyé" in detail and "par Claire Moreau" in detail
         assert f'href="/support/officines/{LILAS}"' in detail_page.text
+        assert "Consulter les commandes et livraisons de Pharmacie des Lilas" in detail
 
         empty = await post_form(stack, client, request + "/repondre", {"texte": "", "request_id": ""})
         assert empty.status_code == 400 and "Écrivez la réponse à envoyer." in text(empty)
@@ -202,3 +204,15 @@ async def test_an_agent_looks_up_an_officine_read_only(desk: tuple[Stack, Manual
     # Any logged-in user may list their own requests through the API.
     async with stack.client(headers=bearer(stack.psc.token_for(KARIM))) as karim:
         assert (await karim.get("/api/v1/supportRequests?mine=true")).status_code == 200
+
+
+async def test_after_publication_an_agent_reads_when_and_how_much_an_officine_receives(friday: Stack) -> None:
+    await record_supply_and_publish(friday)
+    async with friday.client() as client:
+        await login(client, AGENT)
+        page = await client.get(f"/support/officines/{LILAS}")
+        shown = main(page)
+        assert "Livraison prévue le vendredi 18 mars 2022 ; rendez-vous possibles à partir du samedi 19 mars" in shown
+        assert "Jeanne Dubois" in shown and "réduit" in shown and "Spikevax (Moderna)" in shown
+        assert "RPPS 99700000104" in shown  # numbers say what they are
+        assert not re.search(r"effecteurs/|officines/|8997\d{8}", shown)

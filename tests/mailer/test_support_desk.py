@@ -60,10 +60,10 @@ async def test_a_request_is_acknowledged_with_its_due_time_in_paris(mailer: Mail
     text = ack.get_body(preferencelist=("plain",)).get_content()
     assert "au plus tard le vendredi 11 mars 2022 à 11h00 (heure de Paris)" in text
     assert "Catégorie : Livraison" in text
-    assert "un agent vous appellera au +33612345678" in text
+    assert "un agent vous appellera au 06 12 34 56 78" in text
     [team] = await _mails_to(relay, SUPPORT_ADDRESS)
     team_text = team.get_body(preferencelist=("plain",)).get_content()
-    assert "Rappel téléphonique demandé au : +33612345678" in team_text
+    assert "Rappel téléphonique demandé au : 06 12 34 56 78" in team_text
     assert "À traiter au plus tard le vendredi 11 mars 2022 à 11h00" in team_text
 
 

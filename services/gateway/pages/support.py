@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
-from services.gateway.pages import support_status
+from services.gateway.pages import common, support_status
 from services.gateway.pages.forms import by_last_segment
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
@@ -32,6 +32,16 @@ def _name(request: Request) -> str:
         return f"supportRequests/{uuid.UUID(raw)}"
     except ValueError as exc:
         raise problem(404, "SUPPORT_REQUEST_NOT_FOUND", "Cette demande de support est introuvable.") from exc
+
+
+async def _officine_name(request: Request, finess: str) -> str:
+    """The officine's name for the look-up link; "" when the FINESS given is no officine's."""
+    try:
+        return (await common.officine(request, finess)).display_name
+    except grpc.aio.AioRpcError as error:
+        if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
+            return ""
+        raise
 
 
 async def queue(request: Request, caller: Caller) -> Response:
@@ -65,9 +75,10 @@ async def detail(
     reply = await gw.backends.mailer.GetSupportRequest(mail_pb.GetSupportRequestRequest(name=_name(request)))
     item = reply.support_request
     about = item.about if item.about.isascii() and item.about.isdigit() and len(item.about) == 9 else ""
-    officines = [a.removeprefix("officines/") for a in item.requester_acts_for if a.startswith("officines/")]
-    if about and about not in officines:
-        officines.append(about)
+    wanted = [a.removeprefix("officines/") for a in item.requester_acts_for if a.startswith("officines/")]
+    if about and about not in wanted:
+        wanted.append(about)
+    officines = [(finess, await _officine_name(request, finess)) for finess in wanted]
     return render(
         request,
         "support/request.html",

@@ -18,6 +18,13 @@ from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 _BREADCRUMB = [("/", "Accueil"), ("/support", "File du support")]
 
 
+def identifier(effecteur: str) -> str:
+    """'effecteurs/rpps:99700000120' -> 'RPPS 99700000120' (the number with what it is)."""
+    kind, _, number = effecteur.removeprefix("effecteurs/").partition(":")
+    label = labels.IDENTIFIER_KINDS.get(f"IDENTIFIER_KIND_{kind.upper()}", "")
+    return f"{label} {number}" if label and number else number
+
+
 def _finess(text: str) -> str | None:
     text = text.strip().replace(" ", "")
     return text if text.isascii() and text.isdigit() and len(text) == 9 else None
@@ -87,4 +94,5 @@ async def officine(request: Request, caller: Caller) -> Response:
         ordered=ordered,
         deliveries=await deliveries.for_officine(request, office, rows),
         type_label=labels.effecteur_type,
+        identifier=identifier,
     )

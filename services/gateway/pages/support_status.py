@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import phonenumbers
-
+from services.common.phones import national_format
 from services.common.timefmt import from_timestamp
 from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
 
@@ -88,13 +87,7 @@ def requester_state(request: mail_pb.SupportRequest) -> str:
 
 def phone_display(e164: str) -> str:
     """'+33612345678' -> '06 12 34 56 78' (as French numbers are written)."""
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return national_format(e164)
 
 
 def reference(name: str) -> str:
