@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,6 +78,14 @@ async def of_requester(
         )
     query = query.order_by(SupportRequestRow.create_time.desc(), SupportRequestRow.id.desc()).limit(limit)
     return list(await session.scalars(query))
+
+
+async def count_unanswered(session: AsyncSession, now: datetime) -> tuple[int, int]:
+    """(past their due time, all) among the requests no agent answered yet."""
+    waiting = SupportRequestRow.state == "OPEN"
+    late = func.count().filter(SupportRequestRow.due_time < now)
+    overdue, total = (await session.execute(select(late, func.count()).where(waiting))).one()
+    return int(overdue), int(total)
 
 
 async def forget_windows_before(session: AsyncSession, before: datetime) -> None:

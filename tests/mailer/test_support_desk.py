@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 
 import grpc
 import pytest
+from prometheus_client import CollectorRegistry
 
 from services.common.clock import ManualClock
 from services.common.grpc_errors import ErrorDetails
+from services.mailer.support_metrics import SupportMetrics
 from tests.mailer.conftest import OPERATOR, PARIS, SUPPORT_ADDRESS, TITULAIRE_LILAS, TITULAIRE_OTHER, Mailer, Relay
 from tests.support.polling import eventually
 from vaxorders.mailer.v1 import mailer_service_pb2 as pb
@@ -222,3 +224,19 @@ async def test_only_agents_see_the_queue_and_act_and_a_requester_sees_only_their
     # Anonymous callers may only file a request.
     anonymous = await _refused(mailer.stub.ListSupportRequests(pb.ListSupportRequestsRequest(mine=True)))
     assert anonymous.code == grpc.StatusCode.UNAUTHENTICATED
+
+
+async def test_overdue_requests_are_counted_for_the_alert(start_mailer, psc) -> None:  # type: ignore[no-untyped-def]
+    mailer = await start_mailer(ManualClock(datetime(2022, 3, 7, 9, 0, tzinfo=PARIS)))  # due 11:00
+    first = await _create(mailer)
+    await _create(mailer)
+    metrics = SupportMetrics(CollectorRegistry())
+    await metrics.refresh(mailer.runtime.db, mailer.clock)
+    assert (metrics.overdue._value.get(), metrics.waiting._value.get()) == (0, 2)
+    mailer.clock.advance(timedelta(hours=2, minutes=1))
+    await mailer.stub.RecordSupportCall(
+        pb.RecordSupportCallRequest(name=first.name, note="Rappelé.", request_id=str(uuid.uuid4())),
+        metadata=psc.metadata_for(AGENT),
+    )
+    await metrics.refresh(mailer.runtime.db, mailer.clock)
+    assert (metrics.overdue._value.get(), metrics.waiting._value.get()) == (1, 1)  # the answered one is not late
