@@ -21,20 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
-from services.common.errors import (
-    FailedPrecondition,
-    InvalidArgument,
-    NotFound,
-    PermissionDenied,
-    QuotaExceeded,
-    Violations,
-)
+from services.common.errors import InvalidArgument, Violations
 from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.pagination import clamp_page_size, decode_time_position, encode_time_position
 from services.common.phones import national_format
 from services.common.timefmt import paris_long
 from services.mailer import repository as outbox_repo
 from services.mailer import support_repository as repo
+from services.mailer.errors import agents_only, already_closed, rate_limited, request_not_found
 from services.mailer.models import OutboxMessage, SupportEventRow, SupportRequestRow, idempotency_keys
 from services.mailer.outbox import new_message_values
 from services.mailer.settings import MailerSettings
@@ -142,20 +136,6 @@ def _name_of(principal: Principal) -> str:
     return f"{principal.given_name} {principal.family_name}".strip()
 
 
-def agents_only() -> PermissionDenied:
-    return PermissionDenied("Cette action est réservée aux agents du support.", reason="SUPPORT_AGENTS_ONLY")
-
-
-def request_not_found() -> NotFound:
-    return NotFound("Cette demande de support est introuvable.", reason="SUPPORT_REQUEST_NOT_FOUND")
-
-
-def already_closed() -> FailedPrecondition:
-    return FailedPrecondition(
-        "Cette demande est close : elle ne peut plus être modifiée.", reason="SUPPORT_REQUEST_CLOSED"
-    )
-
-
 class SupportDesk:
     def __init__(
         self, db: Database, clock: Clock, settings: MailerSettings, templates: Templates | None = None
@@ -251,13 +231,7 @@ class SupportDesk:
         await repo.forget_windows_before(session, window - timedelta(hours=1))
         if await repo.count_filed(session, client_key, window) > limit:
             # Raising rolls the whole transaction back, the count included.
-            raise QuotaExceeded(
-                f"Vous avez déjà envoyé {limit} demandes au support en moins d'une heure. "
-                f"Vous pourrez en envoyer une nouvelle à partir du {paris_long(window + timedelta(hours=1))} ; "
-                "le support traite déjà celles que vous avez envoyées.",
-                reason="SUPPORT_RATE_LIMITED",
-                metadata={"limit": str(limit), "retry_after": (window + timedelta(hours=1)).isoformat()},
-            )
+            raise rate_limited(limit, window + timedelta(hours=1))
 
     # --- reading ---------------------------------------------------------------------
 
