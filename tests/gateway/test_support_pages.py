@@ -14,10 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+import tests.support.psc as psc_module
 from services.common.clock import ManualClock
 from services.common.timefmt import PARIS
 from tests.gateway.friday import record_supply_and_publish
-from tests.gateway.helpers import CLAIRE, KARIM, LILAS, OPERATOR, bearer, csrf_token, login
+from tests.gateway.helpers import ADJOINT, CLAIRE, KARIM, LILAS, OPERATOR, bearer, csrf_token, login
 from tests.gateway.stack import DatabaseUrlFor, Stack, start_stack
 
 AGENT = OPERATOR  # Élise Marchand, operator and support agent in the dataset
@@ -216,3 +217,27 @@ async def test_after_publication_an_agent_reads_when_and_how_much_an_officine_re
         assert "Jeanne Dubois" in shown and "réduit" in shown and "Spikevax (Moderna)" in shown
         assert "RPPS 99700000104" in shown  # numbers say what they are
         assert not re.search(r"effecteurs/|officines/|8997\d{8}", shown)
+
+
+async def test_a_support_only_agent_lands_on_the_queue_and_reads_but_changes_no_officine(
+    monkeypatch: pytest.MonkeyPatch, database_url_for: DatabaseUrlFor, tmp_path: Path
+) -> None:
+    # The adjoint acts for no officine; on the allow-list, support is all he is.
+    monkeypatch.setattr(psc_module, "_dataset_support_agents", lambda: [OPERATOR, ADJOINT])
+    stack = await start_stack(database_url_for, tmp_path)
+    try:
+        async with stack.client() as client:
+            landed = await login(client, ADJOINT)
+            assert str(landed.url).endswith("/support")
+            assert "File du support" in main(landed)
+            assert "Pharmacie des Lilas" in main(await client.get(f"/support/officines/{LILAS}"))
+            assert (await client.get("/operateur")).status_code == 403
+            token = await csrf_token(client)
+            attach = await client.post(
+                f"/api/v1/officines/{LILAS}/attachments",
+                json={"identifierKind": "IDENTIFIER_KIND_RPPS", "identifier": "99700000153"},
+                headers={"x-csrf-token": token, "origin": stack.base_url},
+            )
+            assert attach.status_code == 403 and attach.json()["reason"] == "SUPPORT_READ_ONLY"
+    finally:
+        await stack.close()
