@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.auth.service import AuthService, Login, TokenSet
 from services.common.context import Principal, ServicerContext
-from services.common.psc_claims import ROLE_EFFECTEUR, ROLE_OFFICINE, ROLE_OPERATOR
+from services.common.psc_claims import ROLE_EFFECTEUR, ROLE_OFFICINE, ROLE_OPERATOR, ROLE_SUPPORT
 from services.common.timefmt import to_timestamp
 from vaxorders.auth.v1 import auth_service_pb2 as pb
 from vaxorders.auth.v1 import auth_service_pb2_grpc as pb_grpc
@@ -13,6 +13,7 @@ _ROLES = {
     ROLE_OFFICINE: pb.ROLE_OFFICINE,
     ROLE_EFFECTEUR: pb.ROLE_EFFECTEUR,
     ROLE_OPERATOR: pb.ROLE_OPERATOR,
+    ROLE_SUPPORT: pb.ROLE_SUPPORT,
 }
 
 

@@ -59,6 +59,9 @@ class _Forwarding:
         token = ctx.token_var.get()
         if token and metadata.get(ctx.AUTHORIZATION_KEY) is None:
             metadata.add(ctx.AUTHORIZATION_KEY, f"Bearer {token}")
+        address = ctx.client_address_var.get()
+        if address and metadata.get(ctx.CLIENT_ADDRESS_KEY) is None:
+            metadata.add(ctx.CLIENT_ADDRESS_KEY, address)
         timeout = details.timeout if details.timeout is not None else self._default_timeout
         left = ctx.time_left()
         if left is not None:

@@ -23,6 +23,9 @@ ServicerContext: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
 # gRPC metadata keys (lower case, as gRPC requires).
 REQUEST_ID_KEY = "x-request-id"
 AUTHORIZATION_KEY = "authorization"
+# The end user's network address, set by the gateway only (the support form's rate limit
+# counts anonymous requests per address).
+CLIENT_ADDRESS_KEY = "x-client-address"
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Principal:
     given_name: str = ""
     family_name: str = ""
     profession_code: str = ""
-    # "OFFICINE", "EFFECTEUR", "OPERATOR"; "SERVICE" for a scheduled job or internal
+    # "OFFICINE", "EFFECTEUR", "OPERATOR", "SUPPORT"; "SERVICE" for a scheduled job or internal
     # system (service identity, never PSC), which the interceptor limits to its granted RPCs.
     roles: frozenset[str] = field(default_factory=frozenset)
     acts_for: tuple[str, ...] = ()
@@ -42,6 +45,11 @@ class Principal:
     @property
     def is_operator(self) -> bool:
         return "OPERATOR" in self.roles
+
+    @property
+    def is_support_agent(self) -> bool:
+        """On the support agents allow-list: reads an officine's data, changes none of it."""
+        return "SUPPORT" in self.roles
 
     @property
     def is_service(self) -> bool:
@@ -71,6 +79,7 @@ principal_var: ContextVar[Principal | None] = ContextVar("principal", default=No
 token_var: ContextVar[str] = ContextVar("token", default="")
 # Monotonic instant by which the current RPC must be answered, if the caller set one.
 deadline_var: ContextVar[float | None] = ContextVar("deadline", default=None)
+client_address_var: ContextVar[str] = ContextVar("client_address", default="")
 
 
 def new_request_id() -> str:

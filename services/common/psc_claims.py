@@ -17,6 +17,7 @@ from services.common.context import Principal
 ROLE_OFFICINE = "OFFICINE"
 ROLE_EFFECTEUR = "EFFECTEUR"
 ROLE_OPERATOR = "OPERATOR"
+ROLE_SUPPORT = "SUPPORT"
 
 PHARMACIEN = "21"
 # Sections of the Ordre des pharmaciens that work in an officine: A titulaires, D adjoints and others.
@@ -50,7 +51,9 @@ def own_record(national_id: str) -> str | None:
     return None
 
 
-def principal_from_claims(claims: Mapping[str, Any], operators: Collection[str]) -> Principal:
+def principal_from_claims(
+    claims: Mapping[str, Any], operators: Collection[str], support_agents: Collection[str] = ()
+) -> Principal:
     """Map PSC claims (access token or userinfo) to what the user may act for.
 
     - pharmacien with a section A activity at an officine FINESS: OFFICINE for it;
@@ -58,7 +61,8 @@ def principal_from_claims(claims: Mapping[str, Any], operators: Collection[str])
       the French reason (only titulaires order for the officine, as in the real service);
     - any other professional: EFFECTEUR for their own record, plus each establishment
       (FINESS site, else SIRET site) they have an activity at;
-    - SubjectNameID on the operators allow-list: OPERATOR as well.
+    - SubjectNameID on the operators allow-list: OPERATOR as well;
+    - SubjectNameID on the support agents allow-list: SUPPORT as well.
     """
     national_id = _text(claims.get("SubjectNameID"))
     exercices = exercices_of(claims)
@@ -119,6 +123,8 @@ def principal_from_claims(claims: Mapping[str, Any], operators: Collection[str])
 
     if national_id and national_id in operators:
         roles.add(ROLE_OPERATOR)
+    if national_id and national_id in support_agents:
+        roles.add(ROLE_SUPPORT)
     if roles:
         explanation = ""
     elif not explanation:

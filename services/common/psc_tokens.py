@@ -120,6 +120,7 @@ class PscAuthenticator:
         self._settings = settings
         self._clock = clock
         self._operators = frozenset(settings.operators)
+        self._support_agents = frozenset(settings.support_agents)
         self.jwks = JwksCache(settings.jwks_url, clock, refetch_interval=refetch_interval)
         self._cache = TokenCache(cache_size)
         self._userinfo_url = userinfo_url or f"{settings.psc_issuer}/protocol/openid-connect/userinfo"
@@ -142,7 +143,7 @@ class PscAuthenticator:
             claims = await self._with_userinfo(token, claims)
         if not _subject_name_id(claims):
             raise _refuse("MISSING_SUBJECT_NAME_ID")
-        principal = principal_from_claims(claims, self._operators)
+        principal = principal_from_claims(claims, self._operators, self._support_agents)
         exp = float(claims["exp"])
         validated = ValidatedToken(principal, claims, datetime.fromtimestamp(exp, UTC))
         self._cache.put(digest, validated, exp + LEEWAY_SECONDS)

@@ -57,6 +57,8 @@ class CommonSettings(BaseSettings):
     psc_client_id: str = "vaxorders-gateway"
     # National ids (SubjectNameID) given the OPERATOR role.
     operators: list[str] = Field(default_factory=list)
+    # National ids given the SUPPORT role (support desk agents; may also be operators).
+    support_agents: list[str] = Field(default_factory=list)
 
     # Service identity (services/common/service_identity.py). The PEM public key(s) every
     # service verifies job tokens with: one file, possibly a bundle of two keys during a

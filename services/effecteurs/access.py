@@ -5,6 +5,8 @@
 - an effecteur's principal (acts_for "effecteurs/rpps:...") reads itself, its
   current attachment and its history, and may detach itself;
 - operators read everything, create officines and import attachments;
+- support agents (allow-listed, DESIGN.md §3) read any officine, its attachments and
+  their history, to answer its questions; they change nothing (PERMISSION_DENIED);
 - a service identity (a job, role SERVICE) reads officines and effecteurs in
   batches (BatchGetOfficines, BatchGetEffecteurs) when its grants let it call them.
 """
@@ -12,11 +14,28 @@
 from __future__ import annotations
 
 from services.common.context import Principal
+from services.common.errors import PermissionDenied
 from services.effecteurs.errors import operators_only
 
 
 def is_operator(principal: Principal | None) -> bool:
     return principal is not None and principal.is_operator
+
+
+def is_support_agent(principal: Principal | None) -> bool:
+    return principal is not None and principal.is_support_agent
+
+
+def reads_officine(principal: Principal | None, finess: str) -> bool:
+    """The officine's pharmacists, operators and support agents read an officine and its attachments."""
+    return is_operator(principal) or is_support_agent(principal) or acts_for_officine(principal, finess)
+
+
+def support_read_only() -> PermissionDenied:
+    return PermissionDenied(
+        "Les agents du support consultent les rattachements mais ne peuvent pas les modifier.",
+        reason="SUPPORT_READ_ONLY",
+    )
 
 
 def acts_for_officine(principal: Principal | None, finess: str) -> bool:

@@ -104,7 +104,7 @@ class AttachmentService:
         )
         bound = {"list": "attachments", **filters.__dict__}
         after = decode_token(page_token, bound)
-        if not (access.is_operator(principal) or access.acts_for_officine(principal, finess)):
+        if not access.reads_officine(principal, finess):
             raise errors.officine_not_found(finess)
         async with self.db.read() as session:
             if await repository.get_officine(session, finess) is None:
@@ -145,7 +145,7 @@ class AttachmentService:
         async with self.db.read() as session:
             if parent.startswith("officines/"):
                 finess = identifiers.parse_officine_name(parent, "parent")
-                allowed = access.is_operator(principal) or access.acts_for_officine(principal, finess)
+                allowed = access.reads_officine(principal, finess)
                 if not allowed or await repository.get_officine(session, finess) is None:
                     raise errors.officine_not_found(finess)
                 events = await repository.list_events(session, officine_finess=finess, before=before, limit=size + 1)
@@ -221,6 +221,8 @@ class AttachmentService:
         # The effecteur may leave its officine itself (while attached: its past is the officines' business).
         by_itself = access.acts_for_effecteur(principal, effecteur.key) and attachment.is_current
         if not (by_officine or by_itself):
+            if access.is_support_agent(principal):
+                raise access.support_read_only()
             if access.is_operator(principal):
                 raise PermissionDenied(
                     "Les rattachements sont gérés par les officines et les effecteurs eux-mêmes.",
@@ -277,6 +279,8 @@ class AttachmentService:
     def _require_officine_member(principal: Principal | None, finess: str) -> None:
         if access.acts_for_officine(principal, finess):
             return
+        if access.is_support_agent(principal):
+            raise access.support_read_only()
         if access.is_operator(principal):
             raise PermissionDenied(
                 "Les rattachements sont gérés par les officines : un opérateur ne peut pas rattacher un effecteur.",

@@ -87,7 +87,7 @@ class DirectoryService:
             return officine
 
     async def _may_read_officine(self, session: Any, principal: Principal | None, finess: str) -> bool:
-        if access.is_operator(principal) or access.acts_for_officine(principal, finess):
+        if access.reads_officine(principal, finess):
             return True
         own = access.own_effecteur_keys(principal)
         return bool(own) and finess in await repository.current_officines_of(session, own)
@@ -220,6 +220,8 @@ class DirectoryService:
         finess = identifiers.parse_officine_name(name, "officine.name")
         request_id = check_request_id(request_id)
         if not (access.is_operator(principal) or access.acts_for_officine(principal, finess)):
+            if access.is_support_agent(principal):
+                raise access.support_read_only()
             raise errors.officine_not_found(finess)
         check_mask(paths, _OFFICINE_FIELDS, empty_refused=True)
         paths = list(dict.fromkeys(paths))  # in the order asked: so are the violations

@@ -31,7 +31,8 @@ def main(argv: list[str]) -> None:
         port=settings.http_port,
         log_config=None,  # stdlib logs go through structlog's formatter (configure_logging)
         access_log=False,  # one structured event per request comes from our middleware
-        proxy_headers=False,
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
         server_header=False,
         timeout_graceful_shutdown=10,
     )

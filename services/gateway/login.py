@@ -45,7 +45,9 @@ def home_for(principal: Principal) -> str:
         return "/operateur"
     if "OFFICINE" in principal.roles:
         return "/officine"
-    return "/effecteur"
+    if "EFFECTEUR" in principal.roles:
+        return "/effecteur"
+    return "/support" if "SUPPORT" in principal.roles else "/effecteur"
 
 
 async def login(request: Request) -> Response:

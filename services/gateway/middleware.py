@@ -42,6 +42,8 @@ class RequestContextMiddleware:
             (ctx.token_var, ctx.token_var.set("")),
             (ctx.principal_var, ctx.principal_var.set(None)),
             (ctx.deadline_var, ctx.deadline_var.set(monotonic() + self.budget)),
+            # The browser's address as uvicorn saw it (behind the ingress: its forwarded header).
+            (ctx.client_address_var, ctx.client_address_var.set((scope.get("client") or ("", 0))[0] or "")),
         ]
         structlog.contextvars.bind_contextvars(request_id=request_id, caller="anonymous")
         started = time.perf_counter()

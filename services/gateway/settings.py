@@ -42,6 +42,11 @@ class GatewaySettings(CommonSettings):
     health_timeout_seconds: float = Field(default=1.0, gt=0, le=10)
     # Largest accepted upload (CSV imports), in bytes.
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed: the
+    # ingress controller's pods. uvicorn then takes, from the right, the first address not in
+    # this list as the client's (the support form's rate limit counts anonymous requests per
+    # address). Empty: the TCP peer is the client (local runs).
+    forwarded_allow_ips: str = ""
 
     @model_validator(mode="after")
     def _check_public_url(self) -> GatewaySettings:

@@ -65,6 +65,7 @@ def _outgoing(row: OutboxMessage) -> Outgoing:
         html=row.html_body,
         reply_to=row.reply_to,
         create_time=row.create_time,
+        headers=row.headers,
     )
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from services.common.errors import FailedPrecondition, NotFound, PermissionDenied
+from datetime import datetime
+
+from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, QuotaExceeded
+from services.common.timefmt import paris_long
 
 
 def message_not_found() -> NotFound:
@@ -45,4 +48,31 @@ def allocation_not_published(label: str) -> FailedPrecondition:
         f"L'allocation de {_the(label)} n'est pas encore publiée : publiez-la avant "
         "d'envoyer les confirmations de livraison.",
         reason="ALLOCATION_NOT_PUBLISHED",
+    )
+
+
+# --- the support desk ---------------------------------------------------------
+
+
+def agents_only() -> PermissionDenied:
+    return PermissionDenied("Cette action est réservée aux agents du support.", reason="SUPPORT_AGENTS_ONLY")
+
+
+def request_not_found() -> NotFound:
+    return NotFound("Cette demande de support est introuvable.", reason="SUPPORT_REQUEST_NOT_FOUND")
+
+
+def already_closed() -> FailedPrecondition:
+    return FailedPrecondition(
+        "Cette demande est close : elle ne peut plus être modifiée.", reason="SUPPORT_REQUEST_CLOSED"
+    )
+
+
+def rate_limited(limit: int, until: datetime) -> QuotaExceeded:
+    return QuotaExceeded(
+        f"Vous avez déjà envoyé {limit} demandes au support en moins d'une heure. "
+        f"Vous pourrez en envoyer une nouvelle à partir du {paris_long(until)} ; "
+        "le support traite déjà celles que vous avez envoyées.",
+        reason="SUPPORT_RATE_LIMITED",
+        metadata={"limit": str(limit), "retry_after": until.isoformat()},
     )

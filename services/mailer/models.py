@@ -50,6 +50,9 @@ class OutboxMessage(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
     create_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     send_time: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Threading headers ({"In-Reply-To": "<...>", "References": "<...> <...>"}) of the
+    # support desk's answers; None for every other message.
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
 
     __table_args__ = (
         Index("ix_messages_due", "state", "next_attempt_at"),
@@ -70,6 +73,58 @@ class SupportRequestRow(Base):
     created_by: Mapped[str] = mapped_column(String(32), nullable=False)
     message_id: Mapped[str] = mapped_column(String(36), nullable=False)
     create_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # The support desk (support_desk.py). Category and state as the proto enum names
+    # without their prefix ("DELIVERY", "OPEN").
+    category: Mapped[str] = mapped_column(String(16), nullable=False, default="OTHER")
+    # E.164 ("+33612345678") when the requester asked to be called back, else "".
+    callback_phone: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default="OPEN")
+    # Two working hours after create_time (support_clock.py).
+    due_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    first_response_time: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    close_time: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    requester_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    requester_acts_for: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    # The acknowledgement sent to the requester: answers are threaded under its Message-ID.
+    ack_message_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+    __table_args__ = (
+        Index("ix_support_requests_queue", "state", "due_time", "id"),
+        Index("ix_support_requests_mine", "created_by", "create_time", "id"),
+    )
+
+
+class SupportEventRow(Base):
+    """Who did what on a support request, and when (never updated)."""
+
+    __tablename__ = "support_events"
+
+    # Increasing: events of one instant keep the order they happened in.
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    support_request_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    # RECEIVED, ANSWERED, CALLED, CLOSED (the proto enum names without their prefix).
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    # National id of the agent ("anonymous" for a request from the public form).
+    actor: Mapped[str] = mapped_column(String(32), nullable=False)
+    actor_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The e-mail it sent, if any.
+    message_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    create_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    __table_args__ = (Index("ix_support_events_request", "support_request_id", "create_time", "id"),)
+
+
+class SupportRateWindow(Base):
+    """Support requests filed per client and hour: the form's rate limit, shared by
+    every mailer (and so every gateway) replica through the database."""
+
+    __tablename__ = "support_rate_windows"
+
+    # "user:{national id}" or "addr:{client address}".
+    client_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 class ConfirmationRunRow(Base):

@@ -19,22 +19,16 @@ from services.common.db import Database
 from services.common.errors import InvalidArgument, Violations
 from services.common.idempotency import check_request_id, fingerprint, run_once
 from services.common.pagination import clamp_page_size, decode_time_position, encode_time_position
-from services.common.text import has_control_characters
-from services.common.timefmt import paris_long
 from services.mailer import repository as repo
 from services.mailer.addresses import is_valid_address
 from services.mailer.errors import message_not_found, operators_only
-from services.mailer.models import OutboxMessage, SupportRequestRow, idempotency_keys
+from services.mailer.models import OutboxMessage, idempotency_keys
 from services.mailer.outbox import new_message_values
 from services.mailer.settings import MailerSettings
 from services.mailer.templates import TEMPLATES, Templates
 
 MAX_RECIPIENTS = 50
 MAX_PARAM_LENGTH = 20_000
-SUBJECT_MAX = 150
-BODY_MAX = 5_000
-ABOUT_MAX = 64
-ANONYMOUS = "anonymous"
 
 
 @dataclass(frozen=True)
@@ -77,33 +71,6 @@ class MessageView:
         )
 
 
-@dataclass(frozen=True)
-class SupportDraft:
-    contact_email: str
-    subject: str
-    body: str
-    about: str = ""
-
-
-@dataclass(frozen=True)
-class SupportView:
-    id: str
-    contact_email: str
-    subject: str
-    body: str
-    about: str
-    create_time: datetime
-    message_id: str
-
-    @property
-    def name(self) -> str:
-        return f"supportRequests/{self.id}"
-
-    @classmethod
-    def of(cls, row: SupportRequestRow) -> SupportView:
-        return cls(row.id, row.contact_email, row.subject, row.body, row.about, row.create_time, row.message_id)
-
-
 @dataclass
 class MessagePage:
     messages: list[MessageView]
@@ -112,7 +79,7 @@ class MessagePage:
 
 @dataclass(frozen=True)
 class QueuedMail:
-    """A message the mailer itself composes (support requests)."""
+    """A message the mailer itself composes."""
 
     to: Sequence[str]
     template: str
@@ -225,89 +192,6 @@ class Mailer:
             page.next_page_token = encode_time_position(last.create_time, last.id, filters)
         return page
 
-    # --- support -------------------------------------------------------------------
-
-    async def create_support_request(
-        self, principal: Principal | None, draft: SupportDraft, request_id: str, *, trace_request_id: str = ""
-    ) -> SupportView:
-        """Public (the home page's contact form works before login), so the input is checked strictly."""
-        request_id = check_request_id(request_id)
-        draft = SupportDraft(
-            contact_email=draft.contact_email.strip(),
-            subject=draft.subject.strip(),
-            body=draft.body.strip(),
-            about=draft.about.strip(),
-        )
-        self._check_support(draft)
-        created_by = principal.national_id if principal else ANONYMOUS
-        digest = fingerprint(created_by, {"support_request": draft})
-
-        async def write(session: AsyncSession, now: datetime) -> str:
-            support_id = str(uuid.uuid4())
-            mail = QueuedMail(
-                to=[self._settings.support_address],
-                template="support-request",
-                params={
-                    "reference": f"supportRequests/{support_id}",
-                    "contact_email": draft.contact_email,
-                    "subject": draft.subject,
-                    "body": draft.body,
-                    "about": draft.about,
-                    "requester": _requester(principal),
-                    "received_at": paris_long(now),
-                },
-                reply_to=draft.contact_email,
-            )
-            message = await self._enqueue(
-                session, mail, created_by=created_by, now=now, trace_request_id=trace_request_id
-            )
-            await repo.add_support_request(
-                session,
-                SupportRequestRow(
-                    id=support_id,
-                    contact_email=draft.contact_email,
-                    subject=draft.subject,
-                    body=draft.body,
-                    about=draft.about,
-                    created_by=created_by,
-                    message_id=message.id,
-                    create_time=now,
-                ),
-            )
-            return support_id
-
-        support_id = await self._once("CreateSupportRequest", request_id, digest, write, key="support_request")
-        async with self._db.read() as session:
-            row = await repo.get_support_request(session, support_id)
-            assert row is not None  # written in a committed transaction above
-            return SupportView.of(row)
-
-    @staticmethod
-    def _check_support(draft: SupportDraft) -> None:
-        violations = Violations()
-        if not draft.contact_email:
-            violations.add("support_request.contact_email", "Indiquez l'adresse e-mail à laquelle vous répondre.")
-        elif not is_valid_address(draft.contact_email):
-            violations.add(
-                "support_request.contact_email",
-                "Adresse e-mail invalide : vérifiez-la (exemple : pharmacie@exemple.fr).",
-            )
-        if not draft.subject:
-            violations.add("support_request.subject", "Indiquez l'objet de votre demande.")
-        elif len(draft.subject) > SUBJECT_MAX or has_control_characters(draft.subject):
-            violations.add(
-                "support_request.subject", f"L'objet tient sur une ligne de {SUBJECT_MAX} caractères au plus."
-            )
-        if not draft.body:
-            violations.add("support_request.body", "Décrivez votre demande.")
-        elif len(draft.body) > BODY_MAX:
-            violations.add("support_request.body", f"Votre message dépasse {BODY_MAX} caractères : raccourcissez-le.")
-        elif has_control_characters(draft.body, multiline=True):
-            violations.add("support_request.body", "Votre message contient des caractères non imprimables.")
-        if len(draft.about) > ABOUT_MAX or has_control_characters(draft.about):
-            violations.add("support_request.about", f"L'identifiant concerné tient en {ABOUT_MAX} caractères au plus.")
-        violations.raise_if_any()
-
     # --- shared ----------------------------------------------------------------------
 
     async def _enqueue(
@@ -358,11 +242,3 @@ class Mailer:
             if row is None:
                 raise message_not_found()
             return MessageView.of(row)
-
-
-def _requester(principal: Principal | None) -> str:
-    if principal is None:
-        return "non identifié (formulaire de contact public)"
-    name = f"{principal.given_name} {principal.family_name}".strip() or "nom inconnu"
-    acts_for = ", ".join(principal.acts_for) or "aucune structure"
-    return f"{name}, identifiant national {principal.national_id} (agit pour : {acts_for})"

@@ -7,7 +7,9 @@ from services.common.context import ServicerContext, current_principal
 from services.common.timefmt import to_timestamp
 from services.mailer.confirmations import Confirmations, RunView
 from services.mailer.deliveries import OFFICINE, Recipient
-from services.mailer.service import Mailer, MessageDraft, MessageView, SupportDraft, SupportView
+from services.mailer.service import Mailer, MessageDraft, MessageView
+from services.mailer.support_desk import SupportDesk
+from services.mailer.support_servicer import SupportRpcs
 from vaxorders.mailer.v1 import mailer_service_pb2 as pb
 from vaxorders.mailer.v1 import mailer_service_pb2_grpc as pb_grpc
 
@@ -31,17 +33,6 @@ def message_pb(view: MessageView) -> pb.Message:
         last_error=view.last_error,
         create_time=to_timestamp(view.create_time),
         send_time=to_timestamp(view.send_time),
-    )
-
-
-def support_pb(view: SupportView) -> pb.SupportRequest:
-    return pb.SupportRequest(
-        name=view.name,
-        contact_email=view.contact_email,
-        subject=view.subject,
-        body=view.body,
-        about=view.about,
-        create_time=to_timestamp(view.create_time),
     )
 
 
@@ -78,10 +69,11 @@ def run_pb(view: RunView, *, with_planned: bool = True) -> pb.ConfirmationRun:
     )
 
 
-class MailerServicer(pb_grpc.MailerServiceServicer):
-    def __init__(self, mailer: Mailer, confirmations: Confirmations) -> None:
+class MailerServicer(SupportRpcs, pb_grpc.MailerServiceServicer):
+    def __init__(self, mailer: Mailer, confirmations: Confirmations, desk: SupportDesk) -> None:
         self._mailer = mailer
         self._confirmations = confirmations
+        self._desk = desk
 
     async def SendMessage(self, request: pb.SendMessageRequest, context: ServicerContext) -> pb.SendMessageResponse:
         message = request.message
@@ -105,18 +97,6 @@ class MailerServicer(pb_grpc.MailerServiceServicer):
         return pb.ListMessagesResponse(
             messages=[message_pb(v) for v in page.messages], next_page_token=page.next_page_token
         )
-
-    async def CreateSupportRequest(
-        self, request: pb.CreateSupportRequestRequest, context: ServicerContext
-    ) -> pb.CreateSupportRequestResponse:
-        given = request.support_request
-        draft = SupportDraft(
-            contact_email=given.contact_email, subject=given.subject, body=given.body, about=given.about
-        )
-        view = await self._mailer.create_support_request(
-            current_principal(), draft, request.request_id, trace_request_id=ctx.request_id_var.get()
-        )
-        return pb.CreateSupportRequestResponse(support_request=support_pb(view))
 
     async def SendDeliveryConfirmations(
         self, request: pb.SendDeliveryConfirmationsRequest, context: ServicerContext

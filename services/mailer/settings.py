@@ -25,6 +25,10 @@ class MailerSettings(ServiceSettings):
     # Sender of every message, and where support requests go.
     mail_from: str = f"Commande de vaccins en officine <ne-pas-repondre{_DEV_DOMAIN}>"
     support_address: str = f"support{_DEV_DOMAIN}"
+    # The support desk: the queue's page (named in the mail to the support team), and how
+    # many requests one client (a logged-in user, else an address) may file per hour.
+    support_queue_url: str = "http://127.0.0.1:8080/support"
+    support_requests_per_hour: int = Field(default=5, ge=1, le=1000)
 
     # Delivery attempts before a message is FAILED, and the backoff between them:
     # base * 2^(attempt-1) seconds, capped.

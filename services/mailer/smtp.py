@@ -4,7 +4,7 @@ connection, with each outcome classified as sent, retry later, or give up."""
 from __future__ import annotations
 
 import email.utils
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -28,6 +28,8 @@ class Outgoing:
     html: str | None
     reply_to: str
     create_time: datetime
+    # Extra headers, only those of THREADING_HEADERS (support answers' In-Reply-To, References).
+    headers: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,15 @@ class Outcome:
 
 
 SENT = Outcome(sent=True)
+THREADING_HEADERS = ("In-Reply-To", "References")
+
+
+def message_id_header(message_id: str, sender: str) -> str:
+    """The Message-ID of an outbox message: stable per row, so a message delivered twice
+    (at-least-once) carries the same one, which mail systems use to drop the duplicate;
+    and a later message can name it in In-Reply-To / References to thread with it."""
+    domain = email.utils.parseaddr(sender)[1].rpartition("@")[2] or "vaxorders.localhost"
+    return f"<{message_id}@{domain}>"
 
 
 def build_email(message: Outgoing, sender: str) -> EmailMessage:
@@ -49,10 +60,10 @@ def build_email(message: Outgoing, sender: str) -> EmailMessage:
         mail["Reply-To"] = message.reply_to
     mail["Subject"] = message.subject
     mail["Date"] = email.utils.format_datetime(message.create_time)
-    # Stable per outbox row: a message delivered twice (at-least-once) carries
-    # the same Message-ID, which mail systems use to drop the duplicate.
-    domain = email.utils.parseaddr(sender)[1].rpartition("@")[2] or "vaxorders.localhost"
-    mail["Message-ID"] = f"<{message.id}@{domain}>"
+    mail["Message-ID"] = message_id_header(message.id, sender)
+    for name in THREADING_HEADERS:
+        if message.headers and message.headers.get(name):
+            mail[name] = message.headers[name]
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(message.text)
     if message.html is not None:

@@ -17,6 +17,8 @@ from services.mailer.notifier import DateChangeNotifier
 from services.mailer.service import Mailer
 from services.mailer.servicer import MailerServicer
 from services.mailer.settings import MailerSettings
+from services.mailer.support_desk import SupportDesk
+from services.mailer.support_metrics import SupportMetrics
 from vaxorders.mailer.v1 import mailer_service_pb2_grpc as pb_grpc
 
 SERVICE_NAME = "vaxorders.mailer.v1.MailerService"
@@ -36,7 +38,8 @@ async def build(runtime: Runtime) -> Iterable[Registration]:
     assert runtime.db is not None
     settings = _settings(runtime)
     confirmations = Confirmations(runtime.db, runtime.clock, settings, Directory(runtime.channels, settings))
-    servicer = MailerServicer(Mailer(runtime.db, runtime.clock, settings), confirmations)
+    desk = SupportDesk(runtime.db, runtime.clock, settings)
+    servicer = MailerServicer(Mailer(runtime.db, runtime.clock, settings), confirmations, desk)
     return [lambda server: pb_grpc.add_MailerServiceServicer_to_server(servicer, server)]
 
 
@@ -62,6 +65,12 @@ async def notify_date_changes(runtime: Runtime) -> None:
     await notifier.run_forever(source.acting)
 
 
+async def watch_support_queue(runtime: Runtime) -> None:
+    """The support desk's gauges (overdue and unanswered requests), beside the server."""
+    assert runtime.db is not None
+    await SupportMetrics(runtime.metrics.registry).run_forever(runtime.db, runtime.clock)
+
+
 SPEC = ServiceSpec(
     name="mailer",
     service_names=[SERVICE_NAME],
@@ -69,5 +78,5 @@ SPEC = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parent / "migrations",
     # The home page's contact form works before login (input is checked strictly).
     public_methods=[f"/{SERVICE_NAME}/CreateSupportRequest"],
-    background=[dispatch, notify_date_changes],
+    background=[dispatch, notify_date_changes, watch_support_queue],
 )

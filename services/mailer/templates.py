@@ -34,6 +34,9 @@ TEMPLATES: dict[str, TemplateSpec] = {
     for spec in (
         TemplateSpec("notice", ("title", "text")),
         TemplateSpec("support-request", (), sendable=False),
+        # The support desk (support_desk.py): the requester's acknowledgement and agents' answers.
+        TemplateSpec("support-acknowledgement", (), sendable=False),
+        TemplateSpec("support-answer", (), sendable=False),
         # Composed by the mailer from orders' deliveries (deliveries.py), never by SendMessage.
         TemplateSpec("delivery-confirmation-officine", (), sendable=False),
         TemplateSpec("delivery-confirmation-effecteur", (), sendable=False),

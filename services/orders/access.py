@@ -4,6 +4,8 @@
 - an effecteur (acts_for "effecteurs/..."): its own lines and requests, wherever;
 - operators: read everything, write nothing (they do not order); after the
   session they alone set the supply, publish the allocation and plan deliveries;
+- support agents (allow-listed): read one officine's lines, requests, summary and
+  deliveries, to answer "when and how much will I receive"; write nothing;
 - service identities (a job, role SERVICE): read what their grants let them
   call (deliveries, the allocation, the date-change feed) and record sent
   confirmations; every other write is refused.
@@ -23,8 +25,13 @@ def acts_for_officine(principal: Principal, finess: str) -> bool:
     return principal.may_act_for(officine_name(finess))
 
 
+def reads_officine(principal: Principal, finess: str) -> bool:
+    """Its pharmacists, operators and support agents read everything of an officine."""
+    return principal.is_operator or principal.is_support_agent or acts_for_officine(principal, finess)
+
+
 def may_read(principal: Principal, finess: str, effecteur: str) -> bool:
-    return principal.is_operator or acts_for_officine(principal, finess) or principal.may_act_for(effecteur)
+    return reads_officine(principal, finess) or principal.may_act_for(effecteur)
 
 
 def require_officine_writer(principal: Principal, finess: str, what: str = "Commande") -> None:
@@ -34,6 +41,11 @@ def require_officine_writer(principal: Principal, finess: str, what: str = "Comm
     if principal.is_operator:
         raise PermissionDenied(
             "Les opérateurs consultent les commandes mais n'en saisissent pas.", reason=errors.OPERATORS_ONLY
+        )
+    if principal.is_support_agent:
+        raise PermissionDenied(
+            "Les agents du support consultent les commandes mais ne peuvent pas les modifier.",
+            reason="SUPPORT_READ_ONLY",
         )
     raise errors.not_found(what)
 
@@ -62,7 +74,7 @@ def list_scope(principal: Principal, parent: OfficineOrder, effecteur: str, what
     session_id = None if parent.session_id == ANY else parent.session_id
     wanted = effecteur or None
     if parent.finess != ANY:
-        if principal.is_operator or acts_for_officine(principal, parent.finess):
+        if reads_officine(principal, parent.finess):
             return ListScope(parent.finess, session_id, wanted)
         if wanted is not None and principal.may_act_for(wanted):
             return ListScope(parent.finess, session_id, wanted)

@@ -37,7 +37,7 @@ class ReportService:
 
     async def officine_summary(self, principal: Principal, name: str) -> OfficineSummary:
         order = names.parse_officine_order(name, "name")
-        if not (principal.is_operator or access.acts_for_officine(principal, order.finess)):
+        if not access.reads_officine(principal, order.finess):
             raise errors.not_found("Commande")
         window = await self.rules.sessions.session(order.session_id)
         still_pending = window is not None and not window.is_closed_at(self.rules.clock.now())

@@ -35,7 +35,8 @@ EXPECTED = {
     "899700000153": ([R.ROLE_EFFECTEUR], ["effecteurs/rpps:99700000153"]),
     "899700000161": ([R.ROLE_EFFECTEUR], ["effecteurs/rpps:99700000161", "effecteurs/finess:759901010"]),
     "899700000179": ([R.ROLE_EFFECTEUR], ["effecteurs/rpps:99700000179", "effecteurs/finess:759901028"]),
-    "899700000906": ([R.ROLE_EFFECTEUR, R.ROLE_OPERATOR], ["effecteurs/rpps:99700000906"]),
+    # Élise Marchand: a médecin, an operator and, in the demo, a support agent too.
+    "899700000906": ([R.ROLE_EFFECTEUR, R.ROLE_OPERATOR, R.ROLE_SUPPORT], ["effecteurs/rpps:99700000906"]),
 }
 
 

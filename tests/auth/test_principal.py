@@ -143,3 +143,12 @@ def test_missing_or_malformed_professional_data_grants_nothing(ref: object) -> N
     assert principal.roles == frozenset()
     assert principal.acts_for == ()
     assert "ne correspond à aucune officine" in principal.explanation
+
+
+def test_support_agents_are_allow_listed_and_may_be_nothing_else(psc) -> None:  # type: ignore[no-untyped-def]
+    adjoint = psc.identities["899700000047"].userinfo()  # acts for no officine on his own
+    assert principal_from_claims(adjoint, psc.operators).roles == frozenset()
+    agent = principal_from_claims(adjoint, psc.operators, ["899700000047"])
+    assert agent.roles == frozenset({"SUPPORT"}) and agent.is_support_agent
+    assert agent.explanation == ""  # a role: the service is open to him
+    assert not agent.is_operator and agent.acts_for == ()

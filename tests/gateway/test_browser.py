@@ -300,11 +300,12 @@ async def test_public_pages_contact_form_and_refusal_page_are_accessible(stack: 
     await page.get_by_role("button", name="Envoyer au support").click()
     await expect(page.locator(".fr-alert--error")).to_be_visible()
     await pages.check(page, "contact refusé")
+    await page.locator("label[for=categorie-delivery]").click()
     await page.get_by_label("Adresse e-mail de réponse").fill("claire.moreau@example.test")
     await page.get_by_label("Objet").fill("Livraison de la semaine")
     await page.get_by_label("Votre question").fill("Bonjour, à quelle date arrivent les flacons commandés lundi ?")
     await page.get_by_role("button", name="Envoyer au support").click()
-    await expect(page.get_by_text("Votre message a bien été envoyé au support")).to_be_visible()
+    await expect(page.get_by_text("Votre demande a bien été envoyée au support")).to_be_visible()
     await pages.check(page, "contact envoyé")
     await context.close()
 

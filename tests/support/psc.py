@@ -111,6 +111,8 @@ class Psc:
             "psc_issuer": self.issuer,
             "psc_jwks_url": self.jwks_url,
             "operators": list(self.operators),
+            # The dataset's support agents (Élise Marchand, also an operator).
+            "support_agents": _dataset_support_agents(),
         }
         if self.service_public_key_file:
             overrides["service_public_key_file"] = self.service_public_key_file
@@ -190,6 +192,10 @@ def _hand_signed(claims: dict[str, Any], header: dict[str, Any], secret: str) ->
 
 def _dataset_operators() -> list[str]:
     return [str(x) for x in json.loads(DATASET_PATH.read_text(encoding="utf-8")).get("operators", [])]
+
+
+def _dataset_support_agents() -> list[str]:
+    return [str(x) for x in json.loads(DATASET_PATH.read_text(encoding="utf-8")).get("support_agents", [])]
 
 
 def issuer_settings(data_dir: Path) -> AuthSettings:

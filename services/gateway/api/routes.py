@@ -421,7 +421,52 @@ def _mailer() -> list[ApiRoute]:
     m = "Messages et support"
     return [
         on_mailer(
-            "POST", "/supportRequests", "CreateSupportRequest", "Envoie une question au support.", m, public=True
+            "POST",
+            "/supportRequests",
+            "CreateSupportRequest",
+            "Envoie une question au support (catégorie, rappel téléphonique facultatif) ; la réponse dit quand "
+            "le support répondra au plus tard. Au plus 5 demandes par heure et par client (429 au-delà).",
+            m,
+            public=True,
+        ),
+        on_mailer(
+            "GET",
+            "/supportRequests",
+            "ListSupportRequests",
+            "La file du support, échéance la plus proche d'abord (agents du support) ; mine=true : vos demandes.",
+            m,
+        ),
+        on_mailer(
+            "GET",
+            "/supportRequests/{request}",
+            "GetSupportRequest",
+            "Une demande de support et son historique (agents du support, ou son auteur).",
+            m,
+            names={"name": "supportRequests/{request}"},
+        ),
+        on_mailer(
+            "POST",
+            "/supportRequests/{request}:answer",
+            "AnswerSupportRequest",
+            "Répond par e-mail au demandeur, dans le fil de son accusé de réception (agents du support).",
+            m,
+            names={"name": "supportRequests/{request}"},
+        ),
+        on_mailer(
+            "POST",
+            "/supportRequests/{request}:recordCall",
+            "RecordSupportCall",
+            "Note un appel téléphonique sur une demande (agents du support).",
+            m,
+            names={"name": "supportRequests/{request}"},
+        ),
+        on_mailer(
+            "POST",
+            "/supportRequests/{request}:close",
+            "CloseSupportRequest",
+            "Clôt une demande (agents du support).",
+            m,
+            names={"name": "supportRequests/{request}"},
         ),
         on_mailer("GET", "/messages", "ListMessages", "E-mails envoyés, les plus récents d'abord (opérateurs).", m),
         on_mailer("POST", "/messages", "SendMessage", "Met un e-mail en file d'envoi (opérateurs).", m),

@@ -3,7 +3,6 @@ contact, the legal pages, and the page that explains a refused access."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import grpc
@@ -14,14 +13,7 @@ from services.gateway.access import Caller, gateway_of
 from services.gateway.login import home_for
 from services.gateway.pages import labels
 from services.gateway.pages.render import render
-from services.gateway.problems import Problem, as_problem
-from vaxorders.mailer.v1 import mailer_service_pb2 as mail_pb
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
-
-_SENT = (
-    "Votre message a bien été envoyé au support. "
-    "Vous recevrez une réponse sous deux heures (du lundi au samedi, de 9 h à 20 h)."
-)
 
 
 async def service_banner(request: Request) -> dict[str, Any]:
@@ -59,51 +51,6 @@ async def home(request: Request, caller: Caller) -> Response:
 
 async def help_page(request: Request, caller: Caller) -> Response:
     return render(request, "help.html", title="Aide", breadcrumb=[("/", "Accueil"), ("", "Aide")])
-
-
-async def contact(request: Request, caller: Caller) -> Response:
-    values = {"contact_email": "", "subject": "", "body": "", "about": ""}
-    error: Problem | None = None
-    if request.method == "POST":
-        form = await request.form()
-        values = {k: str(form.get(k, "")).strip() for k in values}
-        message = mail_pb.SupportRequest(
-            contact_email=values["contact_email"], subject=values["subject"], body=values["body"], about=values["about"]
-        )
-        try:
-            await gateway_of(request).backends.mailer.CreateSupportRequest(
-                mail_pb.CreateSupportRequestRequest(support_request=message, request_id=str(form.get("request_id", "")))
-            )
-        except grpc.RpcError as exc:
-            error = as_problem(exc)
-            if error.status >= 500 or error.status in (401, 403):
-                raise
-        else:
-            return RedirectResponse("/contact?envoye=1", status_code=303)
-    return render(
-        request,
-        "contact.html",
-        status=400 if error else 200,
-        title="Contacter le support",
-        breadcrumb=[("/", "Accueil"), ("", "Contact")],
-        values=values,
-        error=error,
-        field_errors=_by_field(error),
-        request_id=str(uuid.uuid4()),
-        notice=_SENT if request.query_params.get("envoye") else "",
-    )
-
-
-def _by_field(error: Problem | None) -> dict[str, str]:
-    """'supportRequest.contactEmail' -> 'contact_email'."""
-    if error is None:
-        return {}
-    out: dict[str, str] = {}
-    for path, text in error.field_errors().items():
-        last = path.split(".")[-1]
-        snake = "".join("_" + c.lower() if c.isupper() else c for c in last)
-        out.setdefault(snake, text)
-    return out
 
 
 async def static_page(request: Request, caller: Caller) -> Response:

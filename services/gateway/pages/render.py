@@ -108,6 +108,8 @@ def navigation(caller: Caller | None) -> list[tuple[str, str]]:
             ("/operateur/totaux", "Totaux nationaux"),
             ("/operateur/livraisons", "Allocation et livraisons"),
         ]
+    if "SUPPORT" in principal.roles:
+        items.append(("/support", "File du support"))
     items.append(("/aide", "Aide"))
     return items
 

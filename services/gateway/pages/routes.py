@@ -8,6 +8,7 @@ from services.gateway.pages import (
     allocation,
     attachments,
     confirmations,
+    contact,
     deliveryplan,
     effecteur,
     grid,
@@ -16,6 +17,8 @@ from services.gateway.pages import (
     orders,
     public,
     quotas,
+    support,
+    support_lookup,
     totals,
     vialrequests,
 )
@@ -44,11 +47,15 @@ def spf(handler: PageHandler) -> Endpoint:
     return page(handler, role="OPERATOR")
 
 
+def support_desk(handler: PageHandler) -> Endpoint:
+    return page(handler, role="SUPPORT")
+
+
 def page_routes() -> list[Route]:
     return [
         Route("/", anyone(public.home), methods=GET),
         Route("/aide", anyone(public.help_page), methods=GET),
-        Route("/contact", anyone(public.contact), methods=BOTH),
+        Route("/contact", anyone(contact.contact), methods=BOTH),
         Route("/accessibilite", anyone(public.static_page), methods=GET),
         Route("/mentions-legales", anyone(public.static_page), methods=GET),
         Route("/donnees-personnelles", anyone(public.static_page), methods=GET),
@@ -95,4 +102,10 @@ def page_routes() -> list[Route]:
         Route(SES + "/confirmations", spf(confirmations.operator_confirmations), methods=GET),
         Route(SES + "/confirmations/essai", spf(confirmations.dry_run), methods=POST),
         Route(SES + "/confirmations/envoyer", spf(confirmations.send), methods=POST),
+        # Support desk (agents): the queue, a request and its actions, the read-only officine look-up.
+        Route("/support", support_desk(support.queue), methods=GET),
+        Route("/support/demandes/{request}", support_desk(support.detail), methods=GET),
+        Route("/support/demandes/{request}/{action}", support_desk(support.act), methods=POST),
+        Route("/support/officines", support_desk(support_lookup.search), methods=GET),
+        Route("/support/officines/{finess}", support_desk(support_lookup.officine), methods=GET),
     ]

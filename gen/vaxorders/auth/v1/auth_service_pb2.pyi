@@ -17,10 +17,12 @@ class Role(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ROLE_OFFICINE: _ClassVar[Role]
     ROLE_EFFECTEUR: _ClassVar[Role]
     ROLE_OPERATOR: _ClassVar[Role]
+    ROLE_SUPPORT: _ClassVar[Role]
 ROLE_UNSPECIFIED: Role
 ROLE_OFFICINE: Role
 ROLE_EFFECTEUR: Role
 ROLE_OPERATOR: Role
+ROLE_SUPPORT: Role
 
 class Principal(_message.Message):
     __slots__ = ("national_id", "given_name", "family_name", "profession_code", "roles", "acts_for", "explanation")

@@ -186,20 +186,172 @@ class ListConfirmationRunsResponse(_message.Message):
     def __init__(self, runs: _Optional[_Iterable[_Union[ConfirmationRun, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class SupportRequest(_message.Message):
-    __slots__ = ("name", "contact_email", "subject", "body", "about", "create_time")
+    __slots__ = ("name", "contact_email", "subject", "body", "about", "create_time", "category", "callback_phone", "state", "due_time", "first_response_time", "close_time", "requester", "requester_name", "requester_acts_for", "events")
+    class Category(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        CATEGORY_UNSPECIFIED: _ClassVar[SupportRequest.Category]
+        CATEGORY_LOGIN: _ClassVar[SupportRequest.Category]
+        CATEGORY_ORDER: _ClassVar[SupportRequest.Category]
+        CATEGORY_DELIVERY: _ClassVar[SupportRequest.Category]
+        CATEGORY_ATTACHMENT: _ClassVar[SupportRequest.Category]
+        CATEGORY_OTHER: _ClassVar[SupportRequest.Category]
+    CATEGORY_UNSPECIFIED: SupportRequest.Category
+    CATEGORY_LOGIN: SupportRequest.Category
+    CATEGORY_ORDER: SupportRequest.Category
+    CATEGORY_DELIVERY: SupportRequest.Category
+    CATEGORY_ATTACHMENT: SupportRequest.Category
+    CATEGORY_OTHER: SupportRequest.Category
+    class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        STATE_UNSPECIFIED: _ClassVar[SupportRequest.State]
+        STATE_OPEN: _ClassVar[SupportRequest.State]
+        STATE_ANSWERED: _ClassVar[SupportRequest.State]
+        STATE_CLOSED: _ClassVar[SupportRequest.State]
+    STATE_UNSPECIFIED: SupportRequest.State
+    STATE_OPEN: SupportRequest.State
+    STATE_ANSWERED: SupportRequest.State
+    STATE_CLOSED: SupportRequest.State
     NAME_FIELD_NUMBER: _ClassVar[int]
     CONTACT_EMAIL_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
     ABOUT_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    CALLBACK_PHONE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    DUE_TIME_FIELD_NUMBER: _ClassVar[int]
+    FIRST_RESPONSE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CLOSE_TIME_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_NAME_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_ACTS_FOR_FIELD_NUMBER: _ClassVar[int]
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
     name: str
     contact_email: str
     subject: str
     body: str
     about: str
     create_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., contact_email: _Optional[str] = ..., subject: _Optional[str] = ..., body: _Optional[str] = ..., about: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    category: SupportRequest.Category
+    callback_phone: str
+    state: SupportRequest.State
+    due_time: _timestamp_pb2.Timestamp
+    first_response_time: _timestamp_pb2.Timestamp
+    close_time: _timestamp_pb2.Timestamp
+    requester: str
+    requester_name: str
+    requester_acts_for: _containers.RepeatedScalarFieldContainer[str]
+    events: _containers.RepeatedCompositeFieldContainer[SupportEvent]
+    def __init__(self, name: _Optional[str] = ..., contact_email: _Optional[str] = ..., subject: _Optional[str] = ..., body: _Optional[str] = ..., about: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., category: _Optional[_Union[SupportRequest.Category, str]] = ..., callback_phone: _Optional[str] = ..., state: _Optional[_Union[SupportRequest.State, str]] = ..., due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_response_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., requester: _Optional[str] = ..., requester_name: _Optional[str] = ..., requester_acts_for: _Optional[_Iterable[str]] = ..., events: _Optional[_Iterable[_Union[SupportEvent, _Mapping]]] = ...) -> None: ...
+
+class SupportEvent(_message.Message):
+    __slots__ = ("kind", "actor", "actor_name", "text", "create_time", "message")
+    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        KIND_UNSPECIFIED: _ClassVar[SupportEvent.Kind]
+        KIND_RECEIVED: _ClassVar[SupportEvent.Kind]
+        KIND_ANSWERED: _ClassVar[SupportEvent.Kind]
+        KIND_CALLED: _ClassVar[SupportEvent.Kind]
+        KIND_CLOSED: _ClassVar[SupportEvent.Kind]
+    KIND_UNSPECIFIED: SupportEvent.Kind
+    KIND_RECEIVED: SupportEvent.Kind
+    KIND_ANSWERED: SupportEvent.Kind
+    KIND_CALLED: SupportEvent.Kind
+    KIND_CLOSED: SupportEvent.Kind
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    kind: SupportEvent.Kind
+    actor: str
+    actor_name: str
+    text: str
+    create_time: _timestamp_pb2.Timestamp
+    message: str
+    def __init__(self, kind: _Optional[_Union[SupportEvent.Kind, str]] = ..., actor: _Optional[str] = ..., actor_name: _Optional[str] = ..., text: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., message: _Optional[str] = ...) -> None: ...
+
+class GetSupportRequestRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetSupportRequestResponse(_message.Message):
+    __slots__ = ("support_request",)
+    SUPPORT_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    support_request: SupportRequest
+    def __init__(self, support_request: _Optional[_Union[SupportRequest, _Mapping]] = ...) -> None: ...
+
+class ListSupportRequestsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "mine", "include_closed")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    MINE_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_CLOSED_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    mine: bool
+    include_closed: bool
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., mine: _Optional[bool] = ..., include_closed: _Optional[bool] = ...) -> None: ...
+
+class ListSupportRequestsResponse(_message.Message):
+    __slots__ = ("support_requests", "next_page_token")
+    SUPPORT_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    support_requests: _containers.RepeatedCompositeFieldContainer[SupportRequest]
+    next_page_token: str
+    def __init__(self, support_requests: _Optional[_Iterable[_Union[SupportRequest, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class AnswerSupportRequestRequest(_message.Message):
+    __slots__ = ("name", "body", "request_id")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    body: str
+    request_id: str
+    def __init__(self, name: _Optional[str] = ..., body: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class AnswerSupportRequestResponse(_message.Message):
+    __slots__ = ("support_request",)
+    SUPPORT_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    support_request: SupportRequest
+    def __init__(self, support_request: _Optional[_Union[SupportRequest, _Mapping]] = ...) -> None: ...
+
+class RecordSupportCallRequest(_message.Message):
+    __slots__ = ("name", "note", "request_id")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    note: str
+    request_id: str
+    def __init__(self, name: _Optional[str] = ..., note: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class RecordSupportCallResponse(_message.Message):
+    __slots__ = ("support_request",)
+    SUPPORT_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    support_request: SupportRequest
+    def __init__(self, support_request: _Optional[_Union[SupportRequest, _Mapping]] = ...) -> None: ...
+
+class CloseSupportRequestRequest(_message.Message):
+    __slots__ = ("name", "note", "request_id")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    note: str
+    request_id: str
+    def __init__(self, name: _Optional[str] = ..., note: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class CloseSupportRequestResponse(_message.Message):
+    __slots__ = ("support_request",)
+    SUPPORT_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    support_request: SupportRequest
+    def __init__(self, support_request: _Optional[_Union[SupportRequest, _Mapping]] = ...) -> None: ...
 
 class CreateSupportRequestRequest(_message.Message):
     __slots__ = ("support_request", "request_id")

@@ -66,6 +66,31 @@ class MailerServiceStub:
                 request_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.CreateSupportRequestRequest.SerializeToString,
                 response_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.CreateSupportRequestResponse.FromString,
                 _registered_method=True)
+        self.GetSupportRequest = channel.unary_unary(
+                '/vaxorders.mailer.v1.MailerService/GetSupportRequest',
+                request_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.GetSupportRequestRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.GetSupportRequestResponse.FromString,
+                _registered_method=True)
+        self.ListSupportRequests = channel.unary_unary(
+                '/vaxorders.mailer.v1.MailerService/ListSupportRequests',
+                request_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.ListSupportRequestsRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.ListSupportRequestsResponse.FromString,
+                _registered_method=True)
+        self.AnswerSupportRequest = channel.unary_unary(
+                '/vaxorders.mailer.v1.MailerService/AnswerSupportRequest',
+                request_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.AnswerSupportRequestRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.AnswerSupportRequestResponse.FromString,
+                _registered_method=True)
+        self.RecordSupportCall = channel.unary_unary(
+                '/vaxorders.mailer.v1.MailerService/RecordSupportCall',
+                request_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.RecordSupportCallRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.RecordSupportCallResponse.FromString,
+                _registered_method=True)
+        self.CloseSupportRequest = channel.unary_unary(
+                '/vaxorders.mailer.v1.MailerService/CloseSupportRequest',
+                request_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.CloseSupportRequestRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.CloseSupportRequestResponse.FromString,
+                _registered_method=True)
 
 
 class MailerServiceServicer:
@@ -117,6 +142,42 @@ class MailerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetSupportRequest(self, request, context):
+        """Reads one support request with its history. Support agents, or its requester.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSupportRequests(self, request, context):
+        """The support queue (agents: every request, soonest due first), or the
+        caller's own requests (newest first).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnswerSupportRequest(self, request, context):
+        """Answers a support request by e-mail, in the thread of its acknowledgement. Agents.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordSupportCall(self, request, context):
+        """Records a phone call made about a support request. Agents.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CloseSupportRequest(self, request, context):
+        """Closes a support request. Agents.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MailerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -149,6 +210,31 @@ def add_MailerServiceServicer_to_server(servicer, server):
                     servicer.CreateSupportRequest,
                     request_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.CreateSupportRequestRequest.FromString,
                     response_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.CreateSupportRequestResponse.SerializeToString,
+            ),
+            'GetSupportRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSupportRequest,
+                    request_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.GetSupportRequestRequest.FromString,
+                    response_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.GetSupportRequestResponse.SerializeToString,
+            ),
+            'ListSupportRequests': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSupportRequests,
+                    request_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.ListSupportRequestsRequest.FromString,
+                    response_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.ListSupportRequestsResponse.SerializeToString,
+            ),
+            'AnswerSupportRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerSupportRequest,
+                    request_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.AnswerSupportRequestRequest.FromString,
+                    response_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.AnswerSupportRequestResponse.SerializeToString,
+            ),
+            'RecordSupportCall': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordSupportCall,
+                    request_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.RecordSupportCallRequest.FromString,
+                    response_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.RecordSupportCallResponse.SerializeToString,
+            ),
+            'CloseSupportRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.CloseSupportRequest,
+                    request_deserializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.CloseSupportRequestRequest.FromString,
+                    response_serializer=vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.CloseSupportRequestResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -315,6 +401,141 @@ class MailerService:
             '/vaxorders.mailer.v1.MailerService/CreateSupportRequest',
             vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.CreateSupportRequestRequest.SerializeToString,
             vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.CreateSupportRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSupportRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.mailer.v1.MailerService/GetSupportRequest',
+            vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.GetSupportRequestRequest.SerializeToString,
+            vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.GetSupportRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSupportRequests(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.mailer.v1.MailerService/ListSupportRequests',
+            vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.ListSupportRequestsRequest.SerializeToString,
+            vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.ListSupportRequestsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerSupportRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.mailer.v1.MailerService/AnswerSupportRequest',
+            vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.AnswerSupportRequestRequest.SerializeToString,
+            vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.AnswerSupportRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordSupportCall(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.mailer.v1.MailerService/RecordSupportCall',
+            vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.RecordSupportCallRequest.SerializeToString,
+            vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.RecordSupportCallResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CloseSupportRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.mailer.v1.MailerService/CloseSupportRequest',
+            vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.CloseSupportRequestRequest.SerializeToString,
+            vaxorders_dot_mailer_dot_v1_dot_mailer__service__pb2.CloseSupportRequestResponse.FromString,
             options,
             channel_credentials,
             insecure,

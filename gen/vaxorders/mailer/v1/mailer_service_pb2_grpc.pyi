@@ -34,6 +34,18 @@ class MailerServiceStub:
     """
     CreateSupportRequest: _aio.UnaryUnaryMultiCallable[_mailer_service_pb2.CreateSupportRequestRequest, _mailer_service_pb2.CreateSupportRequestResponse]
     """Records a support request and mails it to the support team."""
+    GetSupportRequest: _aio.UnaryUnaryMultiCallable[_mailer_service_pb2.GetSupportRequestRequest, _mailer_service_pb2.GetSupportRequestResponse]
+    """Reads one support request with its history. Support agents, or its requester."""
+    ListSupportRequests: _aio.UnaryUnaryMultiCallable[_mailer_service_pb2.ListSupportRequestsRequest, _mailer_service_pb2.ListSupportRequestsResponse]
+    """The support queue (agents: every request, soonest due first), or the
+    caller's own requests (newest first).
+    """
+    AnswerSupportRequest: _aio.UnaryUnaryMultiCallable[_mailer_service_pb2.AnswerSupportRequestRequest, _mailer_service_pb2.AnswerSupportRequestResponse]
+    """Answers a support request by e-mail, in the thread of its acknowledgement. Agents."""
+    RecordSupportCall: _aio.UnaryUnaryMultiCallable[_mailer_service_pb2.RecordSupportCallRequest, _mailer_service_pb2.RecordSupportCallResponse]
+    """Records a phone call made about a support request. Agents."""
+    CloseSupportRequest: _aio.UnaryUnaryMultiCallable[_mailer_service_pb2.CloseSupportRequestRequest, _mailer_service_pb2.CloseSupportRequestResponse]
+    """Closes a support request. Agents."""
 
 class MailerServiceServicer(metaclass=_abc_1.ABCMeta):
     """Sends e-mail through an outbox: a message is stored first, then delivered
@@ -91,5 +103,47 @@ class MailerServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _aio.ServicerContext[_mailer_service_pb2.CreateSupportRequestRequest, _abc.Awaitable[_mailer_service_pb2.CreateSupportRequestResponse]],
     ) -> _abc.Awaitable[_mailer_service_pb2.CreateSupportRequestResponse]:
         """Records a support request and mails it to the support team."""
+
+    @_abc_1.abstractmethod
+    def GetSupportRequest(
+        self,
+        request: _mailer_service_pb2.GetSupportRequestRequest,
+        context: _aio.ServicerContext[_mailer_service_pb2.GetSupportRequestRequest, _abc.Awaitable[_mailer_service_pb2.GetSupportRequestResponse]],
+    ) -> _abc.Awaitable[_mailer_service_pb2.GetSupportRequestResponse]:
+        """Reads one support request with its history. Support agents, or its requester."""
+
+    @_abc_1.abstractmethod
+    def ListSupportRequests(
+        self,
+        request: _mailer_service_pb2.ListSupportRequestsRequest,
+        context: _aio.ServicerContext[_mailer_service_pb2.ListSupportRequestsRequest, _abc.Awaitable[_mailer_service_pb2.ListSupportRequestsResponse]],
+    ) -> _abc.Awaitable[_mailer_service_pb2.ListSupportRequestsResponse]:
+        """The support queue (agents: every request, soonest due first), or the
+        caller's own requests (newest first).
+        """
+
+    @_abc_1.abstractmethod
+    def AnswerSupportRequest(
+        self,
+        request: _mailer_service_pb2.AnswerSupportRequestRequest,
+        context: _aio.ServicerContext[_mailer_service_pb2.AnswerSupportRequestRequest, _abc.Awaitable[_mailer_service_pb2.AnswerSupportRequestResponse]],
+    ) -> _abc.Awaitable[_mailer_service_pb2.AnswerSupportRequestResponse]:
+        """Answers a support request by e-mail, in the thread of its acknowledgement. Agents."""
+
+    @_abc_1.abstractmethod
+    def RecordSupportCall(
+        self,
+        request: _mailer_service_pb2.RecordSupportCallRequest,
+        context: _aio.ServicerContext[_mailer_service_pb2.RecordSupportCallRequest, _abc.Awaitable[_mailer_service_pb2.RecordSupportCallResponse]],
+    ) -> _abc.Awaitable[_mailer_service_pb2.RecordSupportCallResponse]:
+        """Records a phone call made about a support request. Agents."""
+
+    @_abc_1.abstractmethod
+    def CloseSupportRequest(
+        self,
+        request: _mailer_service_pb2.CloseSupportRequestRequest,
+        context: _aio.ServicerContext[_mailer_service_pb2.CloseSupportRequestRequest, _abc.Awaitable[_mailer_service_pb2.CloseSupportRequestResponse]],
+    ) -> _abc.Awaitable[_mailer_service_pb2.CloseSupportRequestResponse]:
+        """Closes a support request. Agents."""
 
 def add_MailerServiceServicer_to_server(servicer: MailerServiceServicer, server: _aio.Server) -> None: ...
