@@ -42,7 +42,9 @@ def dev_environment() -> dict[str, str]:
     env.setdefault("VAXORDERS_LOG_FORMAT", "console")
     env["VAXORDERS_DATA_DIR"] = str(data_dir)
     env.setdefault("VAXORDERS_OPERATORS", json.dumps(dataset["operators"]))
-    env.setdefault("VAXORDERS_SUPPORT_AGENTS", json.dumps(dataset["support_agents"]))
+    # The dataset (kept identical to the shared reference) names no agents: in the demo its
+    # operators (Élise Marchand) also answer support requests, as issue #16 asks.
+    env.setdefault("VAXORDERS_SUPPORT_AGENTS", json.dumps(dataset.get("support_agents") or dataset["operators"]))
     env["PYTHONUNBUFFERED"] = "1"
     # Service identity (docs/service-identity.md): a dev key pair made once under the data dir.
     # Every service verifies with the public key; only the mailer gets the private key (see

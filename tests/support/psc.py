@@ -195,7 +195,9 @@ def _dataset_operators() -> list[str]:
 
 
 def _dataset_support_agents() -> list[str]:
-    return [str(x) for x in json.loads(DATASET_PATH.read_text(encoding="utf-8")).get("support_agents", [])]
+    """As in the demo (tools/devrun.py): the dataset's operators are also support agents."""
+    dataset = json.loads(DATASET_PATH.read_text(encoding="utf-8"))
+    return [str(x) for x in dataset.get("support_agents") or dataset.get("operators", [])]
 
 
 def issuer_settings(data_dir: Path) -> AuthSettings:
