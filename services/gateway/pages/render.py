@@ -64,6 +64,21 @@ def _number(value: int | str) -> str:
     return f"{int(value):,}".replace(",", "\u202f")
 
 
+def _hour_minute(value: Timestamp | datetime | None) -> str:
+    """'8 h 05' (Paris), the time of day alone."""
+    if isinstance(value, Timestamp):
+        value = from_timestamp(value) if value.seconds or value.nanos else None
+    if value is None:
+        return ""
+    local = as_utc(value).astimezone(PARIS)
+    return f"{local.hour}\u00a0h\u00a0{local.minute:02d}"
+
+
+def _decimal(value: float) -> str:
+    """12.5 -> '12,5' (one decimal, French comma)."""
+    return f"{value:.1f}".replace(".", ",")
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
@@ -73,6 +88,8 @@ def make_templates() -> Jinja2Templates:
         day=_day,
         daymonth=_day_month,
         number=_number,
+        hm=_hour_minute,
+        decimal=_decimal,
         effecteur_type=labels.effecteur_type,
         effecteur_type_short=labels.effecteur_type_short,
         identifier_kind=labels.identifier_kind,
@@ -105,6 +122,7 @@ def navigation(caller: Caller | None) -> list[tuple[str, str]]:
             ("/operateur", "Sessions et calendrier"),
             ("/operateur/produits", "Produits"),
             ("/operateur/quotas", "Tableau des quotas"),
+            ("/operateur/pilotage", "Pilotage en direct"),
             ("/operateur/totaux", "Totaux nationaux"),
             ("/operateur/livraisons", "Allocation et livraisons"),
         ]
