@@ -16,6 +16,7 @@ from services.common.errors import (
     PermissionDenied,
     QuotaExceeded,
 )
+from services.orders.errors import quota_exceeded
 from services.orders.ports import Maintenance, QuotaRule, SessionWindow
 from tests.orders.conftest import (
     CLAIRE,
@@ -187,6 +188,23 @@ async def test_product_not_open_for_the_type_is_refused_naming_type_and_product(
     assert (await domain.lines.create(CLAIRE, PARENT, PMI, PEDIATRIC, 2, rid())).line is not None
 
 
+async def test_a_first_order_over_the_cap_says_it_exceeds_the_maximum(domain: Domain) -> None:
+    """8 typed against a max of 5 with nothing ordered: "8 dépasse le maximum de 5 flacons"."""
+    domain.sessions.set_rule(SESSION, "MEDECIN", MODERNA, QuotaRule("CAPPED", max_vials=5))
+    with pytest.raises(QuotaExceeded) as refused:
+        await domain.lines.create(CLAIRE, PARENT, DUBOIS, MODERNA, 8, rid())
+    assert refused.value.message.startswith("8 dépasse le maximum de 5 flacons")
+    assert "Quota atteint" not in refused.value.message
+
+
+def test_an_order_over_what_remains_says_what_is_already_ordered_elsewhere() -> None:
+    """An effecteur who moved officine mid-session: 3 of 5 ordered at the first one."""
+    refused = quota_exceeded("MEDECIN", "Spikevax (Moderna)", cap=5, used=3, current_line=None, requested=4)
+    assert refused.message.startswith("4 dépasse ce qui reste à commander pour cet effecteur")
+    assert "dont 3 flacons déjà commandés par ailleurs ; il en reste 2 flacons pour cette commande." in refused.message
+    assert refused.metadata["remaining_vials"] == "2"
+
+
 async def test_product_outside_its_orderable_dates_is_not_open(domain: Domain) -> None:
     with pytest.raises(FailedPrecondition) as refused:  # Novavax only from 14 March
         await domain.lines.create(CLAIRE, PARENT, DUBOIS, NOVAVAX, 2, rid())
@@ -201,7 +219,8 @@ async def test_capped_line_refuses_beyond_the_cap_saying_what_remains(domain: Do
         await domain.lines.update(CLAIRE, line.name, line.etag, 11, rid())
     assert refused.value.reason == "QUOTA_EXCEEDED"
     assert refused.value.metadata["remaining_vials"] == "3"
-    assert "il en reste 3 flacons" in refused.value.message
+    # Nothing else ordered for Dubois: the message says what was typed against the cap, not "Quota atteint".
+    assert refused.value.message.startswith("11 dépasse le maximum de 10 flacons : le type « médecin »")
     # Exactly the cap is fine; so is going back down.
     at_cap = (await domain.lines.update(CLAIRE, line.name, line.etag, 10, rid())).line
     assert at_cap is not None and at_cap.vials == 10
