@@ -65,13 +65,17 @@ async def test_officine_orders_for_its_own_needs_as_pharmacien(domain: Domain) -
     assert line is not None and line.effecteur_type == "PHARMACIEN"
 
 
-async def test_second_line_for_the_same_effecteur_and_product_is_refused_naming_the_first(domain: Domain) -> None:
+async def test_second_line_for_the_same_effecteur_and_product_is_refused_naming_the_first_to_clients(
+    domain: Domain,
+) -> None:
     first = (await domain.lines.create(CLAIRE, PARENT, DUBOIS, MODERNA, 5, rid())).line
     assert first is not None
     with pytest.raises(AlreadyExists) as refused:
         await domain.lines.create(CLAIRE, PARENT, DUBOIS, MODERNA, 7, rid())
     assert refused.value.metadata["line"] == first.name
-    assert first.name in refused.value.message
+    # Users read the message: no resource name in it (issue 16, raw codes shown to users).
+    assert "sessions/" not in refused.value.message
+    assert refused.value.message.startswith("Une ligne existe déjà pour cet effecteur et ce produit")
     assert [x.vials for x in await lines_of(domain)] == [5]
 
 

@@ -35,9 +35,10 @@ def _key(request: Request, caller: Caller) -> str:
 
 
 async def my_space(request: Request, caller: Caller) -> Response:
+    """The effecteur space of the account: straight there when it acts for one known
+    effecteur, a choice among several; a French page (never a 404) when the service knows
+    none of them (an operator's own record, a professional nobody attached yet)."""
     mine = caller.principal.effecteurs if caller.principal else ()
-    if len(mine) == 1:
-        return RedirectResponse(f"/{mine[0]}", status_code=303)
     if not mine:
         raise problem(403, "NO_EFFECTEUR", "Votre compte ne représente aucun effecteur.")
     gw = gateway_of(request)
@@ -50,6 +51,8 @@ async def my_space(request: Request, caller: Caller) -> Response:
                 raise
     if len(found) == 1:
         return RedirectResponse(f"/{found[0].name}", status_code=303)
+    if not found:
+        return render(request, "effecteur/unknown.html", title="Mon espace effecteur")
     return render(request, "effecteur/choose.html", title="Mon espace effecteur", effecteurs=found)
 
 

@@ -115,7 +115,9 @@ def navigation(caller: Caller | None) -> list[tuple[str, str]]:
                 (f"/officines/{finess}/effecteurs", "Effecteurs rattachés"),
                 (f"/officines/{finess}/commandes", "Commandes et historique"),
             ]
-    if "EFFECTEUR" in principal.roles:
+    # An operator is a professional too (EFFECTEUR for their own record), rarely one the
+    # service knows: their menu is the operator's, /effecteur stays reachable by its address.
+    if "EFFECTEUR" in principal.roles and "OPERATOR" not in principal.roles:
         items.append(("/effecteur", "Mon espace effecteur"))
     if "OPERATOR" in principal.roles:
         items += [

@@ -1,0 +1,64 @@
+"""Frictions found by walking the pages (issue 16, part 3), read as HTML: names
+where raw codes were shown, the operator's menu, French messages without
+resource names."""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+
+from tests.gateway.helpers import CLAIRE, LILAS, OPERATOR, bearer, login
+from tests.gateway.stack import Stack
+
+RAW = re.compile(r"(products|effecteurs|officines|sessions)/[\w:.-]+|rpps:\d|finess:\d|8997\d{8}|\bseed\b|\bdemo\b")
+
+
+def main_text(page: str) -> str:
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)))
+
+
+async def test_the_operators_menu_has_no_effecteur_space_and_the_address_is_not_a_404(stack: Stack) -> None:
+    async with stack.client() as op:
+        await login(op, OPERATOR)
+        home = await op.get("/operateur")
+        assert 'href="/effecteur"' not in home.text and "Mon espace effecteur" not in home.text
+        # Élise Marchand is a médecin for PSC, unknown to the service as an effecteur.
+        space = await op.get("/effecteur", follow_redirects=True)
+        assert space.status_code == 200
+        text = main_text(space.text)
+        assert "Vous n'êtes pas encore inscrit comme effecteur" in text
+        assert not RAW.search(text), RAW.search(text)
+
+
+async def test_the_attachment_history_names_who_did_what(stack: Stack) -> None:
+    async with stack.client() as client:
+        attached = await client.post(
+            f"/api/v1/officines/{LILAS}/attachments",
+            json={
+                "identifierKind": "IDENTIFIER_KIND_RPPS",
+                "identifier": "99700000153",
+                "requestId": str(uuid.uuid4()),
+            },
+            headers=bearer(stack.psc.token_for(CLAIRE)),
+        )
+        assert attached.status_code == 200, attached.text
+    async with stack.client() as pharmacist:
+        await login(pharmacist, CLAIRE)
+        page = await pharmacist.get(f"/officines/{LILAS}/effecteurs/historique")
+        text = main_text(page.text)
+        assert not RAW.search(text), RAW.search(text)
+        assert "inscription initiale de l'officine" in text  # the officine's own record, from the dataset
+        assert "migration de l'ancien portail" in text
+        assert re.search(r"Rattachement Marc Girard vous \(Claire Moreau\)", text), text
+
+
+async def test_an_unknown_officine_or_effecteur_is_named_by_its_number_not_its_resource_name(stack: Stack) -> None:
+    async with stack.client(headers=bearer(stack.psc.token_for(OPERATOR))) as op:
+        officine = await op.get("/api/v1/officines/759900129")
+        assert officine.status_code == 404
+        assert officine.json()["detail"] == "Officine introuvable (FINESS 759900129)."
+        effecteur = await op.get("/api/v1/effecteurs/rpps:99700000997")
+        assert effecteur.status_code == 404
+        assert effecteur.json()["detail"] == "Effecteur introuvable (RPPS 99700000997)."
