@@ -7,9 +7,18 @@ from __future__ import annotations
 import html
 import re
 import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
 
+import pytest
+
+from services.common.clock import ManualClock
+from tests.gateway.cockpit_stack import live_session
+from tests.gateway.friday import TILLEULS
 from tests.gateway.helpers import CLAIRE, LILAS, OPERATOR, bearer, login
-from tests.gateway.stack import Stack
+from tests.gateway.stack import DatabaseUrlFor, Stack
+
+TILLEULS_DIRECTOR = "899700000161"  # Yves Caron, acts for EHPAD Les Tilleuls
 
 RAW = re.compile(r"(products|effecteurs|officines|sessions)/[\w:.-]+|rpps:\d|finess:\d|8997\d{8}|\bseed\b|\bdemo\b")
 
@@ -62,3 +71,38 @@ async def test_an_unknown_officine_or_effecteur_is_named_by_its_number_not_its_r
         effecteur = await op.get("/api/v1/effecteurs/rpps:99700000997")
         assert effecteur.status_code == 404
         assert effecteur.json()["detail"] == "Effecteur introuvable (RPPS 99700000997)."
+
+
+@pytest.fixture
+async def live(database_url_for: DatabaseUrlFor, tmp_path: Path) -> AsyncIterator[tuple[Stack, ManualClock]]:
+    """Monday 10:00 of the reference session, the orders of friday.ORDERS placed."""
+    async with live_session(database_url_for, tmp_path) as running:
+        yield running
+
+
+def options(page: str) -> list[str]:
+    select = page.split('id="champ-product"', 1)[1].split("</select>", 1)[0]
+    return [html.unescape(o) for o in re.findall(r"<option value=\"[^\"]+\"[^>]*>([^<]+)</option>", select)]
+
+
+async def test_an_effecteur_is_offered_only_what_it_may_order_with_the_rule_and_what_remains(
+    live: tuple[Stack, ManualClock],
+) -> None:
+    stack, _ = live
+    async with stack.client() as director:
+        await login(director, TILLEULS_DIRECTOR)
+        page = await director.get(f"/{TILLEULS}")
+        offered = options(page.text)
+        # An EHPAD: Moderna and Pfizer 12+ (10 Moderna already ordered by its officine), never Pfizer 5-11
+        # (closed to its type), nor Novavax (orderable from 14 March only).
+        assert [o.split(" — ")[0] for o in offered] == [
+            "Spikevax (Moderna)",
+            "Comirnaty 12 ans et plus (Pfizer-BioNTech), capuchon violet",
+        ]
+        assert all(o.endswith("sans plafond") for o in offered)
+        quotas = main_text("<main>" + page.text.split('<table id="mes-quotas"', 1)[1].split("</table>", 1)[0] + "</main>")
+        assert "Spikevax (Moderna) sans plafond 10 —" in quotas
+        text = main_text(page.text)
+        assert "Non commandables pour vous dans cette session :" in text
+        closed = text.split("Non commandables pour vous", 1)[1]
+        assert re.search(r"5-11[^;.]*\(non ouvert à votre type\)", closed), closed[:300]

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
-from services.gateway.pages import common, deliveries, labels
+from services.gateway.pages import common, deliveries, labels, vial_choices
 from services.gateway.pages.forms import ascii_natural
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
@@ -78,6 +78,10 @@ async def space(
     confirmed = await deliveries.for_effecteur(
         request, name, lookup.effecteur.display_name, labels.effecteur_type(lookup.effecteur.type)
     )
+    active = [p for p in products if p.active]
+    open_products, closed_products = (
+        await vial_choices.choices(request, session, lookup.effecteur.type, active, lines) if session else ([], [])
+    )
     officine_labels = {d.finess: d.officine_name for d in confirmed}
     if office is not None:
         officine_labels[office.finess] = office.display_name
@@ -96,7 +100,8 @@ async def space(
         deliveries=confirmed,
         session_labels=await _session_labels(request),
         officine_labels=officine_labels,
-        products=[p for p in products if p.active],
+        products=open_products,
+        closed_products=closed_products,
         product_names={p.name: p.display_name for p in products},
         values=values or {k: "" for k in _FIELDS},
         error=error,
