@@ -100,7 +100,9 @@ async def test_an_effecteur_is_offered_only_what_it_may_order_with_the_rule_and_
             "Comirnaty 12 ans et plus (Pfizer-BioNTech), capuchon violet",
         ]
         assert all(o.endswith("sans plafond") for o in offered)
-        quotas = main_text("<main>" + page.text.split('<table id="mes-quotas"', 1)[1].split("</table>", 1)[0] + "</main>")
+        quotas = main_text(
+            "<main>" + page.text.split('<table id="mes-quotas"', 1)[1].split("</table>", 1)[0] + "</main>"
+        )
         assert "Spikevax (Moderna) sans plafond 10 —" in quotas
         text = main_text(page.text)
         assert "Non commandables pour vous dans cette session :" in text
