@@ -15,7 +15,8 @@ import pytest
 from services.common.clock import ManualClock
 from tests.gateway.cockpit_stack import live_session
 from tests.gateway.friday import TILLEULS
-from tests.gateway.helpers import CLAIRE, LILAS, OPERATOR, bearer, login
+from tests.gateway.helpers import CLAIRE, LILAS, LILAS_SELF, OPERATOR, bearer, login
+from tests.gateway.test_pages import post_form
 from tests.gateway.stack import DatabaseUrlFor, Stack
 
 TILLEULS_DIRECTOR = "899700000161"  # Yves Caron, acts for EHPAD Les Tilleuls
@@ -108,3 +109,31 @@ async def test_an_effecteur_is_offered_only_what_it_may_order_with_the_rule_and_
         assert "Non commandables pour vous dans cette session :" in text
         closed = text.split("Non commandables pour vous", 1)[1]
         assert re.search(r"5-11[^;.]*\(non ouvert à votre type\)", closed), closed[:300]
+
+
+async def test_the_grid_marks_a_cell_over_its_cap_as_invalid_shows_closed_cells_and_totals(stack: Stack) -> None:
+    async with stack.client(headers=bearer(stack.psc.token_for(OPERATOR))) as api:
+        table = (await api.get("/api/v1/sessions/demo/quotaTables/current:exportCsv")).text
+        table = re.sub(r"^PHARMACIEN,illimité", "PHARMACIEN,5", table, flags=re.M)
+        published = await api.post(
+            "/api/v1/sessions/demo/quotaTables:importCsv", content=table.encode(), headers={"content-type": "text/csv"}
+        )
+        assert published.status_code == 200, published.text
+    async with stack.client() as client:
+        await login(client, CLAIRE)
+        key = f"{LILAS_SELF}|products/moderna"
+        refused = await post_form(
+            stack, client, f"/officines/{LILAS}/commande?session=demo", {f"v|{key}": "8", f"o|{key}": ""}
+        )
+        assert refused.status_code == 200
+        cell = refused.text.split(f'name="v|{key}"', 1)[0].rsplit("<td", 1)[1]
+        assert 'class="fr-input-group fr-input-group--error"' in cell  # the DSFR's invalid look
+        after = refused.text.split(f'name="v|{key}"', 1)[1].split("</td>", 1)[0]
+        assert "8 dépasse le maximum de 5 flacons" in html.unescape(after)
+        assert "Quota atteint" not in html.unescape(refused.text)
+        assert 'id="erreurs" tabindex="-1"' in refused.text  # the script moves focus there
+        # Pfizer 5-11 is closed to an EHPAD: a closed cell, not one that looks open.
+        closed = refused.text.split(f'name="v|{TILLEULS}|products/pfizer-pediatric"', 1)[0].rsplit("<td", 1)[1]
+        assert 'class="app-cell-closed"' in closed
+        assert "<tfoot>" in refused.text and "data-grand-total" in refused.text
+        assert 'src="/static/js/grid.js"' in refused.text
