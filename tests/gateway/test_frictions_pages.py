@@ -16,8 +16,8 @@ from services.common.clock import ManualClock
 from tests.gateway.cockpit_stack import live_session
 from tests.gateway.friday import TILLEULS
 from tests.gateway.helpers import CLAIRE, LILAS, LILAS_SELF, OPERATOR, bearer, login
-from tests.gateway.test_pages import post_form
 from tests.gateway.stack import DatabaseUrlFor, Stack
+from tests.gateway.test_pages import post_form
 
 TILLEULS_DIRECTOR = "899700000161"  # Yves Caron, acts for EHPAD Les Tilleuls
 
