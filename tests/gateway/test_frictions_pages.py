@@ -15,7 +15,7 @@ import pytest
 from services.common.clock import ManualClock
 from tests.gateway.cockpit_stack import live_session
 from tests.gateway.friday import TILLEULS
-from tests.gateway.helpers import CLAIRE, LILAS, LILAS_SELF, OPERATOR, bearer, login
+from tests.gateway.helpers import CLAIRE, DR_DUBOIS, LILAS, LILAS_SELF, OPERATOR, bearer, login
 from tests.gateway.stack import DatabaseUrlFor, Stack
 from tests.gateway.test_pages import post_form
 
@@ -137,3 +137,33 @@ async def test_the_grid_marks_a_cell_over_its_cap_as_invalid_shows_closed_cells_
         assert 'class="app-cell-closed"' in closed
         assert "<tfoot>" in refused.text and "data-grand-total" in refused.text
         assert 'src="/static/js/grid.js"' in refused.text
+
+
+async def test_the_attachments_page_has_unique_ids_and_the_dashboard_counts_the_same_attachments(stack: Stack) -> None:
+    async with stack.client() as pharmacist:
+        await login(pharmacist, CLAIRE)
+        page = (await pharmacist.get(f"/officines/{LILAS}/effecteurs")).text
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+        # The filter's label names its own field.
+        assert '<label class="fr-label" for="filtre-type">' in page and 'id="filtre-type"' in page
+        listed = re.search(r"Effecteurs rattachés \((\d+)\)", page)
+        dashboard = re.search(r"Effecteurs rattachés \((\d+)\)", (await pharmacist.get(f"/officines/{LILAS}")).text)
+        assert listed and dashboard and listed.group(1) == dashboard.group(1)
+
+
+async def test_withdrawing_a_request_asks_for_confirmation_first(stack: Stack) -> None:
+    async with stack.client(headers=bearer(stack.psc.token_for(DR_DUBOIS))) as api:
+        created = await api.post(
+            f"/api/v1/sessions/demo/officines/{LILAS}/requests",
+            json={
+                "vialRequest": {"effecteur": "effecteurs/rpps:99700000104", "product": "products/moderna", "vials": 3}
+            },
+        )
+        assert created.status_code == 200, created.text
+    async with stack.client() as doctor:
+        await login(doctor, DR_DUBOIS)
+        page = html.unescape((await doctor.get("/effecteurs/rpps:99700000104")).text)
+        form = page.split('<details class="app-confirm">', 1)[1].split("</details>", 1)[0]
+        assert "Retirer cette demande de 3 flacons ?" in form
+        assert "Confirmer le retrait" in form and "/retirer" in form
