@@ -26,6 +26,8 @@ from vaxorders.type.v1 import effecteur_type_pb2 as type_pb
 UNLIMITED, CAPPED, NOT_OPEN = sess_pb.QUOTA_KIND_UNLIMITED, sess_pb.QUOTA_KIND_CAPPED, sess_pb.QUOTA_KIND_NOT_OPEN
 _HELP = "Saisissez « illimité », « illimité (alerte N) », « non ouvert » ou un nombre de flacons."
 _SOFT = re.compile(r"^illimit[ée]\s*\(\s*alerte\s*:?\s*(\d+)\s*\)$")
+# "max 5", "max. 5", "maximum 5": how pharmacists (and the order grid) write a cap.
+_MAX_PREFIX = re.compile(r"^max(?:imum|\.)?\s*:?\s*(?=\d)")
 _RULE_INDEX = re.compile(r"^rules\[(\d+)\]")
 
 
@@ -49,7 +51,7 @@ def parse_cell(text: str) -> tuple[sess_pb.QuotaKind, int, int] | None:
         return None if soft is None else (UNLIMITED, 0, soft)
     if value.replace("-", " ") == "non ouvert":
         return NOT_OPEN, 0, 0
-    if (capped := ascii_natural(value)) is not None:
+    if (capped := ascii_natural(_MAX_PREFIX.sub("", value))) is not None:
         return CAPPED, capped, 0
     return None
 
