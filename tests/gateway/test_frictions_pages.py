@@ -167,3 +167,25 @@ async def test_withdrawing_a_request_asks_for_confirmation_first(stack: Stack) -
         form = page.split('<details class="app-confirm">', 1)[1].split("</details>", 1)[0]
         assert "Retirer cette demande de 3 flacons ?" in form
         assert "Confirmer le retrait" in form and "/retirer" in form
+
+
+def test_one_time_format_everywhere_08h00() -> None:
+    """Sentences (paris_long), tables (short) and the cockpit (hm) write a time the same way."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from services.common.timefmt import paris_long  # noqa: PLC0415
+    from services.gateway.pages.render import _hour_minute, _short  # noqa: PLC0415
+
+    at = datetime(2022, 3, 7, 7, 5, tzinfo=UTC)  # 08:05 in Paris
+    assert paris_long(at).endswith("à 08h05")
+    assert _short(at) == "07/03/2022 08h05"
+    assert _hour_minute(at) == "08h05"
+
+
+async def test_static_pages_write_hours_as_the_rest_of_the_service(stack: Stack) -> None:
+    async with stack.client() as anonymous:
+        for path in ("/", "/aide"):
+            page = main_text((await anonymous.get(path)).text)
+            assert not re.search(r"\b\d{1,2} h\b", page), (path, re.search(r".{30}\b\d{1,2} h\b.{30}", page))
+        footer = (await anonymous.get("/")).text.split('id="pied-de-page"', 1)[1]
+        assert "de 9h00 à 20h00" in footer

@@ -37,14 +37,14 @@ def _when(value: Timestamp | datetime | None) -> str:
 
 
 def _short(value: Timestamp | datetime | None) -> str:
-    """'08/03/2022 23:00' (Paris)."""
+    """'08/03/2022 23h00' (Paris): the time written as everywhere else (paris_long, e-mails)."""
     if isinstance(value, Timestamp):
         if not value.seconds and not value.nanos:
             return ""
         value = from_timestamp(value)
     if value is None:
         return ""
-    return as_utc(value).astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+    return as_utc(value).astimezone(PARIS).strftime("%d/%m/%Y %Hh%M")
 
 
 def _day(value: str | date) -> str:
@@ -65,13 +65,13 @@ def _number(value: int | str) -> str:
 
 
 def _hour_minute(value: Timestamp | datetime | None) -> str:
-    """'8 h 05' (Paris), the time of day alone."""
+    """'08h05' (Paris), the time of day alone, written as paris_long writes it."""
     if isinstance(value, Timestamp):
         value = from_timestamp(value) if value.seconds or value.nanos else None
     if value is None:
         return ""
     local = as_utc(value).astimezone(PARIS)
-    return f"{local.hour}\u00a0h\u00a0{local.minute:02d}"
+    return f"{local.hour:02d}h{local.minute:02d}"
 
 
 def _decimal(value: float) -> str:
