@@ -189,3 +189,30 @@ async def test_static_pages_write_hours_as_the_rest_of_the_service(stack: Stack)
             assert not re.search(r"\b\d{1,2} h\b", page), (path, re.search(r".{30}\b\d{1,2} h\b.{30}", page))
         footer = (await anonymous.get("/")).text.split('id="pied-de-page"', 1)[1]
         assert "de 9h00 à 20h00" in footer
+
+
+async def test_an_adjustment_refused_keeps_what_was_typed_and_the_officine_sees_what_is_ordered(stack: Stack) -> None:
+    async with stack.client(headers=bearer(stack.psc.token_for(DR_DUBOIS))) as api:
+        created = await api.post(
+            f"/api/v1/sessions/demo/officines/{LILAS}/requests",
+            json={
+                "vialRequest": {"effecteur": "effecteurs/rpps:99700000104", "product": "products/moderna", "vials": 6}
+            },
+        )
+        assert created.status_code == 200, created.text
+        name = created.json()["vialRequest"]["name"]
+    _, session, _, finess, _, request_id = name.split("/")
+    async with stack.client() as pharmacist:
+        await login(pharmacist, CLAIRE)
+        page = html.unescape((await pharmacist.get(f"/officines/{LILAS}/demandes")).text)
+        assert "Déjà commandé pour cet effecteur : 0 flacon ; sans plafond." in page
+        refused = await post_form(
+            stack,
+            pharmacist,
+            f"/officines/{finess}/demandes/{session}/{request_id}/ajuster",
+            {"vials": "4", "reason": ""},
+        )
+        assert refused.status_code == 400
+        card = html.unescape(refused.text)
+        assert '<details class="fr-mb-2w" open>' in card
+        assert re.search(r'name="vials" value="4"', card)

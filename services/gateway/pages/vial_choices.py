@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from services.common.timefmt import from_timestamp, to_timestamp
 from services.gateway.access import gateway_of
+from services.gateway.pages import common
 from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
@@ -87,3 +88,43 @@ async def choices(
         else:
             open_.append(Choice(product.name, product.display_name, "sans plafond", done, None))
     return open_, closed
+
+
+async def standing(
+    request: Request,
+    session: sess_pb.Session,
+    rows: list[common.Row],
+    lines: list[orders_pb.OrderLine],
+) -> dict[tuple[str, str], str]:
+    """(effecteur, product) -> what the officine should know before deciding a request:
+    "Déjà commandé pour cet effecteur : 4 flacons ; plafond 10, reste 6." """
+    gw = gateway_of(request)
+    now = gw.clock.now()
+    table = (
+        await gw.backends.sessions.GetQuotaTable(
+            sess_pb.GetQuotaTableRequest(
+                name=f"{session.name}/quotaTables/current",
+                effective_at=to_timestamp(max(now, from_timestamp(session.open_time))),
+            )
+        )
+    ).quota_table
+    types = {row.effecteur: row.type for row in rows}
+    rules = {(r.effecteur_type, r.product): r for r in table.rules}
+    ordered: dict[tuple[str, str], int] = {}
+    for line in lines:
+        ordered[(line.effecteur, line.product)] = ordered.get((line.effecteur, line.product), 0) + line.vials
+    out: dict[tuple[str, str], str] = {}
+    for effecteur, effecteur_type in types.items():
+        for (rule_type, product), rule in rules.items():
+            if rule_type != effecteur_type:
+                continue
+            done = ordered.get((effecteur, product), 0)
+            text = f"Déjà commandé pour cet effecteur : {_vials(done)}"
+            if rule.kind == CAPPED:
+                text += f" ; plafond {_vials(rule.max_vials)}, reste {_vials(max(rule.max_vials - done, 0))}."
+            elif rule.kind == NOT_OPEN:
+                text += " ; produit non ouvert à ce type d'effecteur."
+            else:
+                text += " ; sans plafond."
+            out[(effecteur, product)] = text
+    return out
