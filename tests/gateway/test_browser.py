@@ -210,8 +210,13 @@ async def test_operator_publishes_a_quota_edit_that_pharmacists_see(stack: Stack
     await expect(page.get_by_text("rien n'a été publié")).to_be_visible()
     await expect(medecin_moderna).to_have_value("beaucoup")
     await pages.check(page, "tableau des quotas refusé")
-    await medecin_moderna.fill("5")
+    await medecin_moderna.fill("max 5")  # as pharmacists write it
     await page.get_by_role("button", name="Publier une nouvelle version").click()
+    # What changes, then a confirmation, before the version goes live.
+    await expect(page.locator("#changements-quotas")).to_contain_text("Médecin")
+    await expect(page.locator("#changements-quotas tbody tr")).to_have_count(1)
+    await pages.check(page, "tableau des quotas à confirmer")
+    await page.get_by_role("button", name="Confirmer la publication").click()
     await expect(page.get_by_text("Tableau des quotas publié : version 2")).to_be_visible()
     await expect(medecin_moderna).to_have_value("5")
 

@@ -99,7 +99,7 @@ async def test_without_javascript_the_cockpit_is_a_plain_page(
     pages = Pages("pilotage-sans-js")
     context, page = await new_page(browser, pages, java_script_enabled=False)
     try:
-        await page.goto(f"{stack.base_url}/auth/login?login_hint={OPERATOR}")
+        await psc_login(page, stack, OPERATOR)
         await page.goto(f"{stack.base_url}/operateur/pilotage")
         await expect(page.locator("#chiffres-cles")).to_contain_text(
             re.compile(r"2\s+officines ont commandé, sur 3 inscrites")

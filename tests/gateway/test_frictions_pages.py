@@ -216,3 +216,35 @@ async def test_an_adjustment_refused_keeps_what_was_typed_and_the_officine_sees_
         card = html.unescape(refused.text)
         assert '<details class="fr-mb-2w" open>' in card
         assert re.search(r'name="vials" value="4"', card)
+
+
+async def test_quota_publishing_counts_errors_links_them_and_confirms_a_summary_first(stack: Stack) -> None:
+    async with stack.client() as op:
+        await login(op, OPERATOR)
+        page = (await op.get("/operateur/quotas?session=demo")).text
+        fields = dict(re.findall(r'name="(q\|[^"]+)" value="([^"]*)"', page))
+        medecin = next(k for k in fields if k.startswith("q|1|") and k.endswith("products/moderna"))
+        url = "/operateur/quotas/demo/publier?session=demo"
+        rid = str(uuid.uuid4())
+
+        two_bad = {**fields, medecin: "beaucoup", next(k for k in fields if k != medecin): "trop"}
+        refused = await post_form(stack, op, url, {**two_bad, "request_id": rid})
+        assert refused.status_code == 400
+        text = main_text(refused.text)
+        assert "2 cases ne sont pas comprises : rien n'a été publié." in text
+        links = re.findall(r'<a href="#(quota-[^"]+)">', refused.text.split('id="cases-incomprises"', 1)[1])
+        assert len(links) == 2 and all(f'id="{i}"' in refused.text for i in links)
+
+        summary = await post_form(stack, op, url, {**fields, medecin: "max 5", "request_id": rid})
+        assert summary.status_code == 200
+        changes = main_text(summary.text)
+        assert "1 case change" in changes and "Médecin Spikevax (Moderna) illimité 5" in changes
+        async with stack.client(headers=bearer(stack.psc.token_for(OPERATOR))) as api:
+            current = (await api.get("/api/v1/sessions/demo/quotaTables/current")).json()["quotaTable"]
+            assert current["version"] == 1  # nothing published before the confirmation
+
+        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', summary.text))
+        hidden.pop("csrf_token", None)
+        assert hidden["confirme"] == "1" and hidden[medecin] == "max 5"
+        published = await post_form(stack, op, url, hidden)
+        assert published.status_code == 303 and "publie=2" in published.headers["location"]
