@@ -71,7 +71,10 @@ async def choices(
     for product in products:
         rule = rules.get(product.name)
         if rule is None or rule.kind == NOT_OPEN:
-            reason = rule.not_open_reason if rule is not None and rule.not_open_reason else "non ouvert à votre type"
+            if rule is None:
+                reason = "pas au tableau des quotas de cette session"
+            else:
+                reason = rule.not_open_reason or "non ouvert à votre type"
             closed.append(Closed(product.display_name, reason))
             continue
         done = ordered.get(product.name, 0)
