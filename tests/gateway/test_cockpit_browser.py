@@ -96,8 +96,8 @@ async def test_without_javascript_the_cockpit_is_a_plain_page(
     live: tuple[Stack, ManualClock], browser: Browser
 ) -> None:
     stack, _ = live
-    pages = Pages("pilotage-sans-js")
-    context, page = await new_page(browser, pages, java_script_enabled=False)
+    # No axe here: axe is a script, and scripts are off (the page is checked with them above).
+    context, page = await new_page(browser, java_script_enabled=False)
     try:
         await psc_login(page, stack, OPERATOR)
         await page.goto(f"{stack.base_url}/operateur/pilotage")
@@ -106,7 +106,6 @@ async def test_without_javascript_the_cockpit_is_a_plain_page(
         )
         await page.get_by_role("link", name="Actualiser").click()
         await expect(page.get_by_role("heading", level=1)).to_have_text("Pilotage en direct")
-        await pages.check(page, "Pilotage sans JavaScript")
+        assert await page.locator("#pilotage-pause").count() == 0  # the script's button is not there
     finally:
         await context.close()
-    pages.assert_accessible()
