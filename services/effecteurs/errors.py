@@ -15,15 +15,17 @@ def operators_only() -> PermissionDenied:
 
 
 def officine_not_found(finess: str) -> NotFound:
-    return NotFound(f"Officine officines/{finess} introuvable.", reason="OFFICINE_NOT_FOUND")
+    return NotFound(f"Officine introuvable (FINESS {finess}).", reason="OFFICINE_NOT_FOUND")
 
 
 def effecteur_not_found(key: str) -> NotFound:
-    return NotFound(f"Effecteur effecteurs/{key} introuvable.", reason="EFFECTEUR_NOT_FOUND")
+    kind, _, number = key.partition(":")
+    return NotFound(f"Effecteur introuvable ({kind.upper()} {number}).", reason="EFFECTEUR_NOT_FOUND")
 
 
 def attachment_not_found(name: str) -> NotFound:
-    return NotFound(f"Rattachement {name} introuvable.", reason="ATTACHMENT_NOT_FOUND")
+    # Users read this message: no resource name in it.
+    return NotFound("Rattachement introuvable, ou déjà terminé.", reason="ATTACHMENT_NOT_FOUND")
 
 
 def attached_elsewhere(identifier_key: str) -> FailedPrecondition:

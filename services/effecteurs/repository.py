@@ -56,6 +56,18 @@ async def list_officines(session: AsyncSession, *, department: str, after: str |
     return list((await session.execute(query)).scalars())
 
 
+async def count_officines(session: AsyncSession) -> list[tuple[str, int]]:
+    """(department, officines), one GROUP BY on the indexed département."""
+    query = (
+        select(Officine.department, func.count())
+        .group_by(Officine.department)
+        .order_by(
+            Officine.department.collate("C") if session.get_bind().dialect.name == "postgresql" else Officine.department
+        )
+    )
+    return [(str(d), int(n)) for d, n in (await session.execute(query)).all()]
+
+
 async def add(session: AsyncSession, *objects: Any) -> None:
     session.add_all(objects)
     await session.flush()

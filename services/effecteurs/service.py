@@ -106,6 +106,12 @@ class DirectoryService:
         rows = rows[:size]
         return Page(rows, encode_token(rows[-1].finess, filters) if more else "")
 
+    async def count_officines(self, principal: Principal | None) -> list[tuple[str, int]]:
+        """Registered officines per département, for the operators' cockpit."""
+        access.require_operator(principal)
+        async with self.db.read() as session:
+            return await repository.count_officines(session)
+
     def _check_officine(self, data: OfficineInput) -> tuple[OfficineInput, str]:
         violations = Violations()
         checked: dict[str, Any] = {}

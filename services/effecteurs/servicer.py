@@ -212,6 +212,15 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
         effecteurs = await self.directory.batch_get_effecteurs(current_principal(), list(request.names))
         return pb.BatchGetEffecteursResponse(effecteurs=[effecteur_pb(e) for e in effecteurs])
 
+    async def CountOfficines(
+        self, request: pb.CountOfficinesRequest, context: ServicerContext
+    ) -> pb.CountOfficinesResponse:
+        counts = await self.directory.count_officines(current_principal())
+        return pb.CountOfficinesResponse(
+            departments=[pb.DepartmentOfficines(department=d, officines=n) for d, n in counts],
+            total=sum(n for _, n in counts),
+        )
+
     async def BatchGetOfficines(
         self, request: pb.BatchGetOfficinesRequest, context: ServicerContext
     ) -> pb.BatchGetOfficinesResponse:

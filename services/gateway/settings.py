@@ -11,10 +11,15 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 
-from services.common.settings import CommonSettings
+from services.common.settings import DEFAULT_METRICS_PORTS, CommonSettings
 
 _LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 _DEV_SECRET = "dev-only-gateway-secret-change-me-0123456789"
+
+
+def _local_metrics_urls() -> dict[str, str]:
+    """Each process's /metrics on its default local port (`make run`)."""
+    return {name: f"http://127.0.0.1:{port}/metrics" for name, port in DEFAULT_METRICS_PORTS.items()}
 
 
 class GatewaySettings(CommonSettings):
@@ -47,6 +52,12 @@ class GatewaySettings(CommonSettings):
     # this list as the client's (the support form's rate limit counts anonymous requests per
     # address). Empty: the TCP peer is the client (local runs).
     forwarded_allow_ips: str = ""
+
+    # Operators' cockpit: each service's Prometheus endpoint (JSON {"orders": "http://..."}),
+    # read with this timeout (a silent service is shown as such), and how often the page refreshes.
+    cockpit_metrics_urls: dict[str, str] = Field(default_factory=_local_metrics_urls)
+    cockpit_metrics_timeout_seconds: float = Field(default=0.5, gt=0, le=5)
+    cockpit_refresh_seconds: int = Field(default=15, ge=5, le=300)
 
     @model_validator(mode="after")
     def _check_public_url(self) -> GatewaySettings:

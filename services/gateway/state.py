@@ -12,6 +12,7 @@ from services.common.channels import Channels
 from services.common.clock import Clock
 from services.common.db import Database
 from services.gateway.backends import Backends
+from services.gateway.cockpit.service_metrics import ServiceMetrics
 from services.gateway.principals import AuthServiceRefresher
 from services.gateway.settings import GatewaySettings
 from services.gateway.web.cookies import Cookies
@@ -32,6 +33,7 @@ class Gateway:
     keys: Keys
     cookies: Cookies
     templates: Jinja2Templates
+    service_metrics: ServiceMetrics
 
     @classmethod
     def build(cls, settings: GatewaySettings, clock: Clock, templates: Jinja2Templates) -> Gateway:
@@ -48,8 +50,14 @@ class Gateway:
             absolute=timedelta(seconds=settings.session_absolute_seconds),
             refresh_margin=timedelta(seconds=settings.token_refresh_margin_seconds),
         )
-        return cls(settings, clock, channels, backends, db, sessions, keys, Cookies(settings), templates)
+        service_metrics = ServiceMetrics(
+            settings.cockpit_metrics_urls, settings.cockpit_metrics_timeout_seconds, window=timedelta(minutes=5)
+        )
+        return cls(
+            settings, clock, channels, backends, db, sessions, keys, Cookies(settings), templates, service_metrics
+        )
 
     async def close(self) -> None:
         await self.channels.close()
+        await self.service_metrics.close()
         await self.db.dispose()

@@ -134,15 +134,37 @@ def product_not_open(effecteur_type: str, product_label: str, why: str = "") -> 
 
 
 def quota_exceeded(
-    effecteur_type: str, product_label: str, cap: int, used: int, current_line: int | None = None
+    effecteur_type: str,
+    product_label: str,
+    cap: int,
+    used: int,
+    current_line: int | None = None,
+    requested: int | None = None,
 ) -> QuotaExceeded:
-    """`used`: the effecteur's total, all officines; `current_line`: the line being set, when there is one."""
+    """`used`: the effecteur's total, all officines; `current_line`: the line being set, when
+    there is one; `requested`: the quantity typed (the line's new total, or the request's vials).
+    The message starts from what was typed: "8 dépasse le maximum de 5 flacons…", and says what
+    is already ordered elsewhere only when there is some (not "Quota atteint" with nothing ordered)."""
     remaining = max(cap - used, 0)
-    text = (
-        f"Quota atteint : le type « {type_label(effecteur_type)} » peut commander au plus "
-        f"{_vials(cap)} de {product_label} par effecteur dans cette session ; "
+    others = max(used - (current_line or 0), 0)
+    rule = (
+        f"le type « {type_label(effecteur_type)} » peut commander au plus {_vials(cap)} "
+        f"de {product_label} par effecteur dans cette session"
     )
-    text += f"il en reste {_vials(remaining)} à commander." if remaining else "il n'en reste plus aucun à commander."
+    if requested is not None and others == 0:
+        text = f"{requested} dépasse le maximum de {_vials(cap)} : {rule}."
+    elif requested is not None:
+        on_line = max(cap - others, 0)
+        text = (
+            f"{requested} dépasse ce qui reste à commander pour cet effecteur : {rule}, dont {_vials(others)} "
+            f"déjà commandé{'s' if others > 1 else ''} par ailleurs ; "
+        )
+        text += f"il en reste {_vials(on_line)} pour cette commande." if on_line else "il n'en reste plus aucun."
+    else:
+        text = f"Quota atteint : {rule} ; "
+        text += (
+            f"il en reste {_vials(remaining)} à commander." if remaining else "il n'en reste plus aucun à commander."
+        )
     metadata = {"remaining_vials": str(remaining), "max_vials": str(cap)}
     if current_line is not None:
         metadata["max_vials_on_line"] = str(current_line + remaining)

@@ -160,7 +160,8 @@ class LineService:
                 assert existing is not None
                 name = line_view(existing).name
                 raise AlreadyExists(
-                    f"Une ligne existe déjà pour cet effecteur et ce produit dans cette session ({name}) : "
+                    # The line's name is in the metadata, for clients; users read the sentence.
+                    "Une ligne existe déjà pour cet effecteur et ce produit dans cette session : "
                     "modifiez sa quantité plutôt que d'en créer une autre.",
                     reason="LINE_ALREADY_EXISTS",
                     metadata={"line": name},

@@ -119,7 +119,7 @@ class Change(Base):
     line is deleted (no foreign key), read by the subject's resource name."""
 
     __tablename__ = "changes"
-    __table_args__ = (Index("ix_changes_subject", "subject", "id"),)
+    __table_args__ = (Index("ix_changes_subject", "subject", "id"), Index("ix_changes_change_time", "change_time"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     subject: Mapped[str] = mapped_column(String(200))  # resource name of the line or request

@@ -238,7 +238,14 @@ async def add_to_usage(
     label = product.display_name or product.name
     if total is None:
         used = await repo.usage(s, window.id, effecteur, product.name)
-        raise errors.quota_exceeded(ordering.effecteur.type, label, ordering.rule.max_vials, used, current_line)
+        raise errors.quota_exceeded(
+            ordering.effecteur.type,
+            label,
+            ordering.rule.max_vials,
+            used,
+            current_line,
+            requested=(current_line or 0) + delta,
+        )
     warnings: list[Notice] = []
     threshold = ordering.rule.soft_threshold
     if ordering.rule.kind == UNLIMITED and threshold > 0 and delta > 0 and total > threshold:

@@ -9,6 +9,7 @@ from services.common.context import Principal, ServicerContext, current_principa
 from services.common.errors import Unauthenticated
 from services.common.masks import check_mask
 from services.common.timefmt import as_utc, to_timestamp
+from services.orders.activity import ActivityService
 from services.orders.deliveries import DeliveryService
 from services.orders.delivery_plan import PlanService
 from services.orders.lines import LineService
@@ -209,6 +210,8 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         self.supply = supply
         self.plans = plans
         self.deliveries = deliveries
+        # Read-only aggregates on the same rules (window, database, clock) as the reports.
+        self.activity = ActivityService(reports.rules)
 
     # -- order lines ---------------------------------------------------------------
 
@@ -383,6 +386,27 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
             ],
             ordering_officines=totals.ordering_officines,
             compute_time=to_timestamp(totals.compute_time),
+        )
+
+    async def GetSessionActivity(
+        self,
+        request: pb.GetSessionActivityRequest,
+        context: ServicerContext,
+    ) -> pb.GetSessionActivityResponse:
+        activity = await self.activity.session_activity(
+            _principal(), request.session, include_ordering_officines=request.include_ordering_officines
+        )
+        return pb.GetSessionActivityResponse(
+            minutes=[
+                pb.MinuteActivity(start_time=to_timestamp(m.start), line_writes=m.line_writes, officines=m.officines)
+                for m in activity.minutes
+            ],
+            active_officines=activity.active_officines,
+            active_minutes=activity.active_minutes,
+            ordering_officines=activity.ordering_officines,
+            departments=[pb.DepartmentActivity(department=d, ordering_officines=n) for d, n in activity.departments],
+            ordering_officine_names=activity.ordering_names,
+            compute_time=to_timestamp(activity.compute_time),
         )
 
     # -- after the session: supply, allocation, delivery plan, deliveries ---------------

@@ -164,7 +164,9 @@ class RequestService:
                 # Early notice only: the confirmation is what enforces the cap.
                 used = await repo.usage(s, window.id, effecteur, product)
                 if vials > rule.max_vials - used:
-                    raise errors.quota_exceeded(attached.type, info.display_name or product, rule.max_vials, used)
+                    raise errors.quota_exceeded(
+                        attached.type, info.display_name or product, rule.max_vials, used, requested=vials
+                    )
             row = await rrepo.insert_request(
                 s,
                 id=names.new_id(),

@@ -9,7 +9,8 @@ Format (UTF-8, one header line, one line per effecteur type):
 - header: `type`, then product ids of the catalogue (the `{id}` of products/{id});
 - rows: the effecteur type codes (MEDECIN ... PMI), each exactly once, all 16;
 - cells: `illimité`; `illimité (alerte N)` for an unlimited rule warning above
-  N vials (soft threshold); `non ouvert`; or a whole number of vials > 0 (a cap).
+  N vials (soft threshold); `non ouvert`; or a whole number of vials > 0 (a cap),
+  also written `max N` (`max. N`, `maximum N`) as pharmacists and the grid write it.
   Case, accents on "illimité" and surrounding spaces are forgiven on import.
 - `;` is accepted as separator when the header uses it (French spreadsheet
   exports), and a UTF-8 byte-order mark is ignored.
@@ -39,6 +40,8 @@ _UNLIMITED_RE = re.compile(r"^illimit[ée]$")
 _SOFT_RE = re.compile(r"^illimit[ée]\s*\(\s*alerte\s*:?\s*([0-9]+)\s*\)$")
 _NOT_OPEN_RE = re.compile(r"^non[\s-]+ouvert$")
 _NUMBER_RE = re.compile(r"^[0-9]+$")
+# "max 5", "max. 5", "maximum 5": how pharmacists and the grid itself write a cap.
+_MAX_PREFIX_RE = re.compile(r"^max(?:imum|\.)?\s*:?\s*(?=[0-9])")
 _CELL_HELP = f"attendu « {UNLIMITED} », « {UNLIMITED} (alerte N) », « {NOT_OPEN} » ou un nombre de flacons"
 
 
@@ -56,6 +59,7 @@ def _cell(text: str) -> tuple[str, int, int] | str:
         return (QuotaKind.UNLIMITED.value, 0, threshold)
     if _NOT_OPEN_RE.match(value):
         return (QuotaKind.NOT_OPEN.value, 0, 0)
+    value = _MAX_PREFIX_RE.sub("", value)
     if _NUMBER_RE.match(value):
         cap = int(value)
         if cap <= 0:

@@ -122,10 +122,16 @@ async def _seed(name: str, settings: ServiceSettings, clock: Clock) -> None:
 
 
 async def start_stack(
-    database_url_for: DatabaseUrlFor, tmp: Path, *, clock: Clock | None = None, service_public_key_file: str = ""
+    database_url_for: DatabaseUrlFor,
+    tmp: Path,
+    *,
+    clock: Clock | None = None,
+    service_public_key_file: str = "",
+    gateway_overrides: dict[str, Any] | None = None,
 ) -> Stack:
     """The suite on one clock (the system's unless given: issuer, services and gateway share it);
-    with a service-identity public key, every service also accepts the job tokens tests mint."""
+    with a service-identity public key, every service also accepts the job tokens tests mint;
+    gateway_overrides are more GatewaySettings (the cockpit's metrics addresses)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -177,6 +183,7 @@ async def start_stack(
             database_url=database_url_for(DATABASE),
             **psc.settings_overrides(),
             **addresses,
+            **(gateway_overrides or {}),
         )
         metrics = HttpMetrics()
         app = create_app(gateway_settings, clock=clock, metrics=metrics)

@@ -116,7 +116,17 @@ async def test_pharmacist_and_doctor_go_through_the_week(stack: Stack, browser: 
     await closed.evaluate("input => input.removeAttribute('disabled')")
     await closed.fill("5")
     await page.get_by_role("button", name="Enregistrer les commandes").click()
+    # The page's script checks each capped cell before sending: nothing is sent, the cell says why.
+    ehpad = cell(page, MODERNA, "EHPAD Les Tilleuls")
+    await expect(ehpad).to_have_attribute("aria-invalid", "true")
+    await expect(ehpad).to_be_focused()
+    assert "11 dépasse le maximum de 10 flacons" in await cell_message(page, MODERNA, "EHPAD Les Tilleuls")
+    await expect(page.get_by_text("Enregistré", exact=True)).to_have_count(0)
+    # The server stays the judge: the same cell sent anyway (the check taken away) is refused in place.
+    await ehpad.evaluate("input => input.removeAttribute('data-max')")
+    await page.get_by_role("button", name="Enregistrer les commandes").click()
     await expect(page.get_by_role("heading", name="2 cases n'ont pas été enregistrées")).to_be_visible()
+    await expect(page.locator("#erreurs")).to_be_focused()  # focus on the error summary
     await expect(cell(page, MODERNA, "EHPAD Les Tilleuls")).to_have_value("11")
     await expect(cell(page, MODERNA, "EHPAD Les Tilleuls")).to_have_attribute("aria-invalid", "true")
     assert "au plus 10 flacons" in await cell_message(page, MODERNA, "EHPAD Les Tilleuls")
@@ -140,7 +150,7 @@ async def test_pharmacist_and_doctor_go_through_the_week(stack: Stack, browser: 
     await psc_login(doctor_page, stack, DR_DUBOIS)
     await expect(doctor_page.get_by_text("Pharmacie des Lilas").first).to_be_visible()
     await pages.check(doctor_page, "espace effecteur")
-    await doctor_page.get_by_label("Produit").select_option(label=MODERNA)
+    await doctor_page.get_by_label("Produit").select_option(label=f"{MODERNA} — sans plafond")  # offered with its rule
     await doctor_page.get_by_label("Nombre de flacons").fill("4")
     await doctor_page.get_by_label("Commentaire pour l'officine (facultatif)").fill("Campagne de rappel au cabinet")
     await doctor_page.get_by_role("button", name="Envoyer la demande à mon officine").click()
@@ -210,8 +220,13 @@ async def test_operator_publishes_a_quota_edit_that_pharmacists_see(stack: Stack
     await expect(page.get_by_text("rien n'a été publié")).to_be_visible()
     await expect(medecin_moderna).to_have_value("beaucoup")
     await pages.check(page, "tableau des quotas refusé")
-    await medecin_moderna.fill("5")
+    await medecin_moderna.fill("max 5")  # as pharmacists write it
     await page.get_by_role("button", name="Publier une nouvelle version").click()
+    # What changes, then a confirmation, before the version goes live.
+    await expect(page.locator("#changements-quotas")).to_contain_text("Médecin")
+    await expect(page.locator("#changements-quotas tbody tr")).to_have_count(1)
+    await pages.check(page, "tableau des quotas à confirmer")
+    await page.get_by_role("button", name="Confirmer la publication").click()
     await expect(page.get_by_text("Tableau des quotas publié : version 2")).to_be_visible()
     await expect(medecin_moderna).to_have_value("5")
 

@@ -7,6 +7,7 @@ import pytest
 
 from services.gateway.pages.forms import INT32_MAX, ascii_natural
 from services.gateway.pages.quotas import parse_cell
+from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 
 
 @pytest.mark.parametrize("text", ["²", "٣", "３", "1_000", "-1", "+1", " 1", "1.0", "", "abc", str(INT32_MAX + 1)])
@@ -22,3 +23,8 @@ def test_ascii_digits_are_read_as_their_number(text: str, value: int) -> None:
 @pytest.mark.parametrize("text", ["²", "٣", "３", "99999999999"])
 def test_a_quota_cell_with_look_alike_or_huge_digits_is_not_understood(text: str) -> None:
     assert parse_cell(text) is None
+
+
+@pytest.mark.parametrize("text", ["max 5", "Max 5", "max. 5", "maximum 5", "5"])
+def test_a_quota_cell_reads_a_cap_as_pharmacists_write_it(text: str) -> None:
+    assert parse_cell(text) == (sess_pb.QUOTA_KIND_CAPPED, 5, 0)

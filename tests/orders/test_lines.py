@@ -16,6 +16,7 @@ from services.common.errors import (
     PermissionDenied,
     QuotaExceeded,
 )
+from services.orders.errors import quota_exceeded
 from services.orders.ports import Maintenance, QuotaRule, SessionWindow
 from tests.orders.conftest import (
     CLAIRE,
@@ -64,13 +65,17 @@ async def test_officine_orders_for_its_own_needs_as_pharmacien(domain: Domain) -
     assert line is not None and line.effecteur_type == "PHARMACIEN"
 
 
-async def test_second_line_for_the_same_effecteur_and_product_is_refused_naming_the_first(domain: Domain) -> None:
+async def test_second_line_for_the_same_effecteur_and_product_is_refused_naming_the_first_to_clients(
+    domain: Domain,
+) -> None:
     first = (await domain.lines.create(CLAIRE, PARENT, DUBOIS, MODERNA, 5, rid())).line
     assert first is not None
     with pytest.raises(AlreadyExists) as refused:
         await domain.lines.create(CLAIRE, PARENT, DUBOIS, MODERNA, 7, rid())
     assert refused.value.metadata["line"] == first.name
-    assert first.name in refused.value.message
+    # Users read the message: no resource name in it (issue 16, raw codes shown to users).
+    assert "sessions/" not in refused.value.message
+    assert refused.value.message.startswith("Une ligne existe déjà pour cet effecteur et ce produit")
     assert [x.vials for x in await lines_of(domain)] == [5]
 
 
@@ -187,6 +192,23 @@ async def test_product_not_open_for_the_type_is_refused_naming_type_and_product(
     assert (await domain.lines.create(CLAIRE, PARENT, PMI, PEDIATRIC, 2, rid())).line is not None
 
 
+async def test_a_first_order_over_the_cap_says_it_exceeds_the_maximum(domain: Domain) -> None:
+    """8 typed against a max of 5 with nothing ordered: "8 dépasse le maximum de 5 flacons"."""
+    domain.sessions.set_rule(SESSION, "MEDECIN", MODERNA, QuotaRule("CAPPED", max_vials=5))
+    with pytest.raises(QuotaExceeded) as refused:
+        await domain.lines.create(CLAIRE, PARENT, DUBOIS, MODERNA, 8, rid())
+    assert refused.value.message.startswith("8 dépasse le maximum de 5 flacons")
+    assert "Quota atteint" not in refused.value.message
+
+
+def test_an_order_over_what_remains_says_what_is_already_ordered_elsewhere() -> None:
+    """An effecteur who moved officine mid-session: 3 of 5 ordered at the first one."""
+    refused = quota_exceeded("MEDECIN", "Spikevax (Moderna)", cap=5, used=3, current_line=None, requested=4)
+    assert refused.message.startswith("4 dépasse ce qui reste à commander pour cet effecteur")
+    assert "dont 3 flacons déjà commandés par ailleurs ; il en reste 2 flacons pour cette commande." in refused.message
+    assert refused.metadata["remaining_vials"] == "2"
+
+
 async def test_product_outside_its_orderable_dates_is_not_open(domain: Domain) -> None:
     with pytest.raises(FailedPrecondition) as refused:  # Novavax only from 14 March
         await domain.lines.create(CLAIRE, PARENT, DUBOIS, NOVAVAX, 2, rid())
@@ -201,7 +223,8 @@ async def test_capped_line_refuses_beyond_the_cap_saying_what_remains(domain: Do
         await domain.lines.update(CLAIRE, line.name, line.etag, 11, rid())
     assert refused.value.reason == "QUOTA_EXCEEDED"
     assert refused.value.metadata["remaining_vials"] == "3"
-    assert "il en reste 3 flacons" in refused.value.message
+    # Nothing else ordered for Dubois: the message says what was typed against the cap, not "Quota atteint".
+    assert refused.value.message.startswith("11 dépasse le maximum de 10 flacons : le type « médecin »")
     # Exactly the cap is fine; so is going back down.
     at_cap = (await domain.lines.update(CLAIRE, line.name, line.etag, 10, rid())).line
     assert at_cap is not None and at_cap.vials == 10

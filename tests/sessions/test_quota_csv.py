@@ -178,3 +178,17 @@ def test_a_quota_table_version_with_non_ascii_digits_is_refused(version: str) ->
     with pytest.raises(InvalidArgument) as caught:
         parse_quota_table_name(f"sessions/2022-03-07/quotaTables/{version}")
     assert caught.value.violations[0].field == "name"
+
+
+@pytest.mark.parametrize("cell", ["max 5", "Max 5", "max. 5", "maximum 5", "max: 5", "5"])
+def test_a_cap_is_read_as_pharmacists_write_it(cell: str) -> None:
+    from services.sessions.quota_csv import _cell  # noqa: PLC0415 (the cell rule itself)
+
+    assert _cell(cell) == (QuotaKind.CAPPED.value, 5, 0)
+
+
+@pytest.mark.parametrize("cell", ["max", "max -5", "max 0", "maxi 5", "max 5 flacons"])
+def test_a_cap_that_is_not_a_positive_number_is_still_refused(cell: str) -> None:
+    from services.sessions.quota_csv import _cell  # noqa: PLC0415
+
+    assert isinstance(_cell(cell), str)

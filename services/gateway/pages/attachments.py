@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
-from services.gateway.pages import common, labels
+from services.gateway.pages import common, labels, people
 from services.gateway.pages.forms import ascii_natural
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
@@ -154,9 +154,12 @@ async def history(request: Request, caller: Caller) -> Response:
         "attachments",
     )
     names = {a.effecteur: a.effecteur_detail.display_name for a in everyone}
+    known = await people.names(request, [e.actor for e in reply.events])
+    actors = {e.actor: people.actor(caller, e.actor, known) for e in reply.events}
     return render(
         request,
         "officine/attachment_history.html",
+        actors=actors,
         title="Historique des rattachements",
         office=office,
         events=reply.events,

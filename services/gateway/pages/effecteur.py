@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
-from services.gateway.pages import common, deliveries, labels
+from services.gateway.pages import common, deliveries, labels, vial_choices
 from services.gateway.pages.forms import ascii_natural
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
@@ -35,9 +35,10 @@ def _key(request: Request, caller: Caller) -> str:
 
 
 async def my_space(request: Request, caller: Caller) -> Response:
+    """The effecteur space of the account: straight there when it acts for one known
+    effecteur, a choice among several; a French page (never a 404) when the service knows
+    none of them (an operator's own record, a professional nobody attached yet)."""
     mine = caller.principal.effecteurs if caller.principal else ()
-    if len(mine) == 1:
-        return RedirectResponse(f"/{mine[0]}", status_code=303)
     if not mine:
         raise problem(403, "NO_EFFECTEUR", "Votre compte ne représente aucun effecteur.")
     gw = gateway_of(request)
@@ -50,6 +51,8 @@ async def my_space(request: Request, caller: Caller) -> Response:
                 raise
     if len(found) == 1:
         return RedirectResponse(f"/{found[0].name}", status_code=303)
+    if not found:
+        return render(request, "effecteur/unknown.html", title="Mon espace effecteur")
     return render(request, "effecteur/choose.html", title="Mon espace effecteur", effecteurs=found)
 
 
@@ -75,6 +78,10 @@ async def space(
     confirmed = await deliveries.for_effecteur(
         request, name, lookup.effecteur.display_name, labels.effecteur_type(lookup.effecteur.type)
     )
+    active = [p for p in products if p.active]
+    open_products, closed_products = (
+        await vial_choices.choices(request, session, lookup.effecteur.type, active, lines) if session else ([], [])
+    )
     officine_labels = {d.finess: d.officine_name for d in confirmed}
     if office is not None:
         officine_labels[office.finess] = office.display_name
@@ -93,7 +100,8 @@ async def space(
         deliveries=confirmed,
         session_labels=await _session_labels(request),
         officine_labels=officine_labels,
-        products=[p for p in products if p.active],
+        products=open_products,
+        closed_products=closed_products,
         product_names={p.name: p.display_name for p in products},
         values=values or {k: "" for k in _FIELDS},
         error=error,

@@ -59,6 +59,15 @@ class Cell:
         return "illimité"
 
     @property
+    def ordered(self) -> int:
+        return self.line.vials if self.line is not None else 0
+
+    @property
+    def cap(self) -> int | None:
+        """The cap per effecteur, for the page's check before sending (orders enforces it)."""
+        return self.rule.max_vials if self.rule.kind == CAPPED else None
+
+    @property
     def disabled(self) -> bool:
         # A line left in a cell closed since (new table) can still be withdrawn.
         return self.rule.kind == NOT_OPEN and self.line is None
@@ -82,6 +91,17 @@ class Grid:
     @property
     def warned(self) -> list[Cell]:
         return [c for c in self.cells.values() if c.warnings]
+
+    # Totals of what is stored (the page's script keeps them up to date while typing).
+    def row_total(self, row: common.Row) -> int:
+        return sum(self.cell(row, p).ordered for p in self.products)
+
+    def column_total(self, product: sess_pb.Product) -> int:
+        return sum(self.cell(r, product).ordered for r in self.rows)
+
+    @property
+    def grand_total(self) -> int:
+        return sum(self.column_total(p) for p in self.products)
 
 
 async def load_grid(request: Request, finess: str, session: sess_pb.Session, office: eff_pb.Officine) -> Grid:

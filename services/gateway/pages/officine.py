@@ -54,7 +54,8 @@ async def dashboard(request: Request, caller: Caller) -> Response:
         summary=summary,
         products=products,
         attachments=[a for a in attachments.attachments if a.effecteur != office.self_effecteur],
-        attachment_total=max(0, attachments.total_size - 1),
+        # The same count as the attachments page, whose list includes the officine's own record.
+        attachment_total=attachments.total_size,
         deliveries=confirmed,
         current_delivery=next((d for d in confirmed if session is not None and d.session.name == session.name), None),
     )

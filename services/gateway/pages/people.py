@@ -30,6 +30,28 @@ def person(caller: Caller, national_id: str, known: dict[str, str] | None = None
     return "un autre opérateur de Santé publique France"
 
 
+# Traces no person left: the dataset's initial load, the import of the previous portal's data.
+SYSTEM_ACTORS = {
+    "migration": "migration de l'ancien portail",
+    "seed": "inscription initiale de l'officine",
+    "system": "le service lui-même",
+}
+
+
+def actor(caller: Caller, national_id: str, known: dict[str, str] | None = None) -> str:
+    """Like person, for traces anyone may have left (a pharmacist of the officine, an
+    operator, a job, an import): never a national id, never "un autre opérateur" for a
+    pharmacist."""
+    if national_id in SYSTEM_ACTORS:
+        return SYSTEM_ACTORS[national_id]
+    principal = caller.principal
+    if national_id.startswith("service:") or (known and known.get(national_id)):
+        return person(caller, national_id, known)
+    if principal is not None and principal.national_id == national_id:
+        return person(caller, national_id, known)
+    return "un autre utilisateur du service" if national_id else ""
+
+
 async def names(request: Request, national_ids: list[str]) -> dict[str, str]:
     """Names of the people who logged in here (the gateway remembers them)."""
     wanted = sorted({n for n in national_ids if n and not n.startswith("service:")})

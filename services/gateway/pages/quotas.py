@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
 from services.gateway.api.custom import csv_response
-from services.gateway.pages import common, labels, people
+from services.gateway.pages import common, labels, people, quota_changes
 from services.gateway.pages.forms import ascii_natural
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
@@ -26,6 +26,8 @@ from vaxorders.type.v1 import effecteur_type_pb2 as type_pb
 UNLIMITED, CAPPED, NOT_OPEN = sess_pb.QUOTA_KIND_UNLIMITED, sess_pb.QUOTA_KIND_CAPPED, sess_pb.QUOTA_KIND_NOT_OPEN
 _HELP = "Saisissez « illimité », « illimité (alerte N) », « non ouvert » ou un nombre de flacons."
 _SOFT = re.compile(r"^illimit[ée]\s*\(\s*alerte\s*:?\s*(\d+)\s*\)$")
+# "max 5", "max. 5", "maximum 5": how pharmacists (and the order grid) write a cap.
+_MAX_PREFIX = re.compile(r"^max(?:imum|\.)?\s*:?\s*(?=\d)")
 _RULE_INDEX = re.compile(r"^rules\[(\d+)\]")
 
 
@@ -49,7 +51,7 @@ def parse_cell(text: str) -> tuple[sess_pb.QuotaKind, int, int] | None:
         return None if soft is None else (UNLIMITED, 0, soft)
     if value.replace("-", " ") == "non ouvert":
         return NOT_OPEN, 0, 0
-    if (capped := ascii_natural(value)) is not None:
+    if (capped := ascii_natural(_MAX_PREFIX.sub("", value))) is not None:
         return CAPPED, capped, 0
     return None
 
@@ -60,6 +62,7 @@ class QuotaCell:
     product: str
     value: str
     error: str = ""
+    dom_id: str = ""
 
     @property
     def key(self) -> str:
@@ -92,6 +95,7 @@ async def quota_page(
     error: Problem | None = None,
     import_error: Problem | None = None,
     status: int = 200,
+    wrong: list[QuotaCell] | None = None,
 ) -> Response:
     gw = gateway_of(request)
     session, table, products = await _context(request)
@@ -129,6 +133,9 @@ async def quota_page(
         versions=versions,
         who=await people.who(request, caller, publishers + [v.published_by for v in versions]),
         error=error,
+        wrong=wrong or [],
+        type_names=dict(labels.orderable_types()),
+        product_names={p.name: p.display_name for p in products},
         import_error=import_error,
         request_id=str(uuid.uuid4()),
         notice=_notice(request),
@@ -156,9 +163,10 @@ async def publish(request: Request, caller: Caller) -> Response:
     cells: dict[str, QuotaCell] = {}
     rules: list[sess_pb.QuotaRule] = []
     order: list[str] = []
-    for p in products:
+    for pi, p in enumerate(products):
         column = [
-            QuotaCell(t, p.name, str(form.get(f"q|{t}|{p.name}", "")).strip()) for t, _ in labels.orderable_types()
+            QuotaCell(t, p.name, str(form.get(f"q|{t}|{p.name}", "")).strip(), dom_id=f"quota-{t}-{pi}")
+            for t, _ in labels.orderable_types()
         ]
         cells.update((c.key, c) for c in column)
         if not any(c.value for c in column):
@@ -175,11 +183,17 @@ async def publish(request: Request, caller: Caller) -> Response:
                 )
             )
             order.append(cell.key)
-    if any(c.error for c in cells.values()):
-        message = "Certaines cases ne sont pas comprises : rien n'a été publié."
+    wrong = [c for c in cells.values() if c.error]
+    if wrong:
+        n = len(wrong)
+        verb = "ne sont pas comprises" if n > 1 else "n'est pas comprise"
+        message = f"{n} case{'s' if n > 1 else ''} {verb} : rien n'a été publié."
         return await quota_page(
-            request, caller, cells=cells, error=problem(400, "INVALID_ARGUMENT", message), status=400
+            request, caller, cells=cells, error=problem(400, "INVALID_ARGUMENT", message), status=400, wrong=wrong
         )
+    if form.get("confirme") != "1":
+        # A summary of what changes, and a confirmation, before a version goes live.
+        return await _confirm(request, session, products, cells, str(form.get("request_id", "")))
     try:
         reply = await gateway_of(request).backends.sessions.PublishQuotaTable(
             sess_pb.PublishQuotaTableRequest(
@@ -196,6 +210,43 @@ async def publish(request: Request, caller: Caller) -> Response:
         return await quota_page(request, caller, cells=cells, error=error, status=error.status)
     sid = common.session_id(session)
     return RedirectResponse(f"/operateur/quotas?session={sid}&publie={reply.quota_table.version}", status_code=303)
+
+
+def _normalised(text: str) -> str:
+    """A cell as the table will keep it ("max 5" and "5" are the same rule)."""
+    parsed = parse_cell(text) if text else None
+    if parsed is None:
+        return ""
+    kind, cap, soft = parsed
+    return cell_text(sess_pb.QuotaRule(kind=kind, max_vials=cap, soft_threshold=soft))
+
+
+async def _confirm(
+    request: Request,
+    session: sess_pb.Session,
+    products: list[sess_pb.Product],
+    cells: dict[str, QuotaCell],
+    request_id: str,
+) -> Response:
+    _, table, _ = await _context(request)
+    current = {(r.effecteur_type, r.product): cell_text(r) for r in (table.rules if table else [])}
+    types = dict(labels.orderable_types())
+    names = {p.name: p.display_name for p in products}
+    changed = [
+        quota_changes.Change(
+            types[c.type], names[c.product], current.get((c.type, c.product), ""), _normalised(c.value)
+        )
+        for c in cells.values()
+        if current.get((c.type, c.product), "") != _normalised(c.value)
+    ]
+    return quota_changes.confirm_page(
+        request,
+        session,
+        changed,
+        {f"q|{c.type}|{c.product}": c.value for c in cells.values()},
+        request_id,
+        version=table.version if table else 0,
+    )
 
 
 async def import_csv(request: Request, caller: Caller) -> Response:

@@ -37,14 +37,14 @@ def _when(value: Timestamp | datetime | None) -> str:
 
 
 def _short(value: Timestamp | datetime | None) -> str:
-    """'08/03/2022 23:00' (Paris)."""
+    """'08/03/2022 23h00' (Paris): the time written as everywhere else (paris_long, e-mails)."""
     if isinstance(value, Timestamp):
         if not value.seconds and not value.nanos:
             return ""
         value = from_timestamp(value)
     if value is None:
         return ""
-    return as_utc(value).astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+    return as_utc(value).astimezone(PARIS).strftime("%d/%m/%Y %Hh%M")
 
 
 def _day(value: str | date) -> str:
@@ -64,6 +64,21 @@ def _number(value: int | str) -> str:
     return f"{int(value):,}".replace(",", "\u202f")
 
 
+def _hour_minute(value: Timestamp | datetime | None) -> str:
+    """'08h05' (Paris), the time of day alone, written as paris_long writes it."""
+    if isinstance(value, Timestamp):
+        value = from_timestamp(value) if value.seconds or value.nanos else None
+    if value is None:
+        return ""
+    local = as_utc(value).astimezone(PARIS)
+    return f"{local.hour:02d}h{local.minute:02d}"
+
+
+def _decimal(value: float) -> str:
+    """12.5 -> '12,5' (one decimal, French comma)."""
+    return f"{value:.1f}".replace(".", ",")
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
@@ -73,6 +88,8 @@ def make_templates() -> Jinja2Templates:
         day=_day,
         daymonth=_day_month,
         number=_number,
+        hm=_hour_minute,
+        decimal=_decimal,
         effecteur_type=labels.effecteur_type,
         effecteur_type_short=labels.effecteur_type_short,
         identifier_kind=labels.identifier_kind,
@@ -98,13 +115,16 @@ def navigation(caller: Caller | None) -> list[tuple[str, str]]:
                 (f"/officines/{finess}/effecteurs", "Effecteurs rattachés"),
                 (f"/officines/{finess}/commandes", "Commandes et historique"),
             ]
-    if "EFFECTEUR" in principal.roles:
+    # An operator is a professional too (EFFECTEUR for their own record), rarely one the
+    # service knows: their menu is the operator's, /effecteur stays reachable by its address.
+    if "EFFECTEUR" in principal.roles and "OPERATOR" not in principal.roles:
         items.append(("/effecteur", "Mon espace effecteur"))
     if "OPERATOR" in principal.roles:
         items += [
             ("/operateur", "Sessions et calendrier"),
             ("/operateur/produits", "Produits"),
             ("/operateur/quotas", "Tableau des quotas"),
+            ("/operateur/pilotage", "Pilotage en direct"),
             ("/operateur/totaux", "Totaux nationaux"),
             ("/operateur/livraisons", "Allocation et livraisons"),
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
+from services.gateway.cockpit import pages as cockpit
 from services.gateway.pages import (
     allocation,
     attachments,
@@ -89,6 +90,12 @@ def page_routes() -> list[Route]:
         Route("/operateur/quotas/{session}/import", spf(quotas.import_csv), methods=POST),
         Route("/operateur/quotas/{session}/export.csv", spf(quotas.export_csv), methods=GET),
         Route("/operateur/totaux", spf(totals.totals_page), methods=GET),
+        # The live cockpit of a session (refreshes itself with JavaScript, a plain page without).
+        Route("/operateur/pilotage", spf(cockpit.cockpit), methods=GET),
+        Route("/operateur/pilotage/{session}/fenetre", spf(cockpit.edit_window), methods=POST),
+        Route("/operateur/pilotage/{session}/sans-commande.csv", spf(cockpit.not_ordered_csv), methods=GET),
+        Route("/operateur/pilotage/{session}/totaux.csv", spf(cockpit.totals_csv), methods=GET),
+        Route("/operateur/pilotage/{session}/export.csv", spf(cockpit.logistics_export), methods=GET),
         # After a session's close: supply, allocation, delivery plan, confirmations.
         Route("/operateur/livraisons", spf(confirmations.index), methods=GET),
         Route(SES + "/approvisionnement", spf(allocation.operator_supply), methods=GET),

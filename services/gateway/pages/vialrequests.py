@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from services.gateway.access import Caller, gateway_of
-from services.gateway.pages import common
+from services.gateway.pages import common, vial_choices
 from services.gateway.pages.forms import ascii_natural
 from services.gateway.pages.render import render
 from services.gateway.problems import Problem, as_problem, problem
@@ -26,7 +26,13 @@ _DONE = {
 
 
 async def _page(
-    request: Request, finess: str, *, error: Problem | None = None, error_for: str = "", status: int = 200
+    request: Request,
+    finess: str,
+    *,
+    error: Problem | None = None,
+    error_for: str = "",
+    status: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Response:
     gw = gateway_of(request)
     office = await common.officine(request, finess)
@@ -38,7 +44,12 @@ async def _page(
             orders_pb.ListVialRequestsRequest(parent=f"{session.name}/officines/{finess}"),
             "vial_requests",
         )
-    names = {row.effecteur: row.display_name for row in await common.officine_rows(request, office)}
+    rows = await common.officine_rows(request, office)
+    names = {row.effecteur: row.display_name for row in rows}
+    standing: dict[tuple[str, str], str] = {}
+    if session is not None and any(r.state == PENDING for r in requests):
+        lines = await common.officine_lines(request, f"{session.name}/officines/{finess}")
+        standing = await vial_choices.standing(request, session, rows, lines)
     products = {p.name: p for p in await common.products(request, include_inactive=True)}
     notice = _DONE.get(request.query_params.get("fait", ""), "")
     return render(
@@ -52,8 +63,12 @@ async def _page(
         decided=[r for r in requests if r.state != PENDING],
         names=names,
         products=products,
+        standing=standing,
         error=error,
         error_for=error_for,
+        # What was typed in the refused form, shown back in it (open), never lost.
+        typed=typed or {},
+        field_errors={k.split(".")[-1]: v for k, v in (error.field_errors() if error else {}).items()},
         notice=notice,
         breadcrumb=[("/", "Accueil"), (f"/officines/{finess}", office.display_name), ("", "Demandes à confirmer")],
     )
@@ -97,5 +112,6 @@ async def decide(request: Request, caller: Caller) -> Response:
         error = as_problem(exc)
         if error.status in (401, 404, 500, 502, 503, 504):
             raise
-        return await _page(request, finess, error=error, error_for=name, status=error.status)
+        typed = {"action": action, "vials": str(form.get("vials", "")), "reason": reason}
+        return await _page(request, finess, error=error, error_for=name, status=error.status, typed=typed)
     return RedirectResponse(f"/officines/{finess}/demandes?fait={action}", status_code=303)

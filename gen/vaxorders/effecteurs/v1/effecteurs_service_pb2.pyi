@@ -164,6 +164,26 @@ class ListOfficinesResponse(_message.Message):
     next_page_token: str
     def __init__(self, officines: _Optional[_Iterable[_Union[Officine, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class CountOfficinesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DepartmentOfficines(_message.Message):
+    __slots__ = ("department", "officines")
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    OFFICINES_FIELD_NUMBER: _ClassVar[int]
+    department: str
+    officines: int
+    def __init__(self, department: _Optional[str] = ..., officines: _Optional[int] = ...) -> None: ...
+
+class CountOfficinesResponse(_message.Message):
+    __slots__ = ("departments", "total")
+    DEPARTMENTS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    departments: _containers.RepeatedCompositeFieldContainer[DepartmentOfficines]
+    total: int
+    def __init__(self, departments: _Optional[_Iterable[_Union[DepartmentOfficines, _Mapping]]] = ..., total: _Optional[int] = ...) -> None: ...
+
 class CreateOfficineRequest(_message.Message):
     __slots__ = ("officine", "request_id")
     OFFICINE_FIELD_NUMBER: _ClassVar[int]

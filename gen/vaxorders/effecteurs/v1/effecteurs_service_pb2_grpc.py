@@ -46,6 +46,11 @@ class EffecteurServiceStub:
                 request_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListOfficinesRequest.SerializeToString,
                 response_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListOfficinesResponse.FromString,
                 _registered_method=True)
+        self.CountOfficines = channel.unary_unary(
+                '/vaxorders.effecteurs.v1.EffecteurService/CountOfficines',
+                request_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.CountOfficinesRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.CountOfficinesResponse.FromString,
+                _registered_method=True)
         self.CreateOfficine = channel.unary_unary(
                 '/vaxorders.effecteurs.v1.EffecteurService/CreateOfficine',
                 request_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.CreateOfficineRequest.SerializeToString,
@@ -132,6 +137,14 @@ class EffecteurServiceServicer:
 
     def ListOfficines(self, request, context):
         """Lists officines. Operators only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CountOfficines(self, request, context):
+        """How many officines are registered, per département (one GROUP BY).
+        Operators only.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -250,6 +263,11 @@ def add_EffecteurServiceServicer_to_server(servicer, server):
                     servicer.ListOfficines,
                     request_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListOfficinesRequest.FromString,
                     response_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListOfficinesResponse.SerializeToString,
+            ),
+            'CountOfficines': grpc.unary_unary_rpc_method_handler(
+                    servicer.CountOfficines,
+                    request_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.CountOfficinesRequest.FromString,
+                    response_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.CountOfficinesResponse.SerializeToString,
             ),
             'CreateOfficine': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateOfficine,
@@ -378,6 +396,33 @@ class EffecteurService:
             '/vaxorders.effecteurs.v1.EffecteurService/ListOfficines',
             vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListOfficinesRequest.SerializeToString,
             vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListOfficinesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CountOfficines(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.effecteurs.v1.EffecteurService/CountOfficines',
+            vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.CountOfficinesRequest.SerializeToString,
+            vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.CountOfficinesResponse.FromString,
             options,
             channel_credentials,
             insecure,

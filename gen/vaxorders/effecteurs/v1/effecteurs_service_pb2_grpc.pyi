@@ -22,6 +22,10 @@ class EffecteurServiceStub:
     """Reads one officine."""
     ListOfficines: _aio.UnaryUnaryMultiCallable[_effecteurs_service_pb2.ListOfficinesRequest, _effecteurs_service_pb2.ListOfficinesResponse]
     """Lists officines. Operators only."""
+    CountOfficines: _aio.UnaryUnaryMultiCallable[_effecteurs_service_pb2.CountOfficinesRequest, _effecteurs_service_pb2.CountOfficinesResponse]
+    """How many officines are registered, per département (one GROUP BY).
+    Operators only.
+    """
     CreateOfficine: _aio.UnaryUnaryMultiCallable[_effecteurs_service_pb2.CreateOfficineRequest, _effecteurs_service_pb2.CreateOfficineResponse]
     """Registers an officine (and its own PHARMACIEN effecteur). Operators only."""
     UpdateOfficine: _aio.UnaryUnaryMultiCallable[_effecteurs_service_pb2.UpdateOfficineRequest, _effecteurs_service_pb2.UpdateOfficineResponse]
@@ -77,6 +81,16 @@ class EffecteurServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _aio.ServicerContext[_effecteurs_service_pb2.ListOfficinesRequest, _abc.Awaitable[_effecteurs_service_pb2.ListOfficinesResponse]],
     ) -> _abc.Awaitable[_effecteurs_service_pb2.ListOfficinesResponse]:
         """Lists officines. Operators only."""
+
+    @_abc_1.abstractmethod
+    def CountOfficines(
+        self,
+        request: _effecteurs_service_pb2.CountOfficinesRequest,
+        context: _aio.ServicerContext[_effecteurs_service_pb2.CountOfficinesRequest, _abc.Awaitable[_effecteurs_service_pb2.CountOfficinesResponse]],
+    ) -> _abc.Awaitable[_effecteurs_service_pb2.CountOfficinesResponse]:
+        """How many officines are registered, per département (one GROUP BY).
+        Operators only.
+        """
 
     @_abc_1.abstractmethod
     def CreateOfficine(

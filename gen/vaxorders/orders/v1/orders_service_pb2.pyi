@@ -424,6 +424,50 @@ class GetSessionTotalsResponse(_message.Message):
     compute_time: _timestamp_pb2.Timestamp
     def __init__(self, products: _Optional[_Iterable[_Union[ProductTotal, _Mapping]]] = ..., departments: _Optional[_Iterable[_Union[DepartmentTotal, _Mapping]]] = ..., ordering_officines: _Optional[int] = ..., compute_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class GetSessionActivityRequest(_message.Message):
+    __slots__ = ("session", "include_ordering_officines")
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_ORDERING_OFFICINES_FIELD_NUMBER: _ClassVar[int]
+    session: str
+    include_ordering_officines: bool
+    def __init__(self, session: _Optional[str] = ..., include_ordering_officines: _Optional[bool] = ...) -> None: ...
+
+class MinuteActivity(_message.Message):
+    __slots__ = ("start_time", "line_writes", "officines")
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    LINE_WRITES_FIELD_NUMBER: _ClassVar[int]
+    OFFICINES_FIELD_NUMBER: _ClassVar[int]
+    start_time: _timestamp_pb2.Timestamp
+    line_writes: int
+    officines: int
+    def __init__(self, start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., line_writes: _Optional[int] = ..., officines: _Optional[int] = ...) -> None: ...
+
+class DepartmentActivity(_message.Message):
+    __slots__ = ("department", "ordering_officines")
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    ORDERING_OFFICINES_FIELD_NUMBER: _ClassVar[int]
+    department: str
+    ordering_officines: int
+    def __init__(self, department: _Optional[str] = ..., ordering_officines: _Optional[int] = ...) -> None: ...
+
+class GetSessionActivityResponse(_message.Message):
+    __slots__ = ("minutes", "active_officines", "active_minutes", "ordering_officines", "departments", "ordering_officine_names", "compute_time")
+    MINUTES_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_OFFICINES_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    ORDERING_OFFICINES_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENTS_FIELD_NUMBER: _ClassVar[int]
+    ORDERING_OFFICINE_NAMES_FIELD_NUMBER: _ClassVar[int]
+    COMPUTE_TIME_FIELD_NUMBER: _ClassVar[int]
+    minutes: _containers.RepeatedCompositeFieldContainer[MinuteActivity]
+    active_officines: int
+    active_minutes: int
+    ordering_officines: int
+    departments: _containers.RepeatedCompositeFieldContainer[DepartmentActivity]
+    ordering_officine_names: _containers.RepeatedScalarFieldContainer[str]
+    compute_time: _timestamp_pb2.Timestamp
+    def __init__(self, minutes: _Optional[_Iterable[_Union[MinuteActivity, _Mapping]]] = ..., active_officines: _Optional[int] = ..., active_minutes: _Optional[int] = ..., ordering_officines: _Optional[int] = ..., departments: _Optional[_Iterable[_Union[DepartmentActivity, _Mapping]]] = ..., ordering_officine_names: _Optional[_Iterable[str]] = ..., compute_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class ProductSupply(_message.Message):
     __slots__ = ("product", "vials")
     PRODUCT_FIELD_NUMBER: _ClassVar[int]

@@ -111,6 +111,11 @@ class OrderServiceStub:
                 request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionTotalsRequest.SerializeToString,
                 response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionTotalsResponse.FromString,
                 _registered_method=True)
+        self.GetSessionActivity = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/GetSessionActivity',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionActivityRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionActivityResponse.FromString,
+                _registered_method=True)
         self.GetSupply = channel.unary_unary(
                 '/vaxorders.orders.v1.OrderService/GetSupply',
                 request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSupplyRequest.SerializeToString,
@@ -282,6 +287,15 @@ class OrderServiceServicer:
 
     def GetSessionTotals(self, request, context):
         """Live totals per product, per département and nationally. Operators only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSessionActivity(self, request, context):
+        """Live activity of a session for the operators' cockpit: line writes per
+        minute over its window, officines active in the last minutes, officines
+        that ordered per département. Aggregated in SQL. Operators only.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -467,6 +481,11 @@ def add_OrderServiceServicer_to_server(servicer, server):
                     servicer.GetSessionTotals,
                     request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionTotalsRequest.FromString,
                     response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionTotalsResponse.SerializeToString,
+            ),
+            'GetSessionActivity': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSessionActivity,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionActivityRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionActivityResponse.SerializeToString,
             ),
             'GetSupply': grpc.unary_unary_rpc_method_handler(
                     servicer.GetSupply,
@@ -936,6 +955,33 @@ class OrderService:
             '/vaxorders.orders.v1.OrderService/GetSessionTotals',
             vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionTotalsRequest.SerializeToString,
             vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionTotalsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSessionActivity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/GetSessionActivity',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionActivityRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.GetSessionActivityResponse.FromString,
             options,
             channel_credentials,
             insecure,

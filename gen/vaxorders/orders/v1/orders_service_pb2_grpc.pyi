@@ -58,6 +58,11 @@ class OrderServiceStub:
     """
     GetSessionTotals: _aio.UnaryUnaryMultiCallable[_orders_service_pb2.GetSessionTotalsRequest, _orders_service_pb2.GetSessionTotalsResponse]
     """Live totals per product, per département and nationally. Operators only."""
+    GetSessionActivity: _aio.UnaryUnaryMultiCallable[_orders_service_pb2.GetSessionActivityRequest, _orders_service_pb2.GetSessionActivityResponse]
+    """Live activity of a session for the operators' cockpit: line writes per
+    minute over its window, officines active in the last minutes, officines
+    that ordered per département. Aggregated in SQL. Operators only.
+    """
     GetSupply: _aio.UnaryUnaryMultiCallable[_orders_service_pb2.GetSupplyRequest, _orders_service_pb2.GetSupplyResponse]
     """-- After the session closes: supply, national allocation, delivery plan.
 
@@ -245,6 +250,17 @@ class OrderServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _aio.ServicerContext[_orders_service_pb2.GetSessionTotalsRequest, _abc.Awaitable[_orders_service_pb2.GetSessionTotalsResponse]],
     ) -> _abc.Awaitable[_orders_service_pb2.GetSessionTotalsResponse]:
         """Live totals per product, per département and nationally. Operators only."""
+
+    @_abc_1.abstractmethod
+    def GetSessionActivity(
+        self,
+        request: _orders_service_pb2.GetSessionActivityRequest,
+        context: _aio.ServicerContext[_orders_service_pb2.GetSessionActivityRequest, _abc.Awaitable[_orders_service_pb2.GetSessionActivityResponse]],
+    ) -> _abc.Awaitable[_orders_service_pb2.GetSessionActivityResponse]:
+        """Live activity of a session for the operators' cockpit: line writes per
+        minute over its window, officines active in the last minutes, officines
+        that ordered per département. Aggregated in SQL. Operators only.
+        """
 
     @_abc_1.abstractmethod
     def GetSupply(

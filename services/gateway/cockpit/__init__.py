@@ -1,0 +1,1 @@
+"""The operators' live cockpit (DESIGN §1b, "Operators at the peak")."""
