@@ -21,7 +21,9 @@ import structlog
 
 from services.common import context as ctx
 from services.common.authn import Authenticator, is_infrastructure
+from services.common.clock import Clock, SystemClock
 from services.common.context import ServicerContext
+from services.common.dates import check_timestamps
 from services.common.errors import DomainError, PermissionDenied, Unauthenticated
 from services.common.grants import is_granted, is_known
 from services.common.grpc_errors import internal_status, status_for
@@ -44,11 +46,15 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         metrics: RpcMetrics,
         authenticator: Authenticator | None,
         public_methods: Iterable[str] = (),
+        clock: Clock | None = None,
     ) -> None:
         self._domain = domain
         self._metrics = metrics
         self._authenticator = authenticator
         self._public = frozenset(public_methods)
+        # Every Timestamp of every request is checked against the accepted dates
+        # (services.common.dates) before the servicer sees it: INVALID_ARGUMENT, never INTERNAL.
+        self._clock = clock or SystemClock()
 
     async def intercept_service(
         self,
@@ -65,26 +71,55 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         if handler.unary_stream:
             return grpc.unary_stream_rpc_method_handler(self._streaming(method, handler.unary_stream), decode, encode)
         if handler.stream_unary:
-            return grpc.stream_unary_rpc_method_handler(self._unary(method, handler.stream_unary), decode, encode)
+            return grpc.stream_unary_rpc_method_handler(
+                self._unary(method, handler.stream_unary, streamed=True), decode, encode
+            )
         if handler.stream_stream:
-            return grpc.stream_stream_rpc_method_handler(self._streaming(method, handler.stream_stream), decode, encode)
+            return grpc.stream_stream_rpc_method_handler(
+                self._streaming(method, handler.stream_stream, streamed=True), decode, encode
+            )
         return handler
+
+    def _checked(self, request: Any, streamed: bool) -> Any:
+        """The request after the checks every RPC gets; a streamed request is checked message by
+        message as the servicer reads it (what it raises reaches the same error edge)."""
+        if not streamed:
+            check_timestamps(request, self._clock.now())
+            return request
+
+        async def messages() -> AsyncIterator[Any]:
+            async for message in request:
+                check_timestamps(message, self._clock.now())
+                yield message
+
+        return messages()
 
     # The servicer's method as grpc.aio holds it: a coroutine function (unary answer) or an
     # async generator function (streamed answer); the grpc stubs type handlers the sync way.
-    def _unary(self, method: str, behavior: Callable[..., Any]) -> Callable[[Any, ServicerContext], Awaitable[Any]]:
+    def _unary(
+        self, method: str, behavior: Callable[..., Any], *, streamed: bool = False
+    ) -> Callable[[Any, ServicerContext], Awaitable[Any]]:
         async def wrapper(request: Any, context: ServicerContext) -> Any:
             async with _Call(self, method, context) as call:
-                return await call.run(behavior(request, context))
+
+                async def checked_then_run() -> Any:
+                    return await behavior(self._checked(request, streamed), context)
+
+                return await call.run(checked_then_run())
 
         return wrapper
 
     def _streaming(
-        self, method: str, behavior: Callable[..., Any]
+        self, method: str, behavior: Callable[..., Any], *, streamed: bool = False
     ) -> Callable[[Any, ServicerContext], AsyncIterator[Any]]:
         async def wrapper(request: Any, context: ServicerContext) -> AsyncIterator[Any]:
             async with _Call(self, method, context) as call:
-                async for item in call.stream(behavior(request, context)):
+
+                async def checked_then_run() -> AsyncIterator[Any]:
+                    async for item in behavior(self._checked(request, streamed), context):
+                        yield item
+
+                async for item in call.stream(checked_then_run()):
                     yield item
 
         return wrapper

@@ -256,6 +256,16 @@ async def test_recording_confirmations_checks_who_and_which_officines(domain: Do
             MAILER, f"sessions/{SESSION}", [(VIEUX_PORT, "2022-03-18"), (LILAS, "18/03/2022")], rid()
         )
     assert [v.field for v in refused.value.violations] == ["confirmations[1].announced_date"]
+    # An announced date outside the accepted range (services.common.dates) is refused, not stored.
+    with pytest.raises(InvalidArgument) as refused:
+        await domain.deliveries.record_sent(
+            MAILER, f"sessions/{SESSION}", [(LILAS, "9999-03-18"), (CONFLUENT, "0001-01-01")], rid()
+        )
+    assert [v.field for v in refused.value.violations] == [
+        "confirmations[0].announced_date",
+        "confirmations[1].announced_date",
+    ]
+    assert refused.value.violations[0].description.startswith("Date hors de la plage acceptée")
     with pytest.raises(InvalidArgument) as refused:
         await domain.deliveries.record_sent(MAILER, f"sessions/{SESSION}", [(VIEUX_PORT, "2022-03-18")], rid())
     assert [v.field for v in refused.value.violations] == ["confirmations[0].finess"]
