@@ -13,6 +13,7 @@ from services.sessions import repository as repo
 from services.sessions.domain import Session
 from tests.gateway.helpers import CLAIRE, OPERATOR, bearer, login
 from tests.gateway.stack import Stack
+from tests.gateway.test_pages import post_form, text
 
 ODD = [
     ("9999-12-30", datetime(9999, 12, 30, 23, tzinfo=UTC), datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)),
@@ -70,3 +71,27 @@ async def test_an_odd_stored_session_takes_no_page_down(
         assert f"sessions/{session_id}" in {s["name"] for s in listed.json()["sessions"]}
         one = await api.get(f"/api/v1/sessions/{session_id}")
         assert one.status_code == 200, one.text[:300]
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes"),
+    [
+        ("0001-01-01T00:00", "0001-01-02T00:00"),
+        ("9999-12-30T08:00", "9999-12-31T23:00"),
+        ("2019-12-30T08:00", "2019-12-31T23:00"),
+    ],
+    ids=["y0001", "y9999", "y2019"],
+)
+async def test_an_operator_typing_a_session_out_of_range_gets_a_french_400_and_nothing_is_created(
+    stack: Stack, opens: str, closes: str
+) -> None:
+    async with stack.client() as client:
+        await login(client, OPERATOR)
+        values = {"session_id": "hors-plage", "label": "Session hors plage", "open_time": opens, "close_time": closes}
+        refused = await post_form(stack, client, "/operateur/sessions", values)
+
+        assert refused.status_code == 400, refused.text[:300]
+        assert "La session n'a pas été créée" in text(refused)
+        assert "Date hors de la plage acceptée" in text(refused)
+        sessions = (await client.get("/api/v1/sessions")).json()["sessions"]
+        assert "sessions/hors-plage" not in [s["name"] for s in sessions]

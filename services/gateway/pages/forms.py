@@ -54,7 +54,11 @@ def paris_timestamp(value: str, field: str, errors: FormErrors, *, required: boo
     if local.tzinfo is None:
         local = local.replace(tzinfo=PARIS)
     ts = Timestamp()
-    ts.FromDatetime(as_utc(local))
+    try:
+        ts.FromDatetime(as_utc(local))
+    except (OverflowError, ValueError):  # 0001-01-01T00:00 in Paris is before what datetime holds
+        errors.add(field, "Date hors de la plage acceptée (de 2020 à cinq ans après l'année en cours).")
+        return None
     return ts
 
 
