@@ -150,3 +150,28 @@ async def test_a_timestamp_nested_in_a_repeated_field_is_checked_with_its_path(s
     )
     assert [v.field for v in details.violations] == ["product.orderable_from"]
     assert details.message == "Horodatage invalide : ce n'est pas un instant valide."
+
+
+def _with_bad_utf8(request: bytes, field_number: int) -> bytes:
+    """`request` with a string field holding bytes that are not UTF-8 (what no `str` can hold)."""
+    raw = b"Session \xff\xfe"
+    return request + bytes([field_number << 3 | 2, len(raw)]) + raw
+
+
+async def test_invalid_utf8_in_a_string_field_is_a_french_invalid_argument_after_authentication(
+    server: Server,
+) -> None:
+    """protobuf refuses to parse it: grpc answered UNKNOWN with the parser's English text."""
+    assert server.channel is not None
+    raw = server.channel.unary_unary("/vaxorders.sessions.v1.SessionService/CreateSession")
+    request = _with_bad_utf8(pb.CreateSessionRequest(session_id="2022-04-04").SerializeToString(), 1)
+
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await raw(request, metadata=server.as_operator(), timeout=5)
+    details = ErrorDetails.from_rpc_error(refused.value)
+    assert (details.code, details.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "UNDECODABLE_REQUEST")
+    assert details.message.startswith("Requête illisible")
+
+    with pytest.raises(grpc.aio.AioRpcError) as anonymous:
+        await raw(request, timeout=5)
+    assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
