@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.context import Principal
 from services.common.dates import parse_day
 from services.common.errors import InvalidArgument, Violations
+from services.common.numbers import check_stored_int
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.orders import access, errors, names
 from services.orders import repository as repo
@@ -197,6 +198,7 @@ class DeliveryService:
             raise errors.operators_only()
         if after_id < 0:
             raise InvalidArgument.field("after_id", "La position ne peut pas être négative.")
+        check_stored_int(after_id, "after_id")
         size = clamp_page_size(page_size, DEFAULT_PAGE, MAX_PAGE)
         async with self.rules.db.read() as s:
             rows = await drepo.list_date_changes(s, after_id, size)

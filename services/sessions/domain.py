@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 
 from services.common import vocabulary
 from services.common.errors import InvalidArgument
+from services.common.numbers import MAX_STORED_INT
 from services.common.text import is_ascii_digits
 from services.common.timefmt import in_paris, paris_date, paris_long
 
@@ -337,6 +338,6 @@ def parse_quota_table_name(name: str, field_name: str = "name") -> tuple[str, in
         raise bad
     if parts[3] == CURRENT:
         return parts[1], None
-    if not is_ascii_digits(parts[3]) or int(parts[3]) < 1:
+    if not is_ascii_digits(parts[3]) or not 1 <= int(parts[3]) <= MAX_STORED_INT:
         raise bad
     return parts[1], int(parts[3])
