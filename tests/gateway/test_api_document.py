@@ -35,3 +35,14 @@ async def test_operations_with_a_body_declare_the_415_they_answer_to_another_con
             "/api/v1/sessions/2022-03-07/quotaTables:importCsv", content=b"x", headers={"content-type": "image/png"}
         )
         assert response.status_code == 415
+
+
+async def test_a_name_a_dependency_refuses_is_the_callers_400_not_a_503(stack: Stack) -> None:
+    """Found by the HTTP fuzzer: the mailer passed sessions' INVALID_ARGUMENT on as UNAVAILABLE
+    (503, "réessayez"), which no retry can cure."""
+    async with stack.client(headers=bearer(stack.psc.token_for(OPERATOR))) as client:
+        response = await client.post("/api/v1/sessions/HT:sendDeliveryConfirmations", json={})
+        assert response.status_code == 400, response.text[:300]
+        assert response.json()["detail"].startswith("Nom de session invalide")
+        unknown = await client.post("/api/v1/sessions/2099-01-05:sendDeliveryConfirmations", json={})
+        assert unknown.status_code == 404, unknown.text[:300]
