@@ -17,6 +17,7 @@ from typing import Any
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message_factory import GetMessageClass
+from google.protobuf.timestamp_pb2 import Timestamp
 from hypothesis import strategies as st
 
 F = FieldDescriptor
@@ -128,8 +129,6 @@ def _timestamp() -> st.SearchStrategy[bytes]:
         st.sampled_from([10**12, -(10**12), -62_135_596_800, 253_402_300_799, 253_402_300_800, 0]),
     )
     nanos = st.one_of(st.just(0), st.integers(-(2**31), 2**31 - 1), st.sampled_from([-1, 999_999_999, 10**9]))
-    from google.protobuf.timestamp_pb2 import Timestamp  # noqa: PLC0415
-
     return st.builds(lambda s, n: Timestamp(seconds=s, nanos=n).SerializeToString(), seconds, nanos)
 
 

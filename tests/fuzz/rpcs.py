@@ -74,8 +74,7 @@ def call(
     """Sends `requests` (one unless the method streams them) and reads the whole answer."""
     try:
         if method.client_streaming:
-            answer = channel.stream_unary(path(method))(iter(requests), metadata=metadata, timeout=TIMEOUT)
-            del answer
+            channel.stream_unary(path(method))(iter(requests), metadata=metadata, timeout=TIMEOUT)
         elif method.server_streaming:
             for _ in channel.unary_stream(path(method))(requests[0], metadata=metadata, timeout=TIMEOUT):
                 pass
