@@ -45,15 +45,16 @@ class Caller:
     metadata: Callable[[], list[tuple[str, str]]]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def suite(_templates: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackgroundStack]:
-    """One running suite for a whole fuzz module (starting one per example would cost minutes)."""
+    """One running suite for all the fuzzers (starting one per example would cost minutes); what
+    one fuzzer changed, the next one meets, as a real service would."""
     with fresh_databases(_templates, tmp_path_factory) as database_url_for:
         with background_stack(database_url_for, tmp_path_factory.mktemp("fuzz")) as running:
             yield running
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def callers(suite: BackgroundStack) -> list[Caller]:
     """An officine's titulaire, an operator and a visitor; tokens minted per call (they expire)."""
     psc = suite.stack.psc
