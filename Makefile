@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-postgres protos protos-check proto-lint lint migrate seed assets bench deploy-check lint-docker clean
+.PHONY: install run test test-postgres fuzz protos protos-check proto-lint lint migrate seed assets bench deploy-check lint-docker clean
 
 # Virtualenv with the project (editable) and its dev tools; redone when pyproject changes.
 $(STAMP): pyproject.toml
@@ -64,6 +64,11 @@ run: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The fuzzers of tests/fuzz searching longer than in `make test` (200 examples per gRPC method
+# and per HTTP operation, random seeds, schemathesis' coverage phase): about 20-30 min.
+fuzz: install
+	VAXORDERS_FUZZ=long $(PY) -m pytest tests/fuzz $(PYTEST_ARGS)
 
 # The same tests against PostgreSQL (fresh databases are created per run).
 test-postgres: install

@@ -15,6 +15,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -80,11 +81,12 @@ def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture
-def database_url_for(
+@contextmanager
+def fresh_databases(
     _templates: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Callable[[ServiceSpec], str]]:
-    """Returns a fresh, migrated database URL for a service (one per call)."""
+    """A function giving a fresh, migrated database URL for a service (one per call); the
+    PostgreSQL databases are dropped on the way out."""
     created: list[str] = []
     run_id = uuid.uuid4().hex[:8]
 
@@ -113,8 +115,19 @@ def database_url_for(
         shutil.copyfile(template, copy)
         return f"sqlite:///{copy}"
 
-    yield make
-    if PG_URL and created:
-        with _pg_admin() as admin:
-            for name in created:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield make
+    finally:
+        if PG_URL and created:
+            with _pg_admin() as admin:
+                for name in created:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url_for(
+    _templates: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[ServiceSpec], str]]:
+    """Returns a fresh, migrated database URL for a service (one per call)."""
+    with fresh_databases(_templates, tmp_path_factory) as make:
+        yield make

@@ -100,6 +100,7 @@ async def start_service(
         else with_service_identity(runtime.authenticator, settings, clock),
         public_methods=spec.public_methods,
         metrics=runtime.metrics,
+        clock=clock,
     )
     tasks = [asyncio.create_task(job(runtime)) for job in spec.background]
 

@@ -155,3 +155,21 @@ class ErrorDetails:
                 detail.Unpack(bad)
                 result.violations = [FieldViolation(v.field, v.description) for v in bad.field_violations]
         return result
+
+
+# A dependency refusing what the caller sent (a malformed or unknown name passed on) is the
+# caller's error, not an outage: it keeps its kind and its French text instead of becoming a
+# retryable UNAVAILABLE (503 at the gateway) that retrying can never cure.
+_PASSED_ON: dict[grpc.StatusCode, type[DomainError]] = {
+    grpc.StatusCode.INVALID_ARGUMENT: InvalidArgument,
+    grpc.StatusCode.NOT_FOUND: NotFound,
+}
+
+
+def passed_on(error: grpc.RpcError) -> DomainError | None:
+    """The dependency's refusal of the caller's input as the same domain error, or None."""
+    details = ErrorDetails.from_rpc_error(error)
+    kind = _PASSED_ON.get(details.code)
+    if kind is None:
+        return None
+    return kind(details.message, reason=details.reason or None, violations=details.violations)

@@ -14,17 +14,21 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar
 
 import grpc
 import structlog
+from google.protobuf.message import DecodeError
 
 from services.common import context as ctx
 from services.common.authn import Authenticator, is_infrastructure
+from services.common.clock import Clock, SystemClock
 from services.common.context import ServicerContext
+from services.common.dates import check_timestamps
 from services.common.db_failures import database_unavailable
-from services.common.errors import DomainError, PermissionDenied, Unauthenticated
+from services.common.errors import DomainError, InvalidArgument, PermissionDenied, Unauthenticated
 from services.common.grants import is_granted, is_known
 from services.common.grpc_errors import internal_status, status_for
 from services.common.metrics import RpcMetrics
@@ -46,11 +50,15 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         metrics: RpcMetrics,
         authenticator: Authenticator | None,
         public_methods: Iterable[str] = (),
+        clock: Clock | None = None,
     ) -> None:
         self._domain = domain
         self._metrics = metrics
         self._authenticator = authenticator
         self._public = frozenset(public_methods)
+        # Every Timestamp of every request is checked against the accepted dates
+        # (services.common.dates) before the servicer sees it: INVALID_ARGUMENT, never INTERNAL.
+        self._clock = clock or SystemClock()
 
     async def intercept_service(
         self,
@@ -61,32 +69,66 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         if handler is None:
             return None
         method = handler_call_details.method
-        decode, encode = handler.request_deserializer, handler.response_serializer
+        decode, encode = _lenient(handler.request_deserializer), handler.response_serializer
         if handler.unary_unary:
             return grpc.unary_unary_rpc_method_handler(self._unary(method, handler.unary_unary), decode, encode)
         if handler.unary_stream:
             return grpc.unary_stream_rpc_method_handler(self._streaming(method, handler.unary_stream), decode, encode)
         if handler.stream_unary:
-            return grpc.stream_unary_rpc_method_handler(self._unary(method, handler.stream_unary), decode, encode)
+            return grpc.stream_unary_rpc_method_handler(
+                self._unary(method, handler.stream_unary, streamed=True), decode, encode
+            )
         if handler.stream_stream:
-            return grpc.stream_stream_rpc_method_handler(self._streaming(method, handler.stream_stream), decode, encode)
+            return grpc.stream_stream_rpc_method_handler(
+                self._streaming(method, handler.stream_stream, streamed=True), decode, encode
+            )
         return handler
+
+    def _checked(self, request: Any, streamed: bool) -> Any:
+        """The request after the checks every RPC gets; a streamed request is checked message by
+        message as the servicer reads it (what it raises reaches the same error edge)."""
+        if not streamed:
+            return self._check(request)
+
+        async def messages() -> AsyncIterator[Any]:
+            async for message in request:
+                yield self._check(message)
+
+        return messages()
+
+    def _check(self, message: Any) -> Any:
+        if isinstance(message, _Undecodable):
+            log.info("rpc.undecodable_request", error=message.error)
+            raise InvalidArgument(UNDECODABLE, reason="UNDECODABLE_REQUEST")
+        check_timestamps(message, self._clock.now())
+        return message
 
     # The servicer's method as grpc.aio holds it: a coroutine function (unary answer) or an
     # async generator function (streamed answer); the grpc stubs type handlers the sync way.
-    def _unary(self, method: str, behavior: Callable[..., Any]) -> Callable[[Any, ServicerContext], Awaitable[Any]]:
+    def _unary(
+        self, method: str, behavior: Callable[..., Any], *, streamed: bool = False
+    ) -> Callable[[Any, ServicerContext], Awaitable[Any]]:
         async def wrapper(request: Any, context: ServicerContext) -> Any:
             async with _Call(self, method, context) as call:
-                return await call.run(behavior(request, context))
+
+                async def checked_then_run() -> Any:
+                    return await behavior(self._checked(request, streamed), context)
+
+                return await call.run(checked_then_run())
 
         return wrapper
 
     def _streaming(
-        self, method: str, behavior: Callable[..., Any]
+        self, method: str, behavior: Callable[..., Any], *, streamed: bool = False
     ) -> Callable[[Any, ServicerContext], AsyncIterator[Any]]:
         async def wrapper(request: Any, context: ServicerContext) -> AsyncIterator[Any]:
             async with _Call(self, method, context) as call:
-                async for item in call.stream(behavior(request, context)):
+
+                async def checked_then_run() -> AsyncIterator[Any]:
+                    async for item in behavior(self._checked(request, streamed), context):
+                        yield item
+
+                async for item in call.stream(checked_then_run()):
                     yield item
 
         return wrapper
@@ -187,6 +229,32 @@ class _Call:
         structlog.contextvars.unbind_contextvars("request_id", "rpc_method", "caller")
         for var, token in reversed(self._tokens):
             var.reset(token)
+
+
+# protobuf refuses some bytes the wire allows (invalid UTF-8 in a string field, a truncated
+# message): grpc would answer UNKNOWN with the parser's English text before any handler runs.
+# The request is handed on as _Undecodable instead, and refused as INVALID_ARGUMENT in French
+# once the caller is authenticated, like any other bad input.
+UNDECODABLE = "Requête illisible : un champ texte n'est pas en UTF-8 valide ou le message est mal formé."
+
+
+@dataclass(frozen=True)
+class _Undecodable:
+    error: str
+
+
+def _lenient(decode: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    if decode is None:
+        return None
+    strict = decode
+
+    def lenient(data: bytes) -> Any:
+        try:
+            return strict(data)
+        except DecodeError as error:
+            return _Undecodable(str(error))
+
+    return lenient
 
 
 def _check_grant(principal: ctx.Principal, method: str) -> None:

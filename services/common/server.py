@@ -19,6 +19,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from services.common.authn import Authenticator
+from services.common.clock import Clock
 from services.common.interceptors import ServerInterceptor
 from services.common.metrics import RpcMetrics
 
@@ -68,9 +69,10 @@ async def create_server(
     authenticator: Authenticator | None,
     public_methods: Iterable[str] = (),
     metrics: RpcMetrics | None = None,
+    clock: Clock | None = None,
 ) -> RunningServer:
     metrics = metrics or RpcMetrics()
-    interceptor = ServerInterceptor(domain, metrics, authenticator, public_methods)
+    interceptor = ServerInterceptor(domain, metrics, authenticator, public_methods, clock)
     server = grpc.aio.server(interceptors=[interceptor], options=SERVER_OPTIONS)
     for register in registrations:
         register(server)

@@ -55,9 +55,20 @@ def as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def in_paris(value: datetime) -> datetime:
+    """`value` in Paris wall time. At the very ends of what datetime holds (0001-01-01,
+    9999-12-31, stored before dates were bounded) Paris' offset overflows: the UTC time is
+    shown instead, an hour off, rather than a page failing for everyone."""
+    utc = as_utc(value)
+    try:
+        return utc.astimezone(PARIS)
+    except OverflowError:
+        return utc
+
+
 def paris_long(value: datetime) -> str:
     """'lundi 7 mars 2022 à 08h00', as users read dates."""
-    local = as_utc(value).astimezone(PARIS)
+    local = in_paris(value)
     return (
         f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}"
         f" à {local.hour:02d}h{local.minute:02d}"

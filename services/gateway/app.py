@@ -56,7 +56,10 @@ async def _on_known_error(request: Request, exc: Exception) -> Response:
 
 async def _on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return _respond(request, problem(exc.status_code, "NOT_FOUND" if exc.status_code == 404 else ""))
+    response = _respond(request, problem(exc.status_code, "NOT_FOUND" if exc.status_code == 404 else ""))
+    # Starlette's own headers, e.g. the Allow of a 405 (RFC 9110: the methods the path has).
+    response.headers.update(exc.headers or {})
+    return response
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:

@@ -24,7 +24,8 @@ async def healthz(request: Request) -> Response:
 
 def routes(table: list[ApiRoute]) -> list[Route]:
     async def openapi(request: Request) -> Response:
-        return JSONResponse(document(table, gateway_of(request).settings.base_url + "/api/v1"))
+        # The paths carry /api/v1 already: the server is the origin (a client joins the two).
+        return JSONResponse(document(table, gateway_of(request).settings.base_url))
 
     async def docs(request: Request) -> Response:
         await identify(request, allow_bearer=False)

@@ -19,6 +19,7 @@ import structlog
 from services.common import context as ctx
 from services.common.channels import Channels
 from services.common.errors import DomainError, PermissionDenied, Unavailable
+from services.common.grpc_errors import passed_on
 from services.common.settings import CommonSettings
 from services.mailer.deliveries import (
     DateChange,
@@ -60,6 +61,9 @@ def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 
 def _failed(service: str, error: grpc.aio.AioRpcError) -> DomainError:
     log.warning("mailer.dependency_failed", dependency=service, code=error.code().name)
+    refusal = passed_on(error)
+    if refusal is not None:
+        return refusal
     if error.code() == grpc.StatusCode.PERMISSION_DENIED:
         return PermissionDenied(
             "Le service des commandes a refusé cette lecture à votre compte.", reason="DEPENDENCY_PERMISSION_DENIED"

@@ -25,6 +25,7 @@ import structlog
 from services.common.channels import Channels
 from services.common.clock import monotonic
 from services.common.errors import DomainError, Unavailable
+from services.common.grpc_errors import passed_on
 from services.common.timefmt import from_timestamp, to_timestamp
 from services.orders import errors
 from services.orders.ports import (
@@ -109,8 +110,12 @@ def _date(value: str) -> date | None:
 
 
 def dependency_error(service: str, error: grpc.aio.AioRpcError) -> DomainError:
-    """A dependency that did not answer usefully: retryable for the user."""
+    """A dependency that did not answer usefully: retryable for the user (unless it refused
+    what the caller sent: that refusal is passed on)."""
     log.warning("orders.dependency_failed", dependency=service, code=error.code().name)
+    refusal = passed_on(error)
+    if refusal is not None:
+        return refusal
     return Unavailable("Un service nécessaire à la commande ne répond pas pour le moment. Réessayez dans un instant.")
 
 

@@ -21,7 +21,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.context import Principal
+from services.common.dates import parse_day
 from services.common.errors import InvalidArgument, Violations
+from services.common.numbers import check_stored_int
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.orders import access, errors, names
 from services.orders import repository as repo
@@ -29,7 +31,6 @@ from services.orders import repository_allocation as arepo
 from services.orders import repository_delivery as drepo
 from services.orders.delivery_plan import Plan
 from services.orders.lines import collect
-from services.orders.plan_csv import parse_iso_date
 from services.orders.ports import SessionWindow
 from services.orders.service import OrderRules
 from services.orders.views import DateChangeView, DeliveryLineView, DeliveryView, Page, RecordOutcome
@@ -124,8 +125,9 @@ class DeliveryService:
         for i, (finess, announced) in enumerate(confirmations):
             if collect(v, names.check_finess, finess, f"confirmations[{i}].finess") is None:
                 continue
-            if parse_iso_date(announced) is None:
-                v.add(f"confirmations[{i}].announced_date", f"Date « {announced} » non reconnue (attendu AAAA-MM-JJ).")
+            if collect(v, parse_day, announced, f"confirmations[{i}].announced_date", rules.clock.now()) is None:
+                if not announced:
+                    v.add(f"confirmations[{i}].announced_date", "La date annoncée est obligatoire.")
                 continue
             wanted.setdefault(finess, announced)
         request_id = collect(v, rules.check_request_id, request_id) or ""
@@ -196,6 +198,7 @@ class DeliveryService:
             raise errors.operators_only()
         if after_id < 0:
             raise InvalidArgument.field("after_id", "La position ne peut pas être négative.")
+        check_stored_int(after_id, "after_id")
         size = clamp_page_size(page_size, DEFAULT_PAGE, MAX_PAGE)
         async with self.rules.db.read() as s:
             rows = await drepo.list_date_changes(s, after_id, size)

@@ -63,11 +63,6 @@ def parse_date(text: str) -> date | None:
     return None
 
 
-def parse_iso_date(text: str) -> date | None:
-    """ "YYYY-MM-DD" only (dates exchanged between services)."""
-    return parse_date(text) if _ISO.match(text.strip()) else None
-
-
 def _plain(text: str) -> str:
     """ "Département " -> "departement"."""
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())

@@ -4,15 +4,11 @@ visitor); nothing here reads the request context."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from services.common.context import Principal
-from services.common.errors import Aborted, InvalidArgument, PermissionDenied, Unauthenticated
+from services.common.errors import Aborted, PermissionDenied, Unauthenticated
 
 OPERATOR_ONLY = "Action réservée aux opérateurs de Santé publique France."
 _LOGIN = "Authentification requise : connectez-vous avec Pro Santé Connect."
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def require_caller(principal: Principal | None) -> Principal:
@@ -28,19 +24,6 @@ def require_operator(principal: Principal | None) -> Principal:
     if not principal.is_operator:
         raise PermissionDenied(OPERATOR_ONLY, reason="OPERATOR_ONLY")
     return principal
-
-
-def parse_day(value: str, field_name: str) -> date | None:
-    """'YYYY-MM-DD' -> date; empty -> None."""
-    if not value:
-        return None
-    bad = InvalidArgument.field(field_name, f"Date invalide : « {value} » (attendu AAAA-MM-JJ).")
-    if not _DATE_RE.match(value):
-        raise bad
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise bad from exc
 
 
 def check_etag(sent: str, current: str, what: str) -> None:

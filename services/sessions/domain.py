@@ -14,8 +14,9 @@ from datetime import date, datetime, time
 
 from services.common import vocabulary
 from services.common.errors import InvalidArgument
+from services.common.numbers import MAX_STORED_INT
 from services.common.text import is_ascii_digits
-from services.common.timefmt import PARIS, as_utc, paris_date, paris_long
+from services.common.timefmt import in_paris, paris_date, paris_long
 
 
 class EffecteurType(enum.Enum):
@@ -125,7 +126,7 @@ class Product:
 
 def _paris_day(at: datetime) -> str:
     """'lundi 14 mars 2022'; with the time when the boundary is not at midnight in Paris."""
-    local = as_utc(at).astimezone(PARIS)
+    local = in_paris(at)
     return paris_date(local.date()) if local.time() == time(0) else paris_long(at)
 
 
@@ -337,6 +338,6 @@ def parse_quota_table_name(name: str, field_name: str = "name") -> tuple[str, in
         raise bad
     if parts[3] == CURRENT:
         return parts[1], None
-    if not is_ascii_digits(parts[3]) or int(parts[3]) < 1:
+    if not is_ascii_digits(parts[3]) or not 1 <= int(parts[3]) <= MAX_STORED_INT:
         raise bad
     return parts[1], int(parts[3])

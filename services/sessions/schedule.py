@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
 from services.common.context import Principal
+from services.common.dates import check_instant, parse_day
 from services.common.db import Database
 from services.common.errors import (
     AlreadyExists,
@@ -27,12 +28,11 @@ from services.common.idempotency import Idempotency, check_request_id, fingerpri
 from services.common.masks import check_mask
 from services.common.pagination import clamp_page_size, decode_time_position, encode_time_position
 from services.common.text import CONTROL_CHARACTERS, has_control_characters
-from services.common.timefmt import PARIS, as_utc, paris_long
+from services.common.timefmt import as_utc, in_paris, paris_long
 from services.sessions import errors
 from services.sessions import repository as repo
 from services.sessions.access import (
     check_etag,
-    parse_day,
     require_operator,
 )
 from services.sessions.calendar import service_status
@@ -50,6 +50,7 @@ from services.sessions.domain import (
 from services.sessions.models import idempotency_keys
 
 log = structlog.get_logger("sessions.schedule")
+T = TypeVar("T")
 
 
 def _draft_of(session: Session) -> SessionDraft:
@@ -66,8 +67,18 @@ def _draft_of(session: Session) -> SessionDraft:
     )
 
 
-def _validated(base: Session, draft: SessionDraft) -> Session:
-    """`base` with the draft's values, or InvalidArgument naming every bad field (session.*)."""
+def _collect(violations: Violations, check: Callable[..., T], *args: Any) -> T | None:
+    """What `check(*args)` returns, or None with its violations added to `violations`."""
+    try:
+        return check(*args)
+    except InvalidArgument as error:
+        violations.items.extend(error.violations)
+        return None
+
+
+def _validated(base: Session, draft: SessionDraft, now: datetime) -> Session:
+    """`base` with the draft's values, or InvalidArgument naming every bad field (session.*);
+    every date inside the accepted range (services.common.dates)."""
     violations = Violations()
     label = draft.label.strip()
     if not label:
@@ -80,18 +91,18 @@ def _validated(base: Session, draft: SessionDraft) -> Session:
         violations.add("session.open_time", "L'heure d'ouverture est obligatoire.")
     if draft.close_time is None:
         violations.add("session.close_time", "L'heure de fermeture est obligatoire.")
-    if draft.open_time and draft.close_time and draft.close_time <= draft.open_time:
+    opens, closes = (
+        None if instant is None else _collect(violations, check_instant, instant, f"session.{key}", now)
+        for key, instant in (("open_time", draft.open_time), ("close_time", draft.close_time))
+    )
+    if opens and closes and closes <= opens:
         violations.add(
             "session.close_time",
-            f"La fermeture ({paris_long(draft.close_time)}) doit être postérieure "
-            f"à l'ouverture ({paris_long(draft.open_time)}).",
+            f"La fermeture ({paris_long(closes)}) doit être postérieure à l'ouverture ({paris_long(opens)}).",
         )
     days: dict[str, date | None] = {}
     for key in ("confirmation_email_date", "delivery_from_date", "delivery_to_date"):
-        try:
-            days[key] = parse_day(getattr(draft, key), f"session.{key}")
-        except InvalidArgument as error:
-            violations.items.extend(error.violations)
+        days[key] = _collect(violations, parse_day, getattr(draft, key), f"session.{key}", now)
     delivery_from, delivery_to = days.get("delivery_from_date"), days.get("delivery_to_date")
     if delivery_from and delivery_to and delivery_to < delivery_from:
         violations.add("session.delivery_to_date", "La fin de la livraison doit suivre son début.")
@@ -119,7 +130,7 @@ def _deleted_again(_: dict[str, Any]) -> None:
 
 def window_id(kind: WindowKind, start: datetime) -> str:
     """Readable and deterministic: one window of a kind per start instant ("maintenance-20220306t0000")."""
-    return f"{kind.value.lower()}-{as_utc(start).astimezone(PARIS):%Y%m%dt%H%M}"
+    return f"{kind.value.lower()}-{in_paris(start):%Y%m%dt%H%M}"
 
 
 class ScheduleService:
@@ -171,7 +182,7 @@ class ScheduleService:
             )
         now = self.clock.now()
         blank = Session(session_id, "", now, now, None, None, None, create_time=now, update_time=now)
-        session = _validated(blank, draft)
+        session = _validated(blank, draft, now)
         digest = fingerprint(principal.national_id, {"id": session_id, **asdict(draft)})
 
         async def write(db: AsyncSession, _now: datetime) -> Session:
@@ -216,7 +227,7 @@ class ScheduleService:
                 raise errors.session_not_found(session_id)
             check_etag(etag, current.etag, "La session")
             merged = replace(_draft_of(current), **{f: getattr(draft, f) for f in fields})
-            session = replace(_validated(current, merged), revision=current.revision + 1, update_time=now)
+            session = replace(_validated(current, merged, now), revision=current.revision + 1, update_time=now)
             window_moved = (session.open_time, session.close_time) != (current.open_time, current.close_time)
             change = None
             if window_moved:
@@ -330,8 +341,12 @@ class ScheduleService:
             violations.add("window.kind", "Indiquez le type de période : prise en main (PREVIEW) ou maintenance.")
         if start is None:
             violations.add("window.start_time", "Le début de la période est obligatoire.")
+        else:
+            start = _collect(violations, check_instant, start, "window.start_time", self.clock.now())
         if end is None:
             violations.add("window.end_time", "La fin de la période est obligatoire.")
+        else:
+            end = _collect(violations, check_instant, end, "window.end_time", self.clock.now())
         if start and end and end <= start:
             violations.add("window.end_time", "La fin de la période doit être postérieure à son début.")
         text = message.strip()

@@ -230,6 +230,13 @@ async def test_date_changes_feed_only_after_the_confirmation_was_recorded(domain
     changes = await domain.deliveries.date_changes(MAILER, 0, 0)
     assert [c.change_by for c in changes] == [OPERATOR.national_id] * 2
     assert await domain.deliveries.date_changes(MAILER, changes[0].id, 0) == changes[1:]
+    # A position past what the id column holds is bad input (PostgreSQL answered "integer out
+    # of range": INTERNAL, found by the gRPC fuzzer), on every database.
+    for too_far in (2**31, 2**63 - 1):
+        with pytest.raises(InvalidArgument) as refused:
+            await domain.deliveries.date_changes(MAILER, too_far, 0)
+        assert [v.field for v in refused.value.violations] == ["after_id"]
+        assert refused.value.message.startswith("Nombre hors limites")
 
 
 async def test_a_confirmation_recorded_with_a_stale_date_queues_a_change_and_the_first_record_stands(
@@ -256,6 +263,16 @@ async def test_recording_confirmations_checks_who_and_which_officines(domain: Do
             MAILER, f"sessions/{SESSION}", [(VIEUX_PORT, "2022-03-18"), (LILAS, "18/03/2022")], rid()
         )
     assert [v.field for v in refused.value.violations] == ["confirmations[1].announced_date"]
+    # An announced date outside the accepted range (services.common.dates) is refused, not stored.
+    with pytest.raises(InvalidArgument) as refused:
+        await domain.deliveries.record_sent(
+            MAILER, f"sessions/{SESSION}", [(LILAS, "9999-03-18"), (CONFLUENT, "0001-01-01")], rid()
+        )
+    assert [v.field for v in refused.value.violations] == [
+        "confirmations[0].announced_date",
+        "confirmations[1].announced_date",
+    ]
+    assert refused.value.violations[0].description.startswith("Date hors de la plage acceptée")
     with pytest.raises(InvalidArgument) as refused:
         await domain.deliveries.record_sent(MAILER, f"sessions/{SESSION}", [(VIEUX_PORT, "2022-03-18")], rid())
     assert [v.field for v in refused.value.violations] == ["confirmations[0].finess"]

@@ -62,6 +62,7 @@ class Server:
     stub: pb_grpc.SessionServiceStub
     clock: ManualClock
     psc: object
+    channel: grpc.aio.Channel | None = None  # for raw calls (bytes no generated class would build)
 
     def as_operator(self) -> list[tuple[str, str]]:
         return self.psc.metadata_for(OPERATOR)  # type: ignore[attr-defined]
@@ -84,7 +85,7 @@ async def server(database_url_for, psc, dataset) -> AsyncIterator[Server]:  # ty
     )
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{running.port}")
     try:
-        yield Server(pb_grpc.SessionServiceStub(channel), clock, psc)
+        yield Server(pb_grpc.SessionServiceStub(channel), clock, psc, channel)
     finally:
         await channel.close()
         await running.stop(0)

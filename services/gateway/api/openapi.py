@@ -171,6 +171,11 @@ def _operation(route: ApiRoute, schemas: _Schemas) -> dict[str, Any]:
         assert route.response is not None
         ok = {"description": "Réponse.", "content": {JSON: {"schema": schemas.message(route.response.DESCRIPTOR)}}}
     op["responses"] = {"200": ok, **_problem_responses()}
+    if "requestBody" in op:
+        op["responses"]["415"] = {
+            "description": "Type de contenu non pris en charge (Content-Type).",
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
     return op
 
 

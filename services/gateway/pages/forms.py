@@ -8,7 +8,7 @@ from datetime import datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from services.common.timefmt import PARIS, as_utc, from_timestamp
+from services.common.timefmt import PARIS, as_utc, from_timestamp, in_paris
 from services.gateway.problems import Problem, problem
 
 INT32_MAX = 2**31 - 1
@@ -54,7 +54,11 @@ def paris_timestamp(value: str, field: str, errors: FormErrors, *, required: boo
     if local.tzinfo is None:
         local = local.replace(tzinfo=PARIS)
     ts = Timestamp()
-    ts.FromDatetime(as_utc(local))
+    try:
+        ts.FromDatetime(as_utc(local))
+    except (OverflowError, ValueError):  # 0001-01-01T00:00 in Paris is before what datetime holds
+        errors.add(field, "Date hors de la plage acceptée (de 2020 à cinq ans après l'année en cours).")
+        return None
     return ts
 
 
@@ -62,7 +66,7 @@ def local_input(ts: Timestamp) -> str:
     """Timestamp -> datetime-local value in Paris time ('' when unset)."""
     if not ts.seconds and not ts.nanos:
         return ""
-    return from_timestamp(ts).astimezone(PARIS).strftime("%Y-%m-%dT%H:%M")
+    return in_paris(from_timestamp(ts)).strftime("%Y-%m-%dT%H:%M")
 
 
 def by_last_segment(error: Problem | None) -> dict[str, str]:

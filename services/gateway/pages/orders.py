@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
-from services.common.timefmt import PARIS, from_timestamp
+from services.common.timefmt import from_timestamp, in_paris
 from services.gateway.access import Caller, gateway_of
 from services.gateway.pages import common
 from services.gateway.pages.labels import effecteur_type
@@ -103,9 +103,7 @@ async def orders_csv(request: Request, caller: Caller) -> Response:
     for line in lines:
         session = line.name.split("/")[1]
         changed = (
-            from_timestamp(line.update_time).astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
-            if line.update_time.seconds
-            else ""
+            in_paris(from_timestamp(line.update_time)).strftime("%d/%m/%Y %H:%M") if line.update_time.seconds else ""
         )
         writer.writerow(
             [

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from services.common.timefmt import PARIS, as_utc, from_timestamp, paris_date, paris_long
+from services.common.timefmt import from_timestamp, in_paris, paris_date, paris_long
 from services.gateway.access import Caller, check_csrf, finish, gateway_of, identify
 from services.gateway.pages import labels
 from services.gateway.problems import problem
@@ -44,7 +44,7 @@ def _short(value: Timestamp | datetime | None) -> str:
         value = from_timestamp(value)
     if value is None:
         return ""
-    return as_utc(value).astimezone(PARIS).strftime("%d/%m/%Y %Hh%M")
+    return in_paris(value).strftime("%d/%m/%Y %Hh%M")
 
 
 def _day(value: str | date) -> str:
@@ -70,7 +70,7 @@ def _hour_minute(value: Timestamp | datetime | None) -> str:
         value = from_timestamp(value) if value.seconds or value.nanos else None
     if value is None:
         return ""
-    local = as_utc(value).astimezone(PARIS)
+    local = in_paris(value)
     return f"{local.hour:02d}h{local.minute:02d}"
 
 
