@@ -58,7 +58,7 @@ GRANTS: Mapping[str, frozenset[str]] = {
     ),
     STOCK_ALERTS: frozenset(
         {
-            MAILER + "SendStockNotices",
+            "/vaxorders.mailer.v1.StockAlertService/SendStockNotices",
             STOCK + "ListStockNotices",
             STOCK + "GetDestructionCertificatePdf",
             EFFECTEURS + "BatchGetEffecteurs",

@@ -12,6 +12,7 @@ Message-ID.
 from __future__ import annotations
 
 import asyncio
+import base64
 from datetime import timedelta
 
 import structlog
@@ -42,6 +43,7 @@ def _outgoing(row: OutboxMessage) -> Outgoing:
         html=row.html_body,
         reply_to=row.reply_to,
         create_time=row.create_time,
+        attachments=[(a["filename"], a["content_type"], base64.b64decode(a["data"])) for a in row.attachments or ()],
     )
 
 

@@ -50,6 +50,8 @@ class OutboxMessage(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
     create_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     send_time: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Files sent with it: [{"filename", "content_type", "data" (base64)}] (a destruction certificate).
+    attachments: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, nullable=True)
 
     __table_args__ = (
         Index("ix_messages_due", "state", "next_attempt_at"),

@@ -22,6 +22,7 @@ def new_message_values(
     now: datetime,
     trace_request_id: str,
     dedupe_key: str | None,
+    attachments: Sequence[Mapping[str, str]] | None = None,
 ) -> dict[str, Any]:
     return {
         "id": str(uuid.uuid4()),
@@ -42,4 +43,5 @@ def new_message_values(
         "dedupe_key": dedupe_key,
         "create_time": now,
         "send_time": None,
+        "attachments": None if attachments is None else [dict(a) for a in attachments],
     }

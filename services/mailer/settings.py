@@ -25,6 +25,9 @@ class MailerSettings(ServiceSettings):
     # Sender of every message, and where support requests go.
     mail_from: str = f"Commande de vaccins en officine <ne-pas-repondre{_DEV_DOMAIN}>"
     support_address: str = f"support{_DEV_DOMAIN}"
+    # SpF's quality mailbox, which receives every destruction certificate
+    # (production: qualite_covid19@santepubliquefrance.fr, set in deploy/).
+    quality_address: str = f"qualite{_DEV_DOMAIN}"
 
     # Delivery attempts before a message is FAILED, and the backoff between them:
     # base * 2^(attempt-1) seconds, capped.
@@ -58,6 +61,8 @@ class MailerSettings(ServiceSettings):
             raise ValueError("smtp_password is set without smtp_username")
         if self.environment == "production" and (_DEV_DOMAIN in self.mail_from or _DEV_DOMAIN in self.support_address):
             raise ValueError("set VAXORDERS_MAIL_FROM and VAXORDERS_SUPPORT_ADDRESS in production")
+        if self.environment == "production" and _DEV_DOMAIN in self.quality_address:
+            raise ValueError("set VAXORDERS_QUALITY_ADDRESS in production")
         return self
 
     @property

@@ -28,6 +28,8 @@ class Outgoing:
     html: str | None
     reply_to: str
     create_time: datetime
+    # (filename, MIME type, bytes): the PDF of a destruction certificate.
+    attachments: Sequence[tuple[str, str, bytes]] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ def build_email(message: Outgoing, sender: str) -> EmailMessage:
     mail.set_content(message.text)
     if message.html is not None:
         mail.add_alternative(message.html, subtype="html")
+    for filename, content_type, data in message.attachments:
+        maintype, _, subtype = content_type.partition("/")
+        mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return mail
 
 

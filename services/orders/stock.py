@@ -96,7 +96,7 @@ def lot_view(row: AnyRow, today: date) -> LotView:
 
 
 def waiting_of(row: AnyRow) -> int:
-    return int(row.assigned - row.picked_up - row.released)  # type: ignore[no-any-return]
+    return int(row.assigned - row.picked_up - row.released)
 
 
 def uncollected_view(row: AnyRow, today: date) -> UncollectedView:
@@ -123,7 +123,8 @@ class ProductState:
     @property
     def free(self) -> int:
         """On the shelf, neither offered nor meant for an effecteur."""
-        return sum(r.in_stock - r.offered for r in self.lots) - sum(waiting_of(r) for r in self.waiting)
+        shelf = sum(int(r.in_stock) - int(r.offered) for r in self.lots)
+        return shelf - sum(waiting_of(r) for r in self.waiting)
 
 
 async def product_state(s: AsyncSession, finess: str, product: str) -> ProductState:

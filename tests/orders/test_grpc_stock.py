@@ -189,15 +189,11 @@ async def test_pickups_never_exceed_what_was_reserved_and_the_effecteur_sees_the
         ),
         grpc.StatusCode.INVALID_ARGUMENT,
     )
-    mine = await stock.call(
-        "ListPickups", spb.ListPickupsRequest(parent="officines/-", effecteur=DUBOIS), JEANNE
-    )
+    mine = await stock.call("ListPickups", spb.ListPickupsRequest(parent="officines/-", effecteur=DUBOIS), JEANNE)
     assert [p.vials for p in mine.pickups] == [reserved - 2]  # type: ignore[attr-defined]
     waiting = {(w.product, w.vials, w.uncollected) for w in mine.waiting}  # type: ignore[attr-defined]
     assert waiting == {(PFIZER, 2, False), (MODERNA, 5, False)}
-    await refused(
-        stock.call("ListPickups", spb.ListPickupsRequest(parent=LILAS), JEANNE), grpc.StatusCode.NOT_FOUND
-    )
+    await refused(stock.call("ListPickups", spb.ListPickupsRequest(parent=LILAS), JEANNE), grpc.StatusCode.NOT_FOUND)
     current = await stock.get()
     assert product(current, PFIZER).picked_up_vials == reserved - 2 and all(balanced(p) for p in current.products)
 
@@ -331,7 +327,9 @@ async def test_destruction_is_refused_above_the_lot_and_issues_a_numbered_certif
     await refused(
         stock.call(
             "DeclareDestruction",
-            spb.DeclareDestructionRequest(parent=LILAS, lots=[spb.DestroyedLot(lot=expired.name, vials=1)], request_id=rid()),
+            spb.DeclareDestructionRequest(
+                parent=LILAS, lots=[spb.DestroyedLot(lot=expired.name, vials=1)], request_id=rid()
+            ),
             CLAIRE,
         ),
         grpc.StatusCode.INVALID_ARGUMENT,
@@ -345,10 +343,14 @@ async def test_destruction_is_refused_above_the_lot_and_issues_a_numbered_certif
     certificate = (await stock.call("DeclareDestruction", request, CLAIRE)).certificate  # type: ignore[attr-defined]
     assert certificate.number == "DES-2022-000001"
     assert (await stock.call("DeclareDestruction", request, CLAIRE)).certificate == certificate  # type: ignore[attr-defined]
-    pdf = await stock.call("GetDestructionCertificatePdf", spb.GetDestructionCertificatePdfRequest(name=certificate.name), CLAIRE)
+    pdf = await stock.call(
+        "GetDestructionCertificatePdf", spb.GetDestructionCertificatePdfRequest(name=certificate.name), CLAIRE
+    )
     assert pdf.pdf.startswith(b"%PDF") and pdf.filename.endswith("DES-2022-000001.pdf")  # type: ignore[attr-defined]
     await refused(
-        stock.call("GetDestructionCertificatePdf", spb.GetDestructionCertificatePdfRequest(name=certificate.name), KARIM),
+        stock.call(
+            "GetDestructionCertificatePdf", spb.GetDestructionCertificatePdfRequest(name=certificate.name), KARIM
+        ),
         grpc.StatusCode.NOT_FOUND,
     )
     after = await stock.get()
@@ -371,7 +373,9 @@ async def test_the_alert_job_reads_due_notices_and_operators_the_national_reconc
     waiting = {(u.effecteur, u.product): u.vials for u in notices.uncollected_notices}
     assert set(waiting) == {(DUBOIS, PFIZER), (TRAORE, PFIZER), (DUBOIS, MODERNA)}
     assert waiting[(DUBOIS, PFIZER)] + waiting[(TRAORE, PFIZER)] == 9 and waiting[(DUBOIS, MODERNA)] == 5
-    await refused(stock.call("ListStockNotices", spb.ListStockNoticesRequest(), CLAIRE), grpc.StatusCode.PERMISSION_DENIED)
+    await refused(
+        stock.call("ListStockNotices", spb.ListStockNoticesRequest(), CLAIRE), grpc.StatusCode.PERMISSION_DENIED
+    )
     # A job is held to its grants: the alert job cannot write stock.
     await refused(
         stock.stub.RecordReceipt(receipt_request(), metadata=job, timeout=30), grpc.StatusCode.PERMISSION_DENIED
