@@ -27,6 +27,7 @@ from services.orders import stock_names as sn
 from services.orders import stock_rules as rules_
 from services.orders.lines import collect
 from services.orders.models import AnyRow
+from services.orders.ports import EffecteurAttachment, OfficineNames
 from services.orders.stock import CLAIMED, HANDED_OVER, OFFERED, StockService, make_room, product_state
 from services.orders.stock_views import ClaimView, OfferPage, OfferView, Ref
 
@@ -45,6 +46,8 @@ def claim_view(row: AnyRow) -> ClaimView:
         state=row.state,
         claim_time=row.claim_time,
         hand_over_time=row.hand_over_time,
+        effecteur_name=row.effecteur_name,
+        effecteur_type=row.effecteur_type,
     )
 
 
@@ -61,13 +64,15 @@ def offer_view(row: AnyRow, claims: list[ClaimView]) -> OfferView:
         eligible_types=row.eligible_types.split(),
         claims=claims,
         create_time=row.create_time,
+        officine_name=row.officine_name,
     )
 
 
 class RedistributionService:
-    def __init__(self, stock: StockService) -> None:
+    def __init__(self, stock: StockService, officines: OfficineNames) -> None:
         self.stock = stock
         self.rules = stock.rules
+        self.officines = officines
 
     async def create_offer(self, principal: Principal, lot: str, vials: int, request_id: str) -> OfferView:
         v = Violations()
@@ -80,6 +85,7 @@ class RedistributionService:
         access.require_officine_writer(principal, finess, "Lot")
         catalogue = await self.stock.catalogue()
         today = self.stock.today()
+        officine_label = await self.officines.officine_label(finess)
         payload = {"lot": lot, "vials": vials}
         previous = await self.rules.recorded(principal, request_id, "CreateOffer", payload, Ref.load)
         if previous is None:
@@ -135,6 +141,7 @@ class RedistributionService:
                             "offered": vials,
                             "available": vials,
                             "eligible_types": " ".join(product.redistributable_to if product else ()),
+                            "officine_name": officine_label[:200],
                             "create_by": principal.national_id,
                             "create_time": now,
                         }
@@ -190,7 +197,10 @@ class RedistributionService:
                 )
             if not principal.may_act_for(effecteur):
                 raise errors.not_found("Effecteur")
-            kind, department = await self._claimer(effecteur)
+            claimer, department = await self._claimer(effecteur)
+            if department is None:
+                return OfferPage([], "")  # attached to no officine: no département to look in
+            kind = claimer.type
             mine = effecteur
         async with self.rules.db.read() as s:
             rows = await srepo.offers(
@@ -202,27 +212,28 @@ class RedistributionService:
                 before=before,
                 limit=limit + 1,
             )
-            if kind is not None:
-                rows = [r for r in rows if rules_.may_receive(r.eligible_types.split(), kind)]
             more = len(rows) > limit
             rows = rows[:limit]
+            # The token follows the last row read, so a page thinned by eligibility loses nothing.
+            token = encode_time_position(rows[-1].create_time, rows[-1].id, filters) if more else ""
+            if kind is not None:
+                rows = [r for r in rows if rules_.may_receive(r.eligible_types.split(), kind)]
             claims = await srepo.claims(s, [r.id for r in rows])
         by_offer: dict[str, list[ClaimView]] = defaultdict(list)
         for c in claims:
             if mine is None or c.effecteur == mine:
                 by_offer[c.offer_id].append(claim_view(c))
         views = [offer_view(r, by_offer[r.id]) for r in rows]
-        token = encode_time_position(rows[-1].create_time, rows[-1].id, filters) if more else ""
         return OfferPage(views, token)
 
-    async def _claimer(self, effecteur: str) -> tuple[str, str | None]:
-        """Type and département (its officine's) of a professional; None: attached nowhere."""
+    async def _claimer(self, effecteur: str) -> tuple[EffecteurAttachment, str | None]:
+        """A professional and its département (its officine's); None: attached nowhere."""
         found = await self.rules.attachments.lookup(effecteur)
         if found is None:
             raise errors.not_found("Effecteur")
         if found.officine is None:
-            return found.type, None
-        return found.type, await self.rules.attachments.officine_department(found.officine.split("/")[1])
+            return found, None
+        return found, await self.rules.attachments.officine_department(found.officine.split("/")[1])
 
     async def claim_offer(
         self, principal: Principal, offer: str, effecteur: str, vials: int, request_id: str
@@ -240,7 +251,8 @@ class RedistributionService:
         payload = {"offer": offer, "effecteur": effecteur, "vials": vials}
         previous = await self.rules.recorded(principal, request_id, "ClaimOffer", payload, Ref.load)
         if previous is None:
-            kind, department = await self._claimer(effecteur)
+            claimer, department = await self._claimer(effecteur)
+            kind = claimer.type
             catalogue = await self.stock.catalogue()
             today = self.stock.today()
             async with self.rules.db.read() as s:
@@ -286,6 +298,8 @@ class RedistributionService:
                             "offer_id": offer_id,
                             "finess": finess,
                             "effecteur": effecteur,
+                            "effecteur_name": claimer.display_name[:200],
+                            "effecteur_type": claimer.type,
                             "vials": vials,
                             "state": srepo.CLAIMED,
                             "claim_by": principal.national_id,

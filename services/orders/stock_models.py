@@ -135,6 +135,8 @@ class StockOffer(Base):
     offered: Mapped[int] = mapped_column(Integer)
     available: Mapped[int] = mapped_column(Integer)
     eligible_types: Mapped[str] = mapped_column(Text)  # space-separated; empty: any
+    # Shown to the professionals who may claim (they cannot read the officine directory).
+    officine_name: Mapped[str] = mapped_column(String(200))
     create_by: Mapped[str] = mapped_column(String(32))
     create_time: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -152,6 +154,9 @@ class StockClaim(Base):
     offer_id: Mapped[str] = mapped_column(String(32))
     finess: Mapped[str] = mapped_column(String(9))
     effecteur: Mapped[str] = mapped_column(String(80))
+    # Who claimed, as the officine must know them (copied at claim time).
+    effecteur_name: Mapped[str] = mapped_column(String(200))
+    effecteur_type: Mapped[str] = mapped_column(String(32))
     vials: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(16))  # CLAIMED, HANDED_OVER
     claim_by: Mapped[str] = mapped_column(String(32))

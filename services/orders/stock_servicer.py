@@ -101,6 +101,8 @@ def claim_pb(c: ClaimView) -> pb.Claim:
         state=_CLAIM_STATES[c.state],
         claim_time=to_timestamp(c.claim_time),
         hand_over_time=to_timestamp(c.hand_over_time),
+        effecteur_display_name=c.effecteur_name,
+        effecteur_type=f"EFFECTEUR_TYPE_{c.effecteur_type}" if c.effecteur_type else None,
     )
 
 
@@ -117,6 +119,7 @@ def offer_pb(o: OfferView) -> pb.Offer:
         eligible_types=[f"EFFECTEUR_TYPE_{t}" for t in o.eligible_types],
         claims=[claim_pb(c) for c in o.claims],
         create_time=to_timestamp(o.create_time),
+        officine_display_name=o.officine_name,
     )
 
 

@@ -125,6 +125,8 @@ class ClaimView:
     state: str  # CLAIMED, HANDED_OVER
     claim_time: datetime
     hand_over_time: datetime | None
+    effecteur_name: str = ""
+    effecteur_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,7 @@ class OfferView:
     eligible_types: list[str]
     claims: list[ClaimView]
     create_time: datetime
+    officine_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,10 @@ def stock_registration(rules: OrderRules, runtime: Runtime) -> Registration:
     settings = runtime.settings
     assert isinstance(settings, OrdersSettings)
     stock = StockService(rules)
-    destruction = DestructionService(stock, GrpcAttachmentDirectory(runtime.channels, settings))
-    servicer = StockServicer(stock, RedistributionService(stock), destruction, NoticeService(stock, destruction))
+    directory = GrpcAttachmentDirectory(runtime.channels, settings)
+    destruction = DestructionService(stock, directory)
+    servicer = StockServicer(
+        stock, RedistributionService(stock, directory), destruction, NoticeService(stock, destruction)
+    )
     add: Callable[[StockServicer, grpc.aio.Server], None] = pb_grpc.add_StockServiceServicer_to_server
     return lambda server: add(servicer, server)

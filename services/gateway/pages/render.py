@@ -97,6 +97,7 @@ def navigation(caller: Caller | None) -> list[tuple[str, str]]:
                 (f"/officines/{finess}/demandes", "Demandes à confirmer"),
                 (f"/officines/{finess}/effecteurs", "Effecteurs rattachés"),
                 (f"/officines/{finess}/commandes", "Commandes et historique"),
+                (f"/officines/{finess}/stock", "Stock et réceptions"),
             ]
     if "EFFECTEUR" in principal.roles:
         items.append(("/effecteur", "Mon espace effecteur"))
@@ -107,6 +108,7 @@ def navigation(caller: Caller | None) -> list[tuple[str, str]]:
             ("/operateur/quotas", "Tableau des quotas"),
             ("/operateur/totaux", "Totaux nationaux"),
             ("/operateur/livraisons", "Allocation et livraisons"),
+            ("/operateur/stock", "Stocks après livraison"),
         ]
     items.append(("/aide", "Aide"))
     return items

@@ -16,6 +16,8 @@ from services.gateway.pages import (
     orders,
     public,
     quotas,
+    stock,
+    stock_effecteur,
     totals,
     vialrequests,
 )
@@ -65,11 +67,21 @@ def page_routes() -> list[Route]:
         Route(OFF + "/effecteurs/{attachment}/detacher", pharmacist(attachments.confirm_detach), methods=BOTH),
         Route(OFF + "/commandes", pharmacist(orders.orders_page), methods=GET),
         Route(OFF + "/commandes.csv", pharmacist(orders.orders_csv), methods=GET),
+        # After delivery: the officine's stock, receipts, pickups, offers, destruction.
+        Route(OFF + "/stock", pharmacist(stock.stock_page), methods=GET),
+        Route(OFF + "/stock/reception/{session}", pharmacist(stock.receipt_form), methods=GET),
+        Route(OFF + "/stock/reception/{session}", pharmacist(stock.record_receipt), methods=POST),
+        Route(OFF + "/stock/retraits", pharmacist(stock.record_pickup), methods=POST),
+        Route(OFF + "/stock/redistribution", pharmacist(stock.use_or_offer), methods=POST),
+        Route(OFF + "/stock/offres/{offer}/reservations/{claim}/remise", pharmacist(stock.hand_over), methods=POST),
+        Route(OFF + "/stock/destructions", pharmacist(stock.declare_destruction), methods=POST),
+        Route(OFF + "/stock/certificats/{number}.pdf", pharmacist(stock.certificate_pdf), methods=GET),
         # Effecteur (médecin, sage-femme, établissement).
         Route("/effecteur", vaccinator(effecteur.my_space), methods=GET),
         Route(EFF, vaccinator(effecteur.effecteur_space), methods=GET),
         Route(EFF + "/demandes", vaccinator(effecteur.ask), methods=POST),
         Route(EFF + "/demandes/{session}/{finess}/{request}/retirer", vaccinator(effecteur.cancel), methods=POST),
+        Route(EFF + "/offres/{finess}/{offer}/reserver", vaccinator(stock_effecteur.claim), methods=POST),
         # Operator (Santé publique France).
         Route("/operateur", spf(operator.operator_home), methods=GET),
         Route("/operateur/sessions", spf(operator.create_session), methods=POST),
@@ -82,6 +94,8 @@ def page_routes() -> list[Route]:
         Route("/operateur/quotas/{session}/import", spf(quotas.import_csv), methods=POST),
         Route("/operateur/quotas/{session}/export.csv", spf(quotas.export_csv), methods=GET),
         Route("/operateur/totaux", spf(totals.totals_page), methods=GET),
+        Route("/operateur/stock", spf(stock.operator_stock), methods=GET),
+        Route("/operateur/stock/{finess}", spf(stock.operator_officine_stock), methods=GET),
         # After a session's close: supply, allocation, delivery plan, confirmations.
         Route("/operateur/livraisons", spf(confirmations.index), methods=GET),
         Route(SES + "/approvisionnement", spf(allocation.operator_supply), methods=GET),

@@ -321,7 +321,7 @@ class UseVialsResponse(_message.Message):
     def __init__(self, lot: _Optional[_Union[Lot, _Mapping]] = ...) -> None: ...
 
 class Offer(_message.Message):
-    __slots__ = ("name", "lot", "product", "lot_number", "usable_until", "department", "offered_vials", "available_vials", "eligible_types", "claims", "create_time")
+    __slots__ = ("name", "lot", "product", "lot_number", "usable_until", "department", "offered_vials", "available_vials", "eligible_types", "claims", "create_time", "officine_display_name")
     NAME_FIELD_NUMBER: _ClassVar[int]
     LOT_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_FIELD_NUMBER: _ClassVar[int]
@@ -333,6 +333,7 @@ class Offer(_message.Message):
     ELIGIBLE_TYPES_FIELD_NUMBER: _ClassVar[int]
     CLAIMS_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    OFFICINE_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     name: str
     lot: str
     product: str
@@ -344,10 +345,11 @@ class Offer(_message.Message):
     eligible_types: _containers.RepeatedScalarFieldContainer[_effecteur_type_pb2.EffecteurType]
     claims: _containers.RepeatedCompositeFieldContainer[Claim]
     create_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., lot: _Optional[str] = ..., product: _Optional[str] = ..., lot_number: _Optional[str] = ..., usable_until: _Optional[str] = ..., department: _Optional[str] = ..., offered_vials: _Optional[int] = ..., available_vials: _Optional[int] = ..., eligible_types: _Optional[_Iterable[_Union[_effecteur_type_pb2.EffecteurType, str]]] = ..., claims: _Optional[_Iterable[_Union[Claim, _Mapping]]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    officine_display_name: str
+    def __init__(self, name: _Optional[str] = ..., lot: _Optional[str] = ..., product: _Optional[str] = ..., lot_number: _Optional[str] = ..., usable_until: _Optional[str] = ..., department: _Optional[str] = ..., offered_vials: _Optional[int] = ..., available_vials: _Optional[int] = ..., eligible_types: _Optional[_Iterable[_Union[_effecteur_type_pb2.EffecteurType, str]]] = ..., claims: _Optional[_Iterable[_Union[Claim, _Mapping]]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., officine_display_name: _Optional[str] = ...) -> None: ...
 
 class Claim(_message.Message):
-    __slots__ = ("name", "effecteur", "vials", "state", "claim_time", "hand_over_time")
+    __slots__ = ("name", "effecteur", "vials", "state", "claim_time", "hand_over_time", "effecteur_display_name", "effecteur_type")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Claim.State]
@@ -362,13 +364,17 @@ class Claim(_message.Message):
     STATE_FIELD_NUMBER: _ClassVar[int]
     CLAIM_TIME_FIELD_NUMBER: _ClassVar[int]
     HAND_OVER_TIME_FIELD_NUMBER: _ClassVar[int]
+    EFFECTEUR_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    EFFECTEUR_TYPE_FIELD_NUMBER: _ClassVar[int]
     name: str
     effecteur: str
     vials: int
     state: Claim.State
     claim_time: _timestamp_pb2.Timestamp
     hand_over_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., effecteur: _Optional[str] = ..., vials: _Optional[int] = ..., state: _Optional[_Union[Claim.State, str]] = ..., claim_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hand_over_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    effecteur_display_name: str
+    effecteur_type: _effecteur_type_pb2.EffecteurType
+    def __init__(self, name: _Optional[str] = ..., effecteur: _Optional[str] = ..., vials: _Optional[int] = ..., state: _Optional[_Union[Claim.State, str]] = ..., claim_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hand_over_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., effecteur_display_name: _Optional[str] = ..., effecteur_type: _Optional[_Union[_effecteur_type_pb2.EffecteurType, str]] = ...) -> None: ...
 
 class CreateOfferRequest(_message.Message):
     __slots__ = ("lot", "vials", "request_id")

@@ -116,6 +116,7 @@ def upgrade() -> None:
         sa.Column("offered", sa.Integer(), nullable=False),
         sa.Column("available", sa.Integer(), nullable=False),
         sa.Column("eligible_types", sa.Text(), nullable=False),
+        sa.Column("officine_name", sa.String(length=200), nullable=False),
         sa.Column("create_by", sa.String(length=32), nullable=False),
         sa.Column("create_time", Instant, nullable=False),
         sa.CheckConstraint(
@@ -131,6 +132,8 @@ def upgrade() -> None:
         sa.Column("offer_id", sa.String(length=32), nullable=False),
         sa.Column("finess", sa.String(length=9), nullable=False),
         sa.Column("effecteur", sa.String(length=80), nullable=False),
+        sa.Column("effecteur_name", sa.String(length=200), nullable=False),
+        sa.Column("effecteur_type", sa.String(length=32), nullable=False),
         sa.Column("vials", sa.Integer(), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("claim_by", sa.String(length=32), nullable=False),
