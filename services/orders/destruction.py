@@ -35,6 +35,10 @@ REASONS = ("EXPIRED", "BROKEN", "COLD_CHAIN")
 _DEFAULT_PAGE, _MAX_PAGE = 100, 1000
 
 
+def _vials(n: int) -> str:
+    return f"{n} flacon" if n in (0, 1) else f"{n} flacons"
+
+
 def certificate_view(row: AnyRow) -> CertificateView:
     return CertificateView(
         name=sn.certificate(row.finess, row.number),
@@ -109,11 +113,15 @@ class DestructionService:
                         field = f"{fields[row.id]}.vials"
                         if vials > row.in_stock - row.offered:
                             held = row.in_stock - row.offered
+                            offered = (
+                                f" (hors {_vials(row.offered)} proposés à d'autres professionnels)"
+                                if row.offered
+                                else ""
+                            )
                             raise InvalidArgument.field(
                                 field,
-                                f"Le lot {row.lot_number} ne contient que {held} flacon(s) en stock"
-                                + (f" hors {row.offered} proposé(s) à d'autres professionnels" if row.offered else "")
-                                + f" : impossible d'en détruire {vials}.",
+                                f"Le lot {row.lot_number} ne contient que {_vials(held)} en stock{offered} : "
+                                f"impossible d'en détruire {vials}.",
                                 reason="ABOVE_STOCK",
                             )
                     total = sum(vials for row, vials in found if row.product == product)

@@ -38,6 +38,10 @@ CLAIM_HANDED_OVER = "CLAIM_HANDED_OVER"
 _DEFAULT_PAGE, _MAX_PAGE = 100, 1000
 
 
+def _vials(n: int) -> str:
+    return f"{n} flacon" if n in (0, 1) else f"{n} flacons"
+
+
 def claim_view(row: AnyRow) -> ClaimView:
     return ClaimView(
         name=sn.claim(row.finess, row.offer_id, row.id),
@@ -111,8 +115,8 @@ class RedistributionService:
                 if found.in_stock - found.offered < vials:
                     raise InvalidArgument.field(
                         "vials",
-                        f"Le lot {found.lot_number} ne contient que {found.in_stock - found.offered} flacon(s) "
-                        "disponible(s) (hors flacons déjà proposés).",
+                        f"Le lot {found.lot_number} ne contient que {_vials(found.in_stock - found.offered)} "
+                        "disponibles (hors flacons déjà proposés).",
                     )
                 await make_room(
                     s,
@@ -281,8 +285,8 @@ class RedistributionService:
                     current = await srepo.offer(s, offer_id)
                     left = 0 if current is None else current.available
                     raise FailedPrecondition(
-                        f"Il ne reste que {left} flacon(s) sur cette offre : d'autres professionnels les ont "
-                        "réservés avant vous."
+                        f"Il ne reste que {_vials(left)} sur cette offre (d'autres professionnels ont réservé les "
+                        f"autres) : réservez-en au plus {left}."
                         if left
                         else "Cette offre n'a plus de flacons : un autre professionnel les a réservés avant vous.",
                         reason=OFFER_EXHAUSTED,

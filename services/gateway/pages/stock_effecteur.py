@@ -71,7 +71,9 @@ async def claim(request: Request, caller: Caller) -> Response:
         if error.status in (401, 404, 500, 502, 503, 504):
             raise
         request.state.stock_error = (error, offer)
-        return await effecteur.space(request, caller, error=None)
+        response = await effecteur.space(request, caller)
+        response.status_code = error.status
+        return response
     return RedirectResponse(f"/effecteurs/{key}?fait=reservation#offres", status_code=303)
 
 
