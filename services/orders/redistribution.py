@@ -212,6 +212,7 @@ class RedistributionService:
                 finess=None if finess == names.ANY else finess,
                 department=department,
                 open_only=mine is not None,
+                or_claimed_by=mine,
                 usable_from=today.isoformat() if mine is not None else None,
                 before=before,
                 limit=limit + 1,

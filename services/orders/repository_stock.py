@@ -218,6 +218,7 @@ async def offers(
     finess: str | None = None,
     department: str | None = None,
     open_only: bool = False,
+    or_claimed_by: str | None = None,
     usable_from: str | None = None,
     before: tuple[datetime, str] | None,
     limit: int,
@@ -228,7 +229,15 @@ async def offers(
     if department is not None:
         statement = statement.where(OFFERS.c.department == department)
     if open_only:
-        statement = statement.where(OFFERS.c.available > 0)
+        still_open = OFFERS.c.available > 0
+        if or_claimed_by is not None:  # a professional also sees what it claimed
+            claimed = (
+                select(CLAIMS.c.id)
+                .where(CLAIMS.c.offer_id == OFFERS.c.id, CLAIMS.c.effecteur == or_claimed_by)
+                .exists()
+            )
+            still_open = or_(still_open, claimed)
+        statement = statement.where(still_open)
     if usable_from is not None:
         statement = statement.where(LOTS.c.usable_until >= usable_from)
     if before is not None:

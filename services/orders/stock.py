@@ -234,7 +234,11 @@ class StockService:
             elif (product, number) in seen:
                 v.add(f"{field}.lot_number", f"Le lot « {number} » figure deux fois pour ce produit.")
             seen.add((product, number))
-            expires = parse_day(expiry, f"{field}.expiry_date", v)
+            expires = None
+            if not expiry:
+                v.add(f"{field}.expiry_date", "Indiquez la date de péremption imprimée sur la boîte.")
+            else:
+                expires = parse_day(expiry, f"{field}.expiry_date", v)
             if expires is not None and received_on is not None and expires < received_on:
                 v.add(
                     f"{field}.expiry_date", "Ce lot était déjà périmé à la réception : il ne peut pas entrer en stock."
