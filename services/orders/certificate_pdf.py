@@ -83,14 +83,14 @@ def render(data: CertificateData) -> bytes:
     line("Filière d'élimination : CYCLAMED (déchets de médicaments non utilisés)")
     pdf.ln(4)
 
-    columns = (0.44, 0.2, 0.18, 0.09, 0.09)
+    columns = (0.52, 0.16, 0.14, 0.09, 0.09)
     headers = ("Produit", "Numéro de lot", "Péremption", "Flacons", "Doses")
     pdf.set_font("Helvetica", "B", 9)
     pdf.set_fill_color(230, 230, 240)
     for share, header in zip(columns, headers, strict=True):
         pdf.cell(width * share, 8, latin1(header), border=1, fill=True)
     pdf.ln()
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font("Helvetica", "", 8.5)
     total_vials = total_doses = 0
     for lot in data.lots:
         doses = lot.vials * lot.doses_per_unit

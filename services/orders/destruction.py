@@ -55,8 +55,11 @@ def certificate_view(row: AnyRow) -> CertificateView:
 
 
 def display_name(principal: Principal) -> str:
+    """ "Claire Moreau (RPPS 99700000013)": a PSC national id is "8" + the RPPS number."""
+    national = principal.national_id
+    number = f"RPPS {national[1:]}" if len(national) == 12 and national.startswith("8") else f"identifiant {national}"
     name = f"{principal.given_name} {principal.family_name}".strip()
-    return f"{name} (RPPS {principal.national_id})" if name else f"RPPS {principal.national_id}"
+    return f"{name} ({number})" if name else number
 
 
 class DestructionService:

@@ -95,7 +95,7 @@ def alerts_of(stock: pb.Stock, products: dict[str, str], who: dict[str, str]) ->
                 found.append(
                     Alert(
                         "error",
-                        f"Lot {lot.lot_number} ({label}) : {_vials(lot.in_stock_vials)} périmé"
+                        f"Lot {lot.lot_number} de {label} : {_vials(lot.in_stock_vials)} périmé"
                         f"{'s' if lot.in_stock_vials > 1 else ''} depuis le {_day(lot.usable_until)}, à détruire "
                         "par la filière CYCLAMED.",
                     )
@@ -105,7 +105,7 @@ def alerts_of(stock: pb.Stock, products: dict[str, str], who: dict[str, str]) ->
                 found.append(
                     Alert(
                         "error" if lot.alert == pb.EXPIRY_ALERT_TWO_DAYS else "warning",
-                        f"Lot {lot.lot_number} ({label}) : {_vials(lot.in_stock_vials)} à utiliser avant le "
+                        f"Lot {lot.lot_number} de {label} : {_vials(lot.in_stock_vials)} à utiliser avant le "
                         f"{_day(lot.usable_until)} inclus ({left}).",
                     )
                 )
@@ -116,7 +116,7 @@ def alerts_of(stock: pb.Stock, products: dict[str, str], who: dict[str, str]) ->
                         "info",
                         f"{_vials(r.vials)} de {label} réservé{'s' if r.vials > 1 else ''} pour "
                         f"{who.get(r.effecteur, 'un effecteur qui n’est plus rattaché')} "
-                        f"ne {'sont' if r.vials > 1 else 'est'} pas retiré{'s' if r.vials > 1 else ''} depuis la "
+                        f"{'ne sont' if r.vials > 1 else 'n’est'} pas retiré{'s' if r.vials > 1 else ''} depuis la "
                         f"réception du {_day(r.since_date)} : vous pouvez les utiliser ou les proposer à d'autres "
                         "professionnels.",
                     )
