@@ -19,6 +19,7 @@ ORDERS = "/vaxorders.orders.v1.OrderService/"
 MAILER = "/vaxorders.mailer.v1.MailerService/"
 EFFECTEURS = "/vaxorders.effecteurs.v1.EffecteurService/"
 SESSIONS = "/vaxorders.sessions.v1.SessionService/"
+STOCK = "/vaxorders.orders.v1.StockService/"
 
 # The Friday CronJob (`python -m services.mailer send-confirmations`): it asks the mailer to
 # send a session's delivery confirmations; its token travels on with the request, so the
@@ -28,6 +29,10 @@ FRIDAY_CONFIRMATIONS = "friday-confirmations"
 # The mailer's background notifier: reads the orders' date-change feed and queues one
 # e-mail per change and recipient.
 MAILER_NOTIFIER = "mailer"
+# The stock-alert CronJob (`python -m services.mailer send-stock-notices`): it asks the
+# mailer to queue what is due (expiry alerts, uncollected-vial notices, destruction
+# certificates for the quality mailbox); the mailer then reads them under this identity.
+STOCK_ALERTS = "stock-alerts"
 
 GRANTS: Mapping[str, frozenset[str]] = {
     FRIDAY_CONFIRMATIONS: frozenset(
@@ -49,6 +54,15 @@ GRANTS: Mapping[str, frozenset[str]] = {
             EFFECTEURS + "BatchGetEffecteurs",
             EFFECTEURS + "BatchGetOfficines",
             SESSIONS + "GetSession",
+        }
+    ),
+    STOCK_ALERTS: frozenset(
+        {
+            "/vaxorders.mailer.v1.StockAlertService/SendStockNotices",
+            STOCK + "ListStockNotices",
+            STOCK + "GetDestructionCertificatePdf",
+            EFFECTEURS + "BatchGetEffecteurs",
+            EFFECTEURS + "BatchGetOfficines",
         }
     ),
 }

@@ -27,7 +27,7 @@ from services.common.settings import CommonSettings
 from vaxorders.auth.v1 import auth_service_pb2_grpc
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc
 from vaxorders.mailer.v1 import mailer_service_pb2_grpc
-from vaxorders.orders.v1 import orders_service_pb2_grpc
+from vaxorders.orders.v1 import orders_service_pb2_grpc, stock_service_pb2_grpc
 from vaxorders.sessions.v1 import sessions_service_pb2_grpc
 
 BACKENDS = ("auth", "effecteurs", "sessions", "orders", "mailer")
@@ -49,6 +49,8 @@ class Backends:
         self.effecteurs = channels.stub(effecteurs_service_pb2_grpc.EffecteurServiceStub, addresses["effecteurs"])
         self.sessions = channels.stub(sessions_service_pb2_grpc.SessionServiceStub, addresses["sessions"])
         self.orders = channels.stub(orders_service_pb2_grpc.OrderServiceStub, addresses["orders"])
+        # After delivery: orders' second service, on the same process and address.
+        self.stock = channels.stub(stock_service_pb2_grpc.StockServiceStub, addresses["orders"])
         self.mailer = channels.stub(mailer_service_pb2_grpc.MailerServiceStub, addresses["mailer"])
 
     @classmethod

@@ -1,4 +1,5 @@
-"""python -m services.mailer [migrate | sink | send-confirmations --session current|sessions/{id} [--dry-run]]
+"""python -m services.mailer [migrate | sink | send-confirmations --session current|sessions/{id} [--dry-run]
+                            | send-stock-notices]
 
 No argument: serve MailerService (gRPC 50055) and run the outbox dispatcher.
 """
@@ -24,6 +25,7 @@ def main(argv: list[str]) -> int:
     confirm = commands.add_parser("send-confirmations", help="queue the Friday delivery confirmations")
     confirm.add_argument("--session", default="current", help='"current" (today\'s confirmations) or sessions/{id}')
     confirm.add_argument("--dry-run", action="store_true", help="list recipients and counts, queue nothing")
+    commands.add_parser("send-stock-notices", help="queue the due stock alerts, uncollected notices, certificates")
     args = parser.parse_args(argv)
 
     if args.command in (None, "serve"):
@@ -39,6 +41,10 @@ def main(argv: list[str]) -> int:
 
         asyncio.run(run_sink(settings.sink_dir, settings.sink_host, settings.sink_smtp_port, settings.sink_http_port))
         return 0
+    if args.command == "send-stock-notices":
+        from services.mailer.stock_alerts_cli import send_stock_notices  # noqa: PLC0415
+
+        return asyncio.run(send_stock_notices(settings))
     from services.mailer.cli import send_confirmations  # noqa: PLC0415
 
     return asyncio.run(send_confirmations(settings, args.session, dry_run=args.dry_run))

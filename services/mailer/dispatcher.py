@@ -12,6 +12,7 @@ Message-ID.
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Coroutine
 from datetime import timedelta
 from typing import Any
@@ -66,6 +67,7 @@ def _outgoing(row: OutboxMessage) -> Outgoing:
         reply_to=row.reply_to,
         create_time=row.create_time,
         headers=row.headers,
+        attachments=[(a["filename"], a["content_type"], base64.b64decode(a["data"])) for a in row.attachments or ()],
     )
 
 

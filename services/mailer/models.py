@@ -53,6 +53,8 @@ class OutboxMessage(Base):
     # Threading headers ({"In-Reply-To": "<...>", "References": "<...> <...>"}) of the
     # support desk's answers; None for every other message.
     headers: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    # Files sent with it: [{"filename", "content_type", "data" (base64)}] (a destruction certificate).
+    attachments: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, nullable=True)
 
     __table_args__ = (
         Index("ix_messages_due", "state", "next_attempt_at"),

@@ -23,6 +23,7 @@ def new_message_values(
     trace_request_id: str,
     dedupe_key: str | None,
     headers: Mapping[str, str] | None = None,
+    attachments: Sequence[Mapping[str, str]] | None = None,
 ) -> dict[str, Any]:
     return {
         "id": str(uuid.uuid4()),
@@ -44,4 +45,5 @@ def new_message_values(
         "create_time": now,
         "send_time": None,
         "headers": dict(headers) if headers else None,
+        "attachments": None if attachments is None else [dict(a) for a in attachments],
     }

@@ -29,6 +29,9 @@ class MailerSettings(ServiceSettings):
     # many requests one client (a logged-in user, else an address) may file per hour.
     support_queue_url: str = "http://127.0.0.1:8080/support"
     support_requests_per_hour: int = Field(default=5, ge=1, le=1000)
+    # SpF's quality mailbox, which receives every destruction certificate
+    # (production: qualite_covid19@santepubliquefrance.fr, set in deploy/).
+    quality_address: str = f"qualite{_DEV_DOMAIN}"
 
     # Delivery attempts before a message is FAILED, and the backoff between them:
     # base * 2^(attempt-1) seconds, capped.
@@ -62,6 +65,8 @@ class MailerSettings(ServiceSettings):
             raise ValueError("smtp_password is set without smtp_username")
         if self.environment == "production" and (_DEV_DOMAIN in self.mail_from or _DEV_DOMAIN in self.support_address):
             raise ValueError("set VAXORDERS_MAIL_FROM and VAXORDERS_SUPPORT_ADDRESS in production")
+        if self.environment == "production" and _DEV_DOMAIN in self.quality_address:
+            raise ValueError("set VAXORDERS_QUALITY_ADDRESS in production")
         return self
 
     @property

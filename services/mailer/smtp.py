@@ -30,6 +30,8 @@ class Outgoing:
     create_time: datetime
     # Extra headers, only those of THREADING_HEADERS (support answers' In-Reply-To, References).
     headers: Mapping[str, str] | None = None
+    # (filename, MIME type, bytes): the PDF of a destruction certificate.
+    attachments: Sequence[tuple[str, str, bytes]] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ def build_email(message: Outgoing, sender: str) -> EmailMessage:
     mail.set_content(message.text)
     if message.html is not None:
         mail.add_alternative(message.html, subtype="html")
+    for filename, content_type, data in message.attachments:
+        maintype, _, subtype = content_type.partition("/")
+        mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return mail
 
 

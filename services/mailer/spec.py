@@ -17,6 +17,7 @@ from services.mailer.notifier import DateChangeNotifier
 from services.mailer.service import Mailer
 from services.mailer.servicer import MailerServicer
 from services.mailer.settings import MailerSettings
+from services.mailer.stock_alerts_servicer import STOCK_ALERT_SERVICE_NAME, stock_alert_registration
 from services.mailer.support_desk import SupportDesk
 from services.mailer.support_metrics import SupportMetrics
 from vaxorders.mailer.v1 import mailer_service_pb2_grpc as pb_grpc
@@ -40,7 +41,10 @@ async def build(runtime: Runtime) -> Iterable[Registration]:
     confirmations = Confirmations(runtime.db, runtime.clock, settings, Directory(runtime.channels, settings))
     desk = SupportDesk(runtime.db, runtime.clock, settings)
     servicer = MailerServicer(Mailer(runtime.db, runtime.clock, settings), confirmations, desk)
-    return [lambda server: pb_grpc.add_MailerServiceServicer_to_server(servicer, server)]
+    return [
+        lambda server: pb_grpc.add_MailerServiceServicer_to_server(servicer, server),
+        stock_alert_registration(runtime, settings),
+    ]
 
 
 async def dispatch(runtime: Runtime) -> None:
@@ -73,7 +77,7 @@ async def watch_support_queue(runtime: Runtime) -> None:
 
 SPEC = ServiceSpec(
     name="mailer",
-    service_names=[SERVICE_NAME],
+    service_names=[SERVICE_NAME, STOCK_ALERT_SERVICE_NAME],
     build=build,
     migrations_dir=Path(__file__).resolve().parent / "migrations",
     # The home page's contact form works before login (input is checked strictly).

@@ -41,6 +41,10 @@ TEMPLATES: dict[str, TemplateSpec] = {
         TemplateSpec("delivery-confirmation-officine", (), sendable=False),
         TemplateSpec("delivery-confirmation-effecteur", (), sendable=False),
         TemplateSpec("delivery-date-change", (), sendable=False),
+        # Composed by the stock-alert job (stock_alerts.py) from orders' ListStockNotices.
+        TemplateSpec("stock-expiry-alert", (), sendable=False),
+        TemplateSpec("stock-uncollected", (), sendable=False),
+        TemplateSpec("destruction-certificate", (), sendable=False),
     )
 }
 

@@ -202,7 +202,13 @@ class GrpcSessionDirectory:
                 "ListProducts",
                 lambda token: spb.ListProductsRequest(page_size=_LIST_PAGE, page_token=token, include_inactive=True),
                 lambda answer: [
-                    ProductInfo(name=p.name, display_name=p.display_name, doses_per_unit=p.doses_per_unit)
+                    ProductInfo(
+                        name=p.name,
+                        display_name=p.display_name,
+                        doses_per_unit=p.doses_per_unit,
+                        shelf_life_days=p.shelf_life_days if p.HasField("shelf_life_days") else None,
+                        redistributable_to=tuple(_type_name(t) for t in p.redistributable_to),
+                    )
                     for p in answer.products
                 ],
             )
@@ -280,3 +286,15 @@ class GrpcAttachmentDirectory:
             return department
 
         return await self._officines.get(finess, load)
+
+    async def officine_label(self, finess: str) -> str:
+        """For a certificate: its name, or the FINESS if EffecteurService cannot say
+        (a certificate is still issued when the directory is unreachable)."""
+        try:
+            answer = await self._stub.GetOfficine(
+                epb.GetOfficineRequest(name=f"officines/{finess}"), timeout=self._timeout
+            )
+        except grpc.aio.AioRpcError:
+            return f"FINESS {finess}"
+        label: str = answer.officine.display_name
+        return label or f"FINESS {finess}"

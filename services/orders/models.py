@@ -211,3 +211,7 @@ class DeliveryDateChange(Base):
     new_date: Mapped[str] = mapped_column(String(10))
     change_by: Mapped[str] = mapped_column(String(32))
     change_time: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# The tables after delivery live in their own module, on the same metadata.
+from services.orders import stock_models as _stock_models  # noqa: E402, F401

@@ -53,6 +53,10 @@ class ProductInfo:
     name: str  # "products/moderna"
     display_name: str
     doses_per_unit: int
+    # After delivery: days usable at 2-8 °C (None: the lot's expiry only) and the
+    # effecteur types its vials may be passed on to (empty: any).
+    shelf_life_days: int | None = None
+    redistributable_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,4 +133,12 @@ class AttachmentDirectory(Protocol):
 
     async def officine_department(self, finess: str) -> str:
         """Département code of the officine ("75", "2A", "971")."""
+        ...
+
+
+class OfficineNames(Protocol):
+    """Officines' names, for the documents orders issues (destruction certificates)."""
+
+    async def officine_label(self, finess: str) -> str:
+        """ "Pharmacie des Lilas"; the FINESS itself when the name cannot be read."""
         ...

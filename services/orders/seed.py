@@ -143,8 +143,12 @@ async def seed_dataset(db: Database, dataset: dict[str, Any], *, operator: str, 
                 ],
             )
             supplied = len(SUPPLY)
-    log.info("orders.seeded", session=SESSION_ID, lines_created=created, supply_products=supplied)
-    return {"lines": created, "supply_products": supplied}
+    # The previous session, delivered and in stock at Lilas (services/orders/seed_stock.py).
+    from services.orders.seed_stock import seed_after_delivery  # noqa: PLC0415 (imports this package's services)
+
+    after = await seed_after_delivery(db, dataset, operator=operator)
+    log.info("orders.seeded", session=SESSION_ID, lines_created=created, supply_products=supplied, **after)
+    return {"lines": created, "supply_products": supplied, **after}
 
 
 async def seed_file(path: Path, settings: OrdersSettings, now: datetime) -> dict[str, int]:

@@ -17,6 +17,7 @@ from services.orders.reports import ReportService
 from services.orders.service import OrderRules
 from services.orders.servicer import OrderServicer
 from services.orders.settings import OrdersSettings
+from services.orders.stock_wiring import STOCK_SERVICE_NAME, stock_registration
 from services.orders.supply import SupplyService
 from services.orders.vial_requests import RequestService
 from vaxorders.orders.v1 import orders_service_pb2_grpc as pb_grpc
@@ -45,12 +46,12 @@ async def build(runtime: Runtime) -> Iterable[Registration]:
     )
     # The generated _pb2_grpc module has no stubs: its adder, typed here.
     add: Callable[[OrderServicer, grpc.aio.Server], None] = pb_grpc.add_OrderServiceServicer_to_server
-    return [lambda server: add(servicer, server)]
+    return [lambda server: add(servicer, server), stock_registration(rules, runtime)]
 
 
 SPEC = ServiceSpec(
     name="orders",
-    service_names=[SERVICE_NAME],
+    service_names=[SERVICE_NAME, STOCK_SERVICE_NAME],
     build=build,
     migrations_dir=Path(__file__).parent / "migrations",
 )

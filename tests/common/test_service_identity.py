@@ -45,8 +45,10 @@ from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as effecteurs_pb
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as effecteurs_grpc
 from vaxorders.mailer.v1 import mailer_service_pb2 as mailer_pb
 from vaxorders.mailer.v1 import mailer_service_pb2_grpc as mailer_grpc
+from vaxorders.mailer.v1 import stock_alerts_service_pb2 as stock_alerts_pb
 from vaxorders.orders.v1 import orders_service_pb2 as orders_pb
 from vaxorders.orders.v1 import orders_service_pb2_grpc as orders_grpc
+from vaxorders.orders.v1 import stock_service_pb2 as stock_pb
 from vaxorders.sessions.v1 import sessions_service_pb2 as sessions_pb
 from vaxorders.sessions.v1 import sessions_service_pb2_grpc as sessions_grpc
 
@@ -273,7 +275,7 @@ class _MetadataStub:
 
 def test_every_granted_rpc_exists_in_the_protos() -> None:
     known = set()
-    for module in (orders_pb, sessions_pb, mailer_pb, effecteurs_pb):
+    for module in (orders_pb, sessions_pb, mailer_pb, effecteurs_pb, stock_pb, stock_alerts_pb):
         for service in module.DESCRIPTOR.services_by_name.values():
             known |= {f"/{service.full_name}/{m.name}" for m in service.methods}
     for identity, methods in GRANTS.items():

@@ -12,8 +12,8 @@ async def test_seed_orders_for_officines_and_effecteurs_with_a_short_pfizer_supp
 ) -> None:
     first = await seed_dataset(domain.db, dataset, operator=OPERATOR.national_id, now=AFTER)
     again = await seed_dataset(domain.db, dataset, operator=OPERATOR.national_id, now=AFTER)
-    assert first == {"lines": 21, "supply_products": 3}
-    assert again == {"lines": 0, "supply_products": 0}
+    assert first == {"lines": 21, "supply_products": 3, "receipts": 1}
+    assert again == {"lines": 0, "supply_products": 0, "receipts": 0}
     domain.clock.set(AFTER)
     preview = await domain.supply.preview(OPERATOR, f"sessions/{SESSION}")
     figures = {p.product: (p.supply, p.ordered_vials, p.confirmed_vials, p.lines_reduced > 0) for p in preview.products}

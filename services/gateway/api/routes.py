@@ -611,4 +611,6 @@ def _auth() -> list[ApiRoute]:
 
 
 def api_table() -> list[ApiRoute]:
-    return [*_auth(), *_sessions(), *_effecteurs(), *_orders(), *_after_close(), *_mailer()]
+    from services.gateway.api.stock_routes import stock_routes  # noqa: PLC0415 (it builds on this module)
+
+    return [*_auth(), *_sessions(), *_effecteurs(), *_orders(), *_after_close(), *_mailer(), *stock_routes()]

@@ -22,6 +22,7 @@ from vaxorders.sessions.v1 import sessions_service_pb2 as sess_pb
 _DONE = {
     "demande": "Votre demande est envoyée à votre officine, qui va la confirmer ou la refuser.",
     "retiree": "Votre demande est retirée.",
+    "reservation": "Les flacons sont réservés pour vous : l'officine vous les remettra.",
 }
 _FIELDS = ("product", "vials", "comment")
 
@@ -82,6 +83,9 @@ async def space(
     open_products, closed_products = (
         await vial_choices.choices(request, session, lookup.effecteur.type, active, lines) if session else ([], [])
     )
+    from services.gateway.pages import stock_effecteur  # noqa: PLC0415 (it imports this module)
+
+    stock = stock_effecteur.context(request, await stock_effecteur.after_delivery(request, name))
     officine_labels = {d.finess: d.officine_name for d in confirmed}
     if office is not None:
         officine_labels[office.finess] = office.display_name
@@ -108,6 +112,7 @@ async def space(
         field_errors={path.split(".")[-1]: text for path, text in (error.field_errors() if error else {}).items()},
         request_id=str(uuid.uuid4()),
         notice=_DONE.get(request.query_params.get("fait", ""), ""),
+        **stock,
     )
 
 

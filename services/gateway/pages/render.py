@@ -114,6 +114,7 @@ def navigation(caller: Caller | None) -> list[tuple[str, str]]:
                 (f"/officines/{finess}/demandes", "Demandes à confirmer"),
                 (f"/officines/{finess}/effecteurs", "Effecteurs rattachés"),
                 (f"/officines/{finess}/commandes", "Commandes et historique"),
+                (f"/officines/{finess}/stock", "Stock et réceptions"),
             ]
     # An operator is a professional too (EFFECTEUR for their own record), rarely one the
     # service knows: their menu is the operator's, /effecteur stays reachable by its address.
@@ -127,6 +128,7 @@ def navigation(caller: Caller | None) -> list[tuple[str, str]]:
             ("/operateur/pilotage", "Pilotage en direct"),
             ("/operateur/totaux", "Totaux nationaux"),
             ("/operateur/livraisons", "Allocation et livraisons"),
+            ("/operateur/stock", "Stocks après livraison"),
         ]
     if "SUPPORT" in principal.roles:
         items.append(("/support", "File du support"))
