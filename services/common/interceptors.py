@@ -26,6 +26,7 @@ from services.common.errors import DomainError, PermissionDenied, Unauthenticate
 from services.common.grants import is_granted, is_known
 from services.common.grpc_errors import internal_status, status_for
 from services.common.metrics import RpcMetrics
+from services.common.psc_outage import check_outage_mode
 from services.common.service_identity import identity_of
 
 log = structlog.get_logger("rpc")
@@ -130,6 +131,8 @@ class _Call:
                 structlog.contextvars.bind_contextvars(caller=principal.national_id)
                 if principal.is_service:
                     _check_grant(principal, self.method)
+                elif principal.psc_mode and self.method not in owner._public:
+                    check_outage_mode(principal, self.method)  # PSC outage: GRACE or READ_ONLY
             elif self.method not in owner._public:
                 raise Unauthenticated(_MISSING_TOKEN, reason="MISSING_TOKEN")
         except DomainError as error:

@@ -1,0 +1,116 @@
+"""Is ProSantéConnect answering? One watcher per process.
+
+PSC is outside our control. What a service may do for a caller whose last PSC
+token has expired depends on *why* it could not be renewed (docs/psc-outage.md):
+PSC unreachable gives a bounded grace, PSC saying no never does. This module
+only answers "unreachable or not", from a probe of PSC's discovery document
+(connection error, timeout or 5xx = unreachable; any other answer = PSC is
+there) and from what real calls to PSC reported.
+
+A probe is made when the last answer is older than `interval` (single flight:
+concurrent callers share it), so a flood of expired tokens costs PSC one
+request per interval; `watch()` keeps the answer, the gauge and the logs
+fresh in the background. Its time is the monotonic clock: freshness is about
+real seconds, even when the service runs on a demo clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime
+
+import httpx
+import structlog
+from prometheus_client import CollectorRegistry, Gauge
+
+from services.common.clock import Clock
+
+log = structlog.get_logger("psc")
+
+
+def discovery_url(issuer: str) -> str:
+    return f"{issuer.rstrip('/')}/.well-known/openid-configuration"
+
+
+class PscReachability:
+    def __init__(
+        self,
+        url: str,
+        clock: Clock,
+        *,
+        interval: float = 10.0,
+        timeout: float = 2.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.url = url
+        self._clock = clock
+        self._interval = interval
+        self._timeout = timeout
+        self._transport = transport
+        self._reachable = True  # until told otherwise: a start-up is not an outage
+        self._checked_at: float | None = None
+        self._lock = asyncio.Lock()
+        self.unreachable_since: datetime | None = None
+        self.probes = 0
+        self._gauges: list[Gauge] = []
+
+    @property
+    def known_reachable(self) -> bool:
+        """The last answer, without probing (pages, health)."""
+        return self._reachable
+
+    async def reachable(self) -> bool:
+        """Whether PSC answers, probed again when the last answer is older than the interval."""
+        if self._fresh():
+            return self._reachable
+        async with self._lock:
+            if not self._fresh():
+                await self.probe()
+        return self._reachable
+
+    def _fresh(self) -> bool:
+        return self._checked_at is not None and time.monotonic() - self._checked_at < self._interval
+
+    async def probe(self) -> bool:
+        self.probes += 1
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout, transport=self._transport) as client:
+                response = await client.get(self.url, headers={"accept": "application/json"})
+            answered = response.status_code < 500
+        except httpx.HTTPError as exc:
+            log.info("psc.probe_failed", error=type(exc).__name__)
+            answered = False
+        self.record(answered)
+        return answered
+
+    def record(self, answered: bool) -> None:
+        """What a probe or a real call to PSC found: it answered, or it could not be reached."""
+        self._checked_at = time.monotonic()
+        if answered == self._reachable:
+            return
+        self._reachable = answered
+        if answered:
+            log.warning("psc.reachable_again", unreachable_since=str(self.unreachable_since))
+            self.unreachable_since = None
+        else:
+            self.unreachable_since = self._clock.now()
+            log.warning("psc.unreachable")
+        for gauge in self._gauges:
+            gauge.set(1 if answered else 0)
+
+    def register_gauge(self, registry: CollectorRegistry) -> None:
+        """`psc_reachable` (1 or 0) on the process's /metrics."""
+        gauge = Gauge(
+            "psc_reachable",
+            "1 while ProSantéConnect answers, 0 during an outage (degraded mode, docs/psc-outage.md).",
+            registry=registry,
+        )
+        gauge.set(1 if self._reachable else 0)
+        self._gauges.append(gauge)
+
+    async def watch(self) -> None:
+        """Background task: keep the answer fresh (probe once per interval)."""
+        while True:
+            await self.reachable()
+            await asyncio.sleep(self._interval)
