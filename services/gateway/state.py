@@ -11,6 +11,8 @@ from starlette.templating import Jinja2Templates
 from services.common.channels import Channels
 from services.common.clock import Clock
 from services.common.db import Database
+from services.common.psc_outage import OutagePolicy
+from services.common.psc_reachability import PscReachability, discovery_url
 from services.gateway.backends import Backends
 from services.gateway.principals import AuthServiceRefresher
 from services.gateway.settings import GatewaySettings
@@ -32,6 +34,9 @@ class Gateway:
     keys: Keys
     cookies: Cookies
     templates: Jinja2Templates
+    # PSC outage (docs/psc-outage.md): whether PSC answers, and what a session may do when not.
+    psc: PscReachability
+    outage: OutagePolicy
 
     @classmethod
     def build(cls, settings: GatewaySettings, clock: Clock, templates: Jinja2Templates) -> Gateway:
@@ -39,6 +44,8 @@ class Gateway:
         backends = Backends.connect(channels, settings)
         db = Database(settings.resolved_database_url())
         keys = Keys(settings.session_secret.get_secret_value())
+        psc = PscReachability(discovery_url(settings.psc_issuer), clock, interval=settings.psc_probe_interval_seconds)
+        outage = OutagePolicy.from_settings(settings)
         sessions = WebSessions(
             db,
             keys,
@@ -47,8 +54,10 @@ class Gateway:
             idle=timedelta(seconds=settings.session_idle_seconds),
             absolute=timedelta(seconds=settings.session_absolute_seconds),
             refresh_margin=timedelta(seconds=settings.token_refresh_margin_seconds),
+            outage=outage,
+            psc=psc,
         )
-        return cls(settings, clock, channels, backends, db, sessions, keys, Cookies(settings), templates)
+        return cls(settings, clock, channels, backends, db, sessions, keys, Cookies(settings), templates, psc, outage)
 
     async def close(self) -> None:
         await self.channels.close()

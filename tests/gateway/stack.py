@@ -122,10 +122,16 @@ async def _seed(name: str, settings: ServiceSettings, clock: Clock) -> None:
 
 
 async def start_stack(
-    database_url_for: DatabaseUrlFor, tmp: Path, *, clock: Clock | None = None, service_public_key_file: str = ""
+    database_url_for: DatabaseUrlFor,
+    tmp: Path,
+    *,
+    clock: Clock | None = None,
+    service_public_key_file: str = "",
+    common_settings: dict[str, Any] | None = None,
 ) -> Stack:
     """The suite on one clock (the system's unless given: issuer, services and gateway share it);
-    with a service-identity public key, every service also accepts the job tokens tests mint."""
+    with a service-identity public key, every service also accepts the job tokens tests mint;
+    `common_settings` (CommonSettings fields) go to every service and the gateway."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -165,6 +171,7 @@ async def start_stack(
                 **psc.settings_overrides(),
                 **addresses,
                 **extra.get(name, {}),
+                **(common_settings or {}),
             )
             await _seed(name, settings, clock)
             running, _ = await start_service(spec, settings, address="127.0.0.1:0", clock=clock)
@@ -177,6 +184,7 @@ async def start_stack(
             database_url=database_url_for(DATABASE),
             **psc.settings_overrides(),
             **addresses,
+            **(common_settings or {}),
         )
         metrics = HttpMetrics()
         app = create_app(gateway_settings, clock=clock, metrics=metrics)
