@@ -73,16 +73,24 @@ class PscReachability:
         return self._checked_at is not None and time.monotonic() - self._checked_at < self._interval
 
     async def probe(self) -> bool:
+        """Ask PSC; a failed attempt is tried once more at once, so that one lost packet or one
+        slow answer under load is not taken for an outage (logins would be refused for it)."""
+        answered = await self._attempt() or await self._attempt()
+        self.record(answered)
+        return answered
+
+    async def _attempt(self) -> bool:
         self.probes += 1
         try:
             async with httpx.AsyncClient(timeout=self._timeout, transport=self._transport) as client:
                 response = await client.get(self.url, headers={"accept": "application/json"})
-            answered = response.status_code < 500
         except httpx.HTTPError as exc:
             log.info("psc.probe_failed", error=type(exc).__name__)
-            answered = False
-        self.record(answered)
-        return answered
+            return False
+        if response.status_code >= 500:
+            log.info("psc.probe_failed", status=response.status_code)
+            return False
+        return True
 
     def record(self, answered: bool) -> None:
         """What a probe or a real call to PSC found: it answered, or it could not be reached."""

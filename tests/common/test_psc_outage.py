@@ -210,6 +210,22 @@ async def test_psc_answering_5xx_is_unreachable_any_other_answer_is_psc_being_th
     assert (watch.unreachable_since is None) is reachable
 
 
+async def test_one_failed_attempt_followed_by_an_answer_is_not_an_outage() -> None:
+    answers = iter([httpx.ConnectTimeout("slow"), httpx.Response(200)])
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    watch = PscReachability(
+        "https://psc.example/.well-known/openid-configuration", ManualClock(NOW), transport=httpx.MockTransport(flaky)
+    )
+    assert await watch.reachable() is True
+    assert watch.unreachable_since is None
+
+
 async def test_a_timeout_is_unreachable_and_one_probe_serves_a_whole_interval() -> None:
     calls = 0
 
@@ -225,5 +241,5 @@ async def test_a_timeout_is_unreachable_and_one_probe_serves_a_whole_interval() 
         transport=httpx.MockTransport(hang),
     )
     assert [await watch.reachable() for _ in range(20)] == [False] * 20
-    assert calls == 1
+    assert calls == 2  # one probe, its attempt repeated once at once
     assert watch.unreachable_since == NOW

@@ -34,8 +34,8 @@ DURING = datetime(2022, 3, 7, 10, 0, tzinfo=PARIS)  # inside the reference sessi
 LINES = f"/api/v1/sessions/2022-03-07/officines/{LILAS}/lines"
 DASHBOARD = f"/officines/{LILAS}"
 DUBOIS = "effecteurs/rpps:99700000104"
-# Probing PSC at most every half second: the test sees the issuer stop and come back quickly.
-OUTAGE_SETTINGS = {"psc_probe_interval_seconds": 0.5}
+# Probing PSC at most every second: the test sees the issuer stop and come back quickly.
+OUTAGE_SETTINGS = {"psc_probe_interval_seconds": 1.0}
 GRACE_BANNER = "Pro Santé Connect ne répond pas"
 READ_ONLY_BANNER = "consultation seule"
 
