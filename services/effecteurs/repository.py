@@ -308,7 +308,9 @@ async def count_attachments(session: AsyncSession, f: AttachmentFilter) -> int:
 # ------------------------------------------------------------------- events
 
 
-async def add_event(session: AsyncSession, attachment: Attachment, *, action: str, actor: str, at: datetime) -> None:
+async def add_event(
+    session: AsyncSession, attachment: Attachment, *, action: str, actor: str, at: datetime, psc_grace: bool = False
+) -> None:
     session.add(
         AttachmentEvent(
             attachment_id=attachment.id,
@@ -317,6 +319,7 @@ async def add_event(session: AsyncSession, attachment: Attachment, *, action: st
             action=action,
             actor=actor,
             event_time=at,
+            psc_grace=psc_grace,
         )
     )
     await session.flush()

@@ -108,6 +108,15 @@ async def test_api_writes_under_grace_are_marked_then_refused_by_the_owning_serv
         line = under_grace.json()["line"]
         assert (await changes_of(client, line["name"], auth))[0]["underPscGrace"] is True
         assert (await changes_of(client, before.json()["line"]["name"], auth))[0].get("underPscGrace") is not True
+        attached = await client.post(
+            f"/api/v1/officines/{LILAS}/attachments",
+            json={"identifierKind": "IDENTIFIER_KIND_RPPS", "identifier": "99700000153", "requestId": str(uuid.uuid4())},
+            headers=auth,
+        )
+        assert attached.status_code == 200, attached.text
+        events = (await client.get(f"/api/v1/officines/{LILAS}/attachmentEvents", headers=auth)).json()["events"]
+        marked = [e for e in events if e.get("underPscGrace")]
+        assert [e["effecteur"] for e in marked] == ["effecteurs/rpps:99700000153"]  # the seeded history is not
 
         clock.advance(timedelta(minutes=30))  # 33 minutes after the expiry: past the 30 minutes of grace
         refused = await client.post(LINES, json=new_line("moderna", 1, "effecteurs/finess:759900111"), headers=auth)
