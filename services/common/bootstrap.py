@@ -105,7 +105,7 @@ async def start_service(
     tasks = [asyncio.create_task(job(runtime)) for job in spec.background]
     reachability = getattr(runtime.authenticator, "reachability", None)
     if isinstance(reachability, PscReachability):
-        # PSC outage: the psc_reachable gauge, kept fresh (docs/psc-outage.md).
+        # PSC outage: the vaxorders_psc_reachable gauge, kept fresh (docs/psc-outage.md).
         reachability.register_gauge(runtime.metrics.registry)
         tasks.append(asyncio.create_task(reachability.watch()))
 

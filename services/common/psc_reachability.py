@@ -113,9 +113,9 @@ class PscReachability:
             gauge.set(1 if answered else 0)
 
     def register_gauge(self, registry: CollectorRegistry) -> None:
-        """`psc_reachable` (1 or 0) on the process's /metrics."""
+        """`vaxorders_psc_reachable` (1 or 0) on the process's /metrics."""
         gauge = Gauge(
-            "psc_reachable",
+            "vaxorders_psc_reachable",
             "1 while ProSantéConnect answers, 0 during an outage (degraded mode, docs/psc-outage.md).",
             registry=registry,
         )

@@ -86,7 +86,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         gateway = Gateway.build(settings, clock, templates)
         app.state.gateway = gateway
-        # PSC outage: the psc_reachable gauge and the banner's source, kept fresh.
+        # PSC outage: the vaxorders_psc_reachable gauge and the banner's source, kept fresh.
         gateway.psc.register_gauge(metrics.registry)
         psc_watch = asyncio.create_task(gateway.psc.watch())
         if not (STATIC_DIR / "dsfr" / "dsfr.min.css").exists():

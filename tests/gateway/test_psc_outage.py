@@ -176,9 +176,9 @@ async def test_a_logged_in_user_keeps_working_with_a_banner_and_gets_it_all_back
         health = await browser.get("/healthz")
         assert health.status_code == 200
         assert health.json()["degraded"] is True and health.json()["psc"]["status"] == "UNREACHABLE"
-        assert metric(suite.metrics.registry, "psc_reachable") == 0
+        assert metric(suite.metrics.registry, "vaxorders_psc_reachable") == 0
         orders_metrics = suite.backends["orders"].running.metrics.registry
-        assert metric(orders_metrics, "psc_reachable") == 0
+        assert metric(orders_metrics, "vaxorders_psc_reachable") == 0
 
         suite.psc.running.restart()
         await eventually(lambda: _page_without(browser, DASHBOARD, GRACE_BANNER), timeout=15, interval=0.1)
@@ -186,7 +186,7 @@ async def test_a_logged_in_user_keeps_working_with_a_banner_and_gets_it_all_back
         assert again.status_code == 200, again.text
         assert (await changes_of(browser, again.json()["line"]["name"], {}))[0].get("underPscGrace") is not True
         assert (await browser.get("/healthz")).json()["degraded"] is False
-        await eventually(lambda: metric(orders_metrics, "psc_reachable") == 1, timeout=15, interval=0.1)
+        await eventually(lambda: metric(orders_metrics, "vaxorders_psc_reachable") == 1, timeout=15, interval=0.1)
         assert (await newcomer.get("/auth/login")).status_code == 303
 
 
