@@ -110,7 +110,11 @@ async def test_api_writes_under_grace_are_marked_then_refused_by_the_owning_serv
         assert (await changes_of(client, before.json()["line"]["name"], auth))[0].get("underPscGrace") is not True
         attached = await client.post(
             f"/api/v1/officines/{LILAS}/attachments",
-            json={"identifierKind": "IDENTIFIER_KIND_RPPS", "identifier": "99700000153", "requestId": str(uuid.uuid4())},
+            json={
+                "identifierKind": "IDENTIFIER_KIND_RPPS",
+                "identifier": "99700000153",
+                "requestId": str(uuid.uuid4()),
+            },
             headers=auth,
         )
         assert attached.status_code == 200, attached.text
