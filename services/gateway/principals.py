@@ -45,7 +45,12 @@ _PSC_UNAVAILABLE = "PSC_UNAVAILABLE"
 
 
 def _psc_unreachable(error: grpc.aio.AioRpcError) -> bool:
+    """PSC did not answer: AuthService says so, or the refresh outlived its deadline (a PSC that
+    hangs rather than refuses). Only the session's banner depends on it: the backends accept the
+    expired token only if their own probe finds PSC unreachable."""
     details = ErrorDetails.from_rpc_error(error)
+    if details.code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return True
     return details.code == grpc.StatusCode.UNAVAILABLE and details.reason == _PSC_UNAVAILABLE
 
 
