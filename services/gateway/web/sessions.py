@@ -18,9 +18,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
 from services.common.context import Principal
@@ -222,7 +223,7 @@ class WebSessions:
         log.info("web_session.refreshed")
         return row, PscMode.VERIFIED
 
-    async def _degraded(self, s: Any, row: WebSession, now: datetime) -> tuple[WebSession, PscMode] | None:
+    async def _degraded(self, s: AsyncSession, row: WebSession, now: datetime) -> tuple[WebSession, PscMode] | None:
         """PSC unreachable: the session stays on its last token, in the outage policy's mode."""
         assert self._outage is not None
         mode = self._outage.mode(row.access_expire_at, now)
