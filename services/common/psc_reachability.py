@@ -63,17 +63,22 @@ class PscReachability:
         """The last answer, without probing (pages, health)."""
         return self._reachable
 
-    async def reachable(self) -> bool:
-        """Whether PSC answers, probed again when the last answer is older than the interval."""
-        if self._fresh():
+    async def reachable(self, max_age: float | None = None) -> bool:
+        """Whether PSC answers, probed again when the last answer is older than the interval, or
+        than `max_age` when it was a "yes" the caller cannot afford stale (a stale "no" waits for
+        the interval: a hanging PSC must not cost every call a probe)."""
+        if self._fresh(max_age):
             return self._reachable
         async with self._lock:
-            if not self._fresh():
+            if not self._fresh(max_age):
                 await self.probe()
         return self._reachable
 
-    def _fresh(self) -> bool:
-        return self._checked_at is not None and time.monotonic() - self._checked_at < self._interval
+    def _fresh(self, max_age: float | None) -> bool:
+        limit = self._interval
+        if max_age is not None and self._reachable:
+            limit = min(limit, max_age)
+        return self._checked_at is not None and time.monotonic() - self._checked_at < limit
 
     async def probe(self) -> bool:
         """Ask PSC; a failed attempt is tried once more at once, so that one lost packet or one

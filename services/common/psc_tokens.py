@@ -48,6 +48,9 @@ log = structlog.get_logger("psc")
 
 MAX_TOKEN_BYTES = 16 * 1024
 LEEWAY_SECONDS = 60
+# An expired token re-asks PSC when its last "it answers" is older than this (at most once a
+# second per process, whatever the number of expired tokens sent).
+_CONFIRM_SECONDS = 1.0
 # eIDAS levels PSC reports in `acr`, weakest first; eidas1 is what PSC gives a CPS card or e-CPS login.
 ACR_LEVELS = ("eidas1", "eidas2", "eidas3")
 MIN_ACR = "eidas1"
@@ -178,7 +181,9 @@ class PscAuthenticator:
 
     async def _outage_mode(self, exp: float, now: float) -> PscMode:
         """An expired token: only while PSC is unreachable, within the outage policy's bounds."""
-        if await self.reachability.reachable():
+        # A "yes" up to a second old: at the start of an outage the gateway may know before this
+        # process's next probe, and a user sent to the login then would find it refused.
+        if await self.reachability.reachable(max_age=_CONFIRM_SECONDS):
             raise _refuse("TOKEN_EXPIRED", _EXPIRED)
         mode = self.policy.mode(datetime.fromtimestamp(exp, UTC), datetime.fromtimestamp(now, UTC))
         if mode is None:

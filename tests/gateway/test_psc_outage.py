@@ -93,6 +93,17 @@ def metric(registry: Any, name: str) -> float | None:
     return value
 
 
+async def every_process_sees_psc(suite: Stack, *, reachable: bool) -> None:
+    """Each process finds PSC gone (or back) at its next probe (every second here): wait for all."""
+    registries = [suite.metrics.registry, *(b.running.metrics.registry for b in suite.backends.values())]
+    want = 1.0 if reachable else 0.0
+
+    def all_agree() -> bool:
+        return all(metric(r, "vaxorders_psc_reachable") == want for r in registries)
+
+    await eventually(all_agree, timeout=15, interval=0.1)
+
+
 async def test_api_writes_under_grace_are_marked_then_refused_by_the_owning_services_reads_stay(
     suite: Stack, clock: ManualClock
 ) -> None:
@@ -162,6 +173,7 @@ async def test_a_logged_in_user_keeps_working_with_a_banner_and_gets_it_all_back
         assert GRACE_BANNER not in (await browser.get(DASHBOARD)).text
 
         suite.psc.running.stop()
+        await every_process_sees_psc(suite, reachable=False)
         clock.advance(timedelta(minutes=4))  # the access token (120 s, 60 s leeway) has expired
         page = await browser.get(DASHBOARD)
         assert page.status_code == 200
@@ -170,8 +182,8 @@ async def test_a_logged_in_user_keeps_working_with_a_banner_and_gets_it_all_back
         assert (await changes_of(browser, written.json()["line"]["name"], {}))[0]["underPscGrace"] is True
 
         # New logins: a French page, never a redirect to a PSC that does not answer.
-        refused = await newcomer.get("/auth/login")
-        assert refused.status_code == 503
+        # (auth notices at its own next probe, within its interval)
+        refused = await eventually(lambda: _login_status(newcomer, 503), timeout=15, interval=0.1)
         assert "Connexion momentanément impossible" in refused.text and "Pro Santé Connect" in refused.text
         assert refused.headers["retry-after"] == "60"
         assert GRACE_BANNER in (await newcomer.get("/")).text  # anonymous pages say it too
@@ -191,7 +203,17 @@ async def test_a_logged_in_user_keeps_working_with_a_banner_and_gets_it_all_back
         assert (await changes_of(browser, again.json()["line"]["name"], {}))[0].get("underPscGrace") is not True
         assert (await browser.get("/healthz")).json()["degraded"] is False
         await eventually(lambda: metric(orders_metrics, "vaxorders_psc_reachable") == 1, timeout=15, interval=0.1)
-        assert (await newcomer.get("/auth/login")).status_code == 303
+        # auth finds PSC back at its own next probe: logins then go to PSC again.
+        await eventually(lambda: _login_redirects(newcomer), timeout=15, interval=0.1)
+
+
+async def _login_redirects(client: httpx.AsyncClient) -> bool:
+    return (await client.get("/auth/login")).status_code == 303
+
+
+async def _login_status(client: httpx.AsyncClient, status: int) -> httpx.Response | None:
+    response = await client.get("/auth/login")
+    return response if response.status_code == status else None
 
 
 async def _page_without(client: httpx.AsyncClient, path: str, text: str) -> bool:
@@ -209,6 +231,7 @@ async def test_after_the_grace_pages_are_read_only_and_a_new_login_is_needed_onc
         assert written.status_code == 200
 
         suite.psc.running.stop()
+        await every_process_sees_psc(suite, reachable=False)
         clock.advance(timedelta(minutes=20))
         assert GRACE_BANNER in (await browser.get(DASHBOARD)).text  # a request: the session is not idle
         clock.advance(timedelta(minutes=15))  # 33 minutes after the token's expiry

@@ -20,7 +20,8 @@ from tests.gateway.browser import Pages, chromium
 from tests.gateway.helpers import CLAIRE, LILAS
 from tests.gateway.stack import DatabaseUrlFor, Stack, start_stack
 from tests.gateway.test_browser import MODERNA, cell, new_page, psc_login
-from tests.gateway.test_psc_outage import DURING, OUTAGE_SETTINGS
+from tests.gateway.test_psc_outage import DURING, OUTAGE_SETTINGS, every_process_sees_psc
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +68,7 @@ async def test_the_banner_follows_the_outage_and_writes_stop_after_the_grace(
     await expect(page.locator(BANNER)).to_have_count(0)
 
     suite.psc.running.stop()
+    await every_process_sees_psc(suite, reachable=False)
     clock.advance(timedelta(minutes=4))  # the access token has expired, PSC cannot renew it
     await page.goto(f"{suite.base_url}/officines/{LILAS}")
     await reload_until_banner(page, "Vous pouvez continuer à travailler jusqu'au lundi 7 mars 2022 à 10h32")
@@ -103,8 +105,16 @@ async def test_the_banner_follows_the_outage_and_writes_stop_after_the_grace(
     await pages.check(newcomer, "connexion impossible")
 
     suite.psc.running.restart()
-    # The refresh token (30 minutes) ran out during the outage: back through PSC, then no banner.
-    await newcomer.get_by_role("link", name="Réessayer de se connecter").click()
+    # "Réessayer" until the services' next probe finds PSC back (a second here), as a user would;
+    # the refresh token (30 minutes) ran out during the outage: back through PSC, then no banner.
+    retry = newcomer.get_by_role("link", name="Réessayer de se connecter")
+
+    async def at_psc() -> bool:
+        if await retry.count():
+            await retry.click()
+        return newcomer.url.startswith(suite.psc.origin)
+
+    await eventually(at_psc, timeout=30, interval=0.2)
     await newcomer.get_by_role("button", name=re.compile(f"Identifiant national : {CLAIRE}")).click()
     await newcomer.wait_for_url(re.compile(re.escape(suite.base_url) + r"/(?!auth/)"))
     await expect(newcomer.get_by_role("heading", name="Pharmacie des Lilas", level=1)).to_be_visible()
