@@ -16,6 +16,7 @@ from services.auth.errors import PscRejected, psc_bad_response, psc_unavailable
 from services.auth.settings import AuthSettings
 from services.common import context as ctx
 from services.common.errors import Unavailable
+from services.common.psc_reachability import PscReachability
 
 log = structlog.get_logger("auth.clients")
 
@@ -30,8 +31,10 @@ class TokenResponse:
 
 
 class PscClient:
-    def __init__(self, settings: AuthSettings) -> None:
+    def __init__(self, settings: AuthSettings, reachability: PscReachability | None = None) -> None:
         self._settings = settings
+        # Told what each call found, so an outage is seen at once (docs/psc-outage.md).
+        self._reachability = reachability
 
     def _timeout(self) -> float:
         left = ctx.time_left()
@@ -44,10 +47,17 @@ class PscClient:
     async def _post(self, url: str, form: dict[str, str]) -> httpx.Response:
         try:
             async with httpx.AsyncClient(timeout=self._timeout()) as client:
-                return await client.post(url, data=form, auth=self._auth(), headers={"accept": "application/json"})
+                response = await client.post(url, data=form, auth=self._auth(), headers={"accept": "application/json"})
         except httpx.HTTPError as exc:
             log.warning("psc.unreachable", url=url, error=type(exc).__name__)
+            self._record(answered=False)
             raise psc_unavailable() from None
+        self._record(answered=response.status_code < 500)
+        return response
+
+    def _record(self, *, answered: bool) -> None:
+        if self._reachability is not None:
+            self._reachability.record(answered)
 
     async def _grant(self, form: dict[str, str]) -> TokenResponse:
         response = await self._post(self._settings.token_url, form)

@@ -19,7 +19,13 @@ from urllib.parse import urlencode
 import structlog
 
 from services.auth.clients import PscClient, TokenResponse
-from services.auth.errors import PscRejected, login_refused, login_state_invalid, refresh_refused
+from services.auth.errors import (
+    PscRejected,
+    login_refused,
+    login_state_invalid,
+    psc_unavailable,
+    refresh_refused,
+)
 from services.auth.models import PendingLogin
 from services.auth.repository import PendingLogins
 from services.auth.settings import AuthSettings
@@ -87,6 +93,10 @@ class AuthService:
         if login_hint and not (login_hint.isascii() and login_hint.isdigit() and len(login_hint) <= 20):
             violations.add("login_hint", "L'identifiant national ne doit contenir que des chiffres.")
         violations.raise_if_any()
+        if not await self._authenticator.reachability.reachable():
+            # No new identity without PSC: the gateway shows its French page instead of
+            # sending the browser to an authorize URL that does not answer.
+            raise psc_unavailable()
         now = self._clock.now()
         state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         verifier = secrets.token_urlsafe(64)  # 86 characters, within PKCE's 43..128

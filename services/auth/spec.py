@@ -27,7 +27,9 @@ async def build(runtime: Runtime) -> Iterable[Registration]:
     authenticator = runtime.authenticator
     if not isinstance(authenticator, PscAuthenticator):
         authenticator = PscAuthenticator(settings, runtime.clock)
-    service = AuthService(runtime.db, runtime.clock, settings, authenticator, PscClient(settings))
+    service = AuthService(
+        runtime.db, runtime.clock, settings, authenticator, PscClient(settings, authenticator.reachability)
+    )
     servicer = AuthServicer(service)
     return [lambda server: pb_grpc.add_AuthServiceServicer_to_server(servicer, server)]
 

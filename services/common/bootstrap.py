@@ -21,6 +21,7 @@ from services.common.clock import Clock, clock_from_start
 from services.common.db import Database, migrate
 from services.common.logging import configure_logging
 from services.common.metrics import RpcMetrics
+from services.common.psc_reachability import PscReachability
 from services.common.server import Registration, RunningServer, create_server, serve_until_signalled
 from services.common.service_authn import with_service_identity
 from services.common.settings import ServiceSettings
@@ -103,6 +104,11 @@ async def start_service(
         clock=clock,
     )
     tasks = [asyncio.create_task(job(runtime)) for job in spec.background]
+    reachability = getattr(runtime.authenticator, "reachability", None)
+    if isinstance(reachability, PscReachability):
+        # PSC outage: the vaxorders_psc_reachable gauge, kept fresh (docs/psc-outage.md).
+        reachability.register_gauge(runtime.metrics.registry)
+        tasks.append(asyncio.create_task(reachability.watch()))
 
     async def _close() -> None:
         # Bounded: a process must exit after its grace period, whatever a task is doing.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeAlias
 
 import grpc
@@ -41,6 +42,16 @@ class Principal:
     roles: frozenset[str] = field(default_factory=frozenset)
     acts_for: tuple[str, ...] = ()
     explanation: str = ""
+    # PSC outage (services/common/psc_outage.py): "" when PSC vouched for the token, "GRACE"
+    # (writes allowed and marked) or "READ_ONLY" when it expired while PSC was unreachable;
+    # psc_grace_until is when GRACE ends.
+    psc_mode: str = ""
+    psc_grace_until: datetime | None = None
+
+    @property
+    def under_psc_grace(self) -> bool:
+        """Writes made now are marked in the audit trail (PSC could not re-check the caller)."""
+        return self.psc_mode == "GRACE"
 
     @property
     def is_operator(self) -> bool:

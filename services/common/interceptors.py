@@ -32,6 +32,7 @@ from services.common.errors import DomainError, InvalidArgument, PermissionDenie
 from services.common.grants import is_granted, is_known
 from services.common.grpc_errors import internal_status, status_for
 from services.common.metrics import RpcMetrics
+from services.common.psc_outage import check_outage_mode
 from services.common.service_identity import identity_of
 
 log = structlog.get_logger("rpc")
@@ -174,6 +175,8 @@ class _Call:
                 structlog.contextvars.bind_contextvars(caller=principal.national_id)
                 if principal.is_service:
                     _check_grant(principal, self.method)
+                elif principal.psc_mode and self.method not in owner._public:
+                    check_outage_mode(principal, self.method)  # PSC outage: GRACE or READ_ONLY
             elif self.method not in owner._public:
                 raise Unauthenticated(_MISSING_TOKEN, reason="MISSING_TOKEN")
         except DomainError as error:

@@ -14,6 +14,11 @@ come from services/common/jwks.py. A real PSC access token may lack
 SubjectRefPro: the userinfo endpoint is then asked once per token (cached with
 the token), see services/auth/README.md.
 
+An expired token is still accepted while PSC cannot be reached to renew it,
+for a bounded time and with what services.common.psc_outage allows (GRACE,
+then READ_ONLY): the principal says which. Its signature, issuer, audience and
+acr are checked as always; only the expiry is weighed against PSC's outage.
+
 Nothing here logs a token or a claim value: only reasons.
 """
 
@@ -22,7 +27,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +39,8 @@ from services.common.context import Principal
 from services.common.errors import Unauthenticated
 from services.common.jwks import ALGORITHM, PSC_UNAVAILABLE, JwksCache
 from services.common.psc_claims import exercices_of, principal_from_claims
+from services.common.psc_outage import OutagePolicy, PscMode
+from services.common.psc_reachability import PscReachability, discovery_url
 from services.common.settings import CommonSettings
 from services.common.signed_tokens import checked_header, verified_payload
 
@@ -41,12 +48,19 @@ log = structlog.get_logger("psc")
 
 MAX_TOKEN_BYTES = 16 * 1024
 LEEWAY_SECONDS = 60
+# An expired token re-asks PSC when its last "it answers" is older than this (at most once a
+# second per process, whatever the number of expired tokens sent).
+_CONFIRM_SECONDS = 1.0
 # eIDAS levels PSC reports in `acr`, weakest first; eidas1 is what PSC gives a CPS card or e-CPS login.
 ACR_LEVELS = ("eidas1", "eidas2", "eidas3")
 MIN_ACR = "eidas1"
 
 _INVALID = "Votre session Pro Santé Connect n'est pas valide : reconnectez-vous."
 _EXPIRED = "Votre session Pro Santé Connect a expiré : reconnectez-vous."
+_OUTAGE_TOO_LONG = (
+    "Pro Santé Connect ne répond pas depuis trop longtemps pour que votre session reste ouverte : "
+    "reconnectez-vous dès son retour."
+)
 _LEVEL = "Ce service exige une authentification Pro Santé Connect par carte CPS ou e-CPS."
 
 
@@ -124,6 +138,10 @@ class PscAuthenticator:
         self.jwks = JwksCache(settings.jwks_url, clock, refetch_interval=refetch_interval)
         self._cache = TokenCache(cache_size)
         self._userinfo_url = userinfo_url or f"{settings.psc_issuer}/protocol/openid-connect/userinfo"
+        self.policy = OutagePolicy.from_settings(settings)
+        self.reachability = PscReachability(
+            discovery_url(settings.psc_issuer), clock, interval=settings.psc_probe_interval_seconds
+        )
 
     async def authenticate(self, token: str) -> Principal:
         return (await self.validate(token)).principal
@@ -137,20 +155,44 @@ class PscAuthenticator:
         now = self._clock.now().timestamp()
         cached = self._cache.get(digest, now)
         if cached is not None:
-            return cached
-        claims = await self.verified_claims(token)
+            return await self._admitted(cached, now)
+        claims = await self.verified_claims(token, allow_expired=True)
+        exp = float(claims["exp"])
+        if now > exp + LEEWAY_SECONDS:
+            await self._outage_mode(exp, now)  # refuses unless PSC is unreachable and within bounds
         if not exercices_of(claims):
             claims = await self._with_userinfo(token, claims)
         if not _subject_name_id(claims):
             raise _refuse("MISSING_SUBJECT_NAME_ID")
         principal = principal_from_claims(claims, self._operators, self._support_agents)
-        exp = float(claims["exp"])
         validated = ValidatedToken(principal, claims, datetime.fromtimestamp(exp, UTC))
-        self._cache.put(digest, validated, exp + LEEWAY_SECONDS)
-        return validated
+        # Kept past its expiry so a PSC outage costs no RSA work either; admission is decided per call.
+        self._cache.put(digest, validated, exp + LEEWAY_SECONDS + self.policy.read_only.total_seconds())
+        return await self._admitted(validated, now)
+
+    async def _admitted(self, validated: ValidatedToken, now: float) -> ValidatedToken:
+        exp = validated.expire_time.timestamp()
+        if now <= exp + LEEWAY_SECONDS:
+            return validated
+        mode = await self._outage_mode(exp, now)
+        principal = replace(
+            validated.principal, psc_mode=mode.value, psc_grace_until=self.policy.grace_until(validated.expire_time)
+        )
+        return replace(validated, principal=principal)
+
+    async def _outage_mode(self, exp: float, now: float) -> PscMode:
+        """An expired token: only while PSC is unreachable, within the outage policy's bounds."""
+        # A "yes" up to a second old: at the start of an outage the gateway may know before this
+        # process's next probe, and a user sent to the login then would find it refused.
+        if await self.reachability.reachable(max_age=_CONFIRM_SECONDS):
+            raise _refuse("TOKEN_EXPIRED", _EXPIRED)
+        mode = self.policy.mode(datetime.fromtimestamp(exp, UTC), datetime.fromtimestamp(now, UTC))
+        if mode is None:
+            raise _refuse("TOKEN_EXPIRED_DURING_PSC_OUTAGE", _OUTAGE_TOO_LONG)
+        return mode
 
     async def verified_claims(
-        self, token: str, *, audience: str | None = None, nonce: str | None = None
+        self, token: str, *, audience: str | None = None, nonce: str | None = None, allow_expired: bool = False
     ) -> dict[str, Any]:
         """Signature and claims of any PSC token (access or ID token); its claims."""
         header = checked_header(token, max_bytes=MAX_TOKEN_BYTES, algorithm=ALGORITHM, refuse=_refuse)
@@ -161,12 +203,12 @@ class PscAuthenticator:
         if key is None:
             raise _refuse("UNKNOWN_KID")
         claims = verified_payload(token, key, algorithm=ALGORITHM, refuse=_refuse, not_an_object="MALFORMED_TOKEN")
-        self._check_claims(claims, audience or self._settings.psc_client_id)
+        self._check_claims(claims, audience or self._settings.psc_client_id, allow_expired=allow_expired)
         if nonce is not None and claims.get("nonce") != nonce:
             raise _refuse("NONCE_MISMATCH")
         return claims
 
-    def _check_claims(self, claims: Mapping[str, Any], audience: str) -> None:
+    def _check_claims(self, claims: Mapping[str, Any], audience: str, *, allow_expired: bool = False) -> None:
         now = self._clock.now().timestamp()
         if claims.get("iss") != self._settings.psc_issuer:
             raise _refuse("WRONG_ISSUER")
@@ -179,7 +221,7 @@ class PscAuthenticator:
         exp = _number(claims, "exp")
         if exp is None:
             raise _refuse("MISSING_EXPIRY")
-        if now > exp + LEEWAY_SECONDS:
+        if now > exp + LEEWAY_SECONDS and not allow_expired:
             raise _refuse("TOKEN_EXPIRED", _EXPIRED)
         nbf = _number(claims, "nbf")
         if nbf is not None and now < nbf - LEEWAY_SECONDS:

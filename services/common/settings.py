@@ -59,6 +59,14 @@ class CommonSettings(BaseSettings):
     operators: list[str] = Field(default_factory=list)
     # National ids given the SUPPORT role (support desk agents; may also be operators).
     support_agents: list[str] = Field(default_factory=list)
+    # PSC outage (docs/psc-outage.md): after the caller's last PSC access token expired while
+    # PSC could not be reached, writes stay open psc_grace_seconds (marked in the audit trail),
+    # then reads only until psc_read_only_seconds after that expiry. Every service and the
+    # gateway must agree on these values.
+    psc_grace_seconds: int = Field(default=1800, ge=0, le=4 * 3600)
+    psc_read_only_seconds: int = Field(default=4 * 3600, ge=0, le=24 * 3600)
+    # How often a process asks PSC whether it answers (at most), in seconds.
+    psc_probe_interval_seconds: float = Field(default=10.0, gt=0, le=300)
 
     # Service identity (services/common/service_identity.py). The PEM public key(s) every
     # service verifies job tokens with: one file, possibly a bundle of two keys during a

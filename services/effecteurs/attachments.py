@@ -204,7 +204,9 @@ class AttachmentService:
                 raise Aborted(
                     "Le rattachement a changé entre-temps : recommencez.", reason="CONCURRENT_CHANGE"
                 ) from None
-            await repository.add_event(session, attachment, action="ATTACHED", actor=actor, at=now)
+            await repository.add_event(
+                session, attachment, action="ATTACHED", actor=actor, at=now, psc_grace=_under_grace(principal)
+            )
             return AttachmentView(attachment, effecteur)
 
         return await self._once(request_id, "AttachEffecteur", digest, write, finess)
@@ -245,7 +247,9 @@ class AttachmentService:
                     "n'est plus rattaché à cette officine.",
                     reason="ALREADY_DETACHED",
                 )
-            await repository.add_event(session, attachment, action="DETACHED", actor=actor, at=now)
+            await repository.add_event(
+                session, attachment, action="DETACHED", actor=actor, at=now, psc_grace=_under_grace(principal)
+            )
             return await self._view(session, attachment_id, finess)
 
         return await self._once(request_id, "DetachEffecteur", digest, write, finess)
@@ -358,3 +362,8 @@ def _new_effecteur(identifier: Identifier, new: NewEffecteur, officine: Officine
 
 def _row(effecteur: Effecteur) -> dict[str, object]:
     return {column: getattr(effecteur, column) for column in Effecteur.__table__.columns.keys()}
+
+
+def _under_grace(principal: Principal | None) -> bool:
+    """Made while PSC was unreachable, under the outage grace: marked in the history (docs/psc-outage.md)."""
+    return principal is not None and principal.under_psc_grace

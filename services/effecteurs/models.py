@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import UTCDateTime, naming_metadata
@@ -100,6 +100,8 @@ class AttachmentEvent(Base):
     action: Mapped[str] = mapped_column(String(8))  # "ATTACHED" or "DETACHED"
     actor: Mapped[str] = mapped_column(String(64))
     event_time: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Made while PSC was unreachable, under the outage grace (docs/psc-outage.md).
+    psc_grace: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         Index("ix_attachment_events_officine", "officine_finess", "id"),

@@ -320,7 +320,9 @@ async def count_attachments(session: AsyncSession, f: AttachmentFilter) -> int:
 # ------------------------------------------------------------------- events
 
 
-async def add_event(session: AsyncSession, attachment: Attachment, *, action: str, actor: str, at: datetime) -> None:
+async def add_event(
+    session: AsyncSession, attachment: Attachment, *, action: str, actor: str, at: datetime, psc_grace: bool = False
+) -> None:
     session.add(
         AttachmentEvent(
             attachment_id=attachment.id,
@@ -329,6 +331,7 @@ async def add_event(session: AsyncSession, attachment: Attachment, *, action: st
             action=action,
             actor=actor,
             event_time=at,
+            psc_grace=psc_grace,
         )
     )
     await session.flush()

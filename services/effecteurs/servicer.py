@@ -126,6 +126,7 @@ def event_pb(event: AttachmentEvent) -> pb.AttachmentEvent:
         actor=event.actor,
         event_time=to_timestamp(event.event_time),
         attachment=f"officines/{event.officine_finess}/attachments/{event.attachment_id}",
+        under_psc_grace=bool(event.psc_grace),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -93,12 +94,16 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         gateway = Gateway.build(settings, clock, templates)
         app.state.gateway = gateway
+        # PSC outage: the vaxorders_psc_reachable gauge and the banner's source, kept fresh.
+        gateway.psc.register_gauge(metrics.registry)
+        psc_watch = asyncio.create_task(gateway.psc.watch())
         if not (STATIC_DIR / "dsfr" / "dsfr.min.css").exists():
             log.warning("gateway.dsfr_missing", hint="run `make assets` (npm install + python -m tools.copy_assets)")
         log.info("gateway.started", public_base_url=settings.base_url)
         try:
             yield
         finally:
+            psc_watch.cancel()
             await gateway.close()
 
     app = Starlette(

@@ -7,6 +7,7 @@ encrypted pre-login cookie, checks it on return, and opens a web session.
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import grpc
 import structlog
@@ -15,7 +16,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from services.common.context import Principal
+from services.common.grpc_errors import ErrorDetails
 from services.gateway.access import check_csrf, gateway_of, identify
+from services.gateway.pages.render import render
 from services.gateway.principals import principal_from_proto, tokens_from_proto
 from services.gateway.problems import problem
 from services.gateway.web.cookies import PRELOGIN, SESSION
@@ -50,12 +53,34 @@ def home_for(principal: Principal) -> str:
     return "/support" if "SUPPORT" in principal.roles else "/effecteur"
 
 
+def psc_unavailable_page(request: Request, error: grpc.RpcError) -> Response | None:
+    """No new identity without PSC: when AuthService says PSC does not answer, a French page
+    (503, Retry-After) rather than a redirect to an authorize URL that would not answer either."""
+    details = ErrorDetails.from_rpc_error(error)
+    if details.code != grpc.StatusCode.UNAVAILABLE or details.reason != "PSC_UNAVAILABLE":
+        return None
+    log.warning("login.psc_unavailable")
+    gateway_of(request).psc.record(False)  # the banner says so too, without waiting for the next probe
+    target = safe_next(request.query_params.get("next"))
+    retry = "/auth/login" + (f"?next={quote(target, safe='')}" if target else "")
+    response = render(
+        request, "psc_unavailable.html", status=503, title="Connexion momentanément impossible", retry_url=retry
+    )
+    response.headers["Retry-After"] = "60"
+    return response
+
+
 async def login(request: Request) -> Response:
     gw = gateway_of(request)
     hint = request.query_params.get("login_hint", "")
-    reply = await gw.backends.auth.BeginLogin(
-        auth_pb.BeginLoginRequest(redirect_uri=gw.settings.redirect_uri, login_hint=hint)
-    )
+    try:
+        reply = await gw.backends.auth.BeginLogin(
+            auth_pb.BeginLoginRequest(redirect_uri=gw.settings.redirect_uri, login_hint=hint)
+        )
+    except grpc.RpcError as error:
+        if (page := psc_unavailable_page(request, error)) is not None:
+            return page
+        raise
     sealed = gw.keys.prelogin.encrypt(
         json.dumps({"state": reply.state, "next": safe_next(request.query_params.get("next"))}).encode()
     ).decode()
@@ -76,9 +101,14 @@ async def callback(request: Request) -> Response:
     if not code or not same(state, pending.get("state", "")):
         log.info("login.state_mismatch", has_cookie=bool(pending))
         raise problem(400, "LOGIN_STATE_MISMATCH", _LOGIN_EXPIRED)
-    reply = await gw.backends.auth.ExchangeCode(
-        auth_pb.ExchangeCodeRequest(code=code, state=state, redirect_uri=gw.settings.redirect_uri)
-    )
+    try:
+        reply = await gw.backends.auth.ExchangeCode(
+            auth_pb.ExchangeCodeRequest(code=code, state=state, redirect_uri=gw.settings.redirect_uri)
+        )
+    except grpc.RpcError as error:
+        if (page := psc_unavailable_page(request, error)) is not None:
+            return page
+        raise
     principal = principal_from_proto(reply.principal)
     cookie, _ = await gw.sessions.open(tokens_from_proto(reply.tokens), principal)
     target = (principal.roles and pending.get("next")) or home_for(principal)

@@ -8,8 +8,9 @@ from typing import Protocol
 import grpc
 
 from services.common.context import Principal
+from services.common.grpc_errors import ErrorDetails
 from services.common.timefmt import from_timestamp
-from services.gateway.web.sessions import SessionEnded, Tokens
+from services.gateway.web.sessions import PscUnreachable, SessionEnded, Tokens
 from vaxorders.auth.v1 import auth_service_pb2 as auth_pb
 
 # Refusals of a refresh token that mean "log in again" rather than "try later".
@@ -38,6 +39,21 @@ def tokens_from_proto(message: auth_pb.Tokens) -> Tokens:
     )
 
 
+# AuthService's reason when PSC did not answer (connection error, timeout, 5xx); our client
+# credentials refused (PSC_CLIENT_REJECTED) is an operator problem and gives no grace.
+_PSC_UNAVAILABLE = "PSC_UNAVAILABLE"
+
+
+def _psc_unreachable(error: grpc.aio.AioRpcError) -> bool:
+    """PSC did not answer: AuthService says so, or the refresh outlived its deadline (a PSC that
+    hangs rather than refuses). Only the session's banner depends on it: the backends accept the
+    expired token only if their own probe finds PSC unreachable."""
+    details = ErrorDetails.from_rpc_error(error)
+    if details.code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return True
+    return details.code == grpc.StatusCode.UNAVAILABLE and details.reason == _PSC_UNAVAILABLE
+
+
 class RefreshesTokens(Protocol):
     """The one RPC of the AuthService stub the refresher calls."""
 
@@ -57,5 +73,7 @@ class AuthServiceRefresher:
         except grpc.aio.AioRpcError as error:
             if error.code() in _ENDED:
                 raise SessionEnded from error
+            if _psc_unreachable(error):
+                raise PscUnreachable from error
             raise
         return tokens_from_proto(reply.tokens), principal_from_proto(reply.principal)

@@ -11,6 +11,8 @@ from starlette.templating import Jinja2Templates
 from services.common.channels import Channels
 from services.common.clock import Clock
 from services.common.db import Database
+from services.common.psc_outage import OutagePolicy
+from services.common.psc_reachability import PscReachability, discovery_url
 from services.gateway.backends import Backends
 from services.gateway.cockpit.service_metrics import ServiceMetrics
 from services.gateway.principals import AuthServiceRefresher
@@ -34,6 +36,9 @@ class Gateway:
     cookies: Cookies
     templates: Jinja2Templates
     service_metrics: ServiceMetrics
+    # PSC outage (docs/psc-outage.md): whether PSC answers, and what a session may do when not.
+    psc: PscReachability
+    outage: OutagePolicy
 
     @classmethod
     def build(cls, settings: GatewaySettings, clock: Clock, templates: Jinja2Templates) -> Gateway:
@@ -41,6 +46,8 @@ class Gateway:
         backends = Backends.connect(channels, settings)
         db = Database(settings.resolved_database_url())
         keys = Keys(settings.session_secret.get_secret_value())
+        psc = PscReachability(discovery_url(settings.psc_issuer), clock, interval=settings.psc_probe_interval_seconds)
+        outage = OutagePolicy.from_settings(settings)
         sessions = WebSessions(
             db,
             keys,
@@ -49,12 +56,25 @@ class Gateway:
             idle=timedelta(seconds=settings.session_idle_seconds),
             absolute=timedelta(seconds=settings.session_absolute_seconds),
             refresh_margin=timedelta(seconds=settings.token_refresh_margin_seconds),
+            outage=outage,
+            psc=psc,
         )
         service_metrics = ServiceMetrics(
             settings.cockpit_metrics_urls, settings.cockpit_metrics_timeout_seconds, window=timedelta(minutes=5)
         )
         return cls(
-            settings, clock, channels, backends, db, sessions, keys, Cookies(settings), templates, service_metrics
+            settings,
+            clock,
+            channels,
+            backends,
+            db,
+            sessions,
+            keys,
+            Cookies(settings),
+            templates,
+            service_metrics,
+            psc,
+            outage,
         )
 
     async def close(self) -> None:

@@ -11,15 +11,34 @@ from services.gateway.access import gateway_of, identify
 from services.gateway.api.openapi import document
 from services.gateway.api.routing import ApiRoute
 from services.gateway.pages.render import render
+from services.gateway.state import Gateway
 
 
 async def healthz(request: Request) -> Response:
-    """200 only when every backend reports SERVING; otherwise 503 naming the others."""
+    """200 only when every backend reports SERVING; otherwise 503 naming the others.
+
+    A PSC outage is reported (`degraded`, `psc`) but keeps 200: the gateway still serves the
+    logged-in users (docs/psc-outage.md), and readiness must not pull it out of the Service.
+    """
     gw = gateway_of(request)
     statuses = await gw.backends.health(gw.settings.health_timeout_seconds)
     failing = sorted(name for name, status in statuses.items() if status != "SERVING")
-    body = {"status": "SERVING" if not failing else "NOT_SERVING", "backends": statuses, "failing": failing}
+    body: dict[str, object] = {
+        "status": "SERVING" if not failing else "NOT_SERVING",
+        "backends": statuses,
+        "failing": failing,
+    }
+    body |= psc_health(gw)
     return JSONResponse(body, status_code=200 if not failing else 503, headers={"Cache-Control": "no-store"})
+
+
+def psc_health(gw: Gateway) -> dict[str, object]:
+    """`degraded` and `psc` of /healthz: PSC_UNREACHABLE since when, or REACHABLE."""
+    since = gw.psc.unreachable_since
+    psc = {"status": "REACHABLE" if gw.psc.known_reachable else "UNREACHABLE"}
+    if since is not None:
+        psc["unreachableSince"] = since.isoformat()
+    return {"degraded": not gw.psc.known_reachable, "psc": psc}
 
 
 def routes(table: list[ApiRoute]) -> list[Route]:

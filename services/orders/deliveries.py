@@ -181,7 +181,7 @@ class DeliveryService:
                 await arepo.mark_confirmations_sent(s, session_id, now)
                 await repo.add_changes(
                     s,
-                    repo.Audit(principal.national_id, now, request_id).change(
+                    repo.Audit.by(principal, now, request_id).change(
                         names.allocation_name(session_id),
                         "RECORD_CONFIRMATIONS",
                         len(already),

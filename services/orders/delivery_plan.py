@@ -152,7 +152,7 @@ class PlanService:
             moved = await announce_changes(s, window, before, Plan.of(window, rows), principal.national_id, now)
             await repo.add_changes(
                 s,
-                repo.Audit(principal.national_id, now, request_id).change(
+                repo.Audit.by(principal, now, request_id).change(
                     names.plan_name(window.id), action, 0, moved, finess=finess, note=note
                 ),
             )

@@ -69,6 +69,7 @@ def change_view(row: AnyRow) -> ChangeView:
         vials_after=row.vials_after,
         request_id=row.request_id,
         note=row.note,
+        psc_grace=bool(row.psc_grace),
     )
 
 
@@ -168,7 +169,7 @@ class LineService:
                 )
             await repo.add_changes(
                 s,
-                repo.Audit(principal.national_id, now, request_id).change(
+                repo.Audit.by(principal, now, request_id).change(
                     line_view(row).name, "CREATE", 0, vials, finess=order.finess, effecteur=effecteur
                 ),
             )
@@ -224,7 +225,7 @@ class LineService:
                 raise Aborted(_STALE)
             await repo.add_changes(
                 s,
-                repo.Audit(principal.national_id, now, request_id).change(
+                repo.Audit.by(principal, now, request_id).change(
                     name, "UPDATE", row.vials, vials, finess=row.finess, effecteur=row.effecteur
                 ),
             )
@@ -261,7 +262,7 @@ class LineService:
                 raise Aborted(_STALE)
             await repo.add_changes(
                 s,
-                repo.Audit(principal.national_id, now, request_id).change(
+                repo.Audit.by(principal, now, request_id).change(
                     name, "DELETE", row.vials, 0, finess=row.finess, effecteur=row.effecteur
                 ),
             )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TypeAlias
 
-from sqlalchemy import CheckConstraint, Index, Integer, Row, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, Row, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import UTCDateTime, naming_metadata
@@ -132,6 +132,8 @@ class Change(Base):
     vials_after: Mapped[int] = mapped_column(Integer)
     request_id: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # Made while PSC was unreachable, under the outage grace (docs/psc-outage.md).
+    psc_grace: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Supply(Base):

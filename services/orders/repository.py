@@ -19,6 +19,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from services.common.context import Principal
 from services.orders.models import AnyRow, Change, OrderLine, QuotaUsage, table_of
 
 LINES = table_of(OrderLine)
@@ -222,6 +223,12 @@ class Audit:
     actor: str
     now: datetime
     request_id: str = ""
+    # Made while PSC was unreachable, under the outage grace (docs/psc-outage.md).
+    psc_grace: bool = False
+
+    @classmethod
+    def by(cls, principal: Principal, now: datetime, request_id: str = "") -> Audit:
+        return cls(principal.national_id, now, request_id, psc_grace=principal.under_psc_grace)
 
     def change(
         self,
@@ -246,6 +253,7 @@ class Audit:
             "vials_after": after,
             "request_id": self.request_id,
             "note": note,
+            "psc_grace": self.psc_grace,
         }
 
 

@@ -94,6 +94,7 @@ def change_pb(change: ChangeView) -> pb.Change:
         vials_after=change.vials_after,
         request_id=change.request_id,
         note=change.note,
+        under_psc_grace=change.psc_grace,
     )
 
 

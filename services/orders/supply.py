@@ -202,7 +202,7 @@ class SupplyService:
             await repo.add_changes(
                 s,
                 *[
-                    repo.Audit(principal.national_id, now, request_id).change(
+                    repo.Audit.by(principal, now, request_id).change(
                         names.supply_name(session_id), "UPDATE_SUPPLY", before.get(product, 0), vials, note=product
                     )
                     for product, vials in sorted(wanted.items())
@@ -271,7 +271,7 @@ class SupplyService:
             await arepo.set_confirmed(s, confirmed)
             await repo.add_changes(
                 s,
-                repo.Audit(principal.national_id, now, request_id).change(
+                repo.Audit.by(principal, now, request_id).change(
                     names.allocation_name(session_id),
                     "PUBLISH_ALLOCATION",
                     sum(row.vials for row in claims),

@@ -95,7 +95,7 @@ async def _end_pending(
         raise errors.request_not_pending(current.state)
     await repo.add_changes(
         s,
-        repo.Audit(principal.national_id, now, request_id).change(
+        repo.Audit.by(principal, now, request_id).change(
             name, action, row.vials, 0, finess=row.finess, effecteur=row.effecteur, note=reason
         ),
     )
@@ -190,7 +190,7 @@ class RequestService:
             view = request_view(row, window, now)
             await repo.add_changes(
                 s,
-                repo.Audit(principal.national_id, now, request_id).change(
+                repo.Audit.by(principal, now, request_id).change(
                     view.name, "CREATE_REQUEST", 0, vials, finess=order.finess, effecteur=effecteur, note=comment
                 ),
             )
@@ -287,7 +287,7 @@ class RequestService:
                 stored = await rrepo.get_request(s, ref.id)
                 assert stored is not None  # requests are never deleted
                 raise errors.request_not_pending(stored.state)
-            audit = repo.Audit(actor, now, request_id)
+            audit = repo.Audit.by(principal, now, request_id)
             common = {"finess": ref.parent.finess, "effecteur": current.effecteur}
             await repo.add_changes(
                 s,

@@ -122,6 +122,7 @@ class ChangeView:
     vials_after: int
     request_id: str
     note: str
+    psc_grace: bool = False  # made under the PSC outage grace (docs/psc-outage.md)
 
 
 @dataclass(frozen=True)

@@ -128,10 +128,12 @@ async def start_stack(
     clock: Clock | None = None,
     service_public_key_file: str = "",
     gateway_overrides: dict[str, Any] | None = None,
+    common_settings: dict[str, Any] | None = None,
 ) -> Stack:
     """The suite on one clock (the system's unless given: issuer, services and gateway share it);
     with a service-identity public key, every service also accepts the job tokens tests mint;
-    gateway_overrides are more GatewaySettings (the cockpit's metrics addresses)."""
+    gateway_overrides are more GatewaySettings (the cockpit's metrics addresses);
+    `common_settings` (CommonSettings fields) go to every service and the gateway."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -171,6 +173,7 @@ async def start_stack(
                 **psc.settings_overrides(),
                 **addresses,
                 **extra.get(name, {}),
+                **(common_settings or {}),
             )
             await _seed(name, settings, clock)
             running, _ = await start_service(spec, settings, address="127.0.0.1:0", clock=clock)
@@ -184,6 +187,7 @@ async def start_stack(
             **psc.settings_overrides(),
             **addresses,
             **(gateway_overrides or {}),
+            **(common_settings or {}),
         )
         metrics = HttpMetrics()
         app = create_app(gateway_settings, clock=clock, metrics=metrics)

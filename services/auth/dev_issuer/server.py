@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -93,22 +94,27 @@ class ThreadedIssuer:
         keys: KeyStore | None = None,
         clock: Clock | None = None,
     ) -> ThreadedIssuer:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock = _bound(0)
         origin = f"http://127.0.0.1:{sock.getsockname()[1]}"
         config = config_from_settings(settings, origin=origin, identities=identities, keys=keys, clock=clock)
         app = create_app(config)
-        server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off"))
-
-        def run() -> None:
-            asyncio.run(server.serve(sockets=[sock]))
-
-        thread = threading.Thread(target=run, name="psc-dev-issuer", daemon=True)
-        thread.start()
+        server, thread = _serve_in_thread(app, sock)
         issuer = cls(config, app.state.psc, server, thread, origin)
         issuer._wait_ready(timeout)
         return issuer
+
+    @property
+    def running(self) -> bool:
+        return self.thread.is_alive()
+
+    def restart(self, timeout: float = 20.0) -> None:
+        """Serve again on the same address after stop(): PSC back from an outage, with the
+        same keys and the same sessions (its refresh tokens still work)."""
+        if self.running:
+            return
+        port = int(self.origin.rsplit(":", 1)[1])
+        self.server, self.thread = _serve_in_thread(self.server.config.app, _bound(port))
+        self._wait_ready(timeout)
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -125,5 +131,24 @@ class ThreadedIssuer:
         raise RuntimeError("the local PSC issuer did not become ready")
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Stop answering (the listening socket is closed): also what tests of a PSC outage do."""
         self.server.should_exit = True
         self.thread.join(timeout)
+
+
+def _bound(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    return sock
+
+
+def _serve_in_thread(app: Any, sock: socket.socket) -> tuple[uvicorn.Server, threading.Thread]:
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off"))
+
+    def run() -> None:
+        asyncio.run(server.serve(sockets=[sock]))
+
+    thread = threading.Thread(target=run, name="psc-dev-issuer", daemon=True)
+    thread.start()
+    return server, thread

@@ -18,6 +18,7 @@ from starlette.templating import Jinja2Templates
 from services.common.timefmt import from_timestamp, in_paris, paris_date, paris_long
 from services.gateway.access import Caller, check_csrf, finish, gateway_of, identify
 from services.gateway.pages import labels
+from services.gateway.pages.psc_outage import outage_notice
 from services.gateway.problems import problem
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -145,6 +146,7 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
         csrf_token=caller.csrf_token if caller else "",
         nav=navigation(caller),
         current_path=request.url.path,
+        psc_outage=outage_notice(gw, caller),
     )
     response = gw.templates.TemplateResponse(request, template, context, status_code=status)
     response.headers["Cache-Control"] = "no-store"

@@ -5,6 +5,12 @@ after login (absolute), whichever comes first; the PSC access token (120 s)
 is refreshed with the refresh token when it is about to expire, under a row
 lock so that two parallel requests never spend the same refresh token twice.
 No gRPC or HTTP here: the refresher and the cookie handling are injected.
+
+PSC outage (docs/psc-outage.md): when the refresh cannot reach PSC (or PSC is
+already known to be unreachable), the session stays open on its last access
+token in the mode services.common.psc_outage gives (GRACE, then READ_ONLY)
+and is refreshed as soon as PSC answers again. PSC refusing the refresh token
+still ends the session: saying no never gets grace.
 """
 
 from __future__ import annotations
@@ -15,10 +21,12 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
 from services.common.context import Principal
 from services.common.db import Database
+from services.common.psc_outage import OutagePolicy, PscMode
 from services.gateway.web import repository
 from services.gateway.web.models import WebSession
 from services.gateway.web.secrets import Keys, decrypt, random_token
@@ -46,10 +54,25 @@ class Login:
     principal: Principal
     access_token: str
     csrf_token: str
+    # PSC outage: GRACE or READ_ONLY while PSC cannot renew the access token, until psc_grace_until.
+    psc_mode: PscMode = PscMode.VERIFIED
+    psc_grace_until: datetime | None = None
 
 
 class SessionEnded(Exception):
     """The refresh token was refused: the user must log in again."""
+
+
+class PscUnreachable(Exception):
+    """PSC could not be reached to refresh (not a refusal): the session degrades, it does not end."""
+
+
+class PscWatch(Protocol):
+    """What the sessions need of services.common.psc_reachability.PscReachability."""
+
+    async def reachable(self) -> bool: ...
+
+    def record(self, answered: bool) -> None: ...
 
 
 class Refresher(Protocol):
@@ -83,9 +106,13 @@ class WebSessions:
         idle: timedelta,
         absolute: timedelta,
         refresh_margin: timedelta,
+        outage: OutagePolicy | None = None,
+        psc: PscWatch | None = None,
     ) -> None:
         self._db, self._keys, self._clock, self._refresher = db, keys, clock, refresher
         self._idle, self._absolute, self._margin = idle, absolute, refresh_margin
+        # No policy: no grace (a refresh that cannot reach PSC fails the request, as before).
+        self._outage, self._psc = outage, psc
 
     def _seal(self, tokens: Tokens) -> str:
         raw = json.dumps({"access": tokens.access_token, "refresh": tokens.refresh_token, "id": tokens.id_token})
@@ -140,22 +167,38 @@ class WebSessions:
         if reason := self._expired(row, now):
             await self._drop(key, reason)
             return None
+        mode = PscMode.VERIFIED
         if row.access_expire_at - self._margin <= now:
-            row = await self._refresh(key, now)
-            if row is None:
+            refreshed = await self._refresh(key, now)
+            if refreshed is None:
                 return None
-        elif now - row.last_seen_at >= _TOUCH_EVERY:
+            row, mode = refreshed
+        if mode == PscMode.VERIFIED and now - row.last_seen_at >= _TOUCH_EVERY:
             async with self._db.write() as s:
                 await repository.touch(s, key, now)
-        return Login(key, principal_from_json(row.principal), self._unseal(row)["access"], row.csrf_token)
+        grace_until = self._outage.grace_until(row.access_expire_at) if self._outage and mode else None
+        return Login(
+            key,
+            principal_from_json(row.principal),
+            self._unseal(row)["access"],
+            row.csrf_token,
+            psc_mode=mode,
+            psc_grace_until=grace_until,
+        )
 
-    async def _refresh(self, key: str, now: datetime) -> WebSession | None:
+    async def _psc_down(self) -> bool:
+        return self._outage is not None and self._psc is not None and not await self._psc.reachable()
+
+    async def _refresh(self, key: str, now: datetime) -> tuple[WebSession, PscMode] | None:
         async with self._db.write() as s:
             row = await repository.get(s, key, for_update=True)
             if row is None:
                 return None
             if row.access_expire_at - self._margin > now:
-                return row  # another request refreshed it meanwhile
+                return row, PscMode.VERIFIED  # another request refreshed it meanwhile
+            if await self._psc_down():
+                # Known unreachable moments ago: no call (it would only wait for a timeout).
+                return await self._degraded(s, row, now)
             if row.refresh_expire_at <= now:
                 await repository.remove(s, key)
                 log.info("web_session.ended", reason="refresh_expired")
@@ -166,13 +209,31 @@ class WebSessions:
                 await repository.remove(s, key)
                 log.info("web_session.ended", reason="refresh_refused")
                 return None
+            except PscUnreachable:
+                if self._outage is None:
+                    raise
+                if self._psc is not None:
+                    self._psc.record(False)
+                return await self._degraded(s, row, now)
             row.tokens = self._seal(tokens)
             row.principal = principal_to_json(principal)
             row.access_expire_at = tokens.access_expire_at
             row.refresh_expire_at = tokens.refresh_expire_at
             row.last_seen_at = now
         log.info("web_session.refreshed")
-        return row
+        return row, PscMode.VERIFIED
+
+    async def _degraded(self, s: AsyncSession, row: WebSession, now: datetime) -> tuple[WebSession, PscMode] | None:
+        """PSC unreachable: the session stays on its last token, in the outage policy's mode."""
+        assert self._outage is not None
+        mode = self._outage.mode(row.access_expire_at, now)
+        if mode is None:
+            await repository.remove(s, row.id)
+            log.info("web_session.ended", reason="psc_outage_too_long")
+            return None
+        if now - row.last_seen_at >= _TOUCH_EVERY:
+            row.last_seen_at = now  # still in use: the idle limit keeps counting from here
+        return row, mode
 
     async def _drop(self, key: str, reason: str) -> None:
         async with self._db.write() as s:

@@ -111,7 +111,7 @@ class Attachment(_message.Message):
     def __init__(self, name: _Optional[str] = ..., effecteur: _Optional[str] = ..., effecteur_detail: _Optional[_Union[Effecteur, _Mapping]] = ..., attach_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attached_by: _Optional[str] = ..., detach_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., detached_by: _Optional[str] = ...) -> None: ...
 
 class AttachmentEvent(_message.Message):
-    __slots__ = ("action", "officine", "effecteur", "actor", "event_time", "attachment")
+    __slots__ = ("action", "officine", "effecteur", "actor", "event_time", "attachment", "under_psc_grace")
     class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         ACTION_UNSPECIFIED: _ClassVar[AttachmentEvent.Action]
@@ -126,13 +126,15 @@ class AttachmentEvent(_message.Message):
     ACTOR_FIELD_NUMBER: _ClassVar[int]
     EVENT_TIME_FIELD_NUMBER: _ClassVar[int]
     ATTACHMENT_FIELD_NUMBER: _ClassVar[int]
+    UNDER_PSC_GRACE_FIELD_NUMBER: _ClassVar[int]
     action: AttachmentEvent.Action
     officine: str
     effecteur: str
     actor: str
     event_time: _timestamp_pb2.Timestamp
     attachment: str
-    def __init__(self, action: _Optional[_Union[AttachmentEvent.Action, str]] = ..., officine: _Optional[str] = ..., effecteur: _Optional[str] = ..., actor: _Optional[str] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attachment: _Optional[str] = ...) -> None: ...
+    under_psc_grace: bool
+    def __init__(self, action: _Optional[_Union[AttachmentEvent.Action, str]] = ..., officine: _Optional[str] = ..., effecteur: _Optional[str] = ..., actor: _Optional[str] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attachment: _Optional[str] = ..., under_psc_grace: _Optional[bool] = ...) -> None: ...
 
 class GetOfficineRequest(_message.Message):
     __slots__ = ("name",)

@@ -131,7 +131,7 @@ class DeleteOrderLineResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class Change(_message.Message):
-    __slots__ = ("actor", "change_time", "action", "vials_before", "vials_after", "request_id", "note")
+    __slots__ = ("actor", "change_time", "action", "vials_before", "vials_after", "request_id", "note", "under_psc_grace")
     class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         ACTION_UNSPECIFIED: _ClassVar[Change.Action]
@@ -169,6 +169,7 @@ class Change(_message.Message):
     VIALS_AFTER_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    UNDER_PSC_GRACE_FIELD_NUMBER: _ClassVar[int]
     actor: str
     change_time: _timestamp_pb2.Timestamp
     action: Change.Action
@@ -176,7 +177,8 @@ class Change(_message.Message):
     vials_after: int
     request_id: str
     note: str
-    def __init__(self, actor: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., action: _Optional[_Union[Change.Action, str]] = ..., vials_before: _Optional[int] = ..., vials_after: _Optional[int] = ..., request_id: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+    under_psc_grace: bool
+    def __init__(self, actor: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., action: _Optional[_Union[Change.Action, str]] = ..., vials_before: _Optional[int] = ..., vials_after: _Optional[int] = ..., request_id: _Optional[str] = ..., note: _Optional[str] = ..., under_psc_grace: _Optional[bool] = ...) -> None: ...
 
 class ListOrderLineChangesRequest(_message.Message):
     __slots__ = ("parent", "page_size", "page_token")
