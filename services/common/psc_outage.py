@@ -36,7 +36,7 @@ class PscMode(StrEnum):
 
 
 # Verbs of the RPCs that change nothing (Get, List, BatchGet..., and the read-only custom methods).
-READ_VERBS = ("Get", "List", "BatchGet", "Check", "Export", "Lookup", "Preview", "Resolve", "Validate")
+READ_VERBS = ("Get", "List", "BatchGet", "Check", "Count", "Export", "Lookup", "Preview", "Resolve", "Validate")
 
 READ_ONLY_REASON = "PSC_UNAVAILABLE_READ_ONLY"
 
