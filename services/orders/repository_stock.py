@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.context import current_principal
 from services.orders.models import AnyRow, table_of
 from services.orders.repository import LINES, _dialect
 from services.orders.repository_allocation import ALLOCATIONS
@@ -284,6 +285,10 @@ async def hand_over(s: AsyncSession, claim_id: str, actor: str, now: datetime) -
 
 async def add_move(s: AsyncSession, **values: Any) -> int:
     values.setdefault("lot_id", "")
+    # Every move is made for the request's caller: marked when PSC could not re-check them
+    # (docs/psc-outage.md), like the order lines' changes.
+    caller = current_principal()
+    values.setdefault("psc_grace", caller is not None and caller.under_psc_grace)
     values.setdefault("effecteur", "")
     values.setdefault("note", "")
     row = (await s.execute(insert(MOVES).values(**values).returning(MOVES.c.id))).one()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.db import UTCDateTime
@@ -182,6 +182,8 @@ class StockMove(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     actor: Mapped[str] = mapped_column(String(64))
     move_time: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Made while PSC could not be reached, under the outage grace (docs/psc-outage.md).
+    psc_grace: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class DestructionCertificate(Base):

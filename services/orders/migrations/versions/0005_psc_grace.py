@@ -1,4 +1,4 @@
-"""PSC outage: the audit trail marks the changes made under the grace period
+"""PSC outage: the audit trail marks the changes and stock moves made under the grace period
 (docs/psc-outage.md).
 
 Compatible with the previous release: one column with a server default.
@@ -23,8 +23,11 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("changes", sa.Column("psc_grace", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("stock_moves", sa.Column("psc_grace", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("stock_moves") as batch:
+        batch.drop_column("psc_grace")
     with op.batch_alter_table("changes") as batch:
         batch.drop_column("psc_grace")
