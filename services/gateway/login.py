@@ -109,6 +109,9 @@ async def callback(request: Request) -> Response:
         if (page := psc_unavailable_page(request, error)) is not None:
             return page
         raise
+    # PSC just issued these tokens: it answers. The banner must not wait for the next probe to
+    # say so, or the user who just logged in would be told PSC is down.
+    gw.psc.record(True)
     principal = principal_from_proto(reply.principal)
     cookie, _ = await gw.sessions.open(tokens_from_proto(reply.tokens), principal)
     target = (principal.roles and pending.get("next")) or home_for(principal)

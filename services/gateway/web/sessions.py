@@ -215,6 +215,8 @@ class WebSessions:
                 if self._psc is not None:
                     self._psc.record(False)
                 return await self._degraded(s, row, now)
+            if self._psc is not None:
+                self._psc.record(True)  # PSC renewed the tokens: it answers, whatever the last probe said
             row.tokens = self._seal(tokens)
             row.principal = principal_to_json(principal)
             row.access_expire_at = tokens.access_expire_at
