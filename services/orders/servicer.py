@@ -198,7 +198,7 @@ def date_change_pb(change: DateChangeView) -> pb.DeliveryDateChange:
 def request_event_pb(event: RequestEventView) -> pb.VialRequestEvent:
     return pb.VialRequestEvent(
         id=event.id,
-        kind=pb.VialRequestEvent.Kind.Value("KIND_" + event.kind),
+        kind=f"KIND_{event.kind}",
         request=event.request,
         finess=event.finess,
         effecteur=event.effecteur,
