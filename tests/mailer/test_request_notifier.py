@@ -14,6 +14,7 @@ import pytest
 
 from services.mailer import repository as repo
 from services.mailer.request_notifier import FEED
+from tests.conftest import log_events
 from tests.mailer.conftest import Relay
 from tests.mailer.stack import (
     AMINA,
@@ -158,3 +159,14 @@ async def test_the_officine_is_told_of_each_request_and_the_professional_of_its_
     assert len(mails) == 7
     assert len({m["Message-ID"] for m in mails}) == 7
     assert Counter(str(m["To"]) for m in mails)[LILAS_ADDRESS] == 5
+
+
+async def test_without_a_service_key_the_request_notifier_says_so_once_and_stays_idle(
+    start_mailer,
+    json_logs,  # type: ignore[no-untyped-def]
+) -> None:
+    await start_mailer(service_key_file="")
+    await eventually(lambda: any(e["event"] == "vial_request.notifier_disabled" for e in log_events(json_logs)))
+    events = [e["event"] for e in log_events(json_logs)]
+    assert events.count("vial_request.notifier_disabled") == 1
+    assert "vial_request.notifier_started" not in events
