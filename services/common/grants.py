@@ -50,6 +50,7 @@ GRANTS: Mapping[str, frozenset[str]] = {
     MAILER_NOTIFIER: frozenset(
         {
             ORDERS + "ListDeliveryDateChanges",
+            ORDERS + "ListVialRequestEvents",
             ORDERS + "ListDeliveries",
             EFFECTEURS + "BatchGetEffecteurs",
             EFFECTEURS + "BatchGetOfficines",

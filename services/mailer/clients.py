@@ -28,6 +28,7 @@ from services.mailer.deliveries import (
     Party,
     Product,
 )
+from services.mailer.request_mails import RequestEvent
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as epb
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as epb_grpc
 from vaxorders.orders.v1 import orders_service_pb2 as opb
@@ -205,6 +206,28 @@ class Directory:
         )
         return [DateChange(c.id, c.session, c.finess, c.old_date, c.new_date) for c in answer.changes]
 
+    async def request_events(self, after_id: int, limit: int) -> list[RequestEvent]:
+        answer = await self._call(
+            "orders",
+            self._orders,
+            "ListVialRequestEvents",
+            opb.ListVialRequestEventsRequest(after_id=after_id, page_size=limit),
+        )
+        return [
+            RequestEvent(
+                id=e.id,
+                kind=opb.VialRequestEvent.Kind.Name(e.kind).removeprefix("KIND_"),
+                request=e.request,
+                finess=e.finess,
+                effecteur=e.effecteur,
+                product=e.product,
+                vials=e.vials,
+                confirmed_vials=e.confirmed_vials,
+                text=e.text,
+            )
+            for e in answer.events
+        ]
+
     # --- effecteurs ------------------------------------------------------------
 
     async def officines(self, names: Sequence[str]) -> dict[str, Party]:
@@ -219,5 +242,6 @@ class Directory:
         for chunk in _chunks(list(names), BATCH_LIMIT):
             answer = await self._call("effecteurs", self._effecteurs, method, request(names=chunk))
             for party in getattr(answer, field):
-                found[party.name] = Party(party.name, party.display_name, party.email)
+                kind = _type_name(party.type) if "type" in party.DESCRIPTOR.fields_by_name else ""
+                found[party.name] = Party(party.name, party.display_name, party.email, kind)
         return found

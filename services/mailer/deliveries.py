@@ -63,6 +63,7 @@ class Party:
     name: str  # "officines/{finess}" or "effecteurs/..."
     display_name: str
     email: str
+    effecteur_type: str = ""  # "MEDECIN"... for an effecteur, "" for an officine
 
 
 @dataclass(frozen=True)

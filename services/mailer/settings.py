@@ -49,6 +49,11 @@ class MailerSettings(ServiceSettings):
     confirmation_batch_size: int = Field(default=200, ge=1, le=1000)
     # How often the notifier asks orders for new delivery-date changes.
     date_change_poll_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # How often the notifier asks orders for new vial-request events (arrivals, decisions).
+    request_poll_seconds: float = Field(default=15.0, gt=0, le=3600)
+    # The site's address, for the links in e-mails ("/officines/{finess}/demandes"): the
+    # gateway's VAXORDERS_PUBLIC_BASE_URL, shared by every service in deploy/ (vaxorders-config).
+    public_base_url: str = "http://127.0.0.1:8080"
 
     # Dev SMTP sink (`python -m services.mailer sink`).
     sink_host: str = "127.0.0.1"

@@ -14,6 +14,7 @@ from services.mailer.confirmations import Confirmations
 from services.mailer.dispatcher import Dispatcher
 from services.mailer.metrics import OutboxMetrics
 from services.mailer.notifier import DateChangeNotifier
+from services.mailer.request_notifier import RequestNotifier
 from services.mailer.service import Mailer
 from services.mailer.servicer import MailerServicer
 from services.mailer.settings import MailerSettings
@@ -69,6 +70,22 @@ async def notify_date_changes(runtime: Runtime) -> None:
     await notifier.run_forever(source.acting)
 
 
+async def notify_vial_requests(runtime: Runtime) -> None:
+    """The vial-request notifier (arrivals to the officine, decisions to the
+    requester), under the mailer's service identity. Without a service key it
+    cannot call orders: it says so once and stays idle."""
+    assert runtime.db is not None
+    settings = _settings(runtime)
+    if not settings.service_key_file:
+        log.warning("vial_request.notifier_disabled", reason="VAXORDERS_SERVICE_KEY_FILE is not set")
+        return
+    from services.common.service_identity import ServiceTokenSource  # noqa: PLC0415 (only when enabled)
+
+    source = ServiceTokenSource(settings, runtime.clock, identity=NOTIFIER_IDENTITY)
+    notifier = RequestNotifier(runtime.db, runtime.clock, settings, Directory(runtime.channels, settings))
+    await notifier.run_forever(source.acting)
+
+
 async def watch_support_queue(runtime: Runtime) -> None:
     """The support desk's gauges (overdue and unanswered requests), beside the server."""
     assert runtime.db is not None
@@ -82,5 +99,5 @@ SPEC = ServiceSpec(
     migrations_dir=Path(__file__).resolve().parent / "migrations",
     # The home page's contact form works before login (input is checked strictly).
     public_methods=[f"/{SERVICE_NAME}/CreateSupportRequest"],
-    background=[dispatch, notify_date_changes, watch_support_queue],
+    background=[dispatch, notify_date_changes, notify_vial_requests, watch_support_queue],
 )

@@ -200,6 +200,26 @@ class ConfirmationSent(Base):
     sent_time: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class VialRequestEvent(Base):
+    """The feed of what happened to vial requests (created, confirmed, declined,
+    cancelled), appended in the transaction of the action and read by the
+    mailer from its last position (id strictly increasing)."""
+
+    __tablename__ = "vial_request_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    request: Mapped[str] = mapped_column(String(160))
+    finess: Mapped[str] = mapped_column(String(9))
+    effecteur: Mapped[str] = mapped_column(String(80))
+    product: Mapped[str] = mapped_column(String(80))
+    vials: Mapped[int] = mapped_column(Integer)
+    confirmed_vials: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(500))
+    actor: Mapped[str] = mapped_column(String(32))
+    event_time: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class DeliveryDateChange(Base):
     """The feed of planned dates changed after an officine's confirmation went
     out, read by the mailer from its last position (id strictly increasing)."""

@@ -7,13 +7,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.orders.models import AnyRow, VialRequest, table_of
+from services.orders.models import AnyRow, VialRequest, VialRequestEvent, table_of
 
 REQUESTS = table_of(VialRequest)
+EVENTS = table_of(VialRequestEvent)
 PENDING = "PENDING"
+# Key of the PostgreSQL advisory lock that keeps the event feed in commit order.
+_EVENTS_LOCK = 0x7E0E57
 
 
 async def insert_request(s: AsyncSession, **values: Any) -> AnyRow:
@@ -107,3 +111,37 @@ async def count_pending(s: AsyncSession, session_id: str, finess: str) -> int:
         .where(REQUESTS.c.session_id == session_id, REQUESTS.c.finess == finess, REQUESTS.c.state == PENDING)
     )
     return int(value or 0)
+
+
+async def add_event(
+    s: AsyncSession, kind: str, row: AnyRow, *, name: str, actor: str, text: str, now: datetime
+) -> None:
+    """Append what happened to a request to the feed, in the action's transaction.
+
+    The reader resumes after the last id it saw, so ids must become visible in
+    their order: on PostgreSQL two transactions could take ids 5 and 6 and
+    commit 6 first, and a reader at 6 would never see 5. A transaction-scoped
+    advisory lock taken just before the insert (the action's last statement)
+    makes appenders take ids and commit one after the other. SQLite has one
+    writer at a time already."""
+    if s.get_bind().dialect.name == "postgresql":
+        await s.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": _EVENTS_LOCK})
+    await s.execute(
+        insert(EVENTS).values(
+            kind=kind,
+            request=name,
+            finess=row.finess,
+            effecteur=row.effecteur,
+            product=row.product,
+            vials=row.vials,
+            confirmed_vials=row.confirmed_vials,
+            text=text,
+            actor=actor,
+            event_time=now,
+        )
+    )
+
+
+async def list_events(s: AsyncSession, after_id: int, limit: int) -> list[AnyRow]:
+    statement = select(EVENTS).where(EVENTS.c.id > after_id).order_by(EVENTS.c.id).limit(limit)
+    return list((await s.execute(statement)).all())

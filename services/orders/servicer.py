@@ -26,6 +26,7 @@ from services.orders.views import (
     PlanView,
     ProductAllocationView,
     ProductTotal,
+    RequestEventView,
     RequestView,
     SupplyView,
 )
@@ -192,6 +193,22 @@ def date_change_pb(change: DateChangeView) -> pb.DeliveryDateChange:
         new_date=change.new_date,
         change_by=change.change_by,
         change_time=to_timestamp(change.change_time),
+    )
+
+
+def request_event_pb(event: RequestEventView) -> pb.VialRequestEvent:
+    return pb.VialRequestEvent(
+        id=event.id,
+        kind=f"KIND_{event.kind}",
+        request=event.request,
+        finess=event.finess,
+        effecteur=event.effecteur,
+        product=event.product,
+        vials=event.vials,
+        confirmed_vials=event.confirmed_vials,
+        text=event.text,
+        actor=event.actor,
+        event_time=to_timestamp(event.event_time),
     )
 
 
@@ -525,3 +542,11 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     ) -> pb.ListDeliveryDateChangesResponse:
         changes = await self.deliveries.date_changes(_principal(), request.after_id, request.page_size)
         return pb.ListDeliveryDateChangesResponse(changes=[date_change_pb(c) for c in changes])
+
+    async def ListVialRequestEvents(
+        self,
+        request: pb.ListVialRequestEventsRequest,
+        context: ServicerContext,
+    ) -> pb.ListVialRequestEventsResponse:
+        events = await self.requests.events(_principal(), request.after_id, request.page_size)
+        return pb.ListVialRequestEventsResponse(events=[request_event_pb(e) for e in events])

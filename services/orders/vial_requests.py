@@ -24,10 +24,13 @@ from services.orders.lines import DEFAULT_PAGE, MAX_PAGE, add_vials, collect, li
 from services.orders.models import AnyRow
 from services.orders.ports import SessionWindow
 from services.orders.service import CAPPED, OrderRules
-from services.orders.views import Page, RequestOutcome, RequestView
+from services.orders.views import Page, RequestEventView, RequestOutcome, RequestView
 
 REQUEST = "Demande"
 PENDING, CONFIRMED, DECLINED, CANCELLED, EXPIRED = "PENDING", "CONFIRMED", "DECLINED", "CANCELLED", "EXPIRED"
+# Kinds of the event feed (the other kinds are the states the request ends in).
+CREATED = "CREATED"
+EVENT_KINDS = (CREATED, CONFIRMED, DECLINED, CANCELLED)
 STATES = (PENDING, CONFIRMED, DECLINED, EXPIRED, CANCELLED)
 MAX_TEXT = 500
 
@@ -99,6 +102,7 @@ async def _end_pending(
             name, action, row.vials, 0, finess=row.finess, effecteur=row.effecteur, note=reason
         ),
     )
+    await rrepo.add_event(s, state, row, name=name, actor=principal.national_id, text=reason, now=now)
     return row
 
 
@@ -194,6 +198,7 @@ class RequestService:
                     view.name, "CREATE_REQUEST", 0, vials, finess=order.finess, effecteur=effecteur, note=comment
                 ),
             )
+            await rrepo.add_event(s, CREATED, row, name=view.name, actor=principal.national_id, text=comment, now=now)
             return RequestOutcome(view)
 
         return await rules.write(principal, request_id, "CreateVialRequest", payload, work, RequestOutcome.load)
@@ -301,6 +306,7 @@ class RequestService:
                 ),
                 audit.change(name, "CONFIRM_REQUEST", current.vials, confirmed, note=reason, **common),
             )
+            await rrepo.add_event(s, CONFIRMED, decided, name=name, actor=actor, text=reason, now=now)
             return RequestOutcome(request_view(decided, window, now), line_view(line), warnings)
 
         return await rules.write(principal, request_id, "ConfirmVialRequest", payload, work, RequestOutcome.load)
@@ -332,6 +338,35 @@ class RequestService:
             return RequestOutcome(request_view(row, window, now))
 
         return await rules.write(principal, request_id, "DeclineVialRequest", payload, work, RequestOutcome.load)
+
+    # -- the feed the mailer announces -----------------------------------------------
+
+    async def events(self, principal: Principal, after_id: int, page_size: int) -> list[RequestEventView]:
+        """What happened to requests after the consumer's position, oldest first.
+        Operators and granted service identities only: it names every officine's requesters."""
+        if not principal.reads_everything:
+            raise errors.operators_only()
+        if after_id < 0:
+            raise InvalidArgument.field("after_id", "La position ne peut pas être négative.")
+        size = clamp_page_size(page_size, DEFAULT_PAGE, MAX_PAGE)
+        async with self.rules.db.read() as s:
+            rows = await rrepo.list_events(s, after_id, size)
+        return [
+            RequestEventView(
+                id=r.id,
+                kind=r.kind,
+                request=r.request,
+                finess=r.finess,
+                effecteur=r.effecteur,
+                product=r.product,
+                vials=r.vials,
+                confirmed_vials=r.confirmed_vials,
+                text=r.text,
+                actor=r.actor,
+                event_time=r.event_time,
+            )
+            for r in rows
+        ]
 
     # -- reads -----------------------------------------------------------------------
 

@@ -336,3 +336,20 @@ class DateChangeView:
     new_date: str
     change_by: str
     change_time: datetime
+
+
+@dataclass(frozen=True)
+class RequestEventView:
+    """One entry of the vial-request feed (ListVialRequestEvents)."""
+
+    id: int
+    kind: str
+    request: str
+    finess: str
+    effecteur: str
+    product: str
+    vials: int
+    confirmed_vials: int
+    text: str
+    actor: str
+    event_time: datetime

@@ -4,7 +4,7 @@ caller, sends anonymous visitors to the login, and checks CSRF."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from services.common.timefmt import from_timestamp, in_paris, paris_date, paris_
 from services.gateway.access import Caller, check_csrf, finish, gateway_of, identify
 from services.gateway.pages import labels
 from services.gateway.pages.psc_outage import outage_notice
+from services.gateway.pages.waiting import waiting_requests
 from services.gateway.problems import problem
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -101,39 +102,45 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
-def navigation(caller: Caller | None) -> list[tuple[str, str]]:
+NavItem = tuple[str, str, int]
+
+
+def navigation(caller: Caller | None, waiting: Mapping[str, int] | None = None) -> list[NavItem]:
+    """The menu: (address, text, count waiting for the user there; 0 shows none).
+    `waiting` is the requests awaiting each officine's decision, by FINESS."""
+    waiting = waiting or {}
     principal = caller.principal if caller else None
     if principal is None:
-        return [("/", "Accueil"), ("/aide", "Aide"), ("/contact", "Contact")]
-    items: list[tuple[str, str]] = []
+        return [("/", "Accueil", 0), ("/aide", "Aide", 0), ("/contact", "Contact", 0)]
+    items: list[NavItem] = []
     if "OFFICINE" in principal.roles:
         for officine in principal.officines:
             finess = officine.removeprefix("officines/")
             items += [
-                (f"/officines/{finess}", "Tableau de bord"),
-                (f"/officines/{finess}/commande", "Saisir les commandes"),
-                (f"/officines/{finess}/demandes", "Demandes à confirmer"),
-                (f"/officines/{finess}/effecteurs", "Effecteurs rattachés"),
-                (f"/officines/{finess}/commandes", "Commandes et historique"),
-                (f"/officines/{finess}/stock", "Stock et réceptions"),
+                (f"/officines/{finess}", "Tableau de bord", 0),
+                (f"/officines/{finess}/commande", "Saisir les commandes", 0),
+                (f"/officines/{finess}/demandes", "Demandes à confirmer", waiting.get(finess, 0)),
+                (f"/officines/{finess}/effecteurs", "Effecteurs rattachés", 0),
+                (f"/officines/{finess}/commandes", "Commandes et historique", 0),
+                (f"/officines/{finess}/stock", "Stock et réceptions", 0),
             ]
     # An operator is a professional too (EFFECTEUR for their own record), rarely one the
     # service knows: their menu is the operator's, /effecteur stays reachable by its address.
     if "EFFECTEUR" in principal.roles and "OPERATOR" not in principal.roles:
-        items.append(("/effecteur", "Mon espace effecteur"))
+        items.append(("/effecteur", "Mon espace effecteur", 0))
     if "OPERATOR" in principal.roles:
         items += [
-            ("/operateur", "Sessions et calendrier"),
-            ("/operateur/produits", "Produits"),
-            ("/operateur/quotas", "Tableau des quotas"),
-            ("/operateur/pilotage", "Pilotage en direct"),
-            ("/operateur/totaux", "Totaux nationaux"),
-            ("/operateur/livraisons", "Allocation et livraisons"),
-            ("/operateur/stock", "Stocks après livraison"),
+            ("/operateur", "Sessions et calendrier", 0),
+            ("/operateur/produits", "Produits", 0),
+            ("/operateur/quotas", "Tableau des quotas", 0),
+            ("/operateur/pilotage", "Pilotage en direct", 0),
+            ("/operateur/totaux", "Totaux nationaux", 0),
+            ("/operateur/livraisons", "Allocation et livraisons", 0),
+            ("/operateur/stock", "Stocks après livraison", 0),
         ]
     if "SUPPORT" in principal.roles:
-        items.append(("/support", "File du support"))
-    items.append(("/aide", "Aide"))
+        items.append(("/support", "File du support", 0))
+    items.append(("/aide", "Aide", 0))
     return items
 
 
@@ -144,7 +151,7 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
         caller=caller,
         principal=caller.principal if caller else None,
         csrf_token=caller.csrf_token if caller else "",
-        nav=navigation(caller),
+        nav=navigation(caller, getattr(request.state, "waiting_requests", None)),
         current_path=request.url.path,
         psc_outage=outage_notice(gw, caller),
     )
@@ -168,6 +175,8 @@ def page(handler: PageHandler, *, login: bool = True, role: str | None = None) -
         if role is not None and not caller.has_role(role):
             raise problem(403, "ROLE_REQUIRED", "Cette page est réservée à un autre profil d'utilisateur.")
         await check_csrf(request, caller)
+        if request.method == "GET":
+            request.state.waiting_requests = await waiting_requests(request, caller)
         return await handler(request, caller)
 
     run.__name__ = handler.__name__

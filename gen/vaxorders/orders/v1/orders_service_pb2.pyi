@@ -801,3 +801,55 @@ class ListDeliveryDateChangesResponse(_message.Message):
     CHANGES_FIELD_NUMBER: _ClassVar[int]
     changes: _containers.RepeatedCompositeFieldContainer[DeliveryDateChange]
     def __init__(self, changes: _Optional[_Iterable[_Union[DeliveryDateChange, _Mapping]]] = ...) -> None: ...
+
+class VialRequestEvent(_message.Message):
+    __slots__ = ("id", "kind", "request", "finess", "effecteur", "product", "vials", "confirmed_vials", "text", "actor", "event_time")
+    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        KIND_UNSPECIFIED: _ClassVar[VialRequestEvent.Kind]
+        KIND_CREATED: _ClassVar[VialRequestEvent.Kind]
+        KIND_CONFIRMED: _ClassVar[VialRequestEvent.Kind]
+        KIND_DECLINED: _ClassVar[VialRequestEvent.Kind]
+        KIND_CANCELLED: _ClassVar[VialRequestEvent.Kind]
+    KIND_UNSPECIFIED: VialRequestEvent.Kind
+    KIND_CREATED: VialRequestEvent.Kind
+    KIND_CONFIRMED: VialRequestEvent.Kind
+    KIND_DECLINED: VialRequestEvent.Kind
+    KIND_CANCELLED: VialRequestEvent.Kind
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    FINESS_FIELD_NUMBER: _ClassVar[int]
+    EFFECTEUR_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_FIELD_NUMBER: _ClassVar[int]
+    VIALS_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMED_VIALS_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    EVENT_TIME_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    kind: VialRequestEvent.Kind
+    request: str
+    finess: str
+    effecteur: str
+    product: str
+    vials: int
+    confirmed_vials: int
+    text: str
+    actor: str
+    event_time: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[int] = ..., kind: _Optional[_Union[VialRequestEvent.Kind, str]] = ..., request: _Optional[str] = ..., finess: _Optional[str] = ..., effecteur: _Optional[str] = ..., product: _Optional[str] = ..., vials: _Optional[int] = ..., confirmed_vials: _Optional[int] = ..., text: _Optional[str] = ..., actor: _Optional[str] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListVialRequestEventsRequest(_message.Message):
+    __slots__ = ("after_id", "page_size")
+    AFTER_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    after_id: int
+    page_size: int
+    def __init__(self, after_id: _Optional[int] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class ListVialRequestEventsResponse(_message.Message):
+    __slots__ = ("events",)
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[VialRequestEvent]
+    def __init__(self, events: _Optional[_Iterable[_Union[VialRequestEvent, _Mapping]]] = ...) -> None: ...

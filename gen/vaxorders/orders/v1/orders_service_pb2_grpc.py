@@ -176,6 +176,11 @@ class OrderServiceStub:
                 request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveryDateChangesRequest.SerializeToString,
                 response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveryDateChangesResponse.FromString,
                 _registered_method=True)
+        self.ListVialRequestEvents = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/ListVialRequestEvents',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListVialRequestEventsRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListVialRequestEventsResponse.FromString,
+                _registered_method=True)
 
 
 class OrderServiceServicer:
@@ -404,6 +409,15 @@ class OrderServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListVialRequestEvents(self, request, context):
+        """What happened to vial requests (arrived at the officine, decided,
+        cancelled), oldest first, to be announced by e-mail.
+        Operators and granted jobs.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OrderServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -546,6 +560,11 @@ def add_OrderServiceServicer_to_server(servicer, server):
                     servicer.ListDeliveryDateChanges,
                     request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveryDateChangesRequest.FromString,
                     response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveryDateChangesResponse.SerializeToString,
+            ),
+            'ListVialRequestEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListVialRequestEvents,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListVialRequestEventsRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListVialRequestEventsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1306,6 +1325,33 @@ class OrderService:
             '/vaxorders.orders.v1.OrderService/ListDeliveryDateChanges',
             vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveryDateChangesRequest.SerializeToString,
             vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListDeliveryDateChangesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListVialRequestEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/ListVialRequestEvents',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListVialRequestEventsRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListVialRequestEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -117,6 +117,11 @@ class OrderServiceStub:
     confirmation went out, oldest first, to be announced by e-mail.
     Operators and granted jobs.
     """
+    ListVialRequestEvents: _aio.UnaryUnaryMultiCallable[_orders_service_pb2.ListVialRequestEventsRequest, _orders_service_pb2.ListVialRequestEventsResponse]
+    """What happened to vial requests (arrived at the officine, decided,
+    cancelled), oldest first, to be announced by e-mail.
+    Operators and granted jobs.
+    """
 
 class OrderServiceServicer(metaclass=_abc_1.ABCMeta):
     """Orders of officines, for themselves and their attached effecteurs. Writes
@@ -385,6 +390,17 @@ class OrderServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _abc.Awaitable[_orders_service_pb2.ListDeliveryDateChangesResponse]:
         """Changes of planned delivery dates made after the officine's
         confirmation went out, oldest first, to be announced by e-mail.
+        Operators and granted jobs.
+        """
+
+    @_abc_1.abstractmethod
+    def ListVialRequestEvents(
+        self,
+        request: _orders_service_pb2.ListVialRequestEventsRequest,
+        context: _aio.ServicerContext[_orders_service_pb2.ListVialRequestEventsRequest, _abc.Awaitable[_orders_service_pb2.ListVialRequestEventsResponse]],
+    ) -> _abc.Awaitable[_orders_service_pb2.ListVialRequestEventsResponse]:
+        """What happened to vial requests (arrived at the officine, decided,
+        cancelled), oldest first, to be announced by e-mail.
         Operators and granted jobs.
         """
 
