@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.orders import feeds
 from services.orders.models import AnyRow, ConfirmationSent, DeliveryDateChange, DeliveryOverride, table_of
 from services.orders.repository import LINES, _dialect, after_in_session, line_scope, ordered
 from services.orders.repository_allocation import ALLOCATIONS
@@ -112,6 +113,8 @@ async def add_date_changes(
         for finess, old, new in changes
     ]
     if values:
+        # The mailer's notifier reads on after the last id it saw (feeds.py).
+        await feeds.append_in_commit_order(s, feeds.DELIVERY_DATE_CHANGES)
         await s.execute(insert(DATE_CHANGES), values)
     return len(values)
 

@@ -7,17 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, select, update
-from sqlalchemy import text as sql_text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from services.orders import feeds
 from services.orders.models import AnyRow, VialRequest, VialRequestEvent, table_of
 
 REQUESTS = table_of(VialRequest)
 EVENTS = table_of(VialRequestEvent)
 PENDING = "PENDING"
-# Key of the PostgreSQL advisory lock that keeps the event feed in commit order.
-_EVENTS_LOCK = 0x7E0E57
 
 
 async def insert_request(s: AsyncSession, **values: Any) -> AnyRow:
@@ -118,14 +116,8 @@ async def add_event(
 ) -> None:
     """Append what happened to a request to the feed, in the action's transaction.
 
-    The reader resumes after the last id it saw, so ids must become visible in
-    their order: on PostgreSQL two transactions could take ids 5 and 6 and
-    commit 6 first, and a reader at 6 would never see 5. A transaction-scoped
-    advisory lock taken just before the insert (the action's last statement)
-    makes appenders take ids and commit one after the other. SQLite has one
-    writer at a time already."""
-    if s.get_bind().dialect.name == "postgresql":
-        await s.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": _EVENTS_LOCK})
+    The reader resumes after the last id it saw: appended in commit order (feeds.py)."""
+    await feeds.append_in_commit_order(s, feeds.VIAL_REQUEST_EVENTS)
     await s.execute(
         insert(EVENTS).values(
             kind=kind,
