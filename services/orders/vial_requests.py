@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.context import Principal
 from services.common.errors import InvalidArgument, NotFound, PermissionDenied, Violations
+from services.common.numbers import check_stored_int
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.text import CONTROL_CHARACTERS, has_control_characters
 from services.orders import access, errors, names
@@ -348,6 +349,7 @@ class RequestService:
             raise errors.operators_only()
         if after_id < 0:
             raise InvalidArgument.field("after_id", "La position ne peut pas être négative.")
+        check_stored_int(after_id, "after_id")  # PostgreSQL refuses a bigger one with an error
         size = clamp_page_size(page_size, DEFAULT_PAGE, MAX_PAGE)
         async with self.rules.db.read() as s:
             rows = await rrepo.list_events(s, after_id, size)

@@ -93,3 +93,11 @@ async def test_the_feed_is_refused_to_pharmacists_effecteurs_and_other_jobs(stac
         grpc.StatusCode.INVALID_ARGUMENT,
     )
     assert [v.field for v in details.violations] == ["after_id"]
+    # Past what the id column holds: PostgreSQL would refuse the query (INTERNAL); refused here first.
+    details = await refused(
+        stack.orders.ListVialRequestEvents(
+            pb.ListVialRequestEventsRequest(after_id=2**31), metadata=as_service(service_token, "mailer"), timeout=30
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+    )
+    assert [v.field for v in details.violations] == ["after_id"]
