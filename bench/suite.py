@@ -161,6 +161,9 @@ async def prepare(children: Children, workdir: Path, count: int, database: str) 
         "VAXORDERS_CLIENT_SECRET": secrets.token_urlsafe(24),
         "VAXORDERS_MAIL_FROM": "Commande de vaccins <ne-pas-repondre@bench.example.test>",
         "VAXORDERS_SUPPORT_ADDRESS": "support@bench.example.test",
+        "VAXORDERS_QUALITY_ADDRESS": "qualite@bench.example.test",
+        # Production settings refuse the public development key of the page tokens.
+        "VAXORDERS_PAGE_TOKEN_SECRET": secrets.token_urlsafe(32),
         "VAXORDERS_SMTP_PORT": str(free_port()),  # nothing listens: no mail is sent in a rush
         "PYTHONUNBUFFERED": "1",
         **{f"VAXORDERS_{svc.upper()}_ADDRESS": address for svc, address in addresses.items()},
