@@ -28,7 +28,15 @@ from services.orders import stock_rules as rules_
 from services.orders.lines import collect
 from services.orders.models import AnyRow
 from services.orders.ports import EffecteurAttachment, OfficineNames
-from services.orders.stock import CLAIMED, HANDED_OVER, OFFERED, StockService, make_room, product_state
+from services.orders.stock import (
+    CLAIMED,
+    HANDED_OVER,
+    OFFERED,
+    StockService,
+    check_lot_can_give,
+    make_room,
+    product_state,
+)
 from services.orders.stock_views import ClaimView, OfferPage, OfferView, Ref
 
 OFFER_EXHAUSTED = "OFFER_EXHAUSTED"
@@ -108,16 +116,7 @@ class RedistributionService:
                         "aux effecteurs pour qui ils ont été commandés.",
                         reason=NOT_REDISTRIBUTABLE_YET,
                     )
-                if date.fromisoformat(found.usable_until) < today:
-                    raise InvalidArgument.field(
-                        "lot", f"Le lot {found.lot_number} est périmé : déclarez sa destruction."
-                    )
-                if found.in_stock - found.offered < vials:
-                    raise InvalidArgument.field(
-                        "vials",
-                        f"Le lot {found.lot_number} ne contient que {_vials(found.in_stock - found.offered)} "
-                        "disponibles (hors flacons déjà proposés).",
-                    )
+                check_lot_can_give(found, vials, today)
                 await make_room(
                     s,
                     state,

@@ -188,6 +188,19 @@ async def make_room(
         )
 
 
+def check_lot_can_give(found: AnyRow, vials: int, today: date) -> None:
+    """Vials leaving a lot for the officine's own use or an offer: the lot is still usable and
+    holds them, not counting the vials already on offer (field violations, in French)."""
+    if date.fromisoformat(found.usable_until) < today:
+        raise InvalidArgument.field("lot", f"Le lot {found.lot_number} est périmé : déclarez sa destruction.")
+    if found.in_stock - found.offered < vials:
+        raise InvalidArgument.field(
+            "vials",
+            f"Le lot {found.lot_number} ne contient que {_vials(found.in_stock - found.offered)} "
+            "disponibles (hors flacons déjà proposés).",
+        )
+
+
 class StockService:
     def __init__(self, rules: OrderRules) -> None:
         self.rules = rules
@@ -624,16 +637,7 @@ class StockService:
                 if found is None:
                     raise errors.not_found("Lot")
                 state = await product_state(s, finess, found.product)
-                if date.fromisoformat(found.usable_until) < today:
-                    raise InvalidArgument.field(
-                        "lot", f"Le lot {found.lot_number} est périmé : déclarez sa destruction."
-                    )
-                if found.in_stock - found.offered < vials:
-                    raise InvalidArgument.field(
-                        "vials",
-                        f"Le lot {found.lot_number} ne contient que {_vials(found.in_stock - found.offered)} "
-                        "disponibles (hors flacons proposés).",
-                    )
+                check_lot_can_give(found, vials, today)
                 await make_room(
                     s,
                     state,
