@@ -55,35 +55,31 @@ async def dispatch(runtime: Runtime) -> None:
     await Dispatcher(runtime.db, runtime.clock, _settings(runtime), metrics=metrics).run_forever()
 
 
-async def notify_date_changes(runtime: Runtime) -> None:
-    """The delivery-date change notifier, under the mailer's service identity.
-    Without a service key it cannot call orders: it says so once and stays idle."""
+async def _follow_feed(
+    runtime: Runtime, notifier_class: type[DateChangeNotifier] | type[RequestNotifier], disabled_event: str
+) -> None:
+    """A notifier following an orders feed, under the mailer's service identity. Without a
+    service key it cannot call orders: it says so once and stays idle."""
     assert runtime.db is not None
     settings = _settings(runtime)
     if not settings.service_key_file:
-        log.warning("date_change.notifier_disabled", reason="VAXORDERS_SERVICE_KEY_FILE is not set")
+        log.warning(disabled_event, reason="VAXORDERS_SERVICE_KEY_FILE is not set")
         return
     from services.common.service_identity import ServiceTokenSource  # noqa: PLC0415 (only when enabled)
 
     source = ServiceTokenSource(settings, runtime.clock, identity=NOTIFIER_IDENTITY)
-    notifier = DateChangeNotifier(runtime.db, runtime.clock, settings, Directory(runtime.channels, settings))
+    notifier = notifier_class(runtime.db, runtime.clock, settings, Directory(runtime.channels, settings))
     await notifier.run_forever(source.acting)
+
+
+async def notify_date_changes(runtime: Runtime) -> None:
+    """Delivery-date change e-mails (orders' date-change feed)."""
+    await _follow_feed(runtime, DateChangeNotifier, "date_change.notifier_disabled")
 
 
 async def notify_vial_requests(runtime: Runtime) -> None:
-    """The vial-request notifier (arrivals to the officine, decisions to the
-    requester), under the mailer's service identity. Without a service key it
-    cannot call orders: it says so once and stays idle."""
-    assert runtime.db is not None
-    settings = _settings(runtime)
-    if not settings.service_key_file:
-        log.warning("vial_request.notifier_disabled", reason="VAXORDERS_SERVICE_KEY_FILE is not set")
-        return
-    from services.common.service_identity import ServiceTokenSource  # noqa: PLC0415 (only when enabled)
-
-    source = ServiceTokenSource(settings, runtime.clock, identity=NOTIFIER_IDENTITY)
-    notifier = RequestNotifier(runtime.db, runtime.clock, settings, Directory(runtime.channels, settings))
-    await notifier.run_forever(source.acting)
+    """Vial-request e-mails: arrivals to the officine, decisions to the requester."""
+    await _follow_feed(runtime, RequestNotifier, "vial_request.notifier_disabled")
 
 
 async def watch_support_queue(runtime: Runtime) -> None:
