@@ -93,7 +93,7 @@ class AuthService:
         if login_hint and not (login_hint.isascii() and login_hint.isdigit() and len(login_hint) <= 20):
             violations.add("login_hint", "L'identifiant national ne doit contenir que des chiffres.")
         violations.raise_if_any()
-        if not await self._authenticator.reachability.reachable():
+        if not await self._authenticator.reachability.reachable_for_login():
             # No new identity without PSC: the gateway shows its French page instead of
             # sending the browser to an authorize URL that does not answer.
             raise psc_unavailable()

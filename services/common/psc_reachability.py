@@ -74,6 +74,17 @@ class PscReachability:
                 await self.probe()
         return self._reachable
 
+    async def reachable_for_login(self, max_age: float = 1.0) -> bool:
+        """Whether a new login may go to PSC: a "no" older than `max_age` is asked again at once.
+        A login is one click, not a flood, and the user who clicks just after PSC came back must
+        not wait the whole interval; a hanging PSC still costs at most one probe per `max_age`."""
+        if self._reachable or self._checked_at is None or time.monotonic() - self._checked_at < max_age:
+            return await self.reachable()
+        async with self._lock:
+            if not self._reachable and self._checked_at is not None and time.monotonic() - self._checked_at >= max_age:
+                await self.probe()
+        return self._reachable
+
     def _fresh(self, max_age: float | None) -> bool:
         limit = self._interval
         if max_age is not None and self._reachable:

@@ -246,3 +246,27 @@ async def test_a_timeout_is_unreachable_and_one_probe_serves_a_whole_interval() 
     assert [await watch.reachable() for _ in range(20)] == [False] * 20
     assert calls == 2  # one probe, its attempt repeated once at once
     assert watch.unreachable_since == NOW
+
+
+async def test_a_login_asks_psc_again_once_its_last_no_is_a_second_old_not_the_whole_interval() -> None:
+    up = False
+
+    def psc(request: httpx.Request) -> httpx.Response:
+        if not up:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(200)
+
+    watch = PscReachability(
+        "https://psc.example/.well-known/openid-configuration",
+        ManualClock(NOW),
+        interval=3600,
+        transport=httpx.MockTransport(psc),
+    )
+    assert await watch.reachable() is False
+    up = True
+    # Token checks keep the "no" for the interval (a flood must not probe a hanging PSC) ...
+    assert await watch.reachable() is False
+    # ... a login within the second keeps it too, a login after it asks PSC and goes through.
+    assert await watch.reachable_for_login(max_age=3600) is False
+    assert await watch.reachable_for_login(max_age=0) is True
+    assert watch.unreachable_since is None

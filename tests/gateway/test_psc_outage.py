@@ -250,6 +250,10 @@ async def test_after_the_grace_pages_are_read_only_and_a_new_login_is_needed_onc
             return response.status_code == 303 and response.headers["location"].startswith("/auth/login")
 
         await eventually(sent_to_login, timeout=15, interval=0.1)
+        # auth asks PSC again for a login once its last "no" is a second old (a login within
+        # that second still gets the French page): wait until a login goes to PSC, as a user retries.
+        async with suite.client() as newcomer:
+            await eventually(lambda: _login_redirects(newcomer), timeout=15, interval=0.1)
         await login(browser, CLAIRE)
         assert READ_ONLY_BANNER not in (await browser.get(DASHBOARD)).text
 
