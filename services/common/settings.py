@@ -50,6 +50,9 @@ class CommonSettings(BaseSettings):
     mailer_address: str = DEFAULT_ADDRESSES["mailer"]
     # Upper bound of any service-to-service call, in seconds.
     call_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # Processes serving a service's or the gateway's port (services/common/workers.py): one per
+    # core it may use. Worker i serves its /metrics on the metrics port + i.
+    workers: int = Field(default=1, ge=1, le=64)
 
     # PSC token validation, shared by the auth interceptor of every service.
     psc_issuer: str = "http://127.0.0.1:8090/auth/realms/esante-wallet"
