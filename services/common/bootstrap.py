@@ -20,7 +20,7 @@ import structlog
 from services.common.authn import Authenticator
 from services.common.channels import Channels
 from services.common.clock import Clock, clock_from_start
-from services.common.db import Database, migrate
+from services.common.db import Database, PoolSizes, migrate
 from services.common.logging import configure_logging
 from services.common.metrics import RpcMetrics
 from services.common.psc_reachability import PscReachability
@@ -89,7 +89,9 @@ async def start_service(
     runtime = Runtime(
         settings=settings,
         clock=clock,
-        db=Database(settings.resolved_database_url()) if spec.migrations_dir is not None else None,
+        db=Database(settings.resolved_database_url(), pools=PoolSizes.of(settings))
+        if spec.migrations_dir is not None
+        else None,
         channels=Channels(settings.call_timeout_seconds),
         authenticator=authenticator or default_authenticator(settings, clock),
     )
