@@ -7,13 +7,15 @@ the same port with SO_REUSEPORT, so the kernel spreads new connections over them
 SIGTERM or SIGINT is passed on to every worker, each drains as a single process
 does, and the parent returns when all have exited. A worker that dies on its own
 stops the others too, so the orchestrator restarts the whole pod rather than
-leaving it short of a worker.
+leaving it short of a worker. A worker whose parent is killed outright (SIGKILL) gets SIGTERM
+from the kernel and drains: no orphan keeps serving the port.
 
 Spawned, not forked: grpc's threads and a database pool do not survive a fork.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -30,7 +32,11 @@ def run_workers(count: int, target: Callable[[int], None]) -> int:
     """Run `target(index)` in `count` spawned processes until they all exit; the exit status
     is 0 when every worker exited cleanly. `target` must be importable (module level)."""
     spawn = multiprocessing.get_context("spawn")
-    workers = [spawn.Process(target=target, args=(index,), name=f"worker-{index}") for index in range(count)]
+    parent = os.getpid()
+    workers = [
+        spawn.Process(target=_run_worker, args=(target, parent, index), name=f"worker-{index}")
+        for index in range(count)
+    ]
     stopping = stopping_by_signal = False
 
     def stop_all(signum: int = signal.SIGTERM) -> None:
@@ -65,3 +71,15 @@ def run_workers(count: int, target: Callable[[int], None]) -> int:
     # uvicorn re-raises the signal it drained on: killed by the signal passed on is a clean stop.
     clean = {0, -signal.SIGTERM, -signal.SIGINT} if stopping_by_signal else {0}
     return 0 if all(worker.exitcode in clean for worker in workers) else 1
+
+
+def _run_worker(target: Callable[[int], None], parent: int, index: int) -> None:
+    # Linux: SIGTERM (a drain) when the parent dies, even killed by SIGKILL, so that no orphan
+    # worker keeps serving the port; and at once if it died before this line ran.
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:
+        return
+    target(index)
+
+
+_PR_SET_PDEATHSIG = 1

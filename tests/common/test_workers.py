@@ -193,3 +193,34 @@ def _is_running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+async def test_workers_stop_when_their_parent_is_killed(tmp_path: Path) -> None:
+    grpc_port = _free_ports(3)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "services.sessions",
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "VAXORDERS_ENVIRONMENT": "test",
+            "VAXORDERS_DATA_DIR": str(tmp_path),
+            "VAXORDERS_DATABASE_URL": "",
+            "VAXORDERS_GRPC_PORT": str(grpc_port),
+            "VAXORDERS_METRICS_PORT": str(grpc_port + 1),
+            "VAXORDERS_WORKERS": "2",
+            "VAXORDERS_LOG_LEVEL": "WARNING",
+        },
+    )
+    try:
+        for port in (grpc_port + 1, grpc_port + 2):
+            await eventually(lambda port=port: _serves_metrics(port), timeout=60, interval=0.2)
+        workers = {pid for pid in _children(process.pid) if b"spawn_main" in _cmdline(pid)}
+        assert len(workers) == 2
+    finally:
+        process.kill()  # SIGKILL: the parent cannot pass anything on
+        await process.wait()
+    # No orphan keeps serving the port.
+    await eventually(lambda: not [pid for pid in workers if _is_running(pid)], timeout=30, interval=0.2)
+    assert not await _check(grpc_port)
