@@ -120,7 +120,8 @@ async def main_async(config: BenchConfig) -> int:
     total = config.officines + extra + reserved
     say(
         f"{config.database}, {config.officines:,} officines (+{extra + reserved} reserved), "
-        f"concurrency {config.concurrency}, connections {config.connections}; pinning: {pinning}; work dir {workdir}"
+        f"concurrency {config.concurrency}, connections {config.connections}; pinning: {pinning}; "
+        f"workers per server {config.workers}; work dir {workdir}"
     )
     peak_rss: dict[str, float] = {}
     ceilings: dict[str, Phase] = {}
@@ -166,7 +167,7 @@ async def main_async(config: BenchConfig) -> int:
             await seed(suite, children, urls)
             await minting
             say(f"seeded in {suite.seed_seconds:.0f} s; starting the services…")
-            await start_services(suite, children, urls)
+            await start_services(suite, children, urls, config.workers)
             say(f"services healthy in {suite.start_seconds:.0f} s")
             processes = suite.server_children()
             fresh = iter(rush_pool)
@@ -312,6 +313,8 @@ async def main_async(config: BenchConfig) -> int:
         officines=config.officines,
         concurrency_connections=f"{config.concurrency} / {config.connections}",
         pinning=pinning,
+        workers=config.workers,
+        cores=config.cores,
         load_average_at_start=round(load_at_start, 2),
         load_average_at_end=round(os.getloadavg()[0], 2),
         machine=report.machine(),

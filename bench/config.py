@@ -30,10 +30,19 @@ class BenchConfig:
     keep_data: bool
     only: frozenset[str]
     profile: tuple[str, ...] = ()
+    workers: int = 1  # VAXORDERS_WORKERS of every service and the gateway in the suite
 
     @property
     def national(self) -> bool:
         return self.officines >= NATIONAL_OFFICINES
+
+    @property
+    def cores(self) -> str:
+        """How the servers use the cores: "" pinned to one (comparable with earlier runs), or
+        "-unpinned-2w" (every core, 2 workers per process): a column of its own in the doc."""
+        if self.pin and self.workers == 1:
+            return ""
+        return ("" if self.pin else "-unpinned") + (f"-{self.workers}w" if self.workers > 1 else "")
 
     @property
     def database(self) -> str:
@@ -90,6 +99,12 @@ def parse(argv: list[str] | None = None) -> BenchConfig:
     )
     parser.add_argument("--no-pin", action="store_true", help="do not pin the load generator and servers to cores")
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes per service and gateway (VAXORDERS_WORKERS); with --no-pin: every core",
+    )
+    parser.add_argument(
         "--profile",
         default="",
         help="comma-separated processes to profile with py-spy during each phase (orders,gateway,...)",
@@ -104,6 +119,8 @@ def parse(argv: list[str] | None = None) -> BenchConfig:
         args.connections = args.concurrency
     if args.concurrency < 1 or args.connections < 1 or args.connections > args.concurrency:
         parser.error("need 1 <= connections <= concurrency")
+    if args.workers < 1:
+        parser.error("need at least 1 worker")
     national = args.scale >= NATIONAL_OFFICINES
     return BenchConfig(
         officines=args.scale,
@@ -119,4 +136,5 @@ def parse(argv: list[str] | None = None) -> BenchConfig:
         keep_data=args.keep_data,
         only=only,
         profile=tuple(p.strip() for p in args.profile.split(",") if p.strip()),
+        workers=args.workers,
     )

@@ -33,24 +33,30 @@ def _ephemeral_range() -> tuple[int, int]:
         return 32768, 60999
 
 
-def free_port() -> int:
-    """A free loopback port for a server we are about to start (bound and released at once).
+def free_port(span: int = 1) -> int:
+    """A free loopback port for a server we are about to start (bound and released at once),
+    and the `span - 1` ports after it (a service's workers serve metrics on consecutive ports).
 
     Picked below the kernel's ephemeral range: a port the kernel itself picked (bind to 0)
     is one it may hand to any outgoing connection on this busy machine before our server
     binds it ("Address already in use"); below the range only another listener can take it."""
     low, _ = _ephemeral_range()
     for _ in range(200):
-        port = random.randrange(max(1024, low - 12_000), low)
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
+        port = random.randrange(max(1024, low - 12_000), low - span)
+        if all(_bindable(candidate) for candidate in range(port, port + span)):
             return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def port_open(port: int) -> bool:
@@ -82,6 +88,19 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (a service's workers, VAXORDERS_WORKERS)."""
+    tree, index = [pid], 0
+    while index < len(tree):
+        try:
+            for task in Path(f"/proc/{tree[index]}/task").iterdir():
+                tree += [int(child) for child in (task / "children").read_text(encoding="ascii").split()]
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+        index += 1
+    return tree
+
+
 def pin(pid: int, cpus: set[int] | None) -> None:
     if cpus:
         os.sched_setaffinity(pid, cpus)
@@ -110,13 +129,15 @@ class Child:
             return ""
 
     def cpu(self) -> float:
-        return cpu_seconds(self.pid) or 0.0
+        """CPU seconds of the process and of its workers, if it has any."""
+        return sum(cpu_seconds(pid) or 0.0 for pid in process_tree(self.pid))
 
     def stop(self, grace: float = 10.0) -> None:
         """SIGTERM (the services drain), then SIGKILL after `grace` seconds."""
         if not self.alive():
             return
-        self.peak_rss = peak_rss_bytes(self.pid) or self.peak_rss
+        # Workers together: the memory the service takes on its host.
+        self.peak_rss = sum(peak_rss_bytes(pid) or 0 for pid in process_tree(self.pid)) or self.peak_rss
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=grace)

@@ -20,7 +20,18 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 START_MARK = "<!-- bench:results:start -->"
-KINDS = ("sqlite", "postgresql", "sqlite-national", "postgresql-national")
+# Pinned to one server core (comparable with earlier runs), then unpinned with 2 workers per
+# server (every core of this machine) beside them.
+KINDS = (
+    "sqlite",
+    "sqlite-unpinned-2w",
+    "postgresql",
+    "postgresql-unpinned-2w",
+    "sqlite-national",
+    "sqlite-national-unpinned-2w",
+    "postgresql-national",
+    "postgresql-national-unpinned-2w",
+)
 PHASE_ORDER = (
     "ceiling-echo",
     "ceiling-echo-interceptor",
@@ -150,6 +161,7 @@ def write_results(figures: dict[str, Any], chart_png: Path | None, *, partial: b
     text = json.dumps(figures, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     # A national run is kept apart: the doc shows it beside the default runs, not instead.
     kind = figures["database"] + ("-national" if figures.get("officines", 0) >= NATIONAL_OFFICINES else "")
+    kind += figures.get("cores", "")
     if partial:
         kind += "-partial"
     dated = RESULTS / f"{stamp}-{kind}.json"
@@ -193,6 +205,7 @@ def markdown(runs: dict[str, dict[str, Any]]) -> str:
         ("officines seeded", "officines"),
         ("concurrency / connections", "concurrency_connections"),
         ("pinning", "pinning"),
+        ("worker processes per server", "workers"),
         ("load average at start", "load_average_at_start"),
         ("whole run (s)", "run_seconds"),
     ):
@@ -339,4 +352,5 @@ def config_summary(config: BenchConfig) -> dict[str, Any]:
         "half_load_seconds": config.half_load_seconds,
         "hot_row_seconds": config.hot_row_seconds,
         "pin": config.pin,
+        "workers": config.workers,
     }

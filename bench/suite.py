@@ -217,8 +217,9 @@ async def seed(suite: Suite, children: Children, urls: dict[str, str]) -> None:
     suite.seed_seconds = time.perf_counter() - began
 
 
-async def start_services(suite: Suite, children: Children, urls: dict[str, str]) -> None:
-    """Every service and the gateway; returns once each reports healthy."""
+async def start_services(suite: Suite, children: Children, urls: dict[str, str], workers: int = 1) -> None:
+    """Every service and the gateway, each as `workers` processes on its port (its worker i
+    serves metrics on the metrics port + i); returns once each reports healthy."""
     started = time.perf_counter()
     ports = suite.ports
     for svc in GRPC_SERVICES:
@@ -228,7 +229,8 @@ async def start_services(suite: Suite, children: Children, urls: dict[str, str])
             env={
                 "VAXORDERS_DATABASE_URL": urls[svc],
                 "VAXORDERS_GRPC_PORT": str(ports[svc]),
-                "VAXORDERS_METRICS_PORT": str(free_port()),
+                "VAXORDERS_METRICS_PORT": str(free_port(span=workers)),
+                "VAXORDERS_WORKERS": str(workers),
             },
         )
     gateway_port = ports["gateway"]
@@ -241,7 +243,8 @@ async def start_services(suite: Suite, children: Children, urls: dict[str, str])
             "VAXORDERS_DATABASE_URL": urls["gateway"],
             "VAXORDERS_HTTP_PORT": str(gateway_port),
             "VAXORDERS_PUBLIC_BASE_URL": f"http://127.0.0.1:{gateway_port}",
-            "VAXORDERS_METRICS_PORT": str(free_port()),
+            "VAXORDERS_METRICS_PORT": str(free_port(span=workers)),
+            "VAXORDERS_WORKERS": str(workers),
             "VAXORDERS_SESSION_SECRET": secrets.token_urlsafe(32),
         },
     )

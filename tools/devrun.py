@@ -46,6 +46,8 @@ def dev_environment() -> dict[str, str]:
     # operators (Élise Marchand) also answer support requests, as issue #16 asks.
     env.setdefault("VAXORDERS_SUPPORT_AGENTS", json.dumps(dataset.get("support_agents") or dataset["operators"]))
     env["PYTHONUNBUFFERED"] = "1"
+    # One process each: the fixed ports of the metrics and the cockpit assume it.
+    env["VAXORDERS_WORKERS"] = "1"
     # Service identity (docs/service-identity.md): a dev key pair made once under the data dir.
     # Every service verifies with the public key; only the mailer gets the private key (see
     # process_environments), as in the cluster.

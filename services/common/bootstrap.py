@@ -8,6 +8,8 @@ to get the same server on port 0.
 from __future__ import annotations
 
 import asyncio
+import functools
+import importlib
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +20,14 @@ import structlog
 from services.common.authn import Authenticator
 from services.common.channels import Channels
 from services.common.clock import Clock, clock_from_start
-from services.common.db import Database, migrate
+from services.common.db import Database, PoolSizes, migrate
 from services.common.logging import configure_logging
 from services.common.metrics import RpcMetrics
 from services.common.psc_reachability import PscReachability
 from services.common.server import Registration, RunningServer, create_server, serve_until_signalled
 from services.common.service_authn import with_service_identity
 from services.common.settings import ServiceSettings
+from services.common.workers import run_workers
 
 log = structlog.get_logger("bootstrap")
 
@@ -78,13 +81,17 @@ async def start_service(
     address: str | None = None,
     clock: Clock | None = None,
     authenticator: Authenticator | None = None,
+    background: bool = True,
 ) -> tuple[RunningServer, Runtime]:
-    """Build and start the service (migrations must have run). Port 0 binds any free port."""
+    """Build and start the service (migrations must have run). Port 0 binds any free port.
+    `background=False` leaves out the spec's background tasks (workers other than the first)."""
     clock = clock or clock_from_start(settings.clock_start)
     runtime = Runtime(
         settings=settings,
         clock=clock,
-        db=Database(settings.resolved_database_url()) if spec.migrations_dir is not None else None,
+        db=Database(settings.resolved_database_url(), pools=PoolSizes.of(settings))
+        if spec.migrations_dir is not None
+        else None,
         channels=Channels(settings.call_timeout_seconds),
         authenticator=authenticator or default_authenticator(settings, clock),
     )
@@ -103,7 +110,7 @@ async def start_service(
         metrics=runtime.metrics,
         clock=clock,
     )
-    tasks = [asyncio.create_task(job(runtime)) for job in spec.background]
+    tasks = [asyncio.create_task(job(runtime)) for job in spec.background] if background else []
     reachability = getattr(runtime.authenticator, "reachability", None)
     if isinstance(reachability, PscReachability):
         # PSC outage: the vaxorders_psc_reachable gauge, kept fresh (docs/psc-outage.md).
@@ -130,14 +137,34 @@ async def start_service(
 
 
 def run(spec: ServiceSpec, settings_cls: type[ServiceSettings]) -> None:
-    """Entry point of `python -m services.<name>`."""
+    """Entry point of `python -m services.<name>`: one process, or `settings.workers`
+    processes on the same port (services/common/workers.py)."""
     settings = settings_cls(service=spec.name)
     configure_logging(spec.name, settings.log_format, settings.log_level)
     migrate_service(spec, settings)
+    if settings.workers == 1:
+        _serve(spec, settings, 0)
+        return
+    status = run_workers(settings.workers, functools.partial(_worker, spec.name, settings_cls))
+    if status:
+        raise SystemExit(status)
 
+
+def _worker(name: str, settings_cls: type[ServiceSettings], index: int) -> None:
+    """One spawned worker: it imports its service's spec again (the parent's is not pickled)."""
+    spec: ServiceSpec = importlib.import_module(f"services.{name}.spec").SPEC
+    settings = settings_cls(service=name)
+    configure_logging(name, settings.log_format, settings.log_level)
+    structlog.contextvars.bind_contextvars(worker=index)
+    _serve(spec, settings, index)
+
+
+def _serve(spec: ServiceSpec, settings: ServiceSettings, index: int) -> None:
     async def _main() -> None:
-        running, _ = await start_service(spec, settings)
-        running.metrics.serve(settings.resolved_metrics_port(), settings.grpc_host)
+        # Background tasks (dispatchers, notifiers) run once per service, in the first worker;
+        # each worker serves its own /metrics, on the metrics port plus its index.
+        running, _ = await start_service(spec, settings, background=index == 0)
+        running.metrics.serve(settings.resolved_metrics_port() + index, settings.grpc_host)
         await serve_until_signalled(running, settings.grace_seconds)
 
     asyncio.run(_main())

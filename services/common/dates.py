@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from services.common.errors import FieldViolation, InvalidArgument
@@ -127,20 +128,18 @@ def check_timestamps(message: Message, now: datetime) -> None:
 
 
 def _timestamps(message: Message, prefix: str) -> Iterator[tuple[str, Any]]:
-    for field, value in message.ListFields():
-        if field.message_type is None:
-            continue
+    # Only the fields whose type can hold a Timestamp are looked at: most requests have none,
+    # and walking every set field of every request was a visible share of an RPC's cost.
+    for field, is_map in _plan(message.DESCRIPTOR):
         path = f"{prefix}{field.name}"
-        if field.message_type.GetOptions().map_entry:
-            value_field = field.message_type.fields_by_name["value"]
-            if value_field.message_type is not None:
-                for key, item in value.items():
-                    yield from _message_timestamps(item, f"{path}[{key}]")
+        if is_map:
+            for key, item in getattr(message, field.name).items():
+                yield from _message_timestamps(item, f"{path}[{key}]")
         elif field.is_repeated:
-            for i, item in enumerate(value):
+            for i, item in enumerate(getattr(message, field.name)):
                 yield from _message_timestamps(item, f"{path}[{i}]")
-        else:
-            yield from _message_timestamps(value, path)
+        elif message.HasField(field.name):
+            yield from _message_timestamps(getattr(message, field.name), path)
 
 
 def _message_timestamps(message: Message, path: str) -> Iterator[tuple[str, Any]]:
@@ -148,3 +147,29 @@ def _message_timestamps(message: Message, path: str) -> Iterator[tuple[str, Any]
         yield path, message
     else:
         yield from _timestamps(message, f"{path}.")
+
+
+# Per message type: its fields (in field-number order, as ListFields gives them) that are a
+# Timestamp or a message (map values included) that can contain one, however deep.
+_PLANS: dict[str, tuple[tuple[FieldDescriptor, bool], ...]] = {}
+
+
+def _plan(descriptor: Any) -> tuple[tuple[FieldDescriptor, bool], ...]:
+    """(field, is a map) for each such field of `descriptor`."""
+    plan = _PLANS.get(descriptor.full_name)
+    if plan is None:
+        plan = _PLANS[descriptor.full_name] = tuple(
+            (field, field.message_type.GetOptions().map_entry)
+            for field in sorted(descriptor.fields, key=lambda f: f.number)
+            if field.message_type is not None and _can_hold_timestamp(field.message_type, set())
+        )
+    return plan
+
+
+def _can_hold_timestamp(descriptor: Any, seen: set[str]) -> bool:
+    if descriptor.full_name == _TIMESTAMP:
+        return True
+    if descriptor.full_name in seen:  # a recursive type (google.protobuf.Struct): its other fields decide
+        return False
+    seen.add(descriptor.full_name)
+    return any(f.message_type is not None and _can_hold_timestamp(f.message_type, seen) for f in descriptor.fields)

@@ -4,25 +4,33 @@ SQLite: WAL, a busy timeout, synchronous=FULL (an acknowledged commit is on
 disk), and write transactions that start with BEGIN IMMEDIATE on a single
 pooled writer connection, so two writers never deadlock upgrading a read
 lock; reads run on their own connections and never wait for writers.
-PostgreSQL: psycopg 3, one pool for both.
+PostgreSQL: psycopg 3, a pool for writes and another for reads (a read never waits for a
+connection behind writes), each sized by the settings, with server-side prepared statements.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import Connection, Dialect, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import Connection, Dialect, Engine, make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
+from services.common.settings import CommonSettings
 from services.common.timefmt import as_utc
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -71,8 +79,8 @@ def sync_url(url: str) -> str:
     return url
 
 
-def _sqlite_tuning(engine: AsyncEngine, *, immediate: bool) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def _sqlite_tuning(engine: Engine, *, immediate: bool) -> None:
+    @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:  # the driver's own (sqlite3) connection
         # Take transaction control from the driver: we emit BEGIN ourselves.
         dbapi_connection.isolation_level = None
@@ -83,30 +91,50 @@ def _sqlite_tuning(engine: AsyncEngine, *, immediate: bool) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@dataclass(frozen=True)
+class PoolSizes:
+    """How many connections one process opens (services.common.settings: database_*)."""
+
+    write: int = 10
+    read: int = 10
+    prepare_threshold: int = 1
+
+    @classmethod
+    def of(cls, settings: CommonSettings) -> PoolSizes:
+        return cls(settings.database_pool_size, settings.database_read_pool_size, settings.database_prepare_threshold)
 
 
 class Database:
     """A service's database: `write()` and `read()` give transactional sessions."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pools: PoolSizes | None = None) -> None:
+        pools = pools or PoolSizes()
         self.url = url
+        self._one_hop: _OneHopSqlite | None = None
         self.is_sqlite = make_url(url).drivername.startswith("sqlite")
         if self.is_sqlite:
             database = make_url(url).database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             self.writer = create_async_engine(async_url(url), pool_size=1, max_overflow=0, pool_timeout=60)
-            self.reader = create_async_engine(async_url(url), pool_size=pool_size, max_overflow=0)
-            _sqlite_tuning(self.writer, immediate=True)
-            _sqlite_tuning(self.reader, immediate=False)
+            self.reader = create_async_engine(async_url(url), pool_size=pools.read, max_overflow=0)
+            _sqlite_tuning(self.writer.sync_engine, immediate=True)
+            _sqlite_tuning(self.reader.sync_engine, immediate=False)
+            # In memory, another engine would open another database: the async path serves it.
+            self._one_hop = _OneHopSqlite(url, pools.read) if database and database != ":memory:" else None
         else:
+            connect_args = {"prepare_threshold": pools.prepare_threshold}
             self.writer = create_async_engine(
-                async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+                async_url(url), pool_size=pools.write, max_overflow=0, pool_pre_ping=True, connect_args=connect_args
             )
-            self.reader = self.writer
+            self.reader = create_async_engine(
+                async_url(url), pool_size=pools.read, max_overflow=0, pool_pre_ping=True, connect_args=connect_args
+            )
         self._write_sessions = async_sessionmaker(self.writer, expire_on_commit=False)
         self._read_sessions = async_sessionmaker(self.reader, expire_on_commit=False)
 
@@ -125,10 +153,83 @@ class Database:
         async with self._read_sessions() as session, session.begin():
             yield session
 
+    async def run_write(self, work: Callable[[Connection], T]) -> T:
+        """`work(connection)` in one write transaction (SQLAlchemy Core, synchronous), committed
+        when it returns, rolled back if it raises. On SQLite the whole transaction is one hand-off
+        to a thread, where `write()` (aiosqlite) pays one per statement: for short transactions
+        of sub-millisecond statements the hand-offs were most of the cost. Same guarantees as
+        `write()`: BEGIN IMMEDIATE, synchronous=FULL, readers not blocked (WAL).
+        `work` is synchronous code: on SQLite it runs on the writer thread, on PostgreSQL on the
+        event loop (SQLAlchemy's greenlet bridge): it must not block or touch asyncio objects."""
+        if self._one_hop is not None:
+            return await self._one_hop.write(work)
+        async with self.writer.begin() as connection:
+            return await connection.run_sync(work)
+
+    async def run_read(self, work: Callable[[Connection], T]) -> T:
+        """`work(connection)` in one read transaction, as `run_write` (one hand-off on SQLite)."""
+        if self._one_hop is not None:
+            return await self._one_hop.read(work)
+        async with self.reader.begin() as connection:
+            return await connection.run_sync(work)
+
     async def dispose(self) -> None:
         await self.writer.dispose()
-        if self.reader is not self.writer:
-            await self.reader.dispose()
+        await self.reader.dispose()
+        if self._one_hop is not None:
+            await self._one_hop.dispose()
+
+
+class _OneHopSqlite:
+    """Synchronous SQLite engines, each transaction run whole on one thread: the writer on a
+    thread of its own (one writer connection, BEGIN IMMEDIATE), readers on a pool of threads.
+    Opened on first use."""
+
+    def __init__(self, url: str, readers: int) -> None:
+        self._url, self._readers = url, readers
+        self._engines: tuple[Engine, Engine] | None = None
+        self._opening = threading.Lock()  # the writer and a reader thread may both open first
+        self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
+        self._read_threads = ThreadPoolExecutor(readers, thread_name_prefix="sqlite-reader")
+
+    def _opened(self) -> tuple[Engine, Engine]:
+        with self._opening:
+            return self._engines or self._open()
+
+    def _open(self) -> tuple[Engine, Engine]:
+        # A pooled connection may serve another reader thread later (never two at once).
+        shared = {"check_same_thread": False}
+        writer = create_engine(sync_url(self._url), pool_size=1, max_overflow=0, pool_timeout=60, connect_args=shared)
+        reader = create_engine(sync_url(self._url), pool_size=self._readers, max_overflow=0, connect_args=shared)
+        _sqlite_tuning(writer, immediate=True)
+        _sqlite_tuning(reader, immediate=False)
+        self._engines = (writer, reader)
+        return self._engines
+
+    async def write(self, work: Callable[[Connection], T]) -> T:
+        def transaction() -> T:
+            with self._opened()[0].begin() as connection:
+                return work(connection)
+
+        return await asyncio.get_running_loop().run_in_executor(self._write_thread, transaction)
+
+    async def read(self, work: Callable[[Connection], T]) -> T:
+        def transaction() -> T:
+            with self._opened()[1].begin() as connection:
+                return work(connection)
+
+        return await asyncio.get_running_loop().run_in_executor(self._read_threads, transaction)
+
+    async def dispose(self) -> None:
+        engines = self._engines
+
+        def close() -> None:
+            for engine in engines or ():
+                engine.dispose()
+
+        await asyncio.get_running_loop().run_in_executor(None, close)
+        self._write_thread.shutdown(wait=False)
+        self._read_threads.shutdown(wait=False)
 
 
 def migrate(url: str, migrations_dir: Path, version_table: str) -> None:

@@ -11,11 +11,10 @@ INTERNAL, and emits one log event and the metrics.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any, TypeVar
 
 import grpc
@@ -31,11 +30,12 @@ from services.common.db_failures import database_unavailable
 from services.common.errors import DomainError, InvalidArgument, PermissionDenied, Unauthenticated
 from services.common.grants import is_granted, is_known
 from services.common.grpc_errors import internal_status, status_for
-from services.common.metrics import RpcMetrics
+from services.common.metrics import MethodMetrics, RpcMetrics
 from services.common.psc_outage import check_outage_mode
 from services.common.service_identity import identity_of
 
 log = structlog.get_logger("rpc")
+_rpc_logger = logging.getLogger("rpc")  # what structlog's stdlib factory logs through
 
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
@@ -60,16 +60,25 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         # Every Timestamp of every request is checked against the accepted dates
         # (services.common.dates) before the servicer sees it: INVALID_ARGUMENT, never INTERNAL.
         self._clock = clock or SystemClock()
+        self._wrapped: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
 
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Req, Resp] | None]],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[Req, Resp] | None:
-        handler = await continuation(handler_call_details)
-        if handler is None:
-            return None
         method = handler_call_details.method
+        # A server's handlers are registered before it starts: the wrapped handler of a method is
+        # built once, not per call (unknown methods are not kept: any name can be sent).
+        wrapped = self._wrapped.get(method)
+        if wrapped is None:
+            handler = await continuation(handler_call_details)
+            if handler is None:
+                return None
+            wrapped = self._wrapped[method] = self._wrap(method, handler)
+        return wrapped
+
+    def _wrap(self, method: str, handler: grpc.RpcMethodHandler[Req, Resp]) -> grpc.RpcMethodHandler[Req, Resp]:
         decode, encode = _lenient(handler.request_deserializer), handler.response_serializer
         if handler.unary_unary:
             return grpc.unary_unary_rpc_method_handler(self._unary(method, handler.unary_unary), decode, encode)
@@ -106,68 +115,86 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
 
     # The servicer's method as grpc.aio holds it: a coroutine function (unary answer) or an
     # async generator function (streamed answer); the grpc stubs type handlers the sync way.
+    # One coroutine per call around the servicer's: each extra await layer was a measurable
+    # share of an empty RPC's cost (docs/benchmarks.md).
     def _unary(
         self, method: str, behavior: Callable[..., Any], *, streamed: bool = False
     ) -> Callable[[Any, ServicerContext], Awaitable[Any]]:
+        metrics = self._metrics.for_method(method)
+
         async def wrapper(request: Any, context: ServicerContext) -> Any:
-            async with _Call(self, method, context) as call:
-
-                async def checked_then_run() -> Any:
+            call = _Call(self, method, metrics, context)
+            try:
+                await call.authenticate()
+                try:
                     return await behavior(self._checked(request, streamed), context)
-
-                return await call.run(checked_then_run())
+                except Exception as exc:
+                    await call.fail(exc)
+                    raise
+            except BaseException:
+                call.interrupted()
+                raise
+            finally:
+                call.end()
 
         return wrapper
 
     def _streaming(
         self, method: str, behavior: Callable[..., Any], *, streamed: bool = False
     ) -> Callable[[Any, ServicerContext], AsyncIterator[Any]]:
-        async def wrapper(request: Any, context: ServicerContext) -> AsyncIterator[Any]:
-            async with _Call(self, method, context) as call:
+        metrics = self._metrics.for_method(method)
 
-                async def checked_then_run() -> AsyncIterator[Any]:
+        async def wrapper(request: Any, context: ServicerContext) -> AsyncIterator[Any]:
+            call = _Call(self, method, metrics, context)
+            try:
+                await call.authenticate()
+                try:
                     async for item in behavior(self._checked(request, streamed), context):
                         yield item
-
-                async for item in call.stream(checked_then_run()):
-                    yield item
+                except Exception as exc:
+                    await call.fail(exc)
+                    raise
+            except BaseException:
+                call.interrupted()
+                raise
+            finally:
+                call.end()
 
         return wrapper
 
 
 class _Call:
-    """One RPC going through the interceptor."""
+    """One RPC going through the interceptor: its context is bound on creation, and `end()`
+    records it (metrics, one log event) and unbinds it."""
 
-    def __init__(self, owner: ServerInterceptor, method: str, context: ServicerContext) -> None:
-        self.owner, self.method, self.context = owner, method, context
+    __slots__ = ("_tokens", "code", "context", "method", "metrics", "owner", "started")
+
+    def __init__(self, owner: ServerInterceptor, method: str, metrics: MethodMetrics, context: ServicerContext) -> None:
+        self.owner, self.method, self.metrics, self.context = owner, method, metrics, context
         self.code = "OK"
-        self._tokens: list[Any] = []
-
-    async def __aenter__(self) -> _Call:
         self.started = time.perf_counter()
-        metadata = {k: v for k, v in (self.context.invocation_metadata() or ()) if isinstance(v, str)}
-        request_id = metadata.get(ctx.REQUEST_ID_KEY) or ctx.new_request_id()
-        token = metadata.get(ctx.AUTHORIZATION_KEY, "")
+        request_id = token = ""
+        for key, value in self.context.invocation_metadata() or ():
+            if key == ctx.REQUEST_ID_KEY and isinstance(value, str):
+                request_id = value
+            elif key == ctx.AUTHORIZATION_KEY and isinstance(value, str):
+                token = value
+        request_id = request_id or ctx.new_request_id()
         token = token[7:].strip() if token[:7].lower() == "bearer " else ""
         remaining = self.context.time_remaining()
-        self._tokens = [
-            (ctx.request_id_var, ctx.request_id_var.set(request_id)),
-            (ctx.token_var, ctx.token_var.set(token)),
-            (ctx.principal_var, ctx.principal_var.set(None)),
-            (ctx.deadline_var, ctx.deadline_var.set(None if remaining is None else time.monotonic() + remaining)),
-        ]
-        structlog.contextvars.bind_contextvars(request_id=request_id, rpc_method=self.method, caller="anonymous")
-        try:
-            await self._authenticate(token)
-        except BaseException as exc:
-            await self.__aexit__(type(exc), exc, None)
-            raise
-        return self
+        self._tokens = (
+            ctx.request_id_var.set(request_id),
+            ctx.token_var.set(token),
+            ctx.principal_var.set(None),
+            ctx.deadline_var.set(None if remaining is None else time.monotonic() + remaining),
+            structlog.contextvars.bind_contextvars(request_id=request_id, rpc_method=self.method, caller="anonymous"),
+        )
 
-    async def _authenticate(self, token: str) -> None:
+    async def authenticate(self) -> None:
         owner = self.owner
         if owner._authenticator is None or is_infrastructure(self.method):
             return
+        token = ctx.token_var.get()
         try:
             if token:
                 principal = await owner._authenticator.authenticate(token)
@@ -182,32 +209,18 @@ class _Call:
         except DomainError as error:
             await self._abort_domain(error)
 
-    async def run(self, awaitable: Awaitable[Any]) -> Any:
-        async with self._edge():
-            return await awaitable
-
-    async def stream(self, iterator: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async with self._edge():
-            async for item in iterator:
-                yield item
-
-    @asynccontextmanager
-    async def _edge(self) -> AsyncIterator[None]:
-        """What a handler (unary or streaming) raises becomes its status."""
-        try:
-            yield
-        except DomainError as error:
-            await self._abort_domain(error)
-        except grpc.aio.AbortError:
+    async def fail(self, exc: Exception) -> None:
+        """What a handler (unary or streaming) raised becomes its status (abort raises)."""
+        if isinstance(exc, DomainError):
+            await self._abort_domain(exc)
+        elif isinstance(exc, grpc.aio.AbortError):
             self.code = _code_name(self.context)
-            raise
-        except Exception as exc:
-            if (lost := database_unavailable(exc)) is not None:
-                # Retryable, never INTERNAL: see services/common/db_failures.py.
-                log.warning("rpc.database_unavailable", error=f"{type(exc).__name__}: {exc}"[:500])
-                await self._abort_domain(lost)
-            else:
-                await self._abort_internal()
+        elif (lost := database_unavailable(exc)) is not None:
+            # Retryable, never INTERNAL: see services/common/db_failures.py.
+            log.warning("rpc.database_unavailable", error=f"{type(exc).__name__}: {exc}"[:500])
+            await self._abort_domain(lost)
+        else:
+            await self._abort_internal()
 
     async def _abort_domain(self, error: DomainError) -> None:
         status = status_for(error, self.owner._domain)
@@ -220,18 +233,22 @@ class _Call:
         log.exception("rpc.unexpected_error")
         await self.context.abort_with_status(internal_status(self.owner._domain))
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if exc_type is not None and self.code == "OK":
+    def interrupted(self) -> None:
+        if self.code == "OK":
             # Cancelled by the client or the server shutting down.
             self.code = "CANCELLED"
+
+    def end(self) -> None:
         duration = time.perf_counter() - self.started
-        self.owner._metrics.observe(self.method, self.code, duration)
-        log.info("rpc", code=self.code, duration_ms=round(duration * 1000, 2))
-        structlog.contextvars.unbind_contextvars("request_id", "rpc_method", "caller")
-        for var, token in reversed(self._tokens):
-            var.reset(token)
+        self.metrics.observe(self.code, duration)
+        if _rpc_logger.isEnabledFor(logging.INFO):  # one event per RPC: not even built at WARNING
+            log.info("rpc", code=self.code, duration_ms=round(duration * 1000, 2))
+        request_id, token, principal, deadline, bound = self._tokens
+        structlog.contextvars.reset_contextvars(**bound)
+        ctx.deadline_var.reset(deadline)
+        ctx.principal_var.reset(principal)
+        ctx.token_var.reset(token)
+        ctx.request_id_var.reset(request_id)
 
 
 # protobuf refuses some bytes the wire allows (invalid UTF-8 in a string field, a truncated

@@ -25,10 +25,27 @@ class RpcMetrics:
         )
 
     def observe(self, full_method: str, code: str, seconds: float) -> None:
+        self.for_method(full_method).observe(code, seconds)
+
+    def for_method(self, full_method: str) -> MethodMetrics:
+        """One method's metrics, its label children looked up once (the interceptor keeps it)."""
         service, _, method = full_method.lstrip("/").partition("/")
-        self.handled.labels(service, method, code).inc()
-        self.latency.labels(service, method).observe(seconds)
+        return MethodMetrics(self, service, method)
 
     def serve(self, port: int, host: str = "127.0.0.1") -> None:
         """Expose /metrics over HTTP (a daemon thread of prometheus_client)."""
         start_http_server(port, addr=host, registry=self.registry)
+
+
+class MethodMetrics:
+    def __init__(self, metrics: RpcMetrics, service: str, method: str) -> None:
+        self._metrics, self._service, self._method = metrics, service, method
+        self._latency = metrics.latency.labels(service, method)
+        self._handled: dict[str, Counter] = {}
+
+    def observe(self, code: str, seconds: float) -> None:
+        handled = self._handled.get(code)
+        if handled is None:
+            handled = self._handled[code] = self._metrics.handled.labels(self._service, self._method, code)
+        handled.inc()
+        self._latency.observe(seconds)

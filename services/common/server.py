@@ -40,6 +40,8 @@ SERVER_OPTIONS = [
     # long-lived HTTP/2 connections otherwise pin a client to the replicas it first saw).
     ("grpc.max_connection_age_ms", 60_000),
     ("grpc.max_connection_age_grace_ms", 30_000),
+    # Several worker processes of a service listen on the same port (services/common/workers.py).
+    ("grpc.so_reuseport", 1),
 ]
 
 

@@ -50,6 +50,17 @@ class CommonSettings(BaseSettings):
     mailer_address: str = DEFAULT_ADDRESSES["mailer"]
     # Upper bound of any service-to-service call, in seconds.
     call_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # Processes serving a service's or the gateway's port (services/common/workers.py): one per
+    # core it may use. Worker i serves its /metrics on the metrics port + i.
+    workers: int = Field(default=1, ge=1, le=64)
+    # Database connections per process (services/common/db.py), sized to the RPCs one process
+    # has in flight. PostgreSQL: writes and reads have pools of their own, so a read never
+    # waits for a connection behind writes; SQLite: one writer, this many readers.
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_read_pool_size: int = Field(default=10, ge=1, le=200)
+    # PostgreSQL (psycopg 3): a statement is prepared on a connection from its n-th execution
+    # there on (0: from the first). Our statements are few and repeated: prepare them at once.
+    database_prepare_threshold: int = Field(default=1, ge=0, le=100)
 
     # PSC token validation, shared by the auth interceptor of every service.
     psc_issuer: str = "http://127.0.0.1:8090/auth/realms/esante-wallet"

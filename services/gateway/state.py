@@ -10,7 +10,7 @@ from starlette.templating import Jinja2Templates
 
 from services.common.channels import Channels
 from services.common.clock import Clock
-from services.common.db import Database
+from services.common.db import Database, PoolSizes
 from services.common.psc_outage import OutagePolicy
 from services.common.psc_reachability import PscReachability, discovery_url
 from services.gateway.backends import Backends
@@ -44,7 +44,7 @@ class Gateway:
     def build(cls, settings: GatewaySettings, clock: Clock, templates: Jinja2Templates) -> Gateway:
         channels = Channels(settings.call_timeout_seconds)
         backends = Backends.connect(channels, settings)
-        db = Database(settings.resolved_database_url())
+        db = Database(settings.resolved_database_url(), pools=PoolSizes.of(settings))
         keys = Keys(settings.session_secret.get_secret_value())
         psc = PscReachability(discovery_url(settings.psc_issuer), clock, interval=settings.psc_probe_interval_seconds)
         outage = OutagePolicy.from_settings(settings)

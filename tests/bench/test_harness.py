@@ -9,13 +9,19 @@ import asyncio
 import itertools
 import json
 import math
+import os
+import signal
+import subprocess
+import sys
 
 import pytest
 from jose import jwt
 
 from bench import dataset, report
+from bench.config import parse
 from bench.flows import CALLS_PER_RUSH, line_slots
 from bench.load import CallFailed, closed_loop, open_loop
+from bench.procs import process_tree
 from bench.stats import LatencySummary, Recorder, percentile, timeline
 from bench.tokens import TokenMint, medecin_identity, officine_identity
 from services.common.psc_claims import principal_from_claims
@@ -233,3 +239,27 @@ async def test_database_ceiling_writes_real_order_lines_through_the_orders_code(
     assert lines == changes == 2 + len(result["samples"])  # the warm-up writes one line per writer
     assert ledger == vials  # every write moved the quota ledger with its line
     assert result["dialect"] in ("sqlite", "postgresql")
+
+
+def test_a_server_with_workers_is_measured_with_them() -> None:
+    # A parent that starts a child, as a service with VAXORDERS_WORKERS=2 starts its workers.
+    code = (
+        "import subprocess, sys; c = subprocess.Popen([sys.executable, '-c', 'input()'], stdin=subprocess.PIPE); "
+        "print(c.pid, flush=True); c.wait()"
+    )
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as parent:
+        assert parent.stdout is not None
+        worker = int(parent.stdout.readline())
+        try:
+            assert process_tree(parent.pid) == [parent.pid, worker]
+        finally:
+            os.kill(worker, signal.SIGKILL)
+            parent.kill()
+
+
+def test_runs_on_every_core_get_a_column_of_their_own_beside_the_pinned_ones() -> None:
+    pinned = parse(["--scale", "100"])
+    spread = parse(["--scale", "100", "--no-pin", "--workers", "2"])
+    assert (pinned.cores, spread.cores) == ("", "-unpinned-2w")
+    assert f"sqlite{spread.cores}" in report.KINDS
+    assert f"postgresql{spread.cores}" in report.KINDS
