@@ -43,6 +43,9 @@ class Runtime:
     authenticator: Authenticator | None
     # The registry /metrics serves: a service may add its own gauges to it.
     metrics: RpcMetrics = field(default_factory=RpcMetrics)
+    # What build hands to the background tasks (e.g. orders' attachment mirror, which the
+    # servicer reads and a background task keeps up to date), by name.
+    shared: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
