@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from bench import dataset
 from bench.procs import Child, Children, free_port
 from bench.tokens import TokenMint
+from services.common.service_keys import generate_key_pair
 
 GRPC_SERVICES = ("auth", "sessions", "effecteurs", "orders", "mailer")
 DATABASE_SERVICES = ("auth", "sessions", "effecteurs", "orders", "mailer", "gateway")
@@ -101,6 +102,21 @@ def _http_ok(url: str) -> bool:
         return False
 
 
+def signing_env(suite: Suite, svc: str) -> dict[str, str]:
+    """The private service-identity key, for orders only (its attachment mirror signs as "orders")."""
+    if svc != "orders":
+        return {}
+    return {"VAXORDERS_SERVICE_KEY_FILE": str(suite.workdir / "service-identity" / "service-identity.key")}
+
+
+def _mirror_caught_up(metrics_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(metrics_url, timeout=2) as response:  # loopback only
+            return b"vaxorders_attachment_mirror_caught_up 1.0" in response.read()
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 async def _serving(address: str) -> bool:
     async with grpc.aio.insecure_channel(address) as channel:
         try:
@@ -148,6 +164,9 @@ async def prepare(children: Children, workdir: Path, count: int, database: str) 
     addresses = {svc: f"127.0.0.1:{ports[svc]}" for svc in GRPC_SERVICES}
     issuer = f"http://127.0.0.1:{ports['issuer']}{ISSUER_PATH}"
     data = dataset.build(count)
+    # Orders follows effecteurs' attachment feed under its own service identity (its mirror);
+    # every service verifies with the public key, orders alone signs.
+    _, service_public_key = generate_key_pair(workdir / "service-identity")
     dataset_path = workdir / "bench-dataset.json"
     dataset_path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     env = {
@@ -166,6 +185,7 @@ async def prepare(children: Children, workdir: Path, count: int, database: str) 
         "VAXORDERS_PAGE_TOKEN_SECRET": secrets.token_urlsafe(32),
         "VAXORDERS_SMTP_PORT": str(free_port()),  # nothing listens: no mail is sent in a rush
         "PYTHONUNBUFFERED": "1",
+        "VAXORDERS_SERVICE_PUBLIC_KEY_FILE": str(service_public_key),
         **{f"VAXORDERS_{svc.upper()}_ADDRESS": address for svc, address in addresses.items()},
     }
     children.env.update(env)
@@ -222,6 +242,7 @@ async def start_services(suite: Suite, children: Children, urls: dict[str, str],
     serves metrics on the metrics port + i); returns once each reports healthy."""
     started = time.perf_counter()
     ports = suite.ports
+    metrics_ports = {svc: free_port(span=workers) for svc in GRPC_SERVICES}
     for svc in GRPC_SERVICES:
         suite.processes[svc] = children.spawn(
             svc,
@@ -229,8 +250,9 @@ async def start_services(suite: Suite, children: Children, urls: dict[str, str],
             env={
                 "VAXORDERS_DATABASE_URL": urls[svc],
                 "VAXORDERS_GRPC_PORT": str(ports[svc]),
-                "VAXORDERS_METRICS_PORT": str(free_port(span=workers)),
+                "VAXORDERS_METRICS_PORT": str(metrics_ports[svc]),
                 "VAXORDERS_WORKERS": str(workers),
+                **signing_env(suite, svc),
             },
         )
     gateway_port = ports["gateway"]
@@ -252,6 +274,9 @@ async def start_services(suite: Suite, children: Children, urls: dict[str, str],
     for svc, address in suite.addresses.items():
         await _wait(lambda address=address: _serving(address), f"{svc} to serve", everyone, 120)
     await _wait(lambda: _http_ok(f"{suite.gateway_url}/healthz"), "the gateway", everyone, 120)
+    # Orders refuses writes until its attachment mirror has caught up (from 0 on a fresh database).
+    mirror = f"http://127.0.0.1:{metrics_ports['orders']}/metrics"
+    await _wait(lambda: _mirror_caught_up(mirror), "orders' attachment mirror", everyone, 600)
     suite.start_seconds = time.perf_counter() - started
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench import dataset as bench_dataset
 from bench.procs import Child, Children, free_port, port_open
-from bench.suite import GRPC_SERVICES, Suite, _http_ok, _serving, prepare, seed
+from bench.suite import GRPC_SERVICES, Suite, _http_ok, _serving, prepare, seed, signing_env
 
 # Cap of every orderable (type, product) cell: small, so the load reaches it and the
 # "no quota exceeded" check bites.
@@ -156,6 +156,7 @@ async def build_stack(children: Children, workdir: Path, urls: dict[str, str], o
             "VAXORDERS_DATABASE_URL": urls[name],
             "VAXORDERS_GRPC_PORT": str(suite.ports[name]),
             "VAXORDERS_METRICS_PORT": str(free_port()),
+            **signing_env(suite, name),
         }
         if name == "mailer":
             env.update(MAILER_ENV)

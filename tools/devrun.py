@@ -61,8 +61,9 @@ def service_identity_keys(data_dir: Path) -> tuple[Path, Path]:
     return generate_key_pair(data_dir / "service-identity")
 
 
-# Processes that mint service-identity tokens, hence get the private key.
-MINTING_PROCESSES = frozenset({"mailer"})
+# Processes that mint service-identity tokens, hence get the private key (orders: its
+# attachment mirror follows effecteurs' feed).
+MINTING_PROCESSES = frozenset({"mailer", "orders"})
 
 
 def process_environment(name: str, env: dict[str, str]) -> dict[str, str]:

@@ -46,6 +46,9 @@ class Runtime:
     authenticator: Authenticator | None
     # The registry /metrics serves: a service may add its own gauges to it.
     metrics: RpcMetrics = field(default_factory=RpcMetrics)
+    # What build hands to the background tasks (e.g. orders' attachment mirror, which the
+    # servicer reads and a background task keeps up to date), by name.
+    shared: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -55,8 +58,12 @@ class ServiceSpec:
     build: Callable[[Runtime], Awaitable[Iterable[Registration]]]
     migrations_dir: Path | None = None
     public_methods: Sequence[str] = ()
-    # Background tasks started with the server (e.g. the mail dispatcher) and cancelled at stop.
+    # Background tasks started with the server (e.g. the mail dispatcher) and cancelled at stop:
+    # once per service, in its first worker.
     background: Sequence[Callable[[Runtime], Coroutine[Any, Any, None]]] = field(default_factory=tuple)
+    # Tasks every worker runs for itself, because they keep what that process answers from
+    # fresh (orders' attachment mirror and its freshness bound).
+    every_worker: Sequence[Callable[[Runtime], Coroutine[Any, Any, None]]] = field(default_factory=tuple)
 
     @property
     def domain(self) -> str:
@@ -84,7 +91,8 @@ async def start_service(
     background: bool = True,
 ) -> tuple[RunningServer, Runtime]:
     """Build and start the service (migrations must have run). Port 0 binds any free port.
-    `background=False` leaves out the spec's background tasks (workers other than the first)."""
+    `background=False` leaves out the spec's background tasks (workers other than the first);
+    `every_worker` tasks always run."""
     clock = clock or clock_from_start(settings.clock_start)
     runtime = Runtime(
         settings=settings,
@@ -110,7 +118,8 @@ async def start_service(
         metrics=runtime.metrics,
         clock=clock,
     )
-    tasks = [asyncio.create_task(job(runtime)) for job in spec.background] if background else []
+    jobs = [*spec.every_worker, *(spec.background if background else ())]
+    tasks = [asyncio.create_task(job(runtime)) for job in jobs]
     reachability = getattr(runtime.authenticator, "reachability", None)
     if isinstance(reachability, PscReachability):
         # PSC outage: the vaxorders_psc_reachable gauge, kept fresh (docs/psc-outage.md).

@@ -33,6 +33,9 @@ MAILER_NOTIFIER = "mailer"
 # mailer to queue what is due (expiry alerts, uncollected-vial notices, destruction
 # certificates for the quality mailbox); the mailer then reads them under this identity.
 STOCK_ALERTS = "stock-alerts"
+# The orders service's attachment mirror (services/orders/attachment_mirror.py): follows
+# effecteurs' attachment feed so that an order write needs no call to EffecteurService.
+ORDERS_ATTACHMENT_MIRROR = "orders"
 
 GRANTS: Mapping[str, frozenset[str]] = {
     FRIDAY_CONFIRMATIONS: frozenset(
@@ -66,6 +69,7 @@ GRANTS: Mapping[str, frozenset[str]] = {
             EFFECTEURS + "BatchGetOfficines",
         }
     ),
+    ORDERS_ATTACHMENT_MIRROR: frozenset({EFFECTEURS + "ListAttachmentChanges"}),
 }
 
 

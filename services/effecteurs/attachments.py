@@ -27,6 +27,7 @@ from services.common.errors import (
     Violations,
 )
 from services.common.idempotency import Idempotency, check_request_id, fingerprint
+from services.common.numbers import check_stored_int
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.effecteurs import access, errors, identifiers, repository
 from services.effecteurs.clients import ChangeGate
@@ -158,6 +159,16 @@ class AttachmentService:
         more = len(events) > size
         events = events[:size]
         return Page(events, encode_token(events[-1].id, bound) if more else "")
+
+    async def list_changes(
+        self, principal: Principal | None, after_id: int, page_size: int
+    ) -> list[tuple[AttachmentEvent, Effecteur, Officine]]:
+        """The attachment feed after a consumer's position, oldest first (orders' mirror)."""
+        access.require_reads_everything(principal)
+        check_stored_int(after_id, "after_id")  # also refuses a negative position
+        size = clamp_page_size(page_size, 500, 1000)
+        async with self.db.read() as session:
+            return await repository.list_changes(session, after_id, size)
 
     # ----------------------------------------------------------------- write
 

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import feeds
 from services.effecteurs.models import Attachment, AttachmentEvent, Effecteur, Officine
 
 
@@ -266,6 +267,7 @@ async def write_import_batch(
 
 async def insert_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
+        await feeds.append_in_commit_order(session, feeds.ATTACHMENT_EVENTS)
         await session.execute(_insert(session, AttachmentEvent.__table__), list(rows))
 
 
@@ -323,6 +325,7 @@ async def count_attachments(session: AsyncSession, f: AttachmentFilter) -> int:
 async def add_event(
     session: AsyncSession, attachment: Attachment, *, action: str, actor: str, at: datetime, psc_grace: bool = False
 ) -> None:
+    await feeds.append_in_commit_order(session, feeds.ATTACHMENT_EVENTS)
     session.add(
         AttachmentEvent(
             attachment_id=attachment.id,
@@ -349,3 +352,19 @@ async def list_events(
     if before is not None:
         query = query.where(AttachmentEvent.id < before)
     return list((await session.execute(query)).scalars())
+
+
+async def list_changes(
+    session: AsyncSession, after_id: int, limit: int
+) -> list[tuple[AttachmentEvent, Effecteur, Officine]]:
+    """Every officine's events after a position, oldest first, with the effecteur and the
+    officine concerned (the attachment feed orders mirrors)."""
+    query = (
+        select(AttachmentEvent, Effecteur, Officine)
+        .join(Effecteur, Effecteur.key == AttachmentEvent.effecteur_key)
+        .join(Officine, Officine.finess == AttachmentEvent.officine_finess)
+        .where(AttachmentEvent.id > after_id)
+        .order_by(AttachmentEvent.id)
+        .limit(limit)
+    )
+    return [(e, f, o) for e, f, o in await session.execute(query)]

@@ -88,6 +88,18 @@ def officine_pb(officine: Officine) -> pb.Officine:
     )
 
 
+def change_pb(event: AttachmentEvent, effecteur: Effecteur, officine: Officine) -> pb.AttachmentChange:
+    return pb.AttachmentChange(
+        id=event.id,
+        effecteur=f"effecteurs/{effecteur.key}",
+        effecteur_type=_TYPE_PREFIX + effecteur.type,  # the enum value by its name
+        effecteur_display_name=effecteur.display_name,
+        officine=f"officines/{officine.finess}" if event.action == "ATTACHED" else "",
+        changed_officine=f"officines/{officine.finess}",
+        changed_officine_department=officine.department,
+    )
+
+
 def effecteur_pb(effecteur: Effecteur) -> pb.Effecteur:
     return pb.Effecteur(
         name=f"effecteurs/{effecteur.key}",
@@ -320,6 +332,12 @@ class EffecteurServicer(pb_grpc.EffecteurServiceServicer):
         return pb.ListAttachmentEventsResponse(
             events=[event_pb(e) for e in page.items], next_page_token=page.next_page_token
         )
+
+    async def ListAttachmentChanges(
+        self, request: pb.ListAttachmentChangesRequest, context: ServicerContext
+    ) -> pb.ListAttachmentChangesResponse:
+        changes = await self.attachments.list_changes(current_principal(), request.after_id, request.page_size)
+        return pb.ListAttachmentChangesResponse(changes=[change_pb(*change) for change in changes])
 
     async def ImportAttachments(
         self, request_iterator: AsyncIterator[pb.ImportAttachmentsRequest], context: ServicerContext

@@ -3,8 +3,9 @@
 SessionService data (sessions, catalogue, quota table in force) is read-mostly
 and the same for every caller: cached a few seconds, bounded, one call in
 flight per key however many RPCs miss at once (the opening rush).
-Attachments are NOT cached: whether an effecteur belongs to the officine is
-an authorisation decision, taken on the answer of that moment. The officine's
+Attachments are NOT cached here: whether an effecteur belongs to the officine is
+an authorisation decision, taken on the answer of that moment. (GrpcAttachmentDirectory is the
+fallback without a service key; normally attachment_mirror.py answers, within its bound.) The officine's
 département (copied onto lines) is cached longer: it only changes with the
 officine's postal code.
 Every call carries a deadline (dependency_timeout_seconds, further bounded by

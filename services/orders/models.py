@@ -235,5 +235,29 @@ class DeliveryDateChange(Base):
     change_time: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class MirroredAttachment(Base):
+    """Where each effecteur is attached, as effecteurs' attachment feed last said
+    (services/orders/attachment_mirror.py). event_id: the feed event this row is at; the
+    highest one is the mirror's position."""
+
+    __tablename__ = "mirrored_attachments"
+
+    effecteur: Mapped[str] = mapped_column(String(80), primary_key=True)  # "effecteurs/rpps:..."
+    type: Mapped[str] = mapped_column(String(24))
+    display_name: Mapped[str] = mapped_column(String(200))
+    officine: Mapped[str | None] = mapped_column(String(9), nullable=True)  # FINESS; None: attached nowhere
+    event_id: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class MirroredOfficine(Base):
+    """An officine's département, as effecteurs' attachment feed last said."""
+
+    __tablename__ = "mirrored_officines"
+
+    finess: Mapped[str] = mapped_column(String(9), primary_key=True)
+    department: Mapped[str] = mapped_column(String(3))
+    event_id: Mapped[int] = mapped_column(Integer)
+
+
 # The tables after delivery live in their own module, on the same metadata.
 from services.orders import stock_models as _stock_models  # noqa: E402, F401

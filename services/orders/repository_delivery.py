@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orders import feeds
+from services.common import feeds
 from services.orders.models import AnyRow, ConfirmationSent, DeliveryDateChange, DeliveryOverride, table_of
 from services.orders.repository import LINES, _dialect, after_in_session, line_scope, ordered
 from services.orders.repository_allocation import ALLOCATIONS

@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.orders import feeds
+from services.common import feeds
 from services.orders.models import AnyRow, VialRequest, VialRequestEvent, table_of
 
 REQUESTS = table_of(VialRequest)

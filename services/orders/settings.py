@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from services.common.settings import ServiceSettings
 
@@ -20,5 +20,16 @@ class OrdersSettings(ServiceSettings):
     # Deadline of each call to SessionService / EffecteurService (also bounded by
     # what the current RPC has left, see services.common.channels).
     dependency_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    # Attachment mirror (services/orders/attachment_mirror.py), with a service key only: a
+    # detachment is never honoured later than max_lag (writes are refused, "réessayez", when
+    # effecteurs' feed was last read caught up longer ago); the feed is polled every poll_seconds.
+    attachment_mirror_max_lag_seconds: float = Field(default=3.0, gt=0, le=60)
+    attachment_feed_poll_seconds: float = Field(default=0.5, gt=0, le=30)
     # Size of the CSV chunks streamed by ExportSessionOrders.
     export_chunk_bytes: int = Field(default=64 * 1024, ge=1024, le=4 * 1024 * 1024)
+
+    @model_validator(mode="after")
+    def _poll_within_bound(self) -> OrdersSettings:
+        if self.attachment_feed_poll_seconds >= self.attachment_mirror_max_lag_seconds:
+            raise ValueError("attachment_feed_poll_seconds must be below attachment_mirror_max_lag_seconds")
+        return self

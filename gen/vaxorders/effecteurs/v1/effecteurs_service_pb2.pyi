@@ -136,6 +136,24 @@ class AttachmentEvent(_message.Message):
     under_psc_grace: bool
     def __init__(self, action: _Optional[_Union[AttachmentEvent.Action, str]] = ..., officine: _Optional[str] = ..., effecteur: _Optional[str] = ..., actor: _Optional[str] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attachment: _Optional[str] = ..., under_psc_grace: _Optional[bool] = ...) -> None: ...
 
+class AttachmentChange(_message.Message):
+    __slots__ = ("id", "effecteur", "effecteur_type", "effecteur_display_name", "officine", "changed_officine", "changed_officine_department")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    EFFECTEUR_FIELD_NUMBER: _ClassVar[int]
+    EFFECTEUR_TYPE_FIELD_NUMBER: _ClassVar[int]
+    EFFECTEUR_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    OFFICINE_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_OFFICINE_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_OFFICINE_DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    effecteur: str
+    effecteur_type: _effecteur_type_pb2.EffecteurType
+    effecteur_display_name: str
+    officine: str
+    changed_officine: str
+    changed_officine_department: str
+    def __init__(self, id: _Optional[int] = ..., effecteur: _Optional[str] = ..., effecteur_type: _Optional[_Union[_effecteur_type_pb2.EffecteurType, str]] = ..., effecteur_display_name: _Optional[str] = ..., officine: _Optional[str] = ..., changed_officine: _Optional[str] = ..., changed_officine_department: _Optional[str] = ...) -> None: ...
+
 class GetOfficineRequest(_message.Message):
     __slots__ = ("name",)
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -375,6 +393,20 @@ class ListAttachmentEventsResponse(_message.Message):
     events: _containers.RepeatedCompositeFieldContainer[AttachmentEvent]
     next_page_token: str
     def __init__(self, events: _Optional[_Iterable[_Union[AttachmentEvent, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ListAttachmentChangesRequest(_message.Message):
+    __slots__ = ("after_id", "page_size")
+    AFTER_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    after_id: int
+    page_size: int
+    def __init__(self, after_id: _Optional[int] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class ListAttachmentChangesResponse(_message.Message):
+    __slots__ = ("changes",)
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    changes: _containers.RepeatedCompositeFieldContainer[AttachmentChange]
+    def __init__(self, changes: _Optional[_Iterable[_Union[AttachmentChange, _Mapping]]] = ...) -> None: ...
 
 class ImportOptions(_message.Message):
     __slots__ = ("dry_run", "filename")

@@ -116,6 +116,11 @@ class EffecteurServiceStub:
                 request_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListAttachmentEventsRequest.SerializeToString,
                 response_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListAttachmentEventsResponse.FromString,
                 _registered_method=True)
+        self.ListAttachmentChanges = channel.unary_unary(
+                '/vaxorders.effecteurs.v1.EffecteurService/ListAttachmentChanges',
+                request_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListAttachmentChangesRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListAttachmentChangesResponse.FromString,
+                _registered_method=True)
         self.ImportAttachments = channel.stream_unary(
                 '/vaxorders.effecteurs.v1.EffecteurService/ImportAttachments',
                 request_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ImportAttachmentsRequest.SerializeToString,
@@ -243,6 +248,15 @@ class EffecteurServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAttachmentChanges(self, request, context):
+        """Every attach and detach of every officine after a position, oldest first:
+        the feed the orders service mirrors attachments from. Operators and
+        granted jobs only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ImportAttachments(self, request_iterator, context):
         """Imports attachments from the previous portal (CSV, streamed in chunks).
         Idempotent; dry_run reports without storing. Operators only.
@@ -333,6 +347,11 @@ def add_EffecteurServiceServicer_to_server(servicer, server):
                     servicer.ListAttachmentEvents,
                     request_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListAttachmentEventsRequest.FromString,
                     response_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListAttachmentEventsResponse.SerializeToString,
+            ),
+            'ListAttachmentChanges': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAttachmentChanges,
+                    request_deserializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListAttachmentChangesRequest.FromString,
+                    response_serializer=vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListAttachmentChangesResponse.SerializeToString,
             ),
             'ImportAttachments': grpc.stream_unary_rpc_method_handler(
                     servicer.ImportAttachments,
@@ -774,6 +793,33 @@ class EffecteurService:
             '/vaxorders.effecteurs.v1.EffecteurService/ListAttachmentEvents',
             vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListAttachmentEventsRequest.SerializeToString,
             vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListAttachmentEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAttachmentChanges(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.effecteurs.v1.EffecteurService/ListAttachmentChanges',
+            vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListAttachmentChangesRequest.SerializeToString,
+            vaxorders_dot_effecteurs_dot_v1_dot_effecteurs__service__pb2.ListAttachmentChangesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -56,6 +56,11 @@ class EffecteurServiceStub:
     """The officine an effecteur is attached to now, if any."""
     ListAttachmentEvents: _aio.UnaryUnaryMultiCallable[_effecteurs_service_pb2.ListAttachmentEventsRequest, _effecteurs_service_pb2.ListAttachmentEventsResponse]
     """Every attach and detach of an officine or of an effecteur."""
+    ListAttachmentChanges: _aio.UnaryUnaryMultiCallable[_effecteurs_service_pb2.ListAttachmentChangesRequest, _effecteurs_service_pb2.ListAttachmentChangesResponse]
+    """Every attach and detach of every officine after a position, oldest first:
+    the feed the orders service mirrors attachments from. Operators and
+    granted jobs only.
+    """
     ImportAttachments: _aio.StreamUnaryMultiCallable[_effecteurs_service_pb2.ImportAttachmentsRequest, _effecteurs_service_pb2.ImportAttachmentsResponse]
     """Imports attachments from the previous portal (CSV, streamed in chunks).
     Idempotent; dry_run reports without storing. Operators only.
@@ -199,6 +204,17 @@ class EffecteurServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _aio.ServicerContext[_effecteurs_service_pb2.ListAttachmentEventsRequest, _abc.Awaitable[_effecteurs_service_pb2.ListAttachmentEventsResponse]],
     ) -> _abc.Awaitable[_effecteurs_service_pb2.ListAttachmentEventsResponse]:
         """Every attach and detach of an officine or of an effecteur."""
+
+    @_abc_1.abstractmethod
+    def ListAttachmentChanges(
+        self,
+        request: _effecteurs_service_pb2.ListAttachmentChangesRequest,
+        context: _aio.ServicerContext[_effecteurs_service_pb2.ListAttachmentChangesRequest, _abc.Awaitable[_effecteurs_service_pb2.ListAttachmentChangesResponse]],
+    ) -> _abc.Awaitable[_effecteurs_service_pb2.ListAttachmentChangesResponse]:
+        """Every attach and detach of every officine after a position, oldest first:
+        the feed the orders service mirrors attachments from. Operators and
+        granted jobs only.
+        """
 
     @_abc_1.abstractmethod
     def ImportAttachments(

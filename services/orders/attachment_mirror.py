@@ -1,0 +1,168 @@
+"""Where effecteurs are attached, known locally: no call to EffecteurService per order write.
+
+EffecteurService appends an event to its attachment feed at every attach and detach (ids
+visible in commit order, services/common/feeds.py). Orders follows that feed
+(ListAttachmentChanges after its position, under its service identity "orders") and keeps the
+result in two tables (mirrored_attachments, mirrored_officines); its position is the highest
+event applied, so a restart resumes where it stopped, and an empty mirror catches up from 0
+(the whole history, hence the current state).
+
+The bound: a detachment is never honoured later than `attachment_mirror_max_lag_seconds`.
+A round that comes back caught up (fewer changes than a page) proves every change committed
+before it was *sent* is applied; order writes are refused (UNAVAILABLE, "réessayez") when the
+last such round was sent longer ago than the bound: effecteurs unreachable, the feed behind,
+or orders just started. So a write at t accepts an effecteur only if no detachment of it
+committed before t - bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+import grpc
+import structlog
+from prometheus_client import CollectorRegistry, Gauge
+
+from services.common.clock import monotonic
+from services.common.db import Database
+from services.common.errors import Unavailable
+from services.orders import errors
+from services.orders import repository_mirror as repo
+from services.orders.ports import EffecteurAttachment
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as epb
+from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as epb_grpc
+from vaxorders.type.v1 import effecteur_type_pb2
+
+log = structlog.get_logger("orders.attachment_mirror")
+
+PAGE = 500
+SHARED_KEY = "orders.attachment_mirror"
+
+
+class Freshness:
+    """When the mirror last proved itself caught up (monotonic: a duration, not business time)."""
+
+    def __init__(self, max_lag_seconds: float) -> None:
+        self.max_lag = max_lag_seconds
+        self._caught_up_at: float | None = None
+
+    def caught_up(self, as_of: float) -> None:
+        if self._caught_up_at is None or as_of > self._caught_up_at:
+            self._caught_up_at = as_of
+
+    def is_fresh(self) -> bool:
+        return self._caught_up_at is not None and monotonic() - self._caught_up_at <= self.max_lag
+
+    def register_gauge(self, registry: CollectorRegistry) -> None:
+        """`vaxorders_attachment_mirror_caught_up` (1 or 0) on the process's /metrics: 0 means
+        order writes are being refused (UNAVAILABLE) until the mirror hears from effecteurs."""
+        gauge = Gauge(
+            "vaxorders_attachment_mirror_caught_up",
+            "1 while the attachment mirror is within its bound (order writes accepted), else 0.",
+            registry=registry,
+        )
+        gauge.set_function(lambda: 1.0 if self.is_fresh() else 0.0)
+
+    def require_fresh(self) -> None:
+        if not self.is_fresh():
+            log.warning("orders.attachment_mirror_stale", max_lag_seconds=self.max_lag)
+            raise Unavailable(
+                "La liste des effecteurs rattachés n'est pas à jour pour le moment. Réessayez dans quelques secondes."
+            )
+
+
+def _change(message: epb.AttachmentChange) -> repo.Change:
+    return repo.Change(
+        id=message.id,
+        effecteur=message.effecteur,
+        type=effecteur_type_pb2.EffecteurType.Name(message.effecteur_type).removeprefix("EFFECTEUR_TYPE_"),
+        display_name=message.effecteur_display_name,
+        officine=message.officine.removeprefix("officines/") or None,
+        changed_officine=message.changed_officine.removeprefix("officines/"),
+        department=message.changed_officine_department,
+    )
+
+
+class AttachmentFeed:
+    """The background follower: polls effecteurs' feed and applies it to the mirror."""
+
+    def __init__(
+        self,
+        db: Database,
+        stub: epb_grpc.EffecteurServiceStub,
+        freshness: Freshness,
+        *,
+        poll_seconds: float,
+        timeout_seconds: float,
+    ) -> None:
+        self._db = db
+        self._stub = stub
+        self.freshness = freshness
+        self._poll = poll_seconds
+        self._timeout = timeout_seconds
+
+    async def run_once(self) -> int:
+        """One round: the changes after the stored position, applied; returns how many."""
+        sent_at = monotonic()
+        async with self._db.read() as s:
+            after = await repo.position(s)
+        answer = await self._stub.ListAttachmentChanges(
+            epb.ListAttachmentChangesRequest(after_id=after, page_size=PAGE), timeout=self._timeout
+        )
+        changes = [_change(c) for c in answer.changes]
+        if changes:
+            async with self._db.write() as s:
+                await repo.apply(s, changes)
+            log.info("orders.attachment_mirror_applied", after=after, changes=len(changes), position=changes[-1].id)
+        if len(changes) < PAGE:
+            self.freshness.caught_up(sent_at)
+        return len(changes)
+
+    async def run_forever(self, acting: Callable[[], AbstractContextManager[object]]) -> None:
+        """Until cancelled. `acting()` puts orders' service token on the calls of one round."""
+        log.info("orders.attachment_mirror_started", poll_seconds=self._poll, max_lag=self.freshness.max_lag)
+        while True:
+            applied = 0
+            try:
+                with acting():
+                    applied = await self.run_once()
+            except grpc.aio.AioRpcError as error:
+                # effecteurs down or restarting: writes are refused past the bound, retry next round.
+                log.warning("orders.attachment_mirror_round_failed", code=error.code().name)
+            except Exception:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise asyncio.CancelledError from None
+                log.exception("orders.attachment_mirror_round_failed")
+            if applied < PAGE:
+                await asyncio.sleep(self._poll)
+
+
+class MirroredAttachmentDirectory:
+    """AttachmentDirectory (ports.py) answered from the mirror: one indexed read, no RPC."""
+
+    def __init__(self, db: Database, freshness: Freshness) -> None:
+        self._db = db
+        self.freshness = freshness
+
+    async def lookup(self, effecteur: str) -> EffecteurAttachment | None:
+        self.freshness.require_fresh()
+        async with self._db.read() as s:
+            row = await repo.attachment(s, effecteur)
+        if row is None:
+            return None  # never attached anywhere: unknown to orders
+        return EffecteurAttachment(
+            effecteur=row.effecteur,
+            type=row.type,
+            display_name=row.display_name,
+            officine=f"officines/{row.officine}" if row.officine else None,
+        )
+
+    async def officine_department(self, finess: str) -> str:
+        async with self._db.read() as s:
+            department = await repo.department(s, finess)
+        if department is None:
+            raise errors.not_found("Officine")
+        return department

@@ -1,0 +1,91 @@
+"""SQL of the attachment mirror (attachment_mirror.py): two small tables, upserts that
+never step back (a row only takes a newer feed event than the one it is at)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.orders.models import MirroredAttachment, MirroredOfficine, table_of
+from services.orders.repository import _dialect
+
+ATTACHMENTS = table_of(MirroredAttachment)
+OFFICINES = table_of(MirroredOfficine)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One event of effecteurs' feed, as the mirror keeps it."""
+
+    id: int
+    effecteur: str  # "effecteurs/rpps:..."
+    type: str  # "MEDECIN"
+    display_name: str
+    officine: str | None  # FINESS it is attached to after the event; None: nowhere
+    changed_officine: str  # FINESS the event is about
+    department: str  # of changed_officine
+
+
+async def position(s: AsyncSession) -> int:
+    """The last feed event applied (0: empty mirror, catch up from the start)."""
+    return int((await s.execute(select(func.coalesce(func.max(ATTACHMENTS.c.event_id), 0)))).scalar_one())
+
+
+async def apply(s: AsyncSession, changes: Sequence[Change]) -> None:
+    """Apply a page of changes, oldest first. Replaying one already applied, or a page another
+    replica applied meanwhile, changes nothing: a row never goes back to an older event."""
+    latest: dict[str, Change] = {}
+    departments: dict[str, Change] = {}
+    for change in changes:  # the last change per key wins: one row each per statement
+        latest[change.effecteur] = change
+        departments[change.changed_officine] = change
+    dialect = _dialect(s)
+    if latest:
+        statement = dialect.insert(ATTACHMENTS)
+        await s.execute(
+            statement.on_conflict_do_update(
+                index_elements=[ATTACHMENTS.c.effecteur],
+                set_={
+                    "type": statement.excluded.type,
+                    "display_name": statement.excluded.display_name,
+                    "officine": statement.excluded.officine,
+                    "event_id": statement.excluded.event_id,
+                },
+                where=ATTACHMENTS.c.event_id < statement.excluded.event_id,
+            ),
+            [
+                {
+                    "effecteur": c.effecteur,
+                    "type": c.type,
+                    "display_name": c.display_name,
+                    "officine": c.officine,
+                    "event_id": c.id,
+                }
+                for c in latest.values()
+            ],
+        )
+    if departments:
+        statement = dialect.insert(OFFICINES)
+        await s.execute(
+            statement.on_conflict_do_update(
+                index_elements=[OFFICINES.c.finess],
+                set_={"department": statement.excluded.department, "event_id": statement.excluded.event_id},
+                where=OFFICINES.c.event_id < statement.excluded.event_id,
+            ),
+            [{"finess": f, "department": c.department, "event_id": c.id} for f, c in departments.items()],
+        )
+
+
+async def attachment(s: AsyncSession, effecteur: str) -> MirroredAttachment | None:
+    return (
+        await s.execute(select(MirroredAttachment).where(MirroredAttachment.effecteur == effecteur))
+    ).scalar_one_or_none()
+
+
+async def department(s: AsyncSession, finess: str) -> str | None:
+    found = await s.execute(select(OFFICINES.c.department).where(OFFICINES.c.finess == finess))
+    value: str | None = found.scalar_one_or_none()
+    return value
