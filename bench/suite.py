@@ -275,8 +275,9 @@ async def start_services(suite: Suite, children: Children, urls: dict[str, str],
         await _wait(lambda address=address: _serving(address), f"{svc} to serve", everyone, 120)
     await _wait(lambda: _http_ok(f"{suite.gateway_url}/healthz"), "the gateway", everyone, 120)
     # Orders refuses writes until its attachment mirror has caught up (from 0 on a fresh database).
-    mirror = f"http://127.0.0.1:{metrics_ports['orders']}/metrics"
-    await _wait(lambda: _mirror_caught_up(mirror), "orders' attachment mirror", everyone, 600)
+    for worker in range(workers):  # each worker keeps its own mirror freshness
+        mirror = f"http://127.0.0.1:{metrics_ports['orders'] + worker}/metrics"
+        await _wait(lambda mirror=mirror: _mirror_caught_up(mirror), "orders' attachment mirror", everyone, 600)
     suite.start_seconds = time.perf_counter() - started
 
 
