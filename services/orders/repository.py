@@ -274,3 +274,8 @@ async def change_owner(s: AsyncSession, subject: str) -> AnyRow | None:
     return (
         await s.execute(select(CHANGES.c.finess, CHANGES.c.effecteur).where(CHANGES.c.subject == subject).limit(1))
     ).first()
+
+
+async def officine_session_lines(s: AsyncSession, session_id: str, finess: str) -> list[AnyRow]:
+    """Every line of one officine in one session (a grid's worth), in one statement."""
+    return list((await s.execute(select(LINES).where(*line_scope(finess, session_id, None)))).all())

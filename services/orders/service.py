@@ -7,7 +7,7 @@ lines.py, vial_requests.py and reports.py build on the OrderRules here.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -28,6 +28,7 @@ from services.orders.ports import (
     EffecteurAttachment,
     ProductInfo,
     QuotaRule,
+    QuotaTable,
     SessionDirectory,
     SessionWindow,
 )
@@ -136,10 +137,7 @@ class OrderRules:
     # -- effecteur, product, quota ---------------------------------------------------
 
     async def product(self, name: str, field: str) -> ProductInfo:
-        product = (await self.sessions.products()).get(name)
-        if product is None:
-            raise InvalidArgument.field(field, f"Produit inconnu du catalogue : « {name} ».")
-        return product
+        return _in_catalogue(await self.sessions.products(), name, field)
 
     async def attached(self, effecteur: str, finess: str) -> EffecteurAttachment:
         """The effecteur as attached to this officine right now (never cached)."""
@@ -152,16 +150,7 @@ class OrderRules:
         """The rule in force now, as SessionService answers it: NOT_OPEN (refused)
         also for a product outside its orderable dates, inactive, or absent from
         the published table."""
-        label = product.display_name or product.name
-        table = await self.sessions.quota_table(window.id, self.clock.now())
-        if table is None:
-            raise errors.product_not_open(
-                effecteur_type, label, "Aucun tableau de quotas n'est publié pour cette session."
-            )
-        rule = table.rules.get((effecteur_type, product.name))
-        if rule is None or rule.kind not in (UNLIMITED, CAPPED):
-            raise errors.product_not_open(effecteur_type, label, _sentence(rule.not_open_reason if rule else ""))
-        return rule
+        return _rule_in(await self.sessions.quota_table(window.id, self.clock.now()), effecteur_type, product)
 
     async def ordering(
         self, window: SessionWindow, effecteur: str, finess: str, product_name: str, field: str
@@ -171,6 +160,39 @@ class OrderRules:
         rule = await self.rule(window, attached.type, product)
         department = await self.attachments.officine_department(finess)
         return Ordering(window, product, attached, rule, department)
+
+    async def orderings(
+        self, window: SessionWindow, finess: str, pairs: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], Ordering | DomainError]:
+        """`ordering` for many (effecteur, product) pairs of one officine (a grid
+        save): the catalogue, the quota table, the officine's department and each
+        effecteur's attachment read once. A pair that may not be ordered maps to
+        its refusal instead of raising, so the other pairs still go through."""
+        wanted = sorted(set(pairs))
+        if not wanted:
+            return {}
+        catalogue = await self.sessions.products()
+        table = await self.sessions.quota_table(window.id, self.clock.now())
+        department = await self.attachments.officine_department(finess)
+        attachments: dict[str, EffecteurAttachment | DomainError] = {}
+        for effecteur in sorted({e for e, _ in wanted}):
+            try:
+                attachments[effecteur] = await self.attached(effecteur, finess)
+            except DomainError as refusal:
+                attachments[effecteur] = refusal
+        found: dict[tuple[str, str], Ordering | DomainError] = {}
+        for effecteur, product_name in wanted:
+            attached = attachments[effecteur]
+            try:
+                product = _in_catalogue(catalogue, product_name, "line.product")
+                if isinstance(attached, DomainError):
+                    raise attached
+                rule = _rule_in(table, attached.type, product)
+            except DomainError as refusal:
+                found[(effecteur, product_name)] = refusal
+                continue
+            found[(effecteur, product_name)] = Ordering(window, product, attached, rule, department)
+        return found
 
     # -- idempotent writes -------------------------------------------------------------
 
@@ -218,6 +240,23 @@ class OrderRules:
             )
         except WindowShut as shut:
             raise await self.closed_error(shut.window, shut.now) from None
+
+
+def _in_catalogue(catalogue: Mapping[str, ProductInfo], name: str, field: str) -> ProductInfo:
+    product = catalogue.get(name)
+    if product is None:
+        raise InvalidArgument.field(field, f"Produit inconnu du catalogue : « {name} ».")
+    return product
+
+
+def _rule_in(table: QuotaTable | None, effecteur_type: str, product: ProductInfo) -> QuotaRule:
+    label = product.display_name or product.name
+    if table is None:
+        raise errors.product_not_open(effecteur_type, label, "Aucun tableau de quotas n'est publié pour cette session.")
+    rule = table.rules.get((effecteur_type, product.name))
+    if rule is None or rule.kind not in (UNLIMITED, CAPPED):
+        raise errors.product_not_open(effecteur_type, label, _sentence(rule.not_open_reason if rule else ""))
+    return rule
 
 
 def _sentence(text: str) -> str:
