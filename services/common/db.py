@@ -19,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Connection, Dialect, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
 from services.common.timefmt import as_utc
@@ -88,6 +88,17 @@ def _sqlite_tuning(engine: AsyncEngine, *, immediate: bool) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# What a Core statement runs on: an ORM session's transaction or a bare connection's.
+Executor = AsyncSession | AsyncConnection
+
+
+def dialect_name(executor: Executor) -> str:
+    """ "sqlite" or "postgresql", for the statements that differ (upserts, collations)."""
+    if isinstance(executor, AsyncConnection):
+        return executor.dialect.name
+    return executor.get_bind().dialect.name
+
+
 class Database:
     """A service's database: `write()` and `read()` give transactional sessions."""
 
@@ -124,6 +135,18 @@ class Database:
     async def read(self) -> AsyncIterator[AsyncSession]:
         async with self._read_sessions() as session, session.begin():
             yield session
+
+    # The hot path's flavour (the grid save): Core on a connection, no ORM session around it.
+    @asynccontextmanager
+    async def write_core(self) -> AsyncIterator[AsyncConnection]:
+        """One write transaction on a bare connection: committed on exit, rolled back on error."""
+        async with self.writer.begin() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def read_core(self) -> AsyncIterator[AsyncConnection]:
+        async with self.reader.begin() as connection:
+            yield connection
 
     async def dispose(self) -> None:
         await self.writer.dispose()

@@ -4,7 +4,9 @@ session, in one transaction, each write saved or refused on its own.
 The same rules as the single-line writes (lines.py), read once per submission:
 the window, the catalogue, the quota table and each effecteur's attachment
 (OrderRules.orderings) before the transaction, the officine's lines once inside
-it. A refused write changes nothing: the ledger refuses without writing, and a
+it. SQLAlchemy Core on a bare connection (no ORM session); the request_id is
+claimed in the write transaction itself (services.common.idempotency.run_once),
+with no look-up before it. A refused write changes nothing: the ledger refuses without writing, and a
 write that loses a race after moving the ledger moves it back in the same
 transaction. Ledger rows are touched in (effecteur, product) order, so two
 concurrent saves of the same officine cannot deadlock on PostgreSQL.
@@ -16,7 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.context import Principal
 from services.common.errors import Aborted, DomainError, InvalidArgument, Violations
@@ -70,22 +72,27 @@ class BatchLineService:
         assert order is not None
         access.require_officine_writer(principal, order.finess, "Officine")
         payload = {"parent": parent, "writes": [asdict(w) for w in writes]}
-        previous = await rules.recorded(principal, request_id, OPERATION, payload, BatchOutcome.load)
-        if previous is not None:
-            return previous
-        window = await rules.open_window(order.session_id)
-        early = _checked(rules, order, writes)
-        async with rules.db.read() as s:
-            seen = {row.id: row for row in await repo.officine_session_lines(s, window.id, order.finess)}
-        # Only a write that may raise a quantity needs the attachment and the rule.
-        pairs = [(w.effecteur, w.product) for i, w in enumerate(writes) if w.kind == CREATE and i not in early]
-        for i, w in enumerate(writes):
-            row = seen.get(_line_id(w)) if w.kind == UPDATE and i not in early else None
-            if row is not None and w.vials > row.vials:
-                pairs.append((row.effecteur, row.product))
-        orderings = await rules.orderings(window, order.finess, pairs)
+        try:
+            window = await rules.open_window(order.session_id)
+            early = _checked(rules, order, writes)
+            async with rules.db.read_core() as c:
+                seen = {row.id: row for row in await repo.officine_session_lines(c, window.id, order.finess)}
+            # Only a write that may raise a quantity needs the attachment and the rule.
+            pairs = [(w.effecteur, w.product) for i, w in enumerate(writes) if w.kind == CREATE and i not in early]
+            for i, w in enumerate(writes):
+                row = seen.get(_line_id(w)) if w.kind == UPDATE and i not in early else None
+                if row is not None and w.vials > row.vials:
+                    pairs.append((row.effecteur, row.product))
+            orderings = await rules.orderings(window, order.finess, pairs)
+        except DomainError:
+            # A retry is answered by the write transaction (its key claimed first); only when
+            # the window closed (or maintenance began) since the first call is it looked up here.
+            previous = await rules.recorded(principal, request_id, OPERATION, payload, BatchOutcome.load)
+            if previous is not None:
+                return previous
+            raise
 
-        async def work(s: AsyncSession, now: datetime) -> BatchOutcome:
+        async def work(s: AsyncConnection, now: datetime) -> BatchOutcome:
             rules.still_open(window, now)
             cells = _Cells(s, rules, orderings, repo.Audit.by(principal, now, request_id), now)
             await cells.load(window.id, order.finess)
@@ -101,7 +108,7 @@ class BatchLineService:
             await cells.record()
             return BatchOutcome([r for r in results if r is not None])
 
-        return await rules.write(principal, request_id, OPERATION, payload, work, BatchOutcome.load)
+        return await rules.write(principal, request_id, OPERATION, payload, work, BatchOutcome.load, core=True)
 
 
 def _line_id(write: LineWrite) -> str:
@@ -156,7 +163,7 @@ class _Cells:
 
     def __init__(
         self,
-        s: AsyncSession,
+        s: AsyncConnection,
         rules: OrderRules,
         orderings: dict[tuple[str, str], Ordering | DomainError],
         audit: repo.Audit,

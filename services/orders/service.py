@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from services.common import idempotency
 from services.common.clock import Clock
 from services.common.context import Principal
-from services.common.db import Database
+from services.common.db import Database, Executor
 from services.common.errors import DomainError, InvalidArgument, NotFound
 from services.common.idempotency import check_request_id
 from services.orders import errors
@@ -219,8 +217,10 @@ class OrderRules:
         request_id: str,
         operation: str,
         payload: dict[str, Any],
-        work: Callable[[AsyncSession, datetime], Awaitable[OutcomeT]],
+        work: Callable[[Any, datetime], Awaitable[OutcomeT]],
         load: Callable[[dict[str, Any]], OutcomeT],
+        *,
+        core: bool = False,
     ) -> OutcomeT:
         """Run `work` once per request_id (services.common.idempotency.run_once:
         the key claimed first in the write transaction, a lost race on another
@@ -237,6 +237,7 @@ class OrderRules:
                 work=work,
                 dump=_dump,
                 load=load,
+                core=core,
             )
         except WindowShut as shut:
             raise await self.closed_error(shut.window, shut.now) from None
@@ -268,7 +269,7 @@ def _dump(outcome: Outcome) -> dict[str, Any]:
 
 
 async def add_to_usage(
-    s: AsyncSession, ordering: Ordering, effecteur: str, delta: int, current_line: int | None
+    s: Executor, ordering: Ordering, effecteur: str, delta: int, current_line: int | None
 ) -> tuple[int, list[Notice]]:
     """Move the effecteur's total by `delta` under the cap, atomically; the new
     total and any warning. Refused -> QuotaExceeded saying what remains."""
