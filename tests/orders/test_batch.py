@@ -199,3 +199,32 @@ async def test_ten_concurrent_saves_on_one_capped_cell_never_pass_the_cap(domain
     assert (await stored(domain))[(DUBOIS, MODERNA)] == 10 == await ledger(domain, DUBOIS, MODERNA)
     assert sum(r.count("SAVED") for r in results) == 3
     assert {reason for r in results for reason in r} <= {"SAVED", "STALE_ETAG", "QUOTA_EXCEEDED"}
+
+
+async def test_a_save_asks_the_other_services_once_per_submission_not_per_cell(
+    domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def counted(owner: object, method: str) -> None:
+        original = getattr(owner, method)
+
+        async def counting(*args: object) -> object:
+            asked.append(method)
+            return await original(*args)
+
+        monkeypatch.setattr(owner, method, counting)
+
+    for owner, method in [
+        (domain.attachments, "lookup"),
+        (domain.attachments, "officine_department"),
+        (domain.sessions, "products"),
+        (domain.sessions, "quota_table"),
+        (domain.sessions, "session"),
+    ]:
+        counted(owner, method)
+    writes = [create(e, p, 1) for e in (DUBOIS, TRAORE, OWN) for p in (MODERNA, PFIZER)]
+    outcome = await BatchLineService(domain.rules).write(CLAIRE, PARENT, writes, rid())
+    assert all(c.saved for c in outcome.cells)
+    # One look-up per effecteur (3), and once each for the window, catalogue, table and department.
+    assert sorted(asked) == sorted(["lookup"] * 3 + ["officine_department", "products", "quota_table", "session"])
