@@ -6,7 +6,8 @@ then the line, then records the change, all in one transaction.
 
 Raising a quantity needs the session open, the effecteur attached to the
 officine now and the quota rule; lowering or withdrawing needs the session open
-only: it can only reduce what will be shipped.
+only: it can only reduce what will be shipped. The writes run on Core over a
+bare connection (Database.write_core), as the grid save (batch.py) does.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.common.context import Principal
 from services.common.errors import Aborted, AlreadyExists, InvalidArgument, NotFound, Violations
@@ -158,7 +159,7 @@ class LineService:
         window = await rules.open_window(order.session_id)
         ordering = await rules.ordering(window, effecteur, order.finess, product, "line.product")
 
-        async def work(s: AsyncSession, now: datetime) -> LineOutcome:
+        async def work(s: AsyncConnection, now: datetime) -> LineOutcome:
             rules.still_open(window, now)
             _, warnings = await add_to_usage(s, ordering, effecteur, vials, 0)
             row = await repo.insert_line(
@@ -178,7 +179,7 @@ class LineService:
             )
             return LineOutcome(line_view(row), warnings)
 
-        return await rules.write(principal, request_id, "CreateOrderLine", payload, work, LineOutcome.load)
+        return await rules.write(principal, request_id, "CreateOrderLine", payload, work, LineOutcome.load, core=True)
 
     async def update(self, principal: Principal, name: str, etag: str, vials: int, request_id: str) -> LineOutcome:
         rules = self.rules
@@ -205,7 +206,7 @@ class LineService:
                 window, current.effecteur, ref.parent.finess, current.product, "line.product"
             )
 
-        async def work(s: AsyncSession, now: datetime) -> LineOutcome:
+        async def work(s: AsyncConnection, now: datetime) -> LineOutcome:
             rules.still_open(window, now)
             row = await repo.get_line(s, ref.id)
             if row is None:
@@ -234,7 +235,7 @@ class LineService:
             )
             return LineOutcome(line_view(updated), warnings)
 
-        return await rules.write(principal, request_id, "UpdateOrderLine", payload, work, LineOutcome.load)
+        return await rules.write(principal, request_id, "UpdateOrderLine", payload, work, LineOutcome.load, core=True)
 
     async def delete(self, principal: Principal, name: str, etag: str, request_id: str) -> LineOutcome:
         rules = self.rules
@@ -253,7 +254,7 @@ class LineService:
             raise Aborted(STALE, metadata={"etag": current.etag})
         window = await rules.open_window(ref.parent.session_id)
 
-        async def work(s: AsyncSession, now: datetime) -> LineOutcome:
+        async def work(s: AsyncConnection, now: datetime) -> LineOutcome:
             rules.still_open(window, now)
             row = await repo.get_line(s, ref.id)
             if row is None:
@@ -271,7 +272,7 @@ class LineService:
             )
             return LineOutcome(None, [])
 
-        return await rules.write(principal, request_id, "DeleteOrderLine", payload, work, LineOutcome.load)
+        return await rules.write(principal, request_id, "DeleteOrderLine", payload, work, LineOutcome.load, core=True)
 
     # -- reads ---------------------------------------------------------------------
 
