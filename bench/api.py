@@ -14,6 +14,8 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from google.protobuf import json_format
+
 from bench.clients import GrpcPool
 from bench.load import CallFailed, timed
 from bench.stats import Recorder
@@ -30,8 +32,9 @@ from vaxorders.type.v1 import effecteur_type_pb2
 if TYPE_CHECKING:
     import aiohttp
 
-# The RPCs that write an order line: what "order lines per second" counts.
-LINE_WRITES = ("CreateOrderLine", "UpdateOrderLine", "DeleteOrderLine", "ConfirmVialRequest")
+# The RPCs that write order lines: what "order lines per second" counts (a grid save, one
+# BatchWriteOrderLines, counts once whatever its number of lines).
+LINE_WRITES = ("CreateOrderLine", "UpdateOrderLine", "DeleteOrderLine", "ConfirmVialRequest", "BatchWriteOrderLines")
 TIMEOUT = 30.0
 _TYPE_PREFIX = "EFFECTEUR_TYPE_"
 
@@ -41,6 +44,33 @@ class Line:
     name: str
     etag: str
     vials: int
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """One cell of a grid save: a create (effecteur, product, vials), an update
+    (line, vials) or a withdrawal (line, vials 0)."""
+
+    vials: int
+    line: Line | None = None
+    effecteur: str = ""
+    product: str = ""
+
+    def as_pb(self) -> opb.OrderLineWrite:
+        if self.line is None:
+            create = opb.OrderLine(effecteur=self.effecteur, product=self.product, vials=self.vials)
+            return opb.OrderLineWrite(create=create)
+        if self.vials == 0:
+            return opb.OrderLineWrite(delete=opb.OrderLine(name=self.line.name, etag=self.line.etag))
+        return opb.OrderLineWrite(update=opb.OrderLine(name=self.line.name, etag=self.line.etag, vials=self.vials))
+
+
+def _saved(results: list[tuple[bool, str, Line | None]]) -> list[Line | None]:
+    """The line after each write; a refused write fails the run (the bench's cells never should be)."""
+    for saved, message, _ in results:
+        if not saved:
+            raise CallFailed("BatchWriteOrderLines", "REFUSED", message)
+    return [line for _, _, line in results]
 
 
 def _type_name(value: int) -> str:
@@ -132,6 +162,23 @@ class GrpcApi:
         request = opb.DeleteOrderLineRequest(name=line.name, etag=line.etag, request_id=str(uuid.uuid4()))
         await timed(
             self.recorder, "DeleteOrderLine", stub.DeleteOrderLine(request, metadata=self._md(token), timeout=TIMEOUT)
+        )
+
+    async def batch_write(self, user: int, token: str, parent: str, cells: list[CellWrite]) -> list[Line | None]:
+        stub = self._stub(opb_grpc.OrderServiceStub, "orders", user)
+        request = opb.BatchWriteOrderLinesRequest(
+            parent=parent, writes=[c.as_pb() for c in cells], request_id=str(uuid.uuid4())
+        )
+        reply = await timed(
+            self.recorder,
+            "BatchWriteOrderLines",
+            stub.BatchWriteOrderLines(request, metadata=self._md(token), timeout=TIMEOUT),
+        )
+        return _saved(
+            [
+                (r.saved, r.message, Line(r.line.name, r.line.etag, r.line.vials) if r.HasField("line") else None)
+                for r in reply.results
+            ]
         )
 
     async def create_request(self, user: int, token: str, parent: str, effecteur: str, product: str, vials: int) -> str:
@@ -248,6 +295,19 @@ class HttpApi:
             f"/{line.name}",
             token,
             params={"etag": line.etag, "requestId": str(uuid.uuid4())},
+        )
+
+    async def batch_write(self, user: int, token: str, parent: str, cells: list[CellWrite]) -> list[Line | None]:
+        body = {
+            "writes": [json_format.MessageToDict(c.as_pb()) for c in cells],
+            "requestId": str(uuid.uuid4()),
+        }
+        reply = await self._call("BatchWriteOrderLines", "POST", f"/{parent}/lines:batchWrite", token, body=body)
+        return _saved(
+            [
+                (bool(r.get("saved")), r.get("message", ""), self._line(r) if "line" in r else None)
+                for r in reply.get("results", [])
+            ]
         )
 
     async def create_request(self, user: int, token: str, parent: str, effecteur: str, product: str, vials: int) -> str:

@@ -1,13 +1,15 @@
 """What the virtual users do, identical over gRPC and through the gateway.
 
-The opening rush, per officine: its two médecins ask it for vials (their own
-tokens), then its titulaire presents a token, reads the service state and the
-quota table, lists the attachments, writes 15 order lines (every orderable
-product for each attached effecteur, and Moderna for the officine itself),
-changes 2, withdraws 1, lists and confirms the 2 pending requests, and lists
-the session's lines. What comes back is checked (the right session, every
-attachment, 14 lines with the confirmed vials added): a wrong answer is a
-failure of the run, not a fast one.
+The opening rush, per officine, as its titulaire's browser makes it on Monday
+08:00: its two médecins ask it for vials (their own tokens); then the titulaire
+presents a token and the dashboard reads the service state; the grid loads
+(quota table, attachments, the session's lines); one grid save of 15 cells
+(every orderable product for each attached effecteur, and Moderna for the
+officine itself) in one BatchWriteOrderLines; a second save changing 2 cells
+and withdrawing 1; the pending requests listed and both confirmed; the orders
+page (the session's lines). What comes back is checked (the right session,
+every attachment, every cell saved, 14 lines with the confirmed vials added):
+a wrong answer is a failure of the run, not a fast one.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bench.api import Line
+from bench.api import CellWrite, Line
 from bench.dataset import SESSION_ID, Officine
 from bench.load import CallFailed
 from bench.stats import Recorder
@@ -27,9 +29,10 @@ SESSION = f"sessions/{SESSION_ID}"
 # What the médecins ask for: (product, vials), one request each.
 REQUESTS = (("products/moderna", 5), ("products/pfizer-adult", 3))
 OWN_NEEDS = ("products/moderna",)
-# Calls one officine's rush makes: 2 requests, 4 reads, 15 creates, 2 changes,
-# 1 withdrawal, 1 list of requests, 2 confirmations, 1 list of lines.
-CALLS_PER_RUSH = 28
+# Calls one officine's rush makes: 2 requests, 2 dashboard reads (token, service state),
+# 3 grid reads (quota table, attachments, lines), 2 grid saves (15 creates; 2 changes and
+# 1 withdrawal), 1 list of requests, 2 confirmations, 1 list of lines.
+CALLS_PER_RUSH = 13
 
 
 class Api(Protocol):
@@ -45,6 +48,7 @@ class Api(Protocol):
     ) -> Line: ...
     async def update_line(self, user: int, token: str, line: Line, vials: int) -> Line: ...
     async def delete_line(self, user: int, token: str, line: Line) -> None: ...
+    async def batch_write(self, user: int, token: str, parent: str, cells: list[CellWrite]) -> list[Line | None]: ...
     async def create_request(
         self, user: int, token: str, parent: str, effecteur: str, product: str, vials: int
     ) -> str: ...
@@ -93,7 +97,7 @@ def _check(condition: bool, what: str) -> None:
 
 
 async def rush(api: Api, book: TokenBook, o: Officine, user: int) -> None:
-    """One officine's opening rush (28 calls, 22 of them writes)."""
+    """One officine's opening rush (13 calls, 6 of them writes: 20 line writes in 2 saves)."""
     tokens = book.for_officine(o)
     parent = o.order
     for medecin, token, (product, vials) in zip(o.requesters, tokens.medecins, REQUESTS, strict=True):
@@ -107,23 +111,36 @@ async def rush(api: Api, book: TokenBook, o: Officine, user: int) -> None:
     attached = dict(await api.attachments(user, token, o.name))
     missing = {e.resource for e in o.effecteurs} - attached.keys()
     _check(not missing, f"{o.name}: attachments missing {sorted(missing)}")
+    before = await api.list_lines(user, token, parent)
+    _check(not before, f"{o.name}: {len(before)} lines before the first save")
 
-    lines: dict[tuple[str, str], Line] = {}
     wanted = [(e.resource, product) for e in o.effecteurs for product in orderable.get(e.type, [])]
     wanted += [(o.self_effecteur.resource, product) for product in OWN_NEEDS]
-    for n, (effecteur, product) in enumerate(wanted):
-        lines[(effecteur, product)] = await api.create_line(
-            user, token, parent, effecteur, product, 10 + (o.index + n) % 10
-        )
+    first = [
+        CellWrite(10 + (o.index + n) % 10, effecteur=effecteur, product=product)
+        for n, (effecteur, product) in enumerate(wanted)
+    ]
+    saved = await api.batch_write(user, token, parent, first)
+    lines: dict[tuple[str, str], Line] = {}
+    for key, line in zip(wanted, saved, strict=True):
+        _check(line is not None, f"{o.name}: a created cell came back without its line")
+        assert line is not None
+        lines[key] = line
 
     medecin, infirmier, sage_femme = o.effecteurs[0], o.effecteurs[2], o.effecteurs[3]
-    raised = lines[(medecin.resource, "products/pfizer-pediatric")]
-    lines[(medecin.resource, "products/pfizer-pediatric")] = await api.update_line(
-        user, token, raised, raised.vials + 2
-    )
-    lowered = lines[(infirmier.resource, "products/moderna")]
-    lines[(infirmier.resource, "products/moderna")] = await api.update_line(user, token, lowered, lowered.vials - 1)
-    await api.delete_line(user, token, lines.pop((sage_femme.resource, "products/pfizer-pediatric")))
+    raised_key, lowered_key = (medecin.resource, "products/pfizer-pediatric"), (infirmier.resource, "products/moderna")
+    withdrawn_key = (sage_femme.resource, "products/pfizer-pediatric")
+    raised, lowered = lines[raised_key], lines[lowered_key]
+    second = [
+        CellWrite(raised.vials + 2, line=raised),
+        CellWrite(lowered.vials - 1, line=lowered),
+        CellWrite(0, line=lines.pop(withdrawn_key)),
+    ]
+    changed = await api.batch_write(user, token, parent, second)
+    for key, line in zip((raised_key, lowered_key), changed, strict=False):
+        _check(line is not None, f"{o.name}: a changed cell came back without its line")
+        assert line is not None
+        lines[key] = line
 
     pending = await api.pending_requests(user, token, parent)
     _check(len(pending) == len(REQUESTS), f"{o.name}: {len(pending)} pending requests, expected {len(REQUESTS)}")

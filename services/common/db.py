@@ -24,7 +24,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
 from services.common.settings import CommonSettings
@@ -109,6 +109,17 @@ class PoolSizes:
         return cls(settings.database_pool_size, settings.database_read_pool_size, settings.database_prepare_threshold)
 
 
+# What a Core statement runs on: an ORM session's transaction or a bare connection's.
+Executor = AsyncSession | AsyncConnection
+
+
+def dialect_name(executor: Executor) -> str:
+    """ "sqlite" or "postgresql", for the statements that differ (upserts, collations)."""
+    if isinstance(executor, AsyncConnection):
+        return executor.dialect.name
+    return executor.get_bind().dialect.name
+
+
 class Database:
     """A service's database: `write()` and `read()` give transactional sessions."""
 
@@ -172,6 +183,18 @@ class Database:
             return await self._one_hop.read(work)
         async with self.reader.begin() as connection:
             return await connection.run_sync(work)
+
+    # The hot path's flavour (the grid save): Core on a connection, no ORM session around it.
+    @asynccontextmanager
+    async def write_core(self) -> AsyncIterator[AsyncConnection]:
+        """One write transaction on a bare connection: committed on exit, rolled back on error."""
+        async with self.writer.begin() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def read_core(self) -> AsyncIterator[AsyncConnection]:
+        async with self.reader.begin() as connection:
+            yield connection
 
     async def dispose(self) -> None:
         await self.writer.dispose()

@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
-from services.common.db import Database, UTCDateTime
+from services.common.db import Database, Executor, UTCDateTime, dialect_name
 from services.common.errors import InvalidArgument
 from services.common.timefmt import as_utc
 
@@ -98,7 +98,7 @@ def _plain(value: Any) -> Any:
 
 
 async def recorded_outcome(
-    session: AsyncSession, table: Table, request_id: str, operation: str, digest: str
+    session: Executor, table: Table, request_id: str, operation: str, digest: str
 ) -> dict[str, Any] | None:
     """The outcome stored for this request_id, None when unknown; a reuse for
     another call is refused."""
@@ -117,13 +117,12 @@ async def recorded_outcome(
     return result
 
 
-def _insert(session: AsyncSession, table: Table) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+def _insert(session: Executor, table: Table) -> Any:
+    return (postgresql if dialect_name(session) == "postgresql" else sqlite).insert(table)
 
 
 async def claim(
-    session: AsyncSession, table: Table, request_id: str, operation: str, digest: str, now: datetime
+    session: Executor, table: Table, request_id: str, operation: str, digest: str, now: datetime
 ) -> dict[str, Any] | None:
     """Insert the key first, in the write's transaction: None when this call
     owns it, else the outcome the owner recorded (see the module docstring)."""
@@ -142,7 +141,7 @@ async def claim(
     return previous
 
 
-async def settle(session: AsyncSession, table: Table, request_id: str, result: dict[str, Any]) -> None:
+async def settle(session: Executor, table: Table, request_id: str, result: dict[str, Any]) -> None:
     """Store the outcome on the claimed key, in the same transaction as the work."""
     if request_id:
         await session.execute(
@@ -158,19 +157,23 @@ async def run_once(
     request_id: str,
     operation: str,
     digest: str,
-    work: Callable[[AsyncSession, datetime], Awaitable[T]],
+    work: Callable[[Any, datetime], Awaitable[T]],
     dump: Callable[[T], dict[str, Any]],
     load: Callable[[dict[str, Any]], T | Awaitable[T]],
     attempts: int = WRITE_ATTEMPTS,
+    core: bool = False,
 ) -> T:
     """Run `work(session, now)` at most once per request_id, in one write
     transaction with its key. A retry gets `load(outcome)` of the first call
     (`load` may be async: it runs after the write transaction is closed, so it
     may read). Should the work lose a race on another unique key, it is rolled
-    back and re-run from the start (the key is rolled back with it)."""
+    back and re-run from the start (the key is rolled back with it). With
+    `core`, the transaction is a bare Core connection (`Database.write_core`)
+    and `work` gets that connection instead of an ORM session."""
+    begin = db.write_core if core else db.write
     for attempt in range(1, attempts + 1):
         try:
-            async with db.write() as session:
+            async with begin() as session:
                 now = clock.now()
                 previous = await claim(session, table, request_id, operation, digest, now)
                 if previous is None:

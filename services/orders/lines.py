@@ -6,7 +6,8 @@ then the line, then records the change, all in one transaction.
 
 Raising a quantity needs the session open, the effecteur attached to the
 officine now and the quota rule; lowering or withdrawing needs the session open
-only: it can only reduce what will be shipped.
+only: it can only reduce what will be shipped. The writes run on Core over a
+bare connection (Database.write_core), as the grid save (batch.py) does.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from services.common.context import Principal
 from services.common.errors import Aborted, AlreadyExists, InvalidArgument, NotFound, Violations
@@ -28,7 +29,7 @@ from services.orders.views import ChangeView, LineOutcome, LineView, Notice, Pag
 
 DEFAULT_PAGE, MAX_PAGE = 100, 1000
 LINE = "Ligne de commande"
-_STALE = (
+STALE = (
     "Cette ligne a été modifiée entre-temps (par un collègue ou par la confirmation d'une demande) : "
     "rechargez-la avant de la changer."
 )
@@ -43,6 +44,16 @@ def collect(violations: Violations, check: Callable[..., T], *args: Any) -> T | 
     except InvalidArgument as error:
         violations.items.extend(error.violations)
         return None
+
+
+def line_exists(existing: AnyRow) -> AlreadyExists:
+    return AlreadyExists(
+        # The line's name is in the metadata, for clients; users read the sentence.
+        "Une ligne existe déjà pour cet effecteur et ce produit dans cette session : "
+        "modifiez sa quantité plutôt que d'en créer une autre.",
+        reason="LINE_ALREADY_EXISTS",
+        metadata={"line": line_view(existing).name},
+    )
 
 
 def line_view(row: AnyRow) -> LineView:
@@ -73,7 +84,7 @@ def change_view(row: AnyRow) -> ChangeView:
     )
 
 
-def _new_line(ordering: Ordering, finess: str, effecteur: str, vials: int, actor: str, now: datetime) -> dict[str, Any]:
+def new_line(ordering: Ordering, finess: str, effecteur: str, vials: int, actor: str, now: datetime) -> dict[str, Any]:
     return {
         "id": names.new_id(),
         "session_id": ordering.window.id,
@@ -105,8 +116,8 @@ async def add_vials(
     """Add confirmed vials to the line, creating it when missing: (line after,
     warnings, vials before). Ledger first (the cap), then the line (one upsert)."""
     _, warnings = await add_to_usage(s, ordering, effecteur, vials, None)
-    new_line = _new_line(ordering, finess, effecteur, vials, actor, now) | {"vials_from_requests": vials}
-    row = await repo.add_to_line(s, vials, **new_line)
+    values = new_line(ordering, finess, effecteur, vials, actor, now) | {"vials_from_requests": vials}
+    row = await repo.add_to_line(s, vials, **values)
     return row, warnings, row.vials - vials
 
 
@@ -148,25 +159,18 @@ class LineService:
         window = await rules.open_window(order.session_id)
         ordering = await rules.ordering(window, effecteur, order.finess, product, "line.product")
 
-        async def work(s: AsyncSession, now: datetime) -> LineOutcome:
+        async def work(s: AsyncConnection, now: datetime) -> LineOutcome:
             rules.still_open(window, now)
             _, warnings = await add_to_usage(s, ordering, effecteur, vials, 0)
             row = await repo.insert_line(
                 s,
-                **_new_line(ordering, order.finess, effecteur, vials, principal.national_id, now),
+                **new_line(ordering, order.finess, effecteur, vials, principal.national_id, now),
                 vials_from_requests=0,
             )
             if row is None:  # rolls back the ledger change with it
                 existing = await repo.find_line(s, window.id, order.finess, effecteur, product)
                 assert existing is not None
-                name = line_view(existing).name
-                raise AlreadyExists(
-                    # The line's name is in the metadata, for clients; users read the sentence.
-                    "Une ligne existe déjà pour cet effecteur et ce produit dans cette session : "
-                    "modifiez sa quantité plutôt que d'en créer une autre.",
-                    reason="LINE_ALREADY_EXISTS",
-                    metadata={"line": name},
-                )
+                raise line_exists(existing)
             await repo.add_changes(
                 s,
                 repo.Audit.by(principal, now, request_id).change(
@@ -175,7 +179,7 @@ class LineService:
             )
             return LineOutcome(line_view(row), warnings)
 
-        return await rules.write(principal, request_id, "CreateOrderLine", payload, work, LineOutcome.load)
+        return await rules.write(principal, request_id, "CreateOrderLine", payload, work, LineOutcome.load, core=True)
 
     async def update(self, principal: Principal, name: str, etag: str, vials: int, request_id: str) -> LineOutcome:
         rules = self.rules
@@ -194,7 +198,7 @@ class LineService:
             return previous
         current = await self._read(ref)
         if current.etag != etag:
-            raise Aborted(_STALE, metadata={"etag": current.etag})
+            raise Aborted(STALE, metadata={"etag": current.etag})
         window = await rules.open_window(ref.parent.session_id)
         ordering = None
         if vials > current.vials:
@@ -202,13 +206,13 @@ class LineService:
                 window, current.effecteur, ref.parent.finess, current.product, "line.product"
             )
 
-        async def work(s: AsyncSession, now: datetime) -> LineOutcome:
+        async def work(s: AsyncConnection, now: datetime) -> LineOutcome:
             rules.still_open(window, now)
             row = await repo.get_line(s, ref.id)
             if row is None:
                 raise errors.not_found(LINE)
             if row.etag != etag:
-                raise Aborted(_STALE, metadata={"etag": row.etag})
+                raise Aborted(STALE, metadata={"etag": row.etag})
             delta = vials - row.vials
             if delta == 0:
                 return LineOutcome(line_view(row), [])
@@ -222,7 +226,7 @@ class LineService:
                 s, row.id, etag, vials, new_etag=names.new_etag(), actor=principal.national_id, now=now
             )
             if updated is None:
-                raise Aborted(_STALE)
+                raise Aborted(STALE)
             await repo.add_changes(
                 s,
                 repo.Audit.by(principal, now, request_id).change(
@@ -231,7 +235,7 @@ class LineService:
             )
             return LineOutcome(line_view(updated), warnings)
 
-        return await rules.write(principal, request_id, "UpdateOrderLine", payload, work, LineOutcome.load)
+        return await rules.write(principal, request_id, "UpdateOrderLine", payload, work, LineOutcome.load, core=True)
 
     async def delete(self, principal: Principal, name: str, etag: str, request_id: str) -> LineOutcome:
         rules = self.rules
@@ -247,19 +251,19 @@ class LineService:
             return previous
         current = await self._read(ref)
         if etag and current.etag != etag:
-            raise Aborted(_STALE, metadata={"etag": current.etag})
+            raise Aborted(STALE, metadata={"etag": current.etag})
         window = await rules.open_window(ref.parent.session_id)
 
-        async def work(s: AsyncSession, now: datetime) -> LineOutcome:
+        async def work(s: AsyncConnection, now: datetime) -> LineOutcome:
             rules.still_open(window, now)
             row = await repo.get_line(s, ref.id)
             if row is None:
                 raise errors.not_found(LINE)
             if etag and row.etag != etag:
-                raise Aborted(_STALE, metadata={"etag": row.etag})
+                raise Aborted(STALE, metadata={"etag": row.etag})
             await repo.change_usage(s, row.session_id, row.effecteur, row.product, -row.vials, None)
             if not await repo.delete_line(s, row.id, row.etag):
-                raise Aborted(_STALE)
+                raise Aborted(STALE)
             await repo.add_changes(
                 s,
                 repo.Audit.by(principal, now, request_id).change(
@@ -268,7 +272,7 @@ class LineService:
             )
             return LineOutcome(None, [])
 
-        return await rules.write(principal, request_id, "DeleteOrderLine", payload, work, LineOutcome.load)
+        return await rules.write(principal, request_id, "DeleteOrderLine", payload, work, LineOutcome.load, core=True)
 
     # -- reads ---------------------------------------------------------------------
 

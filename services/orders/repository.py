@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import and_, case, delete, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from services.common.context import Principal
+from services.common.db import Executor, dialect_name
 from services.orders.models import AnyRow, Change, OrderLine, QuotaUsage, table_of
 
 LINES = table_of(OrderLine)
@@ -27,15 +27,15 @@ USAGE = table_of(QuotaUsage)
 CHANGES = table_of(Change)
 
 
-def ordered(session: AsyncSession, column: Any) -> Any:
+def ordered(session: Executor, column: Any) -> Any:
     """Sort by code point on every backend, so lists and exports come out in the
     same order on SQLite (BINARY) and PostgreSQL (whose default collation would
     ignore punctuation)."""
-    return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
+    return column.collate("C") if dialect_name(session) == "postgresql" else column
 
 
-def _dialect(s: AsyncSession) -> Any:
-    return postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
+def _dialect(s: Executor) -> Any:
+    return postgresql if dialect_name(s) == "postgresql" else sqlite
 
 
 # -- quota ledger ----------------------------------------------------------------
@@ -45,7 +45,7 @@ _LINE_KEY = [LINES.c.session_id, LINES.c.finess, LINES.c.effecteur, LINES.c.prod
 
 
 async def change_usage(
-    s: AsyncSession, session_id: str, effecteur: str, product: str, delta: int, cap: int | None
+    s: Executor, session_id: str, effecteur: str, product: str, delta: int, cap: int | None
 ) -> int | None:
     """Add `delta` vials to the effecteur's total, only if it stays within `cap`
     (a decrease always passes). One conditional upsert: the check and the write
@@ -70,7 +70,7 @@ async def change_usage(
     return (await s.execute(statement)).scalar_one_or_none()
 
 
-async def usage(s: AsyncSession, session_id: str, effecteur: str, product: str) -> int:
+async def usage(s: Executor, session_id: str, effecteur: str, product: str) -> int:
     value = await s.scalar(
         select(USAGE.c.vials).where(
             USAGE.c.session_id == session_id, USAGE.c.effecteur == effecteur, USAGE.c.product == product
@@ -82,11 +82,11 @@ async def usage(s: AsyncSession, session_id: str, effecteur: str, product: str) 
 # -- order lines -------------------------------------------------------------------
 
 
-async def get_line(s: AsyncSession, line_id: str) -> AnyRow | None:
+async def get_line(s: Executor, line_id: str) -> AnyRow | None:
     return (await s.execute(select(LINES).where(LINES.c.id == line_id))).first()
 
 
-async def find_line(s: AsyncSession, session_id: str, finess: str, effecteur: str, product: str) -> AnyRow | None:
+async def find_line(s: Executor, session_id: str, finess: str, effecteur: str, product: str) -> AnyRow | None:
     return (
         await s.execute(
             select(LINES).where(
@@ -99,7 +99,7 @@ async def find_line(s: AsyncSession, session_id: str, finess: str, effecteur: st
     ).first()
 
 
-async def insert_line(s: AsyncSession, **values: Any) -> AnyRow | None:
+async def insert_line(s: Executor, **values: Any) -> AnyRow | None:
     """A new line, or None when the (session, officine, effecteur, product) line
     already exists (the unique constraint decides, also between concurrent twins)."""
     statement = _dialect(s).insert(LINES).values(**values).on_conflict_do_nothing(index_elements=_LINE_KEY)
@@ -107,7 +107,7 @@ async def insert_line(s: AsyncSession, **values: Any) -> AnyRow | None:
 
 
 async def set_line_vials(
-    s: AsyncSession, line_id: str, etag: str, vials: int, *, new_etag: str, actor: str, now: datetime
+    s: Executor, line_id: str, etag: str, vials: int, *, new_etag: str, actor: str, now: datetime
 ) -> AnyRow | None:
     """Set the quantity if the line still carries `etag`; None when it changed meanwhile."""
     result = await s.execute(
@@ -127,7 +127,7 @@ async def set_line_vials(
     return row
 
 
-async def add_to_line(s: AsyncSession, added: int, **new_line: Any) -> AnyRow:
+async def add_to_line(s: Executor, added: int, **new_line: Any) -> AnyRow:
     """Add confirmed vials to the line, creating it (from `new_line`) when missing;
     one upsert. The cap was enforced on the ledger just before."""
     statement = (
@@ -151,7 +151,7 @@ async def add_to_line(s: AsyncSession, added: int, **new_line: Any) -> AnyRow:
     return (await s.execute(statement)).one()
 
 
-async def delete_line(s: AsyncSession, line_id: str, etag: str) -> bool:
+async def delete_line(s: Executor, line_id: str, etag: str) -> bool:
     condition = [LINES.c.id == line_id]
     if etag:
         condition.append(LINES.c.etag == etag)
@@ -176,14 +176,14 @@ def line_scope(
     return condition
 
 
-def after_in_session(s: AsyncSession, a_session: str, then: ColumnElement[bool]) -> ColumnElement[bool]:
+def after_in_session(s: Executor, a_session: str, then: ColumnElement[bool]) -> ColumnElement[bool]:
     """Keyset page condition for lines listed by session, newest first: an older
     session, or the same one and `then` (the rest of the key is past the last row)."""
     return or_(ordered(s, LINES.c.session_id) < a_session, and_(LINES.c.session_id == a_session, then))
 
 
 async def list_lines(
-    s: AsyncSession,
+    s: Executor,
     *,
     finess: str | None,
     session_id: str | None,
@@ -257,11 +257,11 @@ class Audit:
         }
 
 
-async def add_changes(s: AsyncSession, *changes: dict[str, Any]) -> None:
+async def add_changes(s: Executor, *changes: dict[str, Any]) -> None:
     await s.execute(insert(CHANGES), list(changes))
 
 
-async def list_changes(s: AsyncSession, subject: str, after_id: int | None, limit: int) -> list[AnyRow]:
+async def list_changes(s: Executor, subject: str, after_id: int | None, limit: int) -> list[AnyRow]:
     condition = [CHANGES.c.subject == subject]
     if after_id is not None:
         condition.append(CHANGES.c.id > after_id)
@@ -269,8 +269,13 @@ async def list_changes(s: AsyncSession, subject: str, after_id: int | None, limi
     return list((await s.execute(statement)).all())
 
 
-async def change_owner(s: AsyncSession, subject: str) -> AnyRow | None:
+async def change_owner(s: Executor, subject: str) -> AnyRow | None:
     """Officine and effecteur of a subject that has changes (lines stay auditable after deletion)."""
     return (
         await s.execute(select(CHANGES.c.finess, CHANGES.c.effecteur).where(CHANGES.c.subject == subject).limit(1))
     ).first()
+
+
+async def officine_session_lines(s: Executor, session_id: str, finess: str) -> list[AnyRow]:
+    """Every line of one officine in one session (a grid's worth), in one statement."""
+    return list((await s.execute(select(LINES).where(*line_scope(finess, session_id, None)))).all())

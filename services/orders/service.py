@@ -7,17 +7,15 @@ lines.py, vial_requests.py and reports.py build on the OrderRules here.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from services.common import idempotency
 from services.common.clock import Clock
 from services.common.context import Principal
-from services.common.db import Database
+from services.common.db import Database, Executor
 from services.common.errors import DomainError, InvalidArgument, NotFound
 from services.common.idempotency import check_request_id
 from services.orders import errors
@@ -28,6 +26,7 @@ from services.orders.ports import (
     EffecteurAttachment,
     ProductInfo,
     QuotaRule,
+    QuotaTable,
     SessionDirectory,
     SessionWindow,
 )
@@ -136,10 +135,7 @@ class OrderRules:
     # -- effecteur, product, quota ---------------------------------------------------
 
     async def product(self, name: str, field: str) -> ProductInfo:
-        product = (await self.sessions.products()).get(name)
-        if product is None:
-            raise InvalidArgument.field(field, f"Produit inconnu du catalogue : « {name} ».")
-        return product
+        return _in_catalogue(await self.sessions.products(), name, field)
 
     async def attached(self, effecteur: str, finess: str) -> EffecteurAttachment:
         """The effecteur as attached to this officine right now (never cached)."""
@@ -152,16 +148,7 @@ class OrderRules:
         """The rule in force now, as SessionService answers it: NOT_OPEN (refused)
         also for a product outside its orderable dates, inactive, or absent from
         the published table."""
-        label = product.display_name or product.name
-        table = await self.sessions.quota_table(window.id, self.clock.now())
-        if table is None:
-            raise errors.product_not_open(
-                effecteur_type, label, "Aucun tableau de quotas n'est publié pour cette session."
-            )
-        rule = table.rules.get((effecteur_type, product.name))
-        if rule is None or rule.kind not in (UNLIMITED, CAPPED):
-            raise errors.product_not_open(effecteur_type, label, _sentence(rule.not_open_reason if rule else ""))
-        return rule
+        return _rule_in(await self.sessions.quota_table(window.id, self.clock.now()), effecteur_type, product)
 
     async def ordering(
         self, window: SessionWindow, effecteur: str, finess: str, product_name: str, field: str
@@ -171,6 +158,39 @@ class OrderRules:
         rule = await self.rule(window, attached.type, product)
         department = await self.attachments.officine_department(finess)
         return Ordering(window, product, attached, rule, department)
+
+    async def orderings(
+        self, window: SessionWindow, finess: str, pairs: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], Ordering | DomainError]:
+        """`ordering` for many (effecteur, product) pairs of one officine (a grid
+        save): the catalogue, the quota table, the officine's department and each
+        effecteur's attachment read once. A pair that may not be ordered maps to
+        its refusal instead of raising, so the other pairs still go through."""
+        wanted = sorted(set(pairs))
+        if not wanted:
+            return {}
+        catalogue = await self.sessions.products()
+        table = await self.sessions.quota_table(window.id, self.clock.now())
+        department = await self.attachments.officine_department(finess)
+        attachments: dict[str, EffecteurAttachment | DomainError] = {}
+        for effecteur in sorted({e for e, _ in wanted}):
+            try:
+                attachments[effecteur] = await self.attached(effecteur, finess)
+            except DomainError as refusal:
+                attachments[effecteur] = refusal
+        found: dict[tuple[str, str], Ordering | DomainError] = {}
+        for effecteur, product_name in wanted:
+            attached = attachments[effecteur]
+            try:
+                product = _in_catalogue(catalogue, product_name, "line.product")
+                if isinstance(attached, DomainError):
+                    raise attached
+                rule = _rule_in(table, attached.type, product)
+            except DomainError as refusal:
+                found[(effecteur, product_name)] = refusal
+                continue
+            found[(effecteur, product_name)] = Ordering(window, product, attached, rule, department)
+        return found
 
     # -- idempotent writes -------------------------------------------------------------
 
@@ -197,8 +217,10 @@ class OrderRules:
         request_id: str,
         operation: str,
         payload: dict[str, Any],
-        work: Callable[[AsyncSession, datetime], Awaitable[OutcomeT]],
+        work: Callable[[Any, datetime], Awaitable[OutcomeT]],
         load: Callable[[dict[str, Any]], OutcomeT],
+        *,
+        core: bool = False,
     ) -> OutcomeT:
         """Run `work` once per request_id (services.common.idempotency.run_once:
         the key claimed first in the write transaction, a lost race on another
@@ -215,9 +237,27 @@ class OrderRules:
                 work=work,
                 dump=_dump,
                 load=load,
+                core=core,
             )
         except WindowShut as shut:
             raise await self.closed_error(shut.window, shut.now) from None
+
+
+def _in_catalogue(catalogue: Mapping[str, ProductInfo], name: str, field: str) -> ProductInfo:
+    product = catalogue.get(name)
+    if product is None:
+        raise InvalidArgument.field(field, f"Produit inconnu du catalogue : « {name} ».")
+    return product
+
+
+def _rule_in(table: QuotaTable | None, effecteur_type: str, product: ProductInfo) -> QuotaRule:
+    label = product.display_name or product.name
+    if table is None:
+        raise errors.product_not_open(effecteur_type, label, "Aucun tableau de quotas n'est publié pour cette session.")
+    rule = table.rules.get((effecteur_type, product.name))
+    if rule is None or rule.kind not in (UNLIMITED, CAPPED):
+        raise errors.product_not_open(effecteur_type, label, _sentence(rule.not_open_reason if rule else ""))
+    return rule
 
 
 def _sentence(text: str) -> str:
@@ -229,7 +269,7 @@ def _dump(outcome: Outcome) -> dict[str, Any]:
 
 
 async def add_to_usage(
-    s: AsyncSession, ordering: Ordering, effecteur: str, delta: int, current_line: int | None
+    s: Executor, ordering: Ordering, effecteur: str, delta: int, current_line: int | None
 ) -> tuple[int, list[Notice]]:
     """Move the effecteur's total by `delta` under the cap, atomically; the new
     total and any warning. Refused -> QuotaExceeded saying what remains."""

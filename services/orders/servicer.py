@@ -10,6 +10,7 @@ from services.common.errors import Unauthenticated
 from services.common.masks import check_mask
 from services.common.timefmt import as_utc, to_timestamp
 from services.orders.activity import ActivityService
+from services.orders.batch import BatchLineService, LineWrite
 from services.orders.deliveries import DeliveryService
 from services.orders.delivery_plan import PlanService
 from services.orders.lines import LineService
@@ -80,6 +81,12 @@ def request_pb(request: RequestView) -> pb.VialRequest:
     if request.decide_time is not None:
         message.decide_time.FromDatetime(as_utc(request.decide_time))
     return message
+
+
+def _line_write(write: pb.OrderLineWrite) -> LineWrite:
+    kind = write.WhichOneof("operation") or ""
+    line = getattr(write, kind) if kind else pb.OrderLine()
+    return LineWrite(kind, line.name, line.etag, line.effecteur, line.product, line.vials)
 
 
 def warnings_pb(warnings: list[Notice]) -> list[pb.Warning]:
@@ -230,6 +237,8 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
         self.deliveries = deliveries
         # Read-only aggregates on the same rules (window, database, clock) as the reports.
         self.activity = ActivityService(reports.rules)
+        # Grid saves: the same rules as the single-line writes, read once per submission.
+        self.batch = BatchLineService(lines.rules)
 
     # -- order lines ---------------------------------------------------------------
 
@@ -287,6 +296,26 @@ class OrderServicer(pb_grpc.OrderServiceServicer):
     ) -> pb.DeleteOrderLineResponse:
         await self.lines.delete(_principal(), request.name, request.etag, request.request_id)
         return pb.DeleteOrderLineResponse()
+
+    async def BatchWriteOrderLines(
+        self,
+        request: pb.BatchWriteOrderLinesRequest,
+        context: ServicerContext,
+    ) -> pb.BatchWriteOrderLinesResponse:
+        writes = [_line_write(w) for w in request.writes]
+        outcome = await self.batch.write(_principal(), request.parent, writes, request.request_id)
+        return pb.BatchWriteOrderLinesResponse(
+            results=[
+                pb.OrderLineWriteResult(
+                    saved=c.saved,
+                    line=line_pb(c.line) if c.line is not None else None,
+                    warnings=warnings_pb(c.warnings),
+                    reason=c.reason,
+                    message=c.message,
+                )
+                for c in outcome.cells
+            ]
+        )
 
     async def ListOrderLineChanges(
         self,

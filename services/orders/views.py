@@ -353,3 +353,34 @@ class RequestEventView:
     text: str
     actor: str
     event_time: datetime
+
+
+@dataclass(frozen=True)
+class CellOutcome:
+    """One write of a batch: saved (the line after it, None once withdrawn, and
+    notices) or refused (the reason code and the French message)."""
+
+    saved: bool
+    line: LineView | None = None
+    warnings: list[Notice] = field(default_factory=list)
+    reason: str = ""
+    message: str = ""
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> CellOutcome:
+        outcome = LineOutcome.load(data)
+        return cls(data["saved"], outcome.line, outcome.warnings, data["reason"], data["message"])
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """A batch of line writes: one outcome per write, in the order asked."""
+
+    cells: list[CellOutcome]
+
+    def dump(self) -> dict[str, Any]:
+        return _fields(self)
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> BatchOutcome:
+        return cls([CellOutcome.load(c) for c in data["cells"]])

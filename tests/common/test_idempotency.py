@@ -15,7 +15,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, s
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import ManualClock
-from services.common.db import Database, naming_metadata
+from services.common.db import Database, Executor, naming_metadata
 from services.common.errors import InvalidArgument
 from services.common.idempotency import check_request_id, fingerprint, idempotency_table, run_once
 from tests.conftest import PG_URL, _pg_admin, _pg_url
@@ -50,8 +50,8 @@ async def _count(db: Database) -> int:
         return int((await s.execute(select(func.count()).select_from(THINGS))).scalar_one())
 
 
-def _create(db: Database, label: str, request_id: str, actor: str = "899700000013") -> Any:
-    async def work(s: AsyncSession, now: datetime) -> dict[str, Any]:
+def _create(db: Database, label: str, request_id: str, actor: str = "899700000013", *, core: bool = False) -> Any:
+    async def work(s: Executor, now: datetime) -> dict[str, Any]:
         row = await s.execute(insert(THINGS).values(label=f"{label}-{uuid.uuid4().hex[:6]}").returning(THINGS.c.id))
         await asyncio.sleep(0)  # let a twin reach the key while this one is in flight
         return {"id": row.scalar_one(), "at": now.isoformat()}
@@ -66,20 +66,27 @@ def _create(db: Database, label: str, request_id: str, actor: str = "89970000001
         work=work,
         dump=lambda outcome: outcome,
         load=lambda stored: stored,
+        core=core,
     )
 
 
-async def test_a_retry_returns_the_first_outcome_and_writes_nothing_twice(db: Database) -> None:
+# The same algorithm on an ORM session's transaction and on a bare Core connection (the grid save's).
+FLAVOURS = pytest.mark.parametrize("core", [False, True], ids=["session", "core-connection"])
+
+
+@FLAVOURS
+async def test_a_retry_returns_the_first_outcome_and_writes_nothing_twice(db: Database, core: bool) -> None:
     request_id = str(uuid.uuid4())
-    first = await _create(db, "a", request_id)
-    again = await _create(db, "a", request_id)
+    first = await _create(db, "a", request_id, core=core)
+    again = await _create(db, "a", request_id, core=core)
     assert again == first
     assert await _count(db) == 1
 
 
-async def test_concurrent_twins_do_the_work_once(db: Database) -> None:
+@FLAVOURS
+async def test_concurrent_twins_do_the_work_once(db: Database, core: bool) -> None:
     request_id = str(uuid.uuid4())
-    outcomes = await asyncio.gather(*(_create(db, "a", request_id) for _ in range(12)))
+    outcomes = await asyncio.gather(*(_create(db, "a", request_id, core=core) for _ in range(12)))
     assert len({o["id"] for o in outcomes}) == 1
     assert await _count(db) == 1
 

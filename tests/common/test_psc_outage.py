@@ -84,6 +84,7 @@ def test_reads_stay_open_in_read_only(method: str) -> None:
         "/vaxorders.orders.v1.OrderService/CreateOrderLine",
         "/vaxorders.orders.v1.OrderService/UpdateOrderLine",
         "/vaxorders.orders.v1.OrderService/DeleteOrderLine",
+        "/vaxorders.orders.v1.OrderService/BatchWriteOrderLines",
         "/vaxorders.orders.v1.OrderService/ConfirmVialRequest",
         "/vaxorders.orders.v1.OrderService/PublishAllocation",
         "/vaxorders.effecteurs.v1.EffecteurService/AttachEffecteur",
@@ -111,7 +112,7 @@ def test_every_rpc_of_every_service_is_a_read_or_one_of_the_known_writes() -> No
     write_verbs = (
         "Create", "Update", "Delete", "Attach", "Detach", "Import", "Publish", "Confirm", "Decline",
         "Cancel", "Set", "Clear", "Send", "Record", "Begin", "Exchange", "Refresh", "Logout",
-        "Answer", "Close", "Use", "Claim", "HandOver", "Declare",
+        "Answer", "Close", "Use", "Claim", "HandOver", "Declare", "BatchWrite",
     )  # fmt: skip
     seen = 0
     # Every generated module, so a service added in a new .proto file is covered too.

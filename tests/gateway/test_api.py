@@ -271,3 +271,30 @@ async def test_requests_are_counted_by_route_template_not_by_officine(stack: Sta
     assert value == 2
     series = [s for m in stack.metrics.registry.collect() for s in m.samples if s.name == "http_requests_total"]
     assert not any(LILAS in s.labels["route"] or CONFLUENT in s.labels["route"] for s in series)
+
+
+async def test_a_batch_write_saves_and_refuses_each_line_and_a_retry_runs_once(stack: Stack) -> None:
+    batch = f"{LINES}:batchWrite"
+    body = {
+        "writes": [
+            {"create": {"effecteur": LILAS_SELF, "product": "products/moderna", "vials": 2}},
+            {"create": {"effecteur": LILAS_SELF, "product": "products/moderna", "vials": 3}},  # the same cell
+        ]
+    }
+    key = str(uuid.uuid4())
+    async with stack.client(headers=bearer(stack.psc.token_for(CLAIRE))) as client:
+        first = await client.post(batch, json=body, headers={"idempotency-key": key})
+        assert first.status_code == 200, first.text
+        saved, refused = first.json()["results"]
+        assert saved["saved"] is True and saved["line"]["vials"] == 2
+        assert refused.get("saved", False) is False and refused["reason"] == "INVALID_ARGUMENT"
+        assert "même enregistrement" in refused["message"]
+        again = await client.post(batch, json=body, headers={"idempotency-key": key})
+        assert again.json() == first.json()
+        assert [x["vials"] for x in (await client.get(LINES)).json()["lines"]] == [2]
+        other = await client.post(f"/api/v1/sessions/demo/officines/{CONFLUENT}/lines:batchWrite", json=body)
+        _assert_problem(other, 404, other.json()["reason"])
+        too_many = await client.post(batch, json={"writes": body["writes"][:1] * 201})
+        assert "Au plus 200 lignes" in _assert_problem(too_many, 400, "INVALID_ARGUMENT")["detail"]
+        document = (await client.get("/api/v1/openapi.json")).json()
+        assert "post" in document["paths"]["/api/v1/sessions/{session}/officines/{finess}/lines:batchWrite"]

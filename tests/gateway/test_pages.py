@@ -48,6 +48,44 @@ async def test_a_soft_threshold_warns_in_the_grid_without_blocking(stack: Stack)
         assert [(line["effecteur"], line["vials"]) for line in lines] == [(LILAS_SELF, 8)]
 
 
+async def test_a_grid_save_keeps_the_accepted_cells_and_shows_each_refusal_on_its_cell(stack: Stack) -> None:
+    async with stack.client(headers=bearer(stack.psc.token_for(OPERATOR))) as api:
+        table = (await api.get("/api/v1/sessions/demo/quotaTables/current:exportCsv")).text
+        table = re.sub(r"^PHARMACIEN,illimité", "PHARMACIEN,5", table, flags=re.M)  # Moderna capped at 5
+        published = await api.post(
+            "/api/v1/sessions/demo/quotaTables:importCsv", content=table.encode(), headers={"content-type": "text/csv"}
+        )
+        assert published.status_code == 200, published.text
+    async with stack.client() as client:
+        await login(client, CLAIRE)
+        moderna, pfizer = f"{LILAS_SELF}|products/moderna", f"{LILAS_SELF}|products/pfizer-adult"
+        grid = f"/officines/{LILAS}/commande?session=demo"
+        saved = await post_form(stack, client, grid, {f"v|{moderna}": "8", f"o|{moderna}": "", f"v|{pfizer}": "3"})
+        page = text(saved)
+        assert saved.status_code == 200 and 'value="8"' in saved.text
+        assert "1 case n'a pas été enregistrée" in page and "dépasse le maximum de 5 flacons" in page
+        lines = (await client.get(f"/api/v1/sessions/demo/officines/{LILAS}/lines")).json()["lines"]
+        assert [(line["product"], line["vials"]) for line in lines] == [("products/pfizer-adult", 3)]
+        line = lines[0]
+        withdrawn = await post_form(
+            stack,
+            client,
+            grid,
+            {
+                f"v|{pfizer}": "0",
+                f"o|{pfizer}": "3",
+                f"l|{pfizer}": line["name"],
+                f"e|{pfizer}": line["etag"],
+                f"v|{moderna}": "5",
+                f"o|{moderna}": "",
+            },
+        )
+        assert withdrawn.status_code == 303
+        assert "Commandes enregistrées (2 cases modifiées)" in text(await client.get(withdrawn.headers["location"]))
+        lines = (await client.get(f"/api/v1/sessions/demo/officines/{LILAS}/lines")).json()["lines"]
+        assert [(line["product"], line["vials"]) for line in lines] == [("products/moderna", 5)]
+
+
 async def test_a_cell_that_is_not_a_number_is_refused_in_place_and_nothing_is_written(stack: Stack) -> None:
     async with stack.client() as client:
         await login(client, CLAIRE)

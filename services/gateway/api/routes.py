@@ -332,6 +332,15 @@ def _orders() -> list[ApiRoute]:
             names={"name": OFF + "/lines/{line}"},
         ),
         on_orders(
+            "POST",
+            "/sessions/{session}/officines/{finess}/lines:batchWrite",
+            "BatchWriteOrderLines",
+            "Enregistre en une fois jusqu'à 200 créations, modifications et retraits de lignes (une grille) : "
+            "chaque écriture est enregistrée ou refusée avec son motif.",
+            c,
+            names={"parent": OFF},
+        ),
+        on_orders(
             "GET",
             "/sessions/{session}/officines/{finess}/lines/{line}/changes",
             "ListOrderLineChanges",

@@ -1,7 +1,8 @@
 """Order entry: one grid per session, a row per effecteur the officine orders
 for (itself first), a column per product open that week. Each cell shows its
-rule; saving writes only the cells that changed, and reports each refusal in
-its own cell while keeping what was typed."""
+rule; saving writes only the cells that changed, all in one BatchWriteOrderLines
+(one transaction), and reports each refusal in its own cell while keeping what
+was typed."""
 
 from __future__ import annotations
 
@@ -148,26 +149,15 @@ def _parse(text: str) -> int | None:
     return ascii_natural(text)
 
 
-async def _save_cell(
-    request: Request, parent: str, key: str, vials: int, form: FormData, submission: uuid.UUID
-) -> list[str]:
-    """Create, update or withdraw one line; returns the warnings; raises the backend's refusal."""
-    orders = gateway_of(request).backends.orders
+def _write(key: str, vials: int, form: FormData) -> orders_pb.OrderLineWrite:
+    """The write a changed cell asks for: create, update or withdraw its line."""
     line_name, etag = str(form.get(f"l|{key}", "")), str(form.get(f"e|{key}", ""))
     effecteur, product = key.split("|", 1)
-    request_id = str(uuid.uuid5(submission, f"{key}|{vials}"))
     if line_name and vials == 0:
-        await orders.DeleteOrderLine(orders_pb.DeleteOrderLineRequest(name=line_name, etag=etag, request_id=request_id))
-        return []
+        return orders_pb.OrderLineWrite(delete=orders_pb.OrderLine(name=line_name, etag=etag))
     if line_name:
-        line = orders_pb.OrderLine(name=line_name, vials=vials, etag=etag)
-        updated = await orders.UpdateOrderLine(orders_pb.UpdateOrderLineRequest(line=line, request_id=request_id))
-        return [w.message for w in updated.warnings]
-    line = orders_pb.OrderLine(effecteur=effecteur, product=product, vials=vials)
-    created = await orders.CreateOrderLine(
-        orders_pb.CreateOrderLineRequest(parent=parent, line=line, request_id=request_id)
-    )
-    return [w.message for w in created.warnings]
+        return orders_pb.OrderLineWrite(update=orders_pb.OrderLine(name=line_name, vials=vials, etag=etag))
+    return orders_pb.OrderLineWrite(create=orders_pb.OrderLine(effecteur=effecteur, product=product, vials=vials))
 
 
 async def order_grid(request: Request, caller: Caller) -> Response:
@@ -185,7 +175,13 @@ async def order_grid(request: Request, caller: Caller) -> Response:
     if request.method == "POST":
         form = await request.form()
         typed = await _apply(request, finess, grid, form)
-        grid = await load_grid(request, finess, session, office)
+        if not any(error or warnings for _, error, warnings, _ in typed.values()):
+            saved_count = sum(1 for v in typed.values() if v[3])
+            return RedirectResponse(
+                f"/officines/{finess}/commande?session={common.session_id(session)}&enregistre={saved_count}",
+                status_code=303,
+            )
+        grid = await load_grid(request, finess, session, office)  # the one reload: refusals to show
         for key, (value, error, warnings, saved) in typed.items():
             cell = grid.cells.get(key)
             if cell is None:
@@ -193,12 +189,6 @@ async def order_grid(request: Request, caller: Caller) -> Response:
             cell.error, cell.warnings, cell.saved = error, warnings, saved
             if error:
                 cell.value = value  # keep what was typed, next to why it was refused
-        if not grid.errors and not grid.warned:
-            saved_count = sum(1 for v in typed.values() if v[3])
-            return RedirectResponse(
-                f"/officines/{finess}/commande?session={common.session_id(session)}&enregistre={saved_count}",
-                status_code=303,
-            )
     notice = ""
     if request.query_params.get("enregistre"):
         count = ascii_natural(request.query_params["enregistre"]) or 0
@@ -219,13 +209,16 @@ async def order_grid(request: Request, caller: Caller) -> Response:
 async def _apply(
     request: Request, finess: str, grid: Grid, form: FormData
 ) -> dict[str, tuple[str, str, list[str], bool]]:
-    """key -> (typed value, error, warnings, saved) for every cell that changed."""
+    """key -> (typed value, error, warnings, saved) for every cell that changed;
+    the changed cells are saved by one BatchWriteOrderLines."""
     parent = f"{grid.session.name}/officines/{finess}"
     try:
         submission = uuid.UUID(str(form.get("submission", "")))
     except ValueError:
         submission = uuid.uuid4()
     outcome: dict[str, tuple[str, str, list[str], bool]] = {}
+    sent: list[tuple[str, str]] = []  # (key, typed) of each write, in the request's order
+    writes: list[orders_pb.OrderLineWrite] = []
     for key in grid.cells:
         typed = form.get(f"v|{key}")
         if typed is None:
@@ -239,13 +232,26 @@ async def _apply(
             continue
         if vials == 0 and not form.get(f"l|{key}"):
             continue
-        try:
-            warnings = await _save_cell(request, parent, key, vials, form, submission)
-        except grpc.RpcError as error:
-            p = as_problem(error)
-            if p.status in (401, 500, 502, 503, 504):
-                raise
+        sent.append((key, typed))
+        writes.append(_write(key, vials, form))
+    if not writes:
+        return outcome
+    # The same form sent twice (a double click, a retry) is the same submission: it runs once.
+    request_id = str(uuid.uuid5(submission, "\n".join(w.SerializeToString(deterministic=True).hex() for w in writes)))
+    try:
+        answer = await gateway_of(request).backends.orders.BatchWriteOrderLines(
+            orders_pb.BatchWriteOrderLinesRequest(parent=parent, writes=writes, request_id=request_id)
+        )
+    except grpc.RpcError as error:
+        p = as_problem(error)
+        if p.status in (401, 500, 502, 503, 504):
+            raise
+        for key, typed in sent:  # the whole save refused (window closed...): said on each cell
             outcome[key] = (typed, p.detail, [], False)
+        return outcome
+    for (key, typed), result in zip(sent, answer.results, strict=True):
+        if result.saved:
+            outcome[key] = (typed, "", [w.message for w in result.warnings], True)
         else:
-            outcome[key] = (typed, "", warnings, True)
+            outcome[key] = (typed, result.message, [], False)
     return outcome

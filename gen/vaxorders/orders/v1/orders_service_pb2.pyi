@@ -130,6 +130,46 @@ class DeleteOrderLineResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class BatchWriteOrderLinesRequest(_message.Message):
+    __slots__ = ("parent", "writes", "request_id")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    WRITES_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    writes: _containers.RepeatedCompositeFieldContainer[OrderLineWrite]
+    request_id: str
+    def __init__(self, parent: _Optional[str] = ..., writes: _Optional[_Iterable[_Union[OrderLineWrite, _Mapping]]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class OrderLineWrite(_message.Message):
+    __slots__ = ("create", "update", "delete")
+    CREATE_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_FIELD_NUMBER: _ClassVar[int]
+    DELETE_FIELD_NUMBER: _ClassVar[int]
+    create: OrderLine
+    update: OrderLine
+    delete: OrderLine
+    def __init__(self, create: _Optional[_Union[OrderLine, _Mapping]] = ..., update: _Optional[_Union[OrderLine, _Mapping]] = ..., delete: _Optional[_Union[OrderLine, _Mapping]] = ...) -> None: ...
+
+class BatchWriteOrderLinesResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[OrderLineWriteResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[OrderLineWriteResult, _Mapping]]] = ...) -> None: ...
+
+class OrderLineWriteResult(_message.Message):
+    __slots__ = ("saved", "line", "warnings", "reason", "message")
+    SAVED_FIELD_NUMBER: _ClassVar[int]
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    saved: bool
+    line: OrderLine
+    warnings: _containers.RepeatedCompositeFieldContainer[Warning]
+    reason: str
+    message: str
+    def __init__(self, saved: _Optional[bool] = ..., line: _Optional[_Union[OrderLine, _Mapping]] = ..., warnings: _Optional[_Iterable[_Union[Warning, _Mapping]]] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
 class Change(_message.Message):
     __slots__ = ("actor", "change_time", "action", "vials_before", "vials_after", "request_id", "note", "under_psc_grace")
     class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

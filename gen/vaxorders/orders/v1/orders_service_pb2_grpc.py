@@ -61,6 +61,11 @@ class OrderServiceStub:
                 request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.DeleteOrderLineRequest.SerializeToString,
                 response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.DeleteOrderLineResponse.FromString,
                 _registered_method=True)
+        self.BatchWriteOrderLines = channel.unary_unary(
+                '/vaxorders.orders.v1.OrderService/BatchWriteOrderLines',
+                request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.BatchWriteOrderLinesRequest.SerializeToString,
+                response_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.BatchWriteOrderLinesResponse.FromString,
+                _registered_method=True)
         self.ListOrderLineChanges = channel.unary_unary(
                 '/vaxorders.orders.v1.OrderService/ListOrderLineChanges',
                 request_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.ListOrderLineChangesRequest.SerializeToString,
@@ -220,6 +225,15 @@ class OrderServiceServicer:
 
     def DeleteOrderLine(self, request, context):
         """Withdraws a line.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchWriteOrderLines(self, request, context):
+        """Creates, updates and withdraws lines of one officine in one session in
+        one transaction (a grid save): each write is saved or refused on its own
+        (a refused write does not block the others). At most 200 writes.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -445,6 +459,11 @@ def add_OrderServiceServicer_to_server(servicer, server):
                     servicer.DeleteOrderLine,
                     request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.DeleteOrderLineRequest.FromString,
                     response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.DeleteOrderLineResponse.SerializeToString,
+            ),
+            'BatchWriteOrderLines': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchWriteOrderLines,
+                    request_deserializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.BatchWriteOrderLinesRequest.FromString,
+                    response_serializer=vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.BatchWriteOrderLinesResponse.SerializeToString,
             ),
             'ListOrderLineChanges': grpc.unary_unary_rpc_method_handler(
                     servicer.ListOrderLineChanges,
@@ -704,6 +723,33 @@ class OrderService:
             '/vaxorders.orders.v1.OrderService/DeleteOrderLine',
             vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.DeleteOrderLineRequest.SerializeToString,
             vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.DeleteOrderLineResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchWriteOrderLines(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vaxorders.orders.v1.OrderService/BatchWriteOrderLines',
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.BatchWriteOrderLinesRequest.SerializeToString,
+            vaxorders_dot_orders_dot_v1_dot_orders__service__pb2.BatchWriteOrderLinesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -34,6 +34,11 @@ class OrderServiceStub:
     """Sets the number of vials of a line (etag required)."""
     DeleteOrderLine: _aio.UnaryUnaryMultiCallable[_orders_service_pb2.DeleteOrderLineRequest, _orders_service_pb2.DeleteOrderLineResponse]
     """Withdraws a line."""
+    BatchWriteOrderLines: _aio.UnaryUnaryMultiCallable[_orders_service_pb2.BatchWriteOrderLinesRequest, _orders_service_pb2.BatchWriteOrderLinesResponse]
+    """Creates, updates and withdraws lines of one officine in one session in
+    one transaction (a grid save): each write is saved or refused on its own
+    (a refused write does not block the others). At most 200 writes.
+    """
     ListOrderLineChanges: _aio.UnaryUnaryMultiCallable[_orders_service_pb2.ListOrderLineChangesRequest, _orders_service_pb2.ListOrderLineChangesResponse]
     """Every change of a line: who, when, before and after."""
     GetOfficineSummary: _aio.UnaryUnaryMultiCallable[_orders_service_pb2.GetOfficineSummaryRequest, _orders_service_pb2.GetOfficineSummaryResponse]
@@ -171,6 +176,17 @@ class OrderServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _aio.ServicerContext[_orders_service_pb2.DeleteOrderLineRequest, _abc.Awaitable[_orders_service_pb2.DeleteOrderLineResponse]],
     ) -> _abc.Awaitable[_orders_service_pb2.DeleteOrderLineResponse]:
         """Withdraws a line."""
+
+    @_abc_1.abstractmethod
+    def BatchWriteOrderLines(
+        self,
+        request: _orders_service_pb2.BatchWriteOrderLinesRequest,
+        context: _aio.ServicerContext[_orders_service_pb2.BatchWriteOrderLinesRequest, _abc.Awaitable[_orders_service_pb2.BatchWriteOrderLinesResponse]],
+    ) -> _abc.Awaitable[_orders_service_pb2.BatchWriteOrderLinesResponse]:
+        """Creates, updates and withdraws lines of one officine in one session in
+        one transaction (a grid save): each write is saved or refused on its own
+        (a refused write does not block the others). At most 200 writes.
+        """
 
     @_abc_1.abstractmethod
     def ListOrderLineChanges(
