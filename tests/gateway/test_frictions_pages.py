@@ -257,3 +257,24 @@ async def test_quota_publishing_counts_errors_links_them_and_confirms_a_summary_
         assert hidden["confirme"] == "1" and hidden[medecin] == "max 5"
         published = await post_form(stack, op, url, hidden)
         assert published.status_code == 303 and "publie=2" in published.headers["location"]
+
+
+CSV_LINK = re.compile(r'<a\b([^>]*href="[^"]*\.csv[^"]*"[^>]*)>(.*?)</a>', re.S)
+
+
+async def test_every_csv_download_link_says_in_words_what_it_downloads(stack: Stack) -> None:
+    pages = {CLAIRE: [f"/officines/{LILAS}/commandes"], OPERATOR: ["/operateur/pilotage", "/operateur/quotas"]}
+    seen = 0
+    for user, paths in pages.items():
+        async with stack.client() as client:
+            await login(client, user)
+            for path in paths:
+                for attributes, inner in CSV_LINK.findall((await client.get(path)).text):
+                    seen += 1
+                    visible = html.unescape(
+                        re.sub(r'<span class="fr-sr-only">.*?</span>|<[^>]+>', "", inner, flags=re.S)
+                    )
+                    # Seen by everyone, not only by a screen reader: an icon alone is not a link text.
+                    assert "Télécharger" in visible or "(CSV)" in visible, (path, visible)
+                    assert "(CSV)" in visible and "aria-hidden" not in attributes, (path, visible)
+    assert seen >= 5  # the officine's orders, the cockpit's lists and exports, the quota table
