@@ -278,3 +278,22 @@ async def test_every_csv_download_link_says_in_words_what_it_downloads(stack: St
                     assert "Télécharger" in visible or "(CSV)" in visible, (path, visible)
                     assert "(CSV)" in visible and "aria-hidden" not in attributes, (path, visible)
     assert seen >= 5  # the officine's orders, the cockpit's lists and exports, the quota table
+
+
+async def test_a_medecins_history_names_the_session_and_an_officine_he_has_left(stack: Stack) -> None:
+    dubois = "effecteurs/rpps:99700000104"
+    async with stack.client(headers=bearer(stack.psc.token_for(CLAIRE))) as pharmacist:
+        line = {
+            "line": {"effecteur": dubois, "product": "products/moderna", "vials": 2},
+            "requestId": str(uuid.uuid4()),
+        }
+        assert (await pharmacist.post(f"/api/v1/sessions/demo/officines/{LILAS}/lines", json=line)).status_code == 200
+        attachments = (await pharmacist.get(f"/api/v1/officines/{LILAS}/attachments")).json()["attachments"]
+        his = next(a["name"] for a in attachments if a["effecteur"] == dubois)
+        assert (await pharmacist.post(f"/api/v1/{his}:detach", json={})).status_code == 200
+    async with stack.client() as doctor:
+        await login(doctor, DR_DUBOIS)
+        text = main_text((await doctor.get("/effecteurs/rpps:99700000104")).text)
+        history = text.split("Mon historique", 1)[1]
+        assert "Pharmacie des Lilas" in history and "FINESS" not in history and LILAS not in history, history[:400]
+        assert not RAW.search(history), RAW.search(history)
