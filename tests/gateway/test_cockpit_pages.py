@@ -74,7 +74,8 @@ async def test_the_cockpit_shows_activity_totals_and_who_has_not_ordered(live: t
         main = text_of(page)
         assert not RAW.search(main), RAW.search(main)
         # Eight lines written at 10:00 by two officines, both active now; one officine of three has not ordered.
-        assert "8 lignes saisies la minute de 10 h 00" in main
+        # At 10:00 sharp the minute is still filling: the tile says so, not a rate that seems to fall.
+        assert "8 lignes saisies la minute de 10 h 00 (en cours)" in main
         assert "2 officines actives ces 5 dernières minutes" in main
         assert "2 officines ont commandé, sur 3 inscrites" in main
         assert "1 officine n'a pas encore commandé" in main and "1 officine sur 3" in main
@@ -93,7 +94,9 @@ async def test_the_cockpit_shows_activity_totals_and_who_has_not_ordered(live: t
         clock.advance(timedelta(minutes=6))
         fragment = await op.get(PAGE + "&partiel=1")
         assert fragment.status_code == 200 and "<html" not in fragment.text and "<main" not in fragment.text
-        assert "0 officine active ces 5 dernières minutes" in text_of("<main>" + fragment.text + "</main>")
+        live_text = text_of("<main>" + fragment.text + "</main>")
+        assert "0 officine active ces 5 dernières minutes" in live_text
+        assert "la minute de 10 h 00 (en cours)" not in live_text and "la minute de 10 h 00" in live_text
 
 
 async def test_the_files_list_officines_without_orders_totals_and_after_the_close_the_export(
