@@ -165,6 +165,9 @@ async def prepare(children: Children, workdir: Path, count: int, database: str) 
         # Production settings refuse the public development key of the page tokens.
         "VAXORDERS_PAGE_TOKEN_SECRET": secrets.token_urlsafe(32),
         "VAXORDERS_SMTP_PORT": str(free_port()),  # nothing listens: no mail is sent in a rush
+        # So that a person can log in to this run's gateway too (make peak): PSC sends back there.
+        "VAXORDERS_REDIRECT_URIS": json.dumps([f"http://127.0.0.1:{ports['gateway']}/auth/callback"]),
+        "VAXORDERS_POST_LOGOUT_REDIRECT_URIS": json.dumps([f"http://127.0.0.1:{ports['gateway']}/"]),
         "PYTHONUNBUFFERED": "1",
         **{f"VAXORDERS_{svc.upper()}_ADDRESS": address for svc, address in addresses.items()},
     }
@@ -221,6 +224,7 @@ async def start_services(suite: Suite, children: Children, urls: dict[str, str])
     """Every service and the gateway; returns once each reports healthy."""
     started = time.perf_counter()
     ports = suite.ports
+    metrics = {svc: free_port() for svc in (*GRPC_SERVICES, "gateway")}
     for svc in GRPC_SERVICES:
         suite.processes[svc] = children.spawn(
             svc,
@@ -228,7 +232,7 @@ async def start_services(suite: Suite, children: Children, urls: dict[str, str])
             env={
                 "VAXORDERS_DATABASE_URL": urls[svc],
                 "VAXORDERS_GRPC_PORT": str(ports[svc]),
-                "VAXORDERS_METRICS_PORT": str(free_port()),
+                "VAXORDERS_METRICS_PORT": str(metrics[svc]),
             },
         )
     gateway_port = ports["gateway"]
@@ -241,7 +245,11 @@ async def start_services(suite: Suite, children: Children, urls: dict[str, str])
             "VAXORDERS_DATABASE_URL": urls["gateway"],
             "VAXORDERS_HTTP_PORT": str(gateway_port),
             "VAXORDERS_PUBLIC_BASE_URL": f"http://127.0.0.1:{gateway_port}",
-            "VAXORDERS_METRICS_PORT": str(free_port()),
+            "VAXORDERS_METRICS_PORT": str(metrics["gateway"]),
+            # The operators' cockpit reads each process's own metrics on the ports of this run.
+            "VAXORDERS_COCKPIT_METRICS_URLS": json.dumps(
+                {svc: f"http://127.0.0.1:{port}/metrics" for svc, port in metrics.items()}
+            ),
             "VAXORDERS_SESSION_SECRET": secrets.token_urlsafe(32),
         },
     )
