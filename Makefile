@@ -83,6 +83,14 @@ $(VENV)/.bench-installed: $(STAMP)
 bench: install $(VENV)/.bench-installed
 	$(PY) -m bench $(BENCH_ARGS)
 
+# The Monday 08:00 rush held for PEAK_MINUTES at PEAK_RATE officines/s on a suite of its own,
+# for an operator to watch /operateur/pilotage (deploy/README.md, "Monday 08:00").
+PEAK_MINUTES ?= 10
+PEAK_RATE ?= 1
+.PHONY: peak
+peak: install $(VENV)/.bench-installed
+	$(PY) -m bench --peak $(PEAK_MINUTES) --peak-rate $(PEAK_RATE) $(PEAK_ARGS)
+
 # Faults under write load, the real processes on free ports (docs/reliability.md): SQLite by
 # default; CHAOS_ARGS="--postgres" on a throwaway PostgreSQL of its own, "--short" as CI runs it.
 .PHONY: chaos

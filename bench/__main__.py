@@ -35,6 +35,7 @@ from bench.config import NATIONAL_OFFICINES, PHASES, BenchConfig, parse
 from bench.dataset import orderable
 from bench.flows import TokenBook
 from bench.load import LoopResult
+from bench.peak import hold_peak
 from bench.phases import (
     Phase,
     half_load_phase,
@@ -455,6 +456,8 @@ def figures(
 
 def main(argv: list[str] | None = None) -> None:
     config = parse(argv)
+    if config.peak_minutes is not None:
+        sys.exit(asyncio.run(hold_peak(config, say)))
     sys.exit(asyncio.run(main_async(config)))
 
 

@@ -31,6 +31,9 @@ class BenchConfig:
     only: frozenset[str]
     profile: tuple[str, ...] = ()
     workers: int = 1  # VAXORDERS_WORKERS of every service and the gateway in the suite
+    # `--peak MINUTES`: no measured phases, the rush held at `peak_rate` for operators to watch.
+    peak_minutes: float | None = None
+    peak_rate: float = 1.0  # officines starting their rush per second
 
     @property
     def national(self) -> bool:
@@ -110,6 +113,17 @@ def parse(argv: list[str] | None = None) -> BenchConfig:
         help="comma-separated processes to profile with py-spy during each phase (orders,gateway,...)",
     )
     parser.add_argument("--keep-data", action="store_true", help="keep the run's databases and logs")
+    parser.add_argument(
+        "--peak",
+        type=float,
+        default=None,
+        metavar="MINUTES",
+        help="watch mode (make peak): hold the Monday 08:00 rush for MINUTES at --peak-rate, through the gateway,"
+        " and print how to log in as the operator to /operateur/pilotage; measures nothing",
+    )
+    parser.add_argument(
+        "--peak-rate", type=float, default=1.0, help="officines starting their rush per second in --peak (default 1)"
+    )
     parser.add_argument("--only", default=",".join(PHASES), help=f"comma-separated subset of {','.join(PHASES)}")
     args = parser.parse_args(argv)
     only = frozenset(p.strip() for p in args.only.split(",") if p.strip())
@@ -121,6 +135,8 @@ def parse(argv: list[str] | None = None) -> BenchConfig:
         parser.error("need 1 <= connections <= concurrency")
     if args.workers < 1:
         parser.error("need at least 1 worker")
+    if args.peak is not None and (args.peak <= 0 or args.peak_rate <= 0):
+        parser.error("--peak and --peak-rate must be positive")
     national = args.scale >= NATIONAL_OFFICINES
     return BenchConfig(
         officines=args.scale,
@@ -137,4 +153,6 @@ def parse(argv: list[str] | None = None) -> BenchConfig:
         only=only,
         profile=tuple(p.strip() for p in args.profile.split(",") if p.strip()),
         workers=args.workers,
+        peak_minutes=args.peak,
+        peak_rate=args.peak_rate,
     )

@@ -184,6 +184,9 @@ async def prepare(children: Children, workdir: Path, count: int, database: str) 
         # Production settings refuse the public development key of the page tokens.
         "VAXORDERS_PAGE_TOKEN_SECRET": secrets.token_urlsafe(32),
         "VAXORDERS_SMTP_PORT": str(free_port()),  # nothing listens: no mail is sent in a rush
+        # So that a person can log in to this run's gateway too (make peak): PSC sends back there.
+        "VAXORDERS_REDIRECT_URIS": json.dumps([f"http://127.0.0.1:{ports['gateway']}/auth/callback"]),
+        "VAXORDERS_POST_LOGOUT_REDIRECT_URIS": json.dumps([f"http://127.0.0.1:{ports['gateway']}/"]),
         "PYTHONUNBUFFERED": "1",
         "VAXORDERS_SERVICE_PUBLIC_KEY_FILE": str(service_public_key),
         **{f"VAXORDERS_{svc.upper()}_ADDRESS": address for svc, address in addresses.items()},
@@ -242,7 +245,7 @@ async def start_services(suite: Suite, children: Children, urls: dict[str, str],
     serves metrics on the metrics port + i); returns once each reports healthy."""
     started = time.perf_counter()
     ports = suite.ports
-    metrics_ports = {svc: free_port(span=workers) for svc in GRPC_SERVICES}
+    metrics_ports = {svc: free_port(span=workers) for svc in (*GRPC_SERVICES, "gateway")}
     for svc in GRPC_SERVICES:
         suite.processes[svc] = children.spawn(
             svc,
@@ -265,8 +268,13 @@ async def start_services(suite: Suite, children: Children, urls: dict[str, str],
             "VAXORDERS_DATABASE_URL": urls["gateway"],
             "VAXORDERS_HTTP_PORT": str(gateway_port),
             "VAXORDERS_PUBLIC_BASE_URL": f"http://127.0.0.1:{gateway_port}",
-            "VAXORDERS_METRICS_PORT": str(free_port(span=workers)),
+            "VAXORDERS_METRICS_PORT": str(metrics_ports["gateway"]),
             "VAXORDERS_WORKERS": str(workers),
+            # The operators' cockpit reads each process's own metrics on the ports of this run
+            # (worker 0's when there are several).
+            "VAXORDERS_COCKPIT_METRICS_URLS": json.dumps(
+                {svc: f"http://127.0.0.1:{port}/metrics" for svc, port in metrics_ports.items()}
+            ),
             "VAXORDERS_SESSION_SECRET": secrets.token_urlsafe(32),
         },
     )

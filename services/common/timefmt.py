@@ -66,13 +66,31 @@ def in_paris(value: datetime) -> datetime:
         return utc
 
 
-def paris_long(value: datetime) -> str:
-    """'lundi 7 mars 2022 à 08h00', as users read dates."""
+# Before and after the "h": the time never breaks across two lines, in pages as in mails.
+NBSP = "\u00a0"
+
+
+def clock(hour: int, minute: int = 0) -> str:
+    """'9 h 00', '20 h 30': the one way users read a time of day (French administrative
+    style, no leading zero on the hour). Machine formats (form values, CSV, APIs) keep ISO."""
+    return f"{hour}{NBSP}h{NBSP}{minute:02d}"
+
+
+def paris_clock(value: datetime) -> str:
+    """The Paris time of day of `value`, as `clock` writes it."""
     local = in_paris(value)
-    return (
-        f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}"
-        f" à {local.hour:02d}h{local.minute:02d}"
-    )
+    return clock(local.hour, local.minute)
+
+
+def paris_short(value: datetime) -> str:
+    """'08/03/2022 23 h 00' (Paris): a date and time in a table cell."""
+    return f"{in_paris(value):%d/%m/%Y} {paris_clock(value)}"
+
+
+def paris_long(value: datetime) -> str:
+    """'lundi 7 mars 2022 à 8 h 00', as users read dates."""
+    local = in_paris(value)
+    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year} à {paris_clock(value)}"
 
 
 def paris_date(value: date) -> str:

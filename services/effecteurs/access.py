@@ -3,7 +3,8 @@
 - an officine's principal (acts_for "officines/X") reads and changes X's
   attachments, and reads the effecteurs attached to X;
 - an effecteur's principal (acts_for "effecteurs/rpps:...") reads itself, its
-  current attachment and its history, and may detach itself;
+  current attachment and its history, the officines it is or was attached to
+  (their name in its history), and may detach itself;
 - operators read everything, create officines and import attachments;
 - support agents (allow-listed, DESIGN.md §3) read any officine, its attachments and
   their history, to answer its questions; they change nothing (PERMISSION_DENIED);

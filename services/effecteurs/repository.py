@@ -178,6 +178,17 @@ async def current_officines_of(session: AsyncSession, effecteur_keys: Iterable[s
     return set(rows.scalars())
 
 
+async def officines_ever_of(session: AsyncSession, effecteur_keys: Iterable[str]) -> set[str]:
+    """FINESS of every officine these effecteurs were ever attached to (detached ones too)."""
+    keys = sorted(set(effecteur_keys))
+    if not keys:
+        return set()
+    rows = await session.execute(
+        select(Attachment.officine_finess).where(Attachment.effecteur_key.in_(keys)).distinct()
+    )
+    return set(rows.scalars())
+
+
 async def get_attachment(session: AsyncSession, attachment_id: int) -> tuple[Attachment, Effecteur] | None:
     row = (
         await session.execute(

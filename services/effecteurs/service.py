@@ -89,8 +89,10 @@ class DirectoryService:
     async def _may_read_officine(self, session: Any, principal: Principal | None, finess: str) -> bool:
         if access.reads_officine(principal, finess):
             return True
+        # A professional reads the officines that order or ordered for them: their history
+        # names the one they left (an officine's name and address are public anyway).
         own = access.own_effecteur_keys(principal)
-        return bool(own) and finess in await repository.current_officines_of(session, own)
+        return bool(own) and finess in await repository.officines_ever_of(session, own)
 
     async def list_officines(
         self, principal: Principal | None, *, department: str, page_size: int, page_token: str

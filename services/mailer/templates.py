@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
 
-from services.common.timefmt import paris_date, paris_long
+from services.common.timefmt import clock, paris_clock, paris_date, paris_long
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -69,6 +69,8 @@ class Templates:
         )
         self._env.filters["paris_long"] = paris_long
         self._env.filters["paris_date"] = paris_date
+        self._env.filters["paris_clock"] = paris_clock
+        self._env.globals["clock"] = clock
         self._env.filters["thousands"] = lambda n: f"{n:,}".replace(",", "\u202f")
 
     def render(self, template_id: str, context: Mapping[str, Any]) -> Rendered:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from services.common.timefmt import PARIS, as_utc, paris_date
+from services.common.timefmt import PARIS, as_utc, paris_clock, paris_date
 
 REASON_LABELS = {
     "EXPIRED": "Flacons périmés (date limite d'utilisation dépassée)",
@@ -76,7 +76,7 @@ def render(data: CertificateData) -> bytes:
     line(f"Date de la destruction : {paris_date(data.destruction_date)}")
     declared = as_utc(data.declared_at).astimezone(PARIS)
     line(
-        f"Déclarée le {paris_date(declared.date())} à {declared.hour:02d}h{declared.minute:02d} "
+        f"Déclarée le {paris_date(declared.date())} à {paris_clock(data.declared_at)} "
         f"par le pharmacien {data.declared_by}"
     )
     line(f"Motif : {REASON_LABELS.get(data.reason, data.reason)}")

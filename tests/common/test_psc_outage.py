@@ -101,7 +101,7 @@ def test_writes_are_refused_in_read_only_in_french_and_allowed_under_grace(metho
         check_outage_mode(Principal("1", psc_mode=PscMode.READ_ONLY, psc_grace_until=until), method)
     assert refused.value.reason == "PSC_UNAVAILABLE_READ_ONLY"
     assert "Pro Santé Connect ne répond pas" in refused.value.message
-    assert "lundi 7 mars 2022 à 10h30" in refused.value.message  # the end of the grace, in Paris time
+    assert "lundi 7 mars 2022 à 10\u00a0h\u00a030" in refused.value.message  # the end of the grace, in Paris time
     check_outage_mode(Principal("1", psc_mode=PscMode.GRACE, psc_grace_until=until), method)
 
 

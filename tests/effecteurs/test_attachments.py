@@ -414,3 +414,18 @@ async def test_times_stay_exact_across_both_daylight_saving_changes(
         ("DETACHED", datetime(2022, 3, 27, 1, 0, tzinfo=UTC)),
         ("ATTACHED", datetime(2022, 3, 27, 0, 59, 59, tzinfo=UTC)),
     ]
+
+
+async def test_a_medecin_reads_the_officine_he_left_for_his_history_but_not_any_other(
+    attachments: AttachmentService, directory: DirectoryService, principal
+) -> None:  # type: ignore[no-untyped-def]
+    lilas, dubois = principal(TITULAIRE_LILAS), principal(DUBOIS)
+    page = await attachments.list_attachments(lilas, f"officines/{LILAS}")
+    his = next(v for v in page.items if v.effecteur.key == "rpps:99700000104")
+    await attachments.detach(lilas, f"officines/{LILAS}/attachments/{his.attachment.id}")
+    # His history still lists his orders at Lilas: the page names it.
+    assert (await directory.get_officine(dubois, f"officines/{LILAS}")).display_name == "Pharmacie des Lilas"
+    with pytest.raises(NotFound):
+        await directory.get_officine(dubois, f"officines/{CONFLUENT}")
+    with pytest.raises(NotFound):
+        await directory.get_officine(principal(GIRARD), f"officines/{LILAS}")

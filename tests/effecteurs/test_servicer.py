@@ -43,7 +43,8 @@ SUNDAY_MAINTENANCE = paris(2022, 3, 6, 12, 0)
 MONDAY_OPEN = paris(2022, 3, 7, 8, 0)
 TUESDAY_CLOSED = paris(2022, 3, 8, 23, 30)
 MAINTENANCE_MESSAGE = (
-    "Service fermé pour les derniers préparatifs techniques. Retour du service prévu le lundi 7 mars 2022 à 08h00"
+    "Service fermé pour les derniers préparatifs techniques. "
+    "Retour du service prévu le lundi 7 mars 2022 à 8\u00a0h\u00a000"
 )
 
 

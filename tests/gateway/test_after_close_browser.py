@@ -99,7 +99,7 @@ async def test_the_operator_walks_the_friday_and_pharmacist_and_doctor_see_it(
     await page.get_by_role("button", name="Confirmer la publication").click()
     await expect(page.get_by_text("Allocation publiée : chaque ligne")).to_be_visible()
     await expect(
-        page.get_by_text(re.compile(r"Publiée le mercredi 9 mars 2022 à 09h00, par vous \(Élise Marchand\)"))
+        page.get_by_text(re.compile(r"Publiée le mercredi 9 mars 2022 à 9\sh\s00, par vous \(Élise Marchand\)"))
     ).to_be_visible()
     await _check(pages, page, "allocation publiee")
 

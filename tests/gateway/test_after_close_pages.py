@@ -158,7 +158,7 @@ async def test_after_publication_each_profile_reads_its_confirmed_volumes_and_da
     async with friday.client() as pharmacist:
         await login(pharmacist, CLAIRE)
         text = _main((await pharmacist.get(f"/officines/{LILAS}")).text)
-        assert "Confirmation envoyée le mercredi 9 mars 2022 à 09h00." in text
+        assert "Confirmation envoyée le mercredi 9 mars 2022 à 9 h 00." in text
         assert "Confirmation par e-mail le vendredi 11 mars 2022" not in text
     async with friday.client(headers=operator(friday)) as api:
         moved = await api.post(
@@ -182,7 +182,7 @@ async def test_after_publication_each_profile_reads_its_confirmed_volumes_and_da
             assert page.status_code == 200, step
             _no_raw_ids(page.text)
         allocation = _main((await op.get(f"{BASE}/allocation")).text)
-        assert "Publiée le mercredi 9 mars 2022 à 09h00, par vous (Élise Marchand)." in allocation
+        assert "Publiée le mercredi 9 mars 2022 à 9 h 00, par vous (Élise Marchand)." in allocation
         assert "Premiers e-mails de confirmation envoyés le mercredi 9 mars 2022" in allocation
         supply = await op.get(f"{BASE}/approvisionnement")
         assert "l'approvisionnement ne peut plus changer" in _main(supply.text)

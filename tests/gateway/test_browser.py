@@ -179,7 +179,7 @@ async def test_pharmacist_and_doctor_go_through_the_week(stack: Stack, browser: 
     await expect(page.get_by_role("rowheader", name="Jeanne Dubois")).to_be_visible()
     await pages.check(page, "commandes et historique")
     async with page.expect_download() as downloading:
-        await page.get_by_role("link", name="Télécharger en CSV").click()
+        await page.get_by_role("link", name="Télécharger les commandes (CSV)").click()
     download = await downloading.value
     rows = list(csv.reader(io.StringIO((await download.path()).read_text(encoding="utf-8-sig")), delimiter=";"))
     assert ["demo", "rpps:99700000104", "Jeanne Dubois", "Médecin", MODERNA, "4", "4"] == rows[-1][:7] or any(

@@ -65,7 +65,7 @@ async def test_the_cockpit_refreshes_by_itself_and_can_be_paused(
         await psc_login(page, stack, OPERATOR)
         await page.goto(f"{stack.base_url}/operateur/pilotage")
         tiles = page.locator("#chiffres-cles")
-        await expect(tiles).to_contain_text(re.compile(r"8\s+lignes saisies la minute de 10h00"))
+        await expect(tiles).to_contain_text(re.compile(r"8\s+lignes saisies la minute de 10\sh\s00"))
         await expect(page.get_by_role("button", name="Mettre en pause l'actualisation")).to_be_visible()
         assert not RAW.findall(await page.locator("main").inner_text())
         await pages.check(page, "Pilotage en direct")
@@ -75,8 +75,8 @@ async def test_the_cockpit_refreshes_by_itself_and_can_be_paused(
         # An officine orders at 10:01: the figures change on the page the operator is looking at.
         clock.advance(timedelta(minutes=1))
         await one_more_order(stack, "moderna")
-        await expect(tiles).to_contain_text(re.compile(r"1\s+ligne saisie la minute de 10h01"), timeout=20_000)
-        await expect(page.locator("#pilotage-etat")).to_contain_text("Chiffres mis à jour à 10h01")
+        await expect(tiles).to_contain_text(re.compile(r"1\s+ligne saisie la minute de 10\sh\s01"), timeout=20_000)
+        await expect(page.locator("#pilotage-etat")).to_contain_text("Chiffres mis à jour à 10 h 01")
         assert loads == []  # swapped in place, never reloaded
         await pages.check(page, "Pilotage en direct, actualisé")
 
@@ -86,7 +86,7 @@ async def test_the_cockpit_refreshes_by_itself_and_can_be_paused(
         clock.advance(timedelta(minutes=1))
         await one_more_order(stack, "pfizer-adult")
         await page.get_by_role("button", name="Reprendre l'actualisation").click()
-        await expect(tiles).to_contain_text("la minute de 10h02", timeout=20_000)
+        await expect(tiles).to_contain_text("la minute de 10 h 02", timeout=20_000)
     finally:
         await context.close()
     pages.assert_accessible()

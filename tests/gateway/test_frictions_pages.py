@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from services.common.clock import ManualClock
+from tests.common.test_timefmt import WRONG_TIME_IN_TEXT
 from tests.gateway.cockpit_stack import live_session
 from tests.gateway.friday import TILLEULS
 from tests.gateway.helpers import CLAIRE, DR_DUBOIS, LILAS, LILAS_SELF, OPERATOR, bearer, login
@@ -169,26 +170,34 @@ async def test_withdrawing_a_request_asks_for_confirmation_first(stack: Stack) -
         assert "Confirmer le retrait" in form and "/retirer" in form
 
 
-def test_one_time_format_everywhere_08h00() -> None:
-    """Sentences (paris_long), tables (short) and the cockpit (hm) write a time the same way."""
-    from datetime import UTC, datetime  # noqa: PLC0415
+PAGES_BY_USER = {
+    None: ("/", "/aide", "/contact"),
+    CLAIRE: (
+        f"/officines/{LILAS}",
+        f"/officines/{LILAS}/commandes",
+        f"/officines/{LILAS}/effecteurs",
+        f"/officines/{LILAS}/stock",
+    ),
+    DR_DUBOIS: ("/effecteurs/rpps:99700000104",),
+    OPERATOR: ("/operateur", "/operateur/pilotage", "/operateur/totaux", "/support"),
+}
 
-    from services.common.timefmt import paris_long  # noqa: PLC0415
-    from services.gateway.pages.render import _hour_minute, _short  # noqa: PLC0415
 
-    at = datetime(2022, 3, 7, 7, 5, tzinfo=UTC)  # 08:05 in Paris
-    assert paris_long(at).endswith("à 08h05")
-    assert _short(at) == "07/03/2022 08h05"
-    assert _hour_minute(at) == "08h05"
-
-
-async def test_static_pages_write_hours_as_the_rest_of_the_service(stack: Stack) -> None:
+async def test_every_page_writes_a_time_of_day_as_9_h_00_with_no_break_spaces(stack: Stack) -> None:
+    for user, paths in PAGES_BY_USER.items():
+        async with stack.client() as client:
+            if user:
+                await login(client, user)
+            for path in paths:
+                page = await client.get(path)
+                assert page.status_code == 200, (user, path)
+                # The whole body: the footer's support hours too; tags (form values) are machine text.
+                body = html.unescape(re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", page.text, flags=re.S))
+                wrong = WRONG_TIME_IN_TEXT.search(body)
+                assert wrong is None, (user, path, body[max(0, wrong.start() - 40) : wrong.end() + 40])
     async with stack.client() as anonymous:
-        for path in ("/", "/aide"):
-            page = main_text((await anonymous.get(path)).text)
-            assert not re.search(r"\b\d{1,2} h\b", page), (path, re.search(r".{30}\b\d{1,2} h\b.{30}", page))
         footer = (await anonymous.get("/")).text.split('id="pied-de-page"', 1)[1]
-        assert "de 9h00 à 20h00" in footer
+        assert "de 9\u00a0h\u00a000 à 20\u00a0h\u00a000" in footer
 
 
 async def test_an_adjustment_refused_keeps_what_was_typed_and_the_officine_sees_what_is_ordered(stack: Stack) -> None:
@@ -248,3 +257,43 @@ async def test_quota_publishing_counts_errors_links_them_and_confirms_a_summary_
         assert hidden["confirme"] == "1" and hidden[medecin] == "max 5"
         published = await post_form(stack, op, url, hidden)
         assert published.status_code == 303 and "publie=2" in published.headers["location"]
+
+
+CSV_LINK = re.compile(r'<a\b([^>]*href="[^"]*\.csv[^"]*"[^>]*)>(.*?)</a>', re.S)
+
+
+async def test_every_csv_download_link_says_in_words_what_it_downloads(stack: Stack) -> None:
+    pages = {CLAIRE: [f"/officines/{LILAS}/commandes"], OPERATOR: ["/operateur/pilotage", "/operateur/quotas"]}
+    seen = 0
+    for user, paths in pages.items():
+        async with stack.client() as client:
+            await login(client, user)
+            for path in paths:
+                for attributes, inner in CSV_LINK.findall((await client.get(path)).text):
+                    seen += 1
+                    visible = html.unescape(
+                        re.sub(r'<span class="fr-sr-only">.*?</span>|<[^>]+>', "", inner, flags=re.S)
+                    )
+                    # Seen by everyone, not only by a screen reader: an icon alone is not a link text.
+                    assert "Télécharger" in visible or "(CSV)" in visible, (path, visible)
+                    assert "(CSV)" in visible and "aria-hidden" not in attributes, (path, visible)
+    assert seen >= 5  # the officine's orders, the cockpit's lists and exports, the quota table
+
+
+async def test_a_medecins_history_names_the_session_and_an_officine_he_has_left(stack: Stack) -> None:
+    dubois = "effecteurs/rpps:99700000104"
+    async with stack.client(headers=bearer(stack.psc.token_for(CLAIRE))) as pharmacist:
+        line = {
+            "line": {"effecteur": dubois, "product": "products/moderna", "vials": 2},
+            "requestId": str(uuid.uuid4()),
+        }
+        assert (await pharmacist.post(f"/api/v1/sessions/demo/officines/{LILAS}/lines", json=line)).status_code == 200
+        attachments = (await pharmacist.get(f"/api/v1/officines/{LILAS}/attachments")).json()["attachments"]
+        his = next(a["name"] for a in attachments if a["effecteur"] == dubois)
+        assert (await pharmacist.post(f"/api/v1/{his}:detach", json={})).status_code == 200
+    async with stack.client() as doctor:
+        await login(doctor, DR_DUBOIS)
+        text = main_text((await doctor.get("/effecteurs/rpps:99700000104")).text)
+        history = text.split("Mon historique", 1)[1]
+        assert "Pharmacie des Lilas" in history and "FINESS" not in history and LILAS not in history, history[:400]
+        assert not RAW.search(history), RAW.search(history)

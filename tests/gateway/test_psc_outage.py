@@ -177,7 +177,9 @@ async def test_a_logged_in_user_keeps_working_with_a_banner_and_gets_it_all_back
         clock.advance(timedelta(minutes=4))  # the access token (120 s, 60 s leeway) has expired
         page = await browser.get(DASHBOARD)
         assert page.status_code == 200
-        assert GRACE_BANNER in page.text and "jusqu'au lundi 7 mars 2022 à 10h32" in html.unescape(page.text)
+        assert GRACE_BANNER in page.text and "jusqu'au lundi 7 mars 2022 à 10\u00a0h\u00a032" in html.unescape(
+            page.text
+        )
         written = await post_until(browser, LINES, new_line(), 200, headers=csrf)
         assert (await changes_of(browser, written.json()["line"]["name"], {}))[0]["underPscGrace"] is True
 

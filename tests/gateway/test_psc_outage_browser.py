@@ -71,7 +71,7 @@ async def test_the_banner_follows_the_outage_and_writes_stop_after_the_grace(
     await every_process_sees_psc(suite, reachable=False)
     clock.advance(timedelta(minutes=4))  # the access token has expired, PSC cannot renew it
     await page.goto(f"{suite.base_url}/officines/{LILAS}")
-    await reload_until_banner(page, "Vous pouvez continuer à travailler jusqu'au lundi 7 mars 2022 à 10h32")
+    await reload_until_banner(page, "Vous pouvez continuer à travailler jusqu'au lundi 7 mars 2022 à 10 h 32")
     await expect(page.locator(BANNER)).to_contain_text("Pro Santé Connect ne répond pas")
     await pages.check(page, "tableau de bord sous délai de grâce")
 

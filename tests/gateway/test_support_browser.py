@@ -65,7 +65,7 @@ async def test_a_request_goes_from_the_form_through_the_queue_to_closed(
     await pages.check(page, "formulaire prérempli, numéro refusé")
     await page.get_by_label("Numéro de téléphone pour le rappel").fill("06 12 34 56 78")
     await page.get_by_role("button", name="Envoyer au support").click()
-    await expect(page.get_by_role("status").get_by_text("au plus tard le lundi 7 mars 2022 à 11h30")).to_be_visible()
+    await expect(page.get_by_role("status").get_by_text("au plus tard le lundi 7 mars 2022 à 11 h 30")).to_be_visible()
     await expect(page.get_by_role("cell", name="Reçue, en attente de réponse")).to_be_visible()
     await pages.check(page, "demande envoyée")
     await no_raw_ids(page)

@@ -90,7 +90,7 @@ async def test_anonymous_form_errors_stay_in_place_and_a_sent_request_says_when_
         assert sent.status_code == 303
         page = text(await client.get(sent.headers["location"]))
         assert "Votre demande a bien été envoyée au support (référence" in page
-        assert "au plus tard le lundi 7 mars 2022 à 10h30" in page
+        assert "au plus tard le lundi 7 mars 2022 à 10 h 30" in page
     async with stack.client(headers=bearer(stack.psc.token_for(AGENT))) as api:
         queue = (await api.get("/api/v1/supportRequests")).json()["supportRequests"]
         assert [(r["callbackPhone"], r["category"], r["state"]) for r in queue] == [
@@ -129,7 +129,7 @@ async def test_a_titulaire_finds_the_form_prefilled_and_follows_their_requests(
         assert (await contact_form(stack, client, contact_email="claire@example.test")).status_code == 303
         mine = main(await client.get("/contact"))
         assert "Vos demandes au support" in mine and "Reçue, en attente de réponse" in mine
-        assert "Réponse au plus tard le lundi 7 mars 2022 à 10h30" in mine
+        assert "Réponse au plus tard le lundi 7 mars 2022 à 10 h 30" in mine
         # Not an agent: the queue and the actions are refused.
         assert (await client.get("/support")).status_code == 403
         assert (await client.get("/api/v1/supportRequests")).status_code == 403

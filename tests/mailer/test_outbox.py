@@ -258,7 +258,7 @@ async def test_a_support_request_from_the_public_form_reaches_the_support_addres
     assert "Concerne : 759900111" in text
     assert "non identifié" in text
     assert created.name.removeprefix("supportRequests/")[:8].upper() in text  # its reference
-    assert "vendredi 11 mars 2022 à 09h00" in text
+    assert "vendredi 11 mars 2022 à 9\u00a0h\u00a000" in text
 
 
 async def test_a_support_request_of_a_logged_in_user_names_them_and_stays_theirs(

@@ -42,7 +42,7 @@ async def test_a_received_mail_is_stored_listed_and_readable_in_french(sink: tup
         assert listing.status_code == 200
         assert "Courriels reçus" in listing.text
         assert "Confirmation de livraison &lt;test&gt;" in listing.text
-        assert "vendredi 11 mars 2022 à 09h00" in listing.text
+        assert "vendredi 11 mars 2022 à 9\u00a0h\u00a000" in listing.text
 
         page = await client.get(f"/mails/{stored.name}")
         assert page.status_code == 200

@@ -60,13 +60,13 @@ async def test_a_request_is_acknowledged_with_its_due_time_in_paris(mailer: Mail
     [ack] = await _mails_to(relay, "pharmacie.lilas@example.test")
     assert ack["Reply-To"] == SUPPORT_ADDRESS
     text = ack.get_body(preferencelist=("plain",)).get_content()
-    assert "au plus tard le vendredi 11 mars 2022 à 11h00 (heure de Paris)" in text
+    assert "au plus tard le vendredi 11 mars 2022 à 11\u00a0h\u00a000 (heure de Paris)" in text
     assert "Catégorie : Livraison" in text
     assert "un agent vous appellera au 06 12 34 56 78" in text
     [team] = await _mails_to(relay, SUPPORT_ADDRESS)
     team_text = team.get_body(preferencelist=("plain",)).get_content()
     assert "Rappel téléphonique demandé au : 06 12 34 56 78" in team_text
-    assert "À traiter au plus tard le vendredi 11 mars 2022 à 11h00" in team_text
+    assert "À traiter au plus tard le vendredi 11 mars 2022 à 11\u00a0h\u00a000" in team_text
 
 
 async def test_saturday_evening_request_is_due_monday_morning(start_mailer, relay: Relay) -> None:  # type: ignore[no-untyped-def]
@@ -106,7 +106,7 @@ async def test_the_form_is_rate_limited_per_client_with_a_french_message(mailer:
     assert details.code == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert details.reason == "SUPPORT_RATE_LIMITED"
     assert "Vous avez déjà envoyé 5 demandes au support en moins d'une heure" in details.message
-    assert "vendredi 11 mars 2022 à 10h00" in details.message
+    assert "vendredi 11 mars 2022 à 10\u00a0h\u00a000" in details.message
     # Another client is not held back; a logged-in user is counted by who they are, not where.
     await _create(mailer, address="198.51.100.2")
     await _create(mailer, address="203.0.113.7", metadata=psc.metadata_for(TITULAIRE_LILAS))

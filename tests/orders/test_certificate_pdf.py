@@ -50,7 +50,7 @@ def test_the_certificate_says_what_a_person_must_read(tmp_path: Path) -> None:
         "N° DES-2022-000042",
         "Pharmacie des Lilas (FINESS 759900111, département 75)",
         "Date de la destruction : dimanche 27 mars 2022",
-        "à 10h15 par le pharmacien Claire Moreau (RPPS 99700000013)",
+        "à 10\u00a0h\u00a015 par le pharmacien Claire Moreau (RPPS 99700000013)",
         "Rupture de la chaîne du froid",
         "CYCLAMED",
         "FK8891",

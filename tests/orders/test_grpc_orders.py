@@ -49,7 +49,10 @@ async def test_window_boundaries_follow_the_server_clock_and_the_real_session(st
     stack.clock.set(OPEN_TIME - second)
     closed = await refused(stack.call("CreateOrderLine", create_line(), CLAIRE), grpc.StatusCode.FAILED_PRECONDITION)
     assert (closed.reason, closed.domain) == ("SESSION_CLOSED", DOMAIN)
-    assert "lundi 7 mars 2022 à 08h00" in closed.message and "mardi 8 mars 2022 à 23h00" in closed.message
+    assert (
+        "lundi 7 mars 2022 à 8\u00a0h\u00a000" in closed.message
+        and "mardi 8 mars 2022 à 23\u00a0h\u00a000" in closed.message
+    )
     stack.clock.set(OPEN_TIME)
     await stack.call("CreateOrderLine", create_line(product=MODERNA), CLAIRE)
     stack.clock.set(CLOSE_TIME - second)

@@ -121,7 +121,10 @@ async def test_writes_are_taken_only_inside_the_window_by_the_server_clock(
         await domain.lines.create(CLAIRE, PARENT, DUBOIS, MODERNA, 4, rid())
     error = refused.value
     assert error.reason == "SESSION_CLOSED"
-    assert "lundi 7 mars 2022 à 08h00" in error.message and "mardi 8 mars 2022 à 23h00" in error.message
+    assert (
+        "lundi 7 mars 2022 à 8\u00a0h\u00a000" in error.message
+        and "mardi 8 mars 2022 à 23\u00a0h\u00a000" in error.message
+    )
     assert await lines_of(domain) == []
 
 
@@ -138,7 +141,7 @@ async def test_closed_session_message_gives_the_next_opening(domain: Domain) -> 
     domain.clock.set(CLOSE_TIME + timedelta(hours=1))
     with pytest.raises(FailedPrecondition) as refused:
         await domain.lines.create(CLAIRE, PARENT, DUBOIS, MODERNA, 4, rid())
-    assert "Prochaine ouverture : lundi 14 mars 2022 à 08h00" in refused.value.message
+    assert "Prochaine ouverture : lundi 14 mars 2022 à 8\u00a0h\u00a000" in refused.value.message
     assert refused.value.metadata["next_open_time"].startswith("2022-03-14T07:00:00")
 
 
@@ -152,7 +155,7 @@ async def test_closed_session_message_gives_the_next_opening(domain: Domain) -> 
             "2022-03-28T08:00:00+02:00",
             "2022-03-28T07:59:59+02:00",
             "2022-03-28T06:00:00+00:00",
-            "lundi 28 mars 2022 à 08h00",
+            "lundi 28 mars 2022 à 8\u00a0h\u00a000",
         ),
         # Saturday 29 October 08:00 CEST to Monday 31 October 08:00 CET: 49 hours.
         (
@@ -161,7 +164,7 @@ async def test_closed_session_message_gives_the_next_opening(domain: Domain) -> 
             "2022-10-31T08:00:00+01:00",
             "2022-10-31T07:59:59+01:00",
             "2022-10-31T07:00:00+00:00",
-            "lundi 31 octobre 2022 à 08h00",
+            "lundi 31 octobre 2022 à 8\u00a0h\u00a000",
         ),
     ],
     ids=["spring-forward", "fall-back"],
@@ -420,6 +423,6 @@ async def test_no_order_entry_during_a_maintenance_window_inside_the_session(dom
     with pytest.raises(FailedPrecondition) as refused:
         await domain.lines.create(CLAIRE, PARENT, DUBOIS, MODERNA, 4, rid())
     assert refused.value.reason == "SERVICE_MAINTENANCE"
-    assert "lundi 7 mars 2022 à 13h00" in refused.value.message
+    assert "lundi 7 mars 2022 à 13\u00a0h\u00a000" in refused.value.message
     domain.clock.set(start + timedelta(hours=1))
     assert (await domain.lines.create(CLAIRE, PARENT, DUBOIS, MODERNA, 4, rid())).line is not None

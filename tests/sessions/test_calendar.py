@@ -38,7 +38,7 @@ async def test_preview_tells_what_the_window_says_and_when_orders_open(seeded: S
     assert status.next_change_time == paris(2022, 3, 6, 0, 0)
     assert status.message == (
         "Service ouvert pour prise en main : la saisie des commandes ouvre le lundi 7 mars à 8h. "
-        "Prise en main possible jusqu'au dimanche 6 mars 2022 à 00h00"
+        "Prise en main possible jusqu'au dimanche 6 mars 2022 à 0\u00a0h\u00a000"
     )
 
 
@@ -47,7 +47,8 @@ async def test_maintenance_shows_its_message_and_its_end(seeded: SessionsService
     assert status.next_change_time == paris(2022, 3, 7, 8, 0)
     assert status.session is not None and status.session.id == "2022-03-07"
     assert status.message == (
-        "Service fermé pour les derniers préparatifs techniques. Retour du service prévu le lundi 7 mars 2022 à 08h00"
+        "Service fermé pour les derniers préparatifs techniques. "
+        "Retour du service prévu le lundi 7 mars 2022 à 8\u00a0h\u00a000"
     )
 
 
@@ -55,7 +56,7 @@ async def test_open_session_says_until_when(seeded: SessionsService) -> None:
     status = await seeded.schedule.get_service_state(paris(2022, 3, 7, 8, 0))
     assert status.session is not None and status.session.id == "2022-03-07"
     assert status.next_change_time == paris(2022, 3, 8, 23, 0)
-    assert status.message == "Saisie des commandes ouverte jusqu'au mardi 8 mars 2022 à 23h00"
+    assert status.message == "Saisie des commandes ouverte jusqu'au mardi 8 mars 2022 à 23\u00a0h\u00a000"
 
 
 async def test_after_the_last_session_nothing_is_scheduled(seeded: SessionsService) -> None:
@@ -71,7 +72,7 @@ async def test_closed_between_sessions_points_at_the_next_opening(seeded: Sessio
     assert status.session is not None and status.session.id == "2022-03-07"
     # Closed until the preview starts on Friday 4 March.
     assert status.next_change_time == paris(2022, 3, 4, 0, 0)
-    assert status.message == "Saisie des commandes fermée : prochaine ouverture le lundi 7 mars 2022 à 08h00"
+    assert status.message == "Saisie des commandes fermée : prochaine ouverture le lundi 7 mars 2022 à 8\u00a0h\u00a000"
 
 
 async def test_state_defaults_to_the_server_clock(seeded: SessionsService, clock) -> None:  # type: ignore[no-untyped-def]
@@ -106,9 +107,9 @@ async def _create(service: SessionsService, session_id: str, opens, closes):  # 
     ("opens", "closes", "hours_open", "closing_text"),
     [
         # Spring forward: Sunday 27 March 2022, 02:00 -> 03:00: one hour less than the wall clock says.
-        (paris(2022, 3, 26, 8, 0), paris(2022, 3, 28, 23, 0), 62, "lundi 28 mars 2022 à 23h00"),
+        (paris(2022, 3, 26, 8, 0), paris(2022, 3, 28, 23, 0), 62, "lundi 28 mars 2022 à 23\u00a0h\u00a000"),
         # Fall back: Sunday 30 October 2022, 03:00 -> 02:00: one hour more.
-        (paris(2022, 10, 29, 8, 0), paris(2022, 10, 31, 23, 0), 64, "lundi 31 octobre 2022 à 23h00"),
+        (paris(2022, 10, 29, 8, 0), paris(2022, 10, 31, 23, 0), 64, "lundi 31 octobre 2022 à 23\u00a0h\u00a000"),
     ],
     ids=["spring-forward", "fall-back"],
 )
@@ -129,7 +130,9 @@ async def test_session_across_a_dst_change_opens_and_closes_at_paris_wall_time(
 
     before = await service.schedule.get_service_state(opens - timedelta(seconds=1))
     assert before.state is ServiceState.CLOSED and before.next_change_time == opens
-    assert before.message.endswith(f"le samedi {opens.day} {'mars' if opens.month == 3 else 'octobre'} 2022 à 08h00")
+    assert before.message.endswith(
+        f"le samedi {opens.day} {'mars' if opens.month == 3 else 'octobre'} 2022 à 8\u00a0h\u00a000"
+    )
     during = await service.schedule.get_service_state(closes - timedelta(seconds=1))
     assert during.state is ServiceState.OPEN_FOR_ORDERS and during.next_change_time == closes
     assert during.message == f"Saisie des commandes ouverte jusqu'au {closing_text}"

@@ -46,7 +46,7 @@ async def test_the_demo_session_is_open_with_a_cap_for_ehpad_moderna(
     assert status.session is not None and status.session.name == "sessions/demo"
     assert status.session.label == "Session de démonstration"
     assert status.session.close_time == paris(2025, 6, 19, 23, 0)
-    assert status.message == "Saisie des commandes ouverte jusqu'au jeudi 19 juin 2025 à 23h00"
+    assert status.message == "Saisie des commandes ouverte jusqu'au jeudi 19 juin 2025 à 23\u00a0h\u00a000"
 
     demo = await service.quotas.get_table(OFFICINE_CALLER, "sessions/demo/quotaTables/current")
     reference = await service.quotas.get_table(OFFICINE_CALLER, "sessions/2022-03-07/quotaTables/current")

@@ -57,7 +57,7 @@ async def test_service_state_at_the_server_clock_with_its_next_change_and_messag
     answer = await server.stub.GetServiceState(pb.GetServiceStateRequest(), timeout=5)
     assert answer.state == S.SERVICE_STATE_OPEN_FOR_ORDERS
     assert from_timestamp(answer.next_change_time) == paris(2022, 3, 8, 23, 0)
-    assert answer.message == "Saisie des commandes ouverte jusqu'au mardi 8 mars 2022 à 23h00"
+    assert answer.message == "Saisie des commandes ouverte jusqu'au mardi 8 mars 2022 à 23\u00a0h\u00a000"
     server.clock.set(paris(2022, 3, 8, 23, 0))
     closed = await server.stub.GetServiceState(pb.GetServiceStateRequest(), timeout=5)
     assert closed.state == S.SERVICE_STATE_CLOSED and not closed.HasField("next_change_time")

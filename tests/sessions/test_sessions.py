@@ -62,7 +62,8 @@ async def test_closing_before_opening_is_refused_and_nothing_is_stored(seeded: S
         await seeded.schedule.create_session(OPERATOR_CALLER, "2022-03-15", draft)
     assert [v.field for v in refused.value.violations] == ["session.close_time"]
     assert refused.value.message == (
-        "La fermeture (lundi 14 mars 2022 à 23h00) doit être postérieure à l'ouverture (mardi 15 mars 2022 à 08h00)."
+        "La fermeture (lundi 14 mars 2022 à 23\u00a0h\u00a000) doit être postérieure "
+        "à l'ouverture (mardi 15 mars 2022 à 8\u00a0h\u00a000)."
     )
     assert await stored_sessions(seeded) == before
 
@@ -76,7 +77,7 @@ async def test_an_overlapping_session_is_refused_and_nothing_is_stored(seeded: S
     assert {v.field for v in refused.value.violations} == {"session.open_time", "session.close_time"}
     assert refused.value.message == (
         "Cette période chevauche la session « Session du 7 mars 2022 » "
-        "(du lundi 7 mars 2022 à 08h00 au mardi 8 mars 2022 à 23h00)."
+        "(du lundi 7 mars 2022 à 8\u00a0h\u00a000 au mardi 8 mars 2022 à 23\u00a0h\u00a000)."
     )
     assert await stored_sessions(seeded) == before
 

@@ -16,6 +16,7 @@ import io
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import grpc
@@ -79,10 +80,13 @@ async def _figures_of(request: Request, session: sess_pb.Session) -> dict[str, A
         for t in totals.products
     ]
     last = activity.minutes[-1] if activity.minutes else None
+    # The current minute is still filling: said so, or a slowdown would be read at every refresh.
+    running = last is not None and from_timestamp(last.start_time) + timedelta(minutes=1) > now
     return {
         "activity": activity,
         "chart": chart,
         "last_minute": last,
+        "last_minute_running": running,
         "registered": registered.total,
         "waiting": max(0, registered.total - activity.ordering_officines),
         "progress": [p for p in progress if p.waiting or p.ordered],

@@ -5,6 +5,7 @@ and its date, ask it for vials, my requests and their outcome, my history."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 import grpc
 from starlette.requests import Request
@@ -86,9 +87,7 @@ async def space(
     from services.gateway.pages import stock_effecteur  # noqa: PLC0415 (it imports this module)
 
     stock = stock_effecteur.context(request, await stock_effecteur.after_delivery(request, name))
-    officine_labels = {d.finess: d.officine_name for d in confirmed}
-    if office is not None:
-        officine_labels[office.finess] = office.display_name
+    officine_labels = await _officine_labels(request, office, confirmed, lines)
     return render(
         request,
         "effecteur/space.html",
@@ -114,6 +113,25 @@ async def space(
         notice=_DONE.get(request.query_params.get("fait", ""), ""),
         **stock,
     )
+
+
+async def _officine_labels(
+    request: Request,
+    office: eff_pb.Officine | None,
+    confirmed: Sequence[deliveries.DeliveryView],
+    lines: Sequence[orders_pb.OrderLine],
+) -> dict[str, str]:
+    """FINESS -> name of every officine in the history, the one the professional left too."""
+    labels_ = {d.finess: d.officine_name for d in confirmed}
+    if office is not None:
+        labels_[office.finess] = office.display_name
+    for finess in sorted({line.name.split("/")[3] for line in lines} - labels_.keys()):
+        try:
+            labels_[finess] = (await common.officine(request, finess)).display_name
+        except grpc.aio.AioRpcError as error:
+            if error.code() != grpc.StatusCode.NOT_FOUND:
+                raise
+    return labels_
 
 
 async def _session_labels(request: Request) -> dict[str, str]:

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from services.common.timefmt import from_timestamp, in_paris, paris_date, paris_long
+from services.common.timefmt import clock, from_timestamp, paris_clock, paris_date, paris_long, paris_short
 from services.gateway.access import Caller, check_csrf, finish, gateway_of, identify
 from services.gateway.pages import labels
 from services.gateway.pages.psc_outage import outage_notice
@@ -39,14 +39,14 @@ def _when(value: Timestamp | datetime | None) -> str:
 
 
 def _short(value: Timestamp | datetime | None) -> str:
-    """'08/03/2022 23h00' (Paris): the time written as everywhere else (paris_long, e-mails)."""
+    """'08/03/2022 23 h 00' (Paris): the time written as everywhere else (paris_long, e-mails)."""
     if isinstance(value, Timestamp):
         if not value.seconds and not value.nanos:
             return ""
         value = from_timestamp(value)
     if value is None:
         return ""
-    return in_paris(value).strftime("%d/%m/%Y %Hh%M")
+    return paris_short(value)
 
 
 def _day(value: str | date) -> str:
@@ -67,13 +67,12 @@ def _number(value: int | str) -> str:
 
 
 def _hour_minute(value: Timestamp | datetime | None) -> str:
-    """'08h05' (Paris), the time of day alone, written as paris_long writes it."""
+    """'8 h 05' (Paris), the time of day alone, written as paris_long writes it."""
     if isinstance(value, Timestamp):
         value = from_timestamp(value) if value.seconds or value.nanos else None
     if value is None:
         return ""
-    local = in_paris(value)
-    return f"{local.hour:02d}h{local.minute:02d}"
+    return paris_clock(value)
 
 
 def _decimal(value: float) -> str:
@@ -98,7 +97,7 @@ def make_templates() -> Jinja2Templates:
         department=labels.department,
         quoted=lambda s: quote(str(s), safe=""),
     )
-    env.globals.update(labels=labels)
+    env.globals.update(labels=labels, clock=clock)
     return templates
 
 
