@@ -160,7 +160,9 @@ def test_bench_quota_table_caps_what_the_reference_week_leaves_unlimited() -> No
     # What one officine's rush writes: 15 lines (every open product of its 5 effecteurs, Moderna for itself).
     o = dataset.officine(0)
     assert sum(len(orderable[e.type]) for e in o.effecteurs) + 1 == 15
-    assert CALLS_PER_RUSH == 2 + 4 + 15 + 3 + 1 + 2 + 1
+    # 2 requests, 2 dashboard reads, 3 grid reads, 2 grid saves (15 cells; 2 changes and 1 withdrawal),
+    # 1 list of requests, 2 confirmations, 1 list of lines.
+    assert CALLS_PER_RUSH == 2 + 2 + 3 + 2 + 1 + 2 + 1
 
 
 def test_bench_tokens_let_the_titulaire_act_for_its_officine_and_the_medecin_for_itself(tmp_path) -> None:
