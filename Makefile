@@ -77,6 +77,12 @@ fuzz: install
 mutation: install
 	$(PY) -m tools.mutation $(MODULE) $(MUTATION_ARGS)
 
+# The stateful model of an officine's week (tests/orders/test_officine_week_model.py) with more,
+# longer, random weeks than `make test` runs: a few minutes.
+.PHONY: model
+model: install
+	VAXORDERS_MODEL=long $(PY) -m pytest tests/orders/test_officine_week_model.py $(PYTEST_ARGS)
+
 # The same tests against PostgreSQL (fresh databases are created per run).
 test-postgres: install
 	VAXORDERS_TEST_DATABASE_URL=$${VAXORDERS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
