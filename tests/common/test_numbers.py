@@ -26,3 +26,9 @@ def test_a_number_outside_the_range_is_refused_on_its_field_in_french(value: int
 
 def test_the_largest_stored_number_is_postgresql_s_integer_maximum() -> None:
     assert MAX_STORED_INT == 2_147_483_647
+
+
+def test_without_a_minimum_zero_is_the_smallest_number_accepted() -> None:
+    assert check_stored_int(0, "quantity") == 0
+    with pytest.raises(InvalidArgument):
+        check_stored_int(-1, "quantity")

@@ -80,6 +80,19 @@ def test_a_window_message_keeps_its_own_final_punctuation() -> None:
         assert status.message.startswith(f"{message} Retour du service")
 
 
+def test_a_window_message_without_final_punctuation_gets_a_full_stop() -> None:
+    for message in ("Mise à jour", "Mise à jour : étape X", "Version 2", "Mise à jour (SI)"):
+        status = service_status(T0 + H, [], [maintenance(T0, T0 + 2 * H, message)])
+        assert status.message.startswith(f"{message}. Retour du service")
+
+
+def test_a_later_preview_window_does_not_change_what_the_current_one_announces() -> None:
+    windows = [preview(T0, T0 + 2 * H), preview(T0 + 5 * H, T0 + 9 * H)]
+    status = service_status(T0 + H, [], windows)
+    assert status.message == "Prise en main possible jusqu'au lundi 7 mars 2022 à 10h00"
+    assert status.next_change_time == T0 + 2 * H
+
+
 def test_while_closed_the_next_opening_of_two_future_sessions_is_announced() -> None:
     later, sooner = session("later", T0 + 48 * H, T0 + 50 * H), session("sooner", T0 + 24 * H, T0 + 26 * H)
     status = service_status(T0, [later, sooner], [])

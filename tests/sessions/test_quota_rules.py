@@ -193,10 +193,13 @@ def test_a_product_not_yet_orderable_makes_its_rules_not_open_until_it_is() -> N
     rule = QuotaRule(EffecteurType.MEDECIN, "novavax", QuotaKind.UNLIMITED)
     unknown = QuotaRule(EffecteurType.MEDECIN, "gone", QuotaKind.UNLIMITED)
     later = MONDAY + timedelta(days=3)
-    effective = effective_table(table(1, MONDAY, rule, unknown), {"novavax": novavax}, MONDAY, later)
-    closed, kept = effective.table.rules
-    assert closed.kind is QuotaKind.NOT_OPEN and closed.not_open_reason.startswith("Commandable à partir du")
+    effective = effective_table(table(1, MONDAY, unknown, rule), {"novavax": novavax}, MONDAY, later)
+    assert effective.at == MONDAY
+    kept, closed = effective.table.rules
     assert kept == unknown  # a product gone from the catalogue keeps its rule as published
+    # The closed rule is still the médecin × novavax cell, saying why.
+    assert closed.key == (EffecteurType.MEDECIN, "novavax")
+    assert closed.kind is QuotaKind.NOT_OPEN and closed.not_open_reason.startswith("Commandable à partir du")
     # Valid until the sooner of the next version and the product's opening.
     assert effective.valid_until == later
     assert effective_table(table(1, MONDAY, rule), {"novavax": novavax}, MONDAY, None).valid_until == opens
