@@ -147,5 +147,6 @@ def test_the_range_starts_at_midnight_in_paris_on_its_first_day() -> None:
     start = range_start(accepted_range(NOW))
     assert start == datetime(2019, 12, 31, 23, tzinfo=UTC)
     assert check_instant(start, "at", NOW) == start
-    with pytest.raises(InvalidArgument):
-        check_instant(start - timedelta(microseconds=1), "at", NOW)
+    with pytest.raises(InvalidArgument) as before:
+        check_instant(start - timedelta(microseconds=1), "session.open_time", NOW)
+    assert [v.field for v in before.value.violations] == ["session.open_time"]

@@ -77,9 +77,9 @@ def test_a_budget_of_no_working_time_is_a_programming_error(budget: timedelta) -
         due_time(paris(2022, 3, 7, 10, 0), budget)
 
 
-@pytest.fixture(params=["Pacific/Kiritimati", "America/Los_Angeles"])
+@pytest.fixture(params=["Pacific/Kiritimati", "Pacific/Honolulu"])
 def server_zone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The process' local time zone, far ahead of Paris or behind it (a container's TZ is anyone's guess)."""
+    """The process' local time zone, 13 hours ahead of Paris or 11 behind (a container's TZ is anyone's guess)."""
     monkeypatch.setenv("TZ", request.param)
     time.tzset()
     yield request.param
@@ -88,13 +88,16 @@ def server_zone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_the_clock_follows_paris_whatever_the_server_s_time_zone(server_zone: str) -> None:
-    # Friday 23:30 in Paris is already Saturday at UTC+14 and still Friday afternoon in California.
-    received = paris(2022, 3, 4, 23, 30)
+    # Friday 18:30 in Paris is already Saturday at UTC+14: 1 h 30 left on Friday, 30 min on Saturday.
+    received = paris(2022, 3, 4, 18, 30)
     due_at = due_time(received)
-    assert due_at == paris(2022, 3, 5, 11, 0) and due_at.tzinfo is UTC
+    assert due_at == paris(2022, 3, 5, 9, 30) and due_at.tzinfo is UTC
     assert working_time(received, due_at) == timedelta(hours=2)
-    # Saturday 19:30 to Monday 09:30 Paris: 30 minutes on Saturday and 30 on Monday.
+    inside = due_time(paris(2022, 3, 7, 10, 0))
+    assert inside == paris(2022, 3, 7, 12, 0) and inside.tzinfo is UTC
+    # Monday 09:30 in Paris is still Sunday evening in Honolulu: Monday's half hour counts.
     assert working_time(paris(2022, 3, 5, 19, 30), paris(2022, 3, 7, 9, 30)) == timedelta(hours=1)
+    assert is_open(paris(2022, 3, 7, 9, 30)) and not is_open(paris(2022, 3, 5, 23, 30))
     opens, closes = opening_hours(date(2022, 3, 5))  # type: ignore[misc]
     assert (opens, closes) == (paris(2022, 3, 5, 9, 0), paris(2022, 3, 5, 20, 0))
     assert opens.tzinfo is UTC and closes.tzinfo is UTC

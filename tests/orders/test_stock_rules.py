@@ -152,3 +152,11 @@ def test_a_lot_is_balanced_only_with_nothing_negative_and_no_more_out_than_recei
         counts = [1, 1, 1, 1]
         counts[negative] = -1
         assert not r.LotCounts(10, *counts).balanced(), counts
+
+
+def test_the_last_vial_wanted_is_drawn_too() -> None:
+    today = date(2022, 3, 18)
+    waiting = [r.Waiting("old", 2, today), r.Waiting("new", 5, today + timedelta(days=1))]
+    assert r.take(waiting, 1) == [("old", 1)]
+    assert r.take(waiting, 3) == [("old", 2), ("new", 1)]
+    assert r.take(waiting, 0) == []
