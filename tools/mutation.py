@@ -68,6 +68,9 @@ RULE_MODULES = (
     RuleModule("services/orders/stock_rules.py", ("tests/orders/test_stock_rules.py",)),
     RuleModule("services/common/dates.py", ("tests/common/test_dates.py", "tests/sessions/test_dates.py")),
     RuleModule("services/common/numbers.py", ("tests/common/test_numbers.py",)),
+    RuleModule("services/common/text.py", ("tests/common/test_text.py",)),
+    RuleModule("services/common/phones.py", ("tests/common/test_phones.py",)),
+    RuleModule("services/common/masks.py", ("tests/common/test_masks.py",)),
 )
 
 
