@@ -70,6 +70,19 @@ test: install
 fuzz: install
 	VAXORDERS_FUZZ=long $(PY) -m pytest tests/fuzz $(PYTEST_ARGS)
 
+# Mutation testing (mutmut) of the rule modules, each against the tests that reach it, then a
+# per-module score table (docs/testing.md): MODULE=services/orders/names.py for one module,
+# MUTATION_ARGS="--threshold 90" to fail under a score. Scratch files go to var/mutation/.
+.PHONY: mutation
+mutation: install
+	$(PY) -m tools.mutation $(MODULE) $(MUTATION_ARGS)
+
+# The stateful model of an officine's week (tests/orders/test_officine_week_model.py) with more,
+# longer, random weeks than `make test` runs: a few minutes.
+.PHONY: model
+model: install
+	VAXORDERS_MODEL=long $(PY) -m pytest tests/orders/test_officine_week_model.py $(PYTEST_ARGS)
+
 # The same tests against PostgreSQL (fresh databases are created per run).
 test-postgres: install
 	VAXORDERS_TEST_DATABASE_URL=$${VAXORDERS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \

@@ -29,3 +29,16 @@ def test_a_path_outside_the_writable_fields_is_refused_on_the_mask_field() -> No
 
 def test_named_paths_are_the_fields_to_change() -> None:
     assert check_mask(["email", "email"], WRITABLE, empty_refused=True) == {"email"}
+
+
+def test_the_refusals_name_the_writable_fields_in_french() -> None:
+    with pytest.raises(InvalidArgument) as empty:
+        check_mask([], WRITABLE, empty_refused=True)
+    assert empty.value.violations[0].description == (
+        "Indiquez les champs à modifier dans update_mask (display_name, email)."
+    )
+    with pytest.raises(InvalidArgument) as unknown:
+        check_mask(["siret", "finess", "email"], WRITABLE)
+    assert unknown.value.violations[0].description == (
+        "Champ(s) non modifiable(s) : finess, siret. Modifiables : display_name, email."
+    )

@@ -31,3 +31,13 @@ def test_anything_else_is_not_a_french_number(typed: str) -> None:
 def test_numbers_are_written_back_the_french_way() -> None:
     assert national_format("+33612345678") == "06 12 34 56 78"
     assert national_format("") == ""
+
+
+def test_a_number_with_a_control_character_is_refused_though_the_library_would_read_it() -> None:
+    assert french_phone("06 12 34 56 78\t") is None
+    assert french_phone("06 12 34 56 78\n") is None
+
+
+def test_what_is_typed_may_be_thirty_characters_long_not_more() -> None:
+    assert french_phone("06 12 34 56 78".ljust(30)) == "+33612345678"
+    assert french_phone("06 12 34 56 78".ljust(31)) is None

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from services.common.errors import InvalidArgument
-from services.common.text import CONTROL_CHARACTERS, check_free_text, has_control_characters, is_ascii_digits
+from services.common.text import (
+    CONTROL_CHARACTERS,
+    check_free_text,
+    control_violation,
+    has_control_characters,
+    is_ascii_digits,
+)
 
 
 @pytest.mark.parametrize("value", ["0", "0123456789", "99700000104"])
@@ -43,3 +49,15 @@ def test_multi_line_free_text_still_refuses_other_control_characters(value: str)
 @pytest.mark.parametrize("value", ["Pharmacie des Lilas", "Saint-Étienne", "=HYPERLINK(x)", "😀 ١٢٣", ""])
 def test_ordinary_text_has_no_control_character(value: str) -> None:
     assert check_free_text(value, "display_name") == value
+
+
+def test_free_text_is_single_line_unless_the_field_says_otherwise() -> None:
+    assert control_violation("Pharmacie\ndes Lilas") == CONTROL_CHARACTERS
+    assert control_violation("Pharmacie\ndes Lilas", multiline=True) is None
+
+
+def test_a_refusal_for_control_characters_says_so_in_its_reason() -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        check_free_text("Lilas\x00", "officine.display_name")
+    assert refused.value.reason == "CONTROL_CHARACTERS"
+    assert [v.field for v in refused.value.violations] == ["officine.display_name"]

@@ -185,3 +185,71 @@ def test_a_postal_code_with_non_ascii_digits_is_refused(postal_code: str) -> Non
     with pytest.raises(InvalidArgument) as caught:
         identifiers.department_from_postal_code(postal_code)
     assert caught.value.violations[0].field == "postal_code"
+
+
+def refusal(call) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidArgument) as caught:
+        call()
+    [violation] = caught.value.violations
+    return violation.field, violation.description
+
+
+@pytest.mark.parametrize(
+    ("call", "description"),
+    [
+        (
+            lambda f: identifiers.parse_key("nir:123", f),
+            "Identifiant « nir:123 » incompréhensible : attendu rpps:…, adeli:…, finess:… ou siret:….",
+        ),
+        (
+            lambda f: identifiers.parse_key("rpps:99700000105", f),
+            "Le numéro RPPS 99700000105 n'est pas valide : sa clé de contrôle est fausse.",
+        ),
+        (
+            lambda f: identifiers.parse_effecteur_name("rpps:99700000104", f),
+            "Nom d'effecteur « rpps:99700000104 » invalide : attendu effecteurs/rpps:… (ou adeli, finess, siret).",
+        ),
+        (
+            lambda f: identifiers.parse_effecteur_name("effecteurs/rpps:1", f),
+            "Le numéro RPPS doit comporter 11 chiffres (reçu : « 1 »).",
+        ),
+        (
+            lambda f: identifiers.parse_officine_name("759900111", f),
+            "Nom d'officine « 759900111 » invalide : attendu officines/<FINESS>.",
+        ),
+        (
+            lambda f: identifiers.parse_officine_name("officines/759900112", f),
+            "Le numéro FINESS 759900112 n'est pas valide : sa clé de contrôle est fausse.",
+        ),
+        (
+            lambda f: identifiers.from_national_id("81", f),
+            "Le numéro RPPS doit comporter 11 chiffres (reçu : « 1 »).",
+        ),
+        (
+            lambda f: identifiers.from_national_id("0ABC", f),
+            "Le numéro ADELI doit comporter 9 caractères : le département puis 7 chiffres (reçu : « ABC »).",
+        ),
+        (
+            lambda f: identifiers.from_national_id("999700000104", f),
+            "Identifiant national « 999700000104 » invalide : il commence par 8 (RPPS) ou 0 (ADELI).",
+        ),
+        (
+            lambda f: identifiers.department_from_postal_code("7502", f),
+            "Le code postal doit comporter 5 chiffres (reçu : « 7502 »).",
+        ),
+        (
+            lambda f: identifiers.department_from_postal_code("20700", f),
+            "Le code postal 20700 n'existe pas en Corse.",
+        ),
+        (lambda f: identifiers.department_from_postal_code("00100", f), "Le code postal 00100 n'existe pas."),
+    ],
+)
+def test_every_refusal_names_the_caller_s_field_and_says_why_in_french(call, description: str) -> None:  # type: ignore[no-untyped-def]
+    assert refusal(lambda: call("effecteur.identifier")) == ("effecteur.identifier", description)
+
+
+def test_a_key_splits_at_its_first_colon_so_a_colon_in_the_number_is_a_bad_number() -> None:
+    assert refusal(lambda: identifiers.parse_key("rpps:9970000010:4", "key")) == (
+        "key",
+        "Le numéro RPPS doit comporter 11 chiffres (reçu : « 9970000010:4 »).",
+    )

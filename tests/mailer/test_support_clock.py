@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.mailer.support_clock import PARIS, due_time, is_working_day, working_time
+from services.mailer.support_clock import PARIS, due_time, is_open, is_working_day, opening_hours, working_time
 
 
 def paris(*args: int) -> datetime:
@@ -65,8 +67,40 @@ def test_all_saints_after_fall_back() -> None:
 
 
 def test_naive_time_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^received must be timezone-aware$"):
         due_time(datetime(2022, 3, 7, 10, 0))
+
+
+@pytest.mark.parametrize("budget", [timedelta(0), timedelta(minutes=-5)])
+def test_a_budget_of_no_working_time_is_a_programming_error(budget: timedelta) -> None:
+    with pytest.raises(ValueError, match=r"^budget must be positive$"):
+        due_time(paris(2022, 3, 7, 10, 0), budget)
+
+
+@pytest.fixture(params=["Pacific/Kiritimati", "Pacific/Honolulu"])
+def server_zone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The process' local time zone, 13 hours ahead of Paris or 11 behind (a container's TZ is anyone's guess)."""
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield request.param
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_clock_follows_paris_whatever_the_server_s_time_zone(server_zone: str) -> None:
+    # Friday 18:30 in Paris is already Saturday at UTC+14: 1 h 30 left on Friday, 30 min on Saturday.
+    received = paris(2022, 3, 4, 18, 30)
+    due_at = due_time(received)
+    assert due_at == paris(2022, 3, 5, 9, 30) and due_at.tzinfo is UTC
+    assert working_time(received, due_at) == timedelta(hours=2)
+    inside = due_time(paris(2022, 3, 7, 10, 0))
+    assert inside == paris(2022, 3, 7, 12, 0) and inside.tzinfo is UTC
+    # Monday 09:30 in Paris is still Sunday evening in Honolulu: Monday's half hour counts.
+    assert working_time(paris(2022, 3, 5, 19, 30), paris(2022, 3, 7, 9, 30)) == timedelta(hours=1)
+    assert is_open(paris(2022, 3, 7, 9, 30)) and not is_open(paris(2022, 3, 5, 23, 30))
+    opens, closes = opening_hours(date(2022, 3, 5))  # type: ignore[misc]
+    assert (opens, closes) == (paris(2022, 3, 5, 9, 0), paris(2022, 3, 5, 20, 0))
+    assert opens.tzinfo is UTC and closes.tzinfo is UTC
 
 
 instants = st.datetimes(min_value=datetime(2021, 1, 1), max_value=datetime(2031, 12, 31), timezones=st.just(UTC))
@@ -101,3 +135,14 @@ def test_received_during_opening_hours_early_enough_is_due_two_hours_later(recei
     local = received.astimezone(PARIS)
     if is_working_day(local.date()) and 9 <= local.hour < 18:
         assert due_time(received) == received + timedelta(hours=2)
+
+
+def test_support_is_open_from_nine_until_just_before_eight_on_working_days() -> None:
+    assert not is_open(paris(2022, 3, 7, 8, 59, 59))
+    assert is_open(paris(2022, 3, 7, 9, 0))
+    assert is_open(paris(2022, 3, 7, 19, 59, 59))
+    assert not is_open(paris(2022, 3, 7, 20, 0))
+    assert not is_open(paris(2022, 3, 6, 12, 0))  # Sunday
+    assert not is_open(paris(2022, 11, 1, 12, 0))  # Toussaint
+    # 08:30 UTC is 09:30 in Paris in winter: the Paris wall clock decides.
+    assert is_open(datetime(2022, 3, 7, 8, 30, tzinfo=UTC))

@@ -130,5 +130,12 @@ def test_products_without_supply_are_left_out() -> None:
 
 
 def test_negative_supply_is_a_programming_error() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^supply must be >= 0$"):
         allocate([claim("a", 1)], -1)
+
+
+def test_a_negative_order_or_a_line_twice_is_a_programming_error_that_says_which() -> None:
+    with pytest.raises(ValueError, match=r"^ordered must be >= 0$"):
+        allocate([claim("a", -1)], 3)
+    with pytest.raises(ValueError, match=r"^line names must be unique$"):
+        allocate([claim("a", 1), claim("a", 2)], 3)

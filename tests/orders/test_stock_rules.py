@@ -129,3 +129,34 @@ def test_reservations_are_drawn_oldest_first_and_never_beyond_what_waits(
     assert all(0 < n <= available[k] for k, n in taken)
     order = [next(w for w in rows if w.key == k) for k, _ in taken]
     assert order == sorted(order, key=lambda w: (w.receipt, w.key))
+
+
+def test_a_surplus_without_a_line_for_the_officine_stays_with_the_officine_reserved_for_nobody() -> None:
+    # The officine ordered nothing for itself: the 3 vials over what Dubois was confirmed are
+    # its own (the empty key), never reserved for an effecteur.
+    assert r.assign([r.Confirmed("effecteurs/a", 6)], 9) == {"effecteurs/a": 6, "": 3}
+    assert r.assign([r.Confirmed("effecteurs/a", 6)], 6) == {"effecteurs/a": 6}
+
+
+def test_reconciliation_sums_each_destination_of_every_lot() -> None:
+    lots = [r.LotCounts(20, 5, 4, 3, 2), r.LotCounts(10, 1, 2, 3, 4)]
+    assert r.reconcile(lots) == r.LotCounts(30, 6, 6, 6, 6)
+    assert r.reconcile([]) == r.LotCounts(0)
+    assert r.reconcile(lots).in_stock == 6 + 0
+
+
+def test_a_lot_is_balanced_only_with_nothing_negative_and_no_more_out_than_received() -> None:
+    assert r.LotCounts(10, 2, 2, 2, 2).balanced()
+    assert not r.LotCounts(10, 5, 5, 1, 0).balanced()  # 11 vials out of 10 received
+    for negative in range(4):
+        counts = [1, 1, 1, 1]
+        counts[negative] = -1
+        assert not r.LotCounts(10, *counts).balanced(), counts
+
+
+def test_the_last_vial_wanted_is_drawn_too() -> None:
+    today = date(2022, 3, 18)
+    waiting = [r.Waiting("old", 2, today), r.Waiting("new", 5, today + timedelta(days=1))]
+    assert r.take(waiting, 1) == [("old", 1)]
+    assert r.take(waiting, 3) == [("old", 2), ("new", 1)]
+    assert r.take(waiting, 0) == []
