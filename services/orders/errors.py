@@ -180,9 +180,12 @@ def above_soft_threshold_message(product_label: str, total: int, threshold: int)
 
 
 def not_attached(effecteur: str) -> NotFound:
+    # Users read the sentence (the grid shows it on the effecteur's row); clients get the name in
+    # the metadata, never a raw resource name in French text.
     return NotFound(
-        f"L'effecteur {effecteur} n'est pas rattaché à cette officine : rattachez-le avant de commander pour lui.",
+        "Cet effecteur n'est pas (ou plus) rattaché à cette officine : rattachez-le avant de commander pour lui.",
         reason=EFFECTEUR_NOT_ATTACHED,
+        metadata={"effecteur": effecteur},
     )
 
 

@@ -35,6 +35,8 @@ async def test_the_operators_menu_has_no_effecteur_space_and_the_address_is_not_
         await login(op, OPERATOR)
         home = await op.get("/operateur")
         assert 'href="/effecteur"' not in home.text and "Mon espace effecteur" not in home.text
+        # A session's identifier is what the operator types to create one: shown, and said to be one.
+        assert "Session du 7 mars 2022 Identifiant : 2022-03-07" in main_text(home.text)
         # Élise Marchand is a médecin for PSC, unknown to the service as an effecteur.
         space = await op.get("/effecteur", follow_redirects=True)
         assert space.status_code == 200

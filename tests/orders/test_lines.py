@@ -83,6 +83,9 @@ async def test_effecteur_attached_elsewhere_or_nowhere_cannot_be_ordered_for(dom
     with pytest.raises(NotFound) as elsewhere:
         await domain.lines.create(CLAIRE, PARENT, LEFEBVRE, MODERNA, 5, rid())
     assert elsewhere.value.reason == "EFFECTEUR_NOT_ATTACHED"
+    # The user reads a sentence without the effecteur's resource name; clients get it in the metadata.
+    assert "effecteurs/" not in elsewhere.value.message and "rattaché" in elsewhere.value.message
+    assert elsewhere.value.metadata["effecteur"] == LEFEBVRE
     domain.attachments.attach(DUBOIS, None)
     with pytest.raises(NotFound):
         await domain.lines.create(CLAIRE, PARENT, DUBOIS, MODERNA, 5, rid())
