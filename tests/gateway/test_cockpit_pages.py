@@ -83,6 +83,8 @@ async def test_the_cockpit_shows_activity_totals_and_who_has_not_ordered(live: t
         assert "75 — Paris 0 1 1" in table(page, "sans-commande")
         minutes = table(page, "commandes-par-minute")
         assert "07/03/2022 10 h 00 8 8,0" in minutes
+        # The chart's scale is a count of lines per minute: "8", not "8,0".
+        assert "Pic : 8 par minute." in page and "Pic : 8,0" not in page
         totals = table(page, "totaux-produits")
         assert "Spikevax (Moderna) 60" in totals and "Total général 73" in totals
         services = table(page, "sante-services")
