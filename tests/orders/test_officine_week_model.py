@@ -3,7 +3,7 @@ SessionService, EffecteurService and OrderService over gRPC (tests/support/stack
 
 Pharmacie des Lilas has two titulaires (Claire Moreau and a co-titulaire, Lucas Petit); Dr Dubois
 (médecin, Jeanne's effecteur) asks it for vials; Traoré (sage-femme) is ordered for directly.
-Random sequences of line writes, requests and their decisions, attach and detach, a republished
+Random sequences of line writes and grid saves, requests and their decisions, attach and detach, a republished
 cap on médecin × Moderna, retries and concurrent writes, then the session's close. The model
 predicts every answer (accepted, or refused with which code) and, after every step, the
 invariants are read back from the services: each line is its direct entries plus its confirmed
@@ -11,8 +11,8 @@ requests, no cap is exceeded, the audit trail of each line replays to the line, 
 effecteur gains no vial, nothing changes after close, and Pharmacie du Confluent sees nothing.
 
 `make test` runs a few short weeks per database; `make model` (VAXORDERS_MODEL=long) many
-longer ones. A new write (a batch grid submit, say) is one more @rule: send it, then update
-`Week` per cell the answer says was saved (`Week.set_line` / `Week.withdraw`).
+longer ones. The grid save (BatchWriteOrderLines) is one rule among the others: its cells are
+predicted one by one, as the single-line writes are.
 """
 
 from __future__ import annotations
@@ -227,6 +227,51 @@ class OfficineWeek(RuleBasedStateMachine):
         if code is ACCEPTED:
             self.week.set_line(key, answer.line.name, vials)
             self._remember(key, answer.line)
+
+    @rule(
+        cells=st.dictionaries(
+            st.sampled_from([(e, p) for e in (DUBOIS, TRAORE) for p in (MODERNA, PFIZER)]),
+            st.integers(0, 12),  # 0: withdraw the line (or leave the empty cell empty)
+            min_size=1,
+            max_size=4,
+        ),
+        titulaire=st.sampled_from([CLAIRE, LUCAS]),
+    )
+    def grid_submit(self, cells: dict[Key, int], titulaire: str) -> None:
+        """One grid save (BatchWriteOrderLines): each cell saved or refused on its own, as the
+        single-line writes would be; a closed session refuses the whole save."""
+        writes, keys = [], []
+        for key, vials in sorted(cells.items()):
+            line = self.week.lines.get(key)
+            if line is None and vials == 0:
+                continue  # an empty cell left empty is not sent
+            if line is None:
+                write = pb.OrderLineWrite(create=pb.OrderLine(effecteur=key[0], product=key[1], vials=vials))
+            elif vials == 0:
+                write = pb.OrderLineWrite(delete=pb.OrderLine(name=line.name, etag=self.etags[key]))
+            else:
+                write = pb.OrderLineWrite(update=pb.OrderLine(name=line.name, etag=self.etags[key], vials=vials))
+            writes.append(write)
+            keys.append((key, vials))
+        if not writes:
+            return
+        request = pb.BatchWriteOrderLinesRequest(parent=LILAS, writes=writes, request_id=rid())
+        code, answer = self.call("BatchWriteOrderLines", request, titulaire)
+        if self.week.closed:
+            assert code == CLOSED
+            return
+        assert code is ACCEPTED, code
+        for (key, vials), result in zip(keys, answer.results, strict=True):
+            refusal = self.week.refusal_for_raise(key, vials) if vials > self.week.vials(key) else None
+            reason = {None: "", OVER_CAP: "QUOTA_EXCEEDED", grpc.StatusCode.NOT_FOUND: "EFFECTEUR_NOT_ATTACHED"}
+            assert (result.saved, result.reason) == (refusal is None, reason[refusal]), (key, vials, result)
+            if not result.saved:
+                assert result.message  # the French reason shown on the cell
+            elif vials == 0:
+                self.week.withdraw(key)
+            else:
+                self.week.set_line(key, result.line.name, vials)
+                self._remember(key, result.line)
 
     @rule(data=st.data(), titulaire=st.sampled_from([CLAIRE, LUCAS]))
     def withdraw_line(self, data: st.DataObject, titulaire: str) -> None:
