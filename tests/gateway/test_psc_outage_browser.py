@@ -54,7 +54,8 @@ async def reload_until_banner(page: Page, text: str) -> None:
     for _ in range(50):
         await page.reload()
         banner = page.locator(BANNER)
-        if await banner.count() and text in await banner.inner_text():
+        # Hours are written with no-break spaces ("10\u00a0h\u00a032"): compare as a reader sees them.
+        if await banner.count() and text in " ".join((await banner.inner_text()).split()):
             return
     raise AssertionError(f"no banner saying {text!r}")
 
