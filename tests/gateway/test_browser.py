@@ -54,6 +54,11 @@ def cell(page: Page, product: str, effecteur: str) -> Locator:
     return page.get_by_label(f"{product} pour {effecteur}", exact=True)
 
 
+async def row_total(page: Page, effecteur: str) -> str:
+    row = page.locator("tbody tr").filter(has=page.get_by_role("rowheader", name=re.compile(re.escape(effecteur))))
+    return (await row.locator("[data-row-total]").inner_text()).strip()
+
+
 async def cell_message(page: Page, product: str, effecteur: str) -> str:
     described = await cell(page, product, effecteur).get_attribute("aria-describedby") or ""
     texts = [await page.locator(f"#{i}").inner_text() for i in described.split() if not i.endswith("-regle")]
@@ -112,6 +117,13 @@ async def test_pharmacist_and_doctor_go_through_the_week(stack: Stack, browser: 
     await cell(page, MODERNA, "Pharmacie des Lilas").fill("20")
     await cell(page, PFIZER, "Marc Girard").fill("6")
     await cell(page, MODERNA, "EHPAD Les Tilleuls").fill("11")
+    # The page's script keeps each row's total (and the table's) as the pharmacist types.
+    assert [await row_total(page, who) for who in ("Pharmacie des Lilas", "Marc Girard", "EHPAD Les Tilleuls")] == [
+        "20",
+        "6",
+        "11",
+    ]
+    assert (await page.locator("[data-grand-total]").inner_text()).strip() == "37"
     # A page left open while the table changed would still send it: the server is the judge.
     await closed.evaluate("input => input.removeAttribute('disabled')")
     await closed.fill("5")
