@@ -9,8 +9,16 @@ take ids and commit one after the other (held until commit). SQLite has one writ
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
+
+import grpc
+import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+log = structlog.get_logger("feeds")
 
 # One key per feed, across services (they may share a PostgreSQL server).
 VIAL_REQUEST_EVENTS = 0x7E0E57
@@ -23,3 +31,31 @@ async def append_in_commit_order(s: AsyncSession, feed: int) -> None:
     the lock is held until commit)."""
     if s.get_bind().dialect.name == "postgresql":
         await s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": feed})
+
+
+async def follow_forever(
+    name: str,
+    run_once: Callable[[], Awaitable[int]],
+    *,
+    page: int,
+    poll_seconds: float,
+    acting: Callable[[], AbstractContextManager[object]],
+) -> None:
+    """A reader's loop over such a feed, until cancelled: a round (`run_once`, the number of items
+    it handled) under `acting()` (the service token of the calls), at once again after a full page,
+    else after `poll_seconds`. A failed round (the other service down, a bad answer) is logged and
+    tried again at the next round: a follower never stops for good."""
+    while True:
+        handled = 0
+        try:
+            with acting():
+                handled = await run_once()
+        except grpc.aio.AioRpcError as error:
+            log.warning(f"{name}.round_failed", code=error.code().name)
+        except Exception:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise asyncio.CancelledError from None
+            log.exception(f"{name}.round_failed")
+        if handled < page:
+            await asyncio.sleep(poll_seconds)

@@ -16,12 +16,12 @@ identity ("mailer"), minting a short-lived token per round.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import structlog
 
+from services.common.feeds import follow_forever
 from services.mailer import repository as repo
 from services.mailer.confirmations import DirectoryMail, outbox_values
 from services.mailer.deliveries import (
@@ -93,16 +93,10 @@ class DateChangeNotifier(DirectoryMail):
     async def run_forever(self, acting: Callable[[], AbstractContextManager[object]]) -> None:
         """Until cancelled. `acting()` puts the mailer's service token on the calls of one round."""
         log.info("date_change.notifier_started", poll_seconds=self._settings.date_change_poll_seconds)
-        while True:
-            handled = 0
-            try:
-                with acting():
-                    handled = await self.run_once()
-            except Exception:
-                task = asyncio.current_task()
-                if task is not None and task.cancelling():
-                    raise asyncio.CancelledError from None
-                # orders down, a bad answer: try again at the next round, never stop for good.
-                log.exception("date_change.round_failed")
-            if handled < _PAGE:
-                await asyncio.sleep(self._settings.date_change_poll_seconds)
+        await follow_forever(
+            "date_change",
+            self.run_once,
+            page=_PAGE,
+            poll_seconds=self._settings.date_change_poll_seconds,
+            acting=acting,
+        )

@@ -16,12 +16,12 @@ notifier; the product catalogue is public.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import structlog
 
+from services.common.feeds import follow_forever
 from services.mailer import repository as repo
 from services.mailer.confirmations import DirectoryMail, outbox_values
 from services.mailer.deliveries import Product
@@ -82,16 +82,6 @@ class RequestNotifier(DirectoryMail):
     async def run_forever(self, acting: Callable[[], AbstractContextManager[object]]) -> None:
         """Until cancelled. `acting()` puts the mailer's service token on the calls of one round."""
         log.info("vial_request.notifier_started", poll_seconds=self._settings.request_poll_seconds)
-        while True:
-            handled = 0
-            try:
-                with acting():
-                    handled = await self.run_once()
-            except Exception:
-                task = asyncio.current_task()
-                if task is not None and task.cancelling():
-                    raise asyncio.CancelledError from None
-                # orders down, a bad answer: try again at the next round, never stop for good.
-                log.exception("vial_request.round_failed")
-            if handled < _PAGE:
-                await asyncio.sleep(self._settings.request_poll_seconds)
+        await follow_forever(
+            "vial_request", self.run_once, page=_PAGE, poll_seconds=self._settings.request_poll_seconds, acting=acting
+        )

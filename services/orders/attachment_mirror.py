@@ -17,17 +17,16 @@ committed before t - bound.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-import grpc
 import structlog
 from prometheus_client import CollectorRegistry, Gauge
 
 from services.common.clock import monotonic
 from services.common.db import Database
 from services.common.errors import Unavailable
+from services.common.feeds import follow_forever
 from services.orders import errors
 from services.orders import repository_mirror as repo
 from services.orders.ports import EffecteurAttachment
@@ -121,23 +120,12 @@ class AttachmentFeed:
         return len(changes)
 
     async def run_forever(self, acting: Callable[[], AbstractContextManager[object]]) -> None:
-        """Until cancelled. `acting()` puts orders' service token on the calls of one round."""
+        """Until cancelled. `acting()` puts orders' service token on the calls of one round. While
+        effecteurs is down or restarting the rounds fail and, past the bound, writes are refused."""
         log.info("orders.attachment_mirror_started", poll_seconds=self._poll, max_lag=self.freshness.max_lag)
-        while True:
-            applied = 0
-            try:
-                with acting():
-                    applied = await self.run_once()
-            except grpc.aio.AioRpcError as error:
-                # effecteurs down or restarting: writes are refused past the bound, retry next round.
-                log.warning("orders.attachment_mirror_round_failed", code=error.code().name)
-            except Exception:
-                task = asyncio.current_task()
-                if task is not None and task.cancelling():
-                    raise asyncio.CancelledError from None
-                log.exception("orders.attachment_mirror_round_failed")
-            if applied < PAGE:
-                await asyncio.sleep(self._poll)
+        await follow_forever(
+            "orders.attachment_mirror", self.run_once, page=PAGE, poll_seconds=self._poll, acting=acting
+        )
 
 
 class MirroredAttachmentDirectory:
