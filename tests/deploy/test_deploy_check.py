@@ -3,11 +3,14 @@ and every alert's runbook link lands on a heading of deploy/README.md."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tools import deploy_check
+from vaxorders.orders.v1 import orders_service_pb2
 
 CLUSTER = {
     "apiVersion": "postgresql.cnpg.io/v1",
@@ -142,3 +145,26 @@ def test_production_refuses_an_image_by_tag() -> None:
     )
     deploy_check.check_images([deployment("vaxorders:dev")], "deploy/overlays/dev", report)
     assert len(report.errors) == 1 and "0.1.0" in report.errors[0]
+
+
+def test_the_order_writes_rate_counts_every_rpc_that_writes_order_lines_grid_saves_included() -> None:
+    """The "order entry stopped" alert reads this rate: a write RPC missing from it (the officines'
+    grid saves, say) would page the on-call on a Monday when orders are pouring in."""
+    rules = yaml.safe_load((Path(__file__).parents[2] / "deploy/components/monitoring/rules-monday.yaml").read_text())
+    record = next(
+        r
+        for group in rules["spec"]["groups"]
+        for r in group["rules"]
+        if r.get("record") == "namespace:vaxorders_order_writes:rate5m_per_minute"
+    )
+    counted = set(re.search(r'grpc_method=~"([^"]+)"', record["expr"]).group(1).split("|"))  # type: ignore[union-attr]
+    methods = {m.name for m in orders_service_pb2.DESCRIPTOR.services_by_name["OrderService"].methods}
+    line_writes = {
+        "BatchWriteOrderLines",
+        "CreateOrderLine",
+        "UpdateOrderLine",
+        "DeleteOrderLine",
+        "ConfirmVialRequest",
+    }
+    assert line_writes <= methods  # renamed RPCs would silently count nothing
+    assert counted == line_writes
