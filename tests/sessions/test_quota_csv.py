@@ -147,6 +147,10 @@ BAD_FILES = {
         edited(REFERENCE_CSV, 5, 2, '"illimité'),
         "ligne 5 : CSV mal formé (guillemets mal placés ou non refermés).",
     ),
+    "alert threshold beyond what is stored": (
+        edited(REFERENCE_CSV, 2, 3, f"illimité (alerte {2**31})"),
+        "ligne 2, colonne pfizer-adult : seuil d'alerte trop grand.",
+    ),
 }
 
 
