@@ -29,6 +29,7 @@ from collections.abc import Collection, Sequence
 
 from services.common.csvfile import formula_safe_row, read_rows
 from services.common.errors import InvalidArgument, Violations
+from services.common.numbers import MAX_STORED_INT
 from services.sessions.domain import ID_PATTERN, EffecteurType, QuotaKind, QuotaRule, QuotaTable, RuleDraft
 
 MAX_CSV_BYTES = 256 * 1024
@@ -56,6 +57,9 @@ def _cell(text: str) -> tuple[str, int, int] | str:
         threshold = int(soft.group(1))
         if threshold <= 0:
             return "le seuil d'alerte doit être supérieur à 0."
+        # Read from text, it is not bounded by the proto's int32: PostgreSQL would refuse it with an error.
+        if threshold > MAX_STORED_INT:
+            return "seuil d'alerte trop grand."
         return (QuotaKind.UNLIMITED.value, 0, threshold)
     if _NOT_OPEN_RE.match(value):
         return (QuotaKind.NOT_OPEN.value, 0, 0)
@@ -64,7 +68,7 @@ def _cell(text: str) -> tuple[str, int, int] | str:
         cap = int(value)
         if cap <= 0:
             return f"le plafond doit être supérieur à 0 (écrivez « {NOT_OPEN} » pour fermer la commande)."
-        if cap > 2**31 - 1:
+        if cap > MAX_STORED_INT:
             return "plafond trop grand."
         return (QuotaKind.CAPPED.value, cap, 0)
     return f"valeur « {text.strip()} » non reconnue ({_CELL_HELP})."

@@ -34,7 +34,7 @@ def test_a_preview_window_ending_while_a_session_is_open_changes_nothing_the_clo
     status = service_status(T0 + H, week, [preview(T0 - 5 * H, T0 + 2 * H)])
     assert status.state is ServiceState.OPEN_FOR_ORDERS
     assert status.next_change_time == T0 + 10 * H
-    assert status.message == "Saisie des commandes ouverte jusqu'au lundi 7 mars 2022 à 18h00"
+    assert status.message == "Saisie des commandes ouverte jusqu'au lundi 7 mars 2022 à 18\u00a0h\u00a000"
 
 
 def test_the_next_change_is_the_first_boundary_where_the_state_differs() -> None:
@@ -55,13 +55,13 @@ def test_maintenance_wins_over_an_open_session_and_over_a_preview() -> None:
     )
     assert status.state is ServiceState.MAINTENANCE
     assert status.next_change_time == T0 + 2 * H
-    assert status.message == "Mise à jour. Retour du service prévu le lundi 7 mars 2022 à 10h00"
+    assert status.message == "Mise à jour. Retour du service prévu le lundi 7 mars 2022 à 10\u00a0h\u00a000"
 
 
 def test_of_two_maintenance_windows_at_once_the_later_end_is_announced() -> None:
     windows = [maintenance(T0, T0 + 3 * H, "Longue !"), maintenance(T0, T0 + 2 * H, "Courte")]
     status = service_status(T0 + H, [], windows)
-    assert status.message == "Longue ! Retour du service prévu le lundi 7 mars 2022 à 11h00"
+    assert status.message == "Longue ! Retour du service prévu le lundi 7 mars 2022 à 11\u00a0h\u00a000"
     # The shorter window ending is not a change: the longer one still holds.
     assert status.next_change_time == T0 + 3 * H
 
@@ -70,7 +70,7 @@ def test_of_two_preview_windows_at_once_the_later_end_is_announced() -> None:
     windows = [preview(T0, T0 + 2 * H, "Découvrez le service"), preview(T0, T0 + 4 * H, "  ")]
     status = service_status(T0 + H, [], windows)
     assert status.state is ServiceState.PREVIEW
-    assert status.message == "Prise en main possible jusqu'au lundi 7 mars 2022 à 12h00"
+    assert status.message == "Prise en main possible jusqu'au lundi 7 mars 2022 à 12\u00a0h\u00a000"
     assert status.next_change_time == T0 + 4 * H
 
 
@@ -89,7 +89,7 @@ def test_a_window_message_without_final_punctuation_gets_a_full_stop() -> None:
 def test_a_later_preview_window_does_not_change_what_the_current_one_announces() -> None:
     windows = [preview(T0, T0 + 2 * H), preview(T0 + 5 * H, T0 + 9 * H)]
     status = service_status(T0 + H, [], windows)
-    assert status.message == "Prise en main possible jusqu'au lundi 7 mars 2022 à 10h00"
+    assert status.message == "Prise en main possible jusqu'au lundi 7 mars 2022 à 10\u00a0h\u00a000"
     assert status.next_change_time == T0 + 2 * H
 
 
@@ -97,7 +97,7 @@ def test_while_closed_the_next_opening_of_two_future_sessions_is_announced() -> 
     later, sooner = session("later", T0 + 48 * H, T0 + 50 * H), session("sooner", T0 + 24 * H, T0 + 26 * H)
     status = service_status(T0, [later, sooner], [])
     assert (status.state, status.session) == (ServiceState.CLOSED, sooner)
-    assert status.message == "Saisie des commandes fermée : prochaine ouverture le mardi 8 mars 2022 à 08h00"
+    assert status.message == "Saisie des commandes fermée : prochaine ouverture le mardi 8 mars 2022 à 8\u00a0h\u00a000"
     assert status.next_change_time == T0 + 24 * H
 
 

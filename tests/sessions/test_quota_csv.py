@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from services.common.errors import InvalidArgument
-from services.sessions.domain import EffecteurType, QuotaKind, parse_quota_table_name
+from services.sessions.domain import EffecteurType, QuotaKind, QuotaRule, QuotaTable, parse_quota_table_name
+from services.sessions.quota_csv import format_csv
 from services.sessions.service import SessionsService
 from tests.sessions.conftest import OFFICINE_CALLER, OPERATOR_CALLER
 
@@ -147,6 +148,31 @@ BAD_FILES = {
         edited(REFERENCE_CSV, 5, 2, '"illimité'),
         "ligne 5 : CSV mal formé (guillemets mal placés ou non refermés).",
     ),
+    "empty file": (b"", "Le fichier est vide : une ligne d'en-tête « type,produit,… » est attendue."),
+    "no product column": (
+        "\n".join(line.split(",")[0] for line in REFERENCE_CSV.decode().split("\n")).encode(),
+        "ligne 1 : aucune colonne de produit après « type ».",
+    ),
+    "malformed product id": (
+        edited(REFERENCE_CSV, 1, 3, "Pfizer Adult"),
+        "ligne 1, colonne 3 : identifiant de produit invalide « Pfizer Adult ».",
+    ),
+    "product twice": (
+        edited(REFERENCE_CSV, 1, 3, "moderna"),
+        "ligne 1, colonne moderna : produit en double.",
+    ),
+    "alert threshold of zero": (
+        edited(REFERENCE_CSV, 2, 2, "illimité (alerte 0)"),
+        "ligne 2, colonne moderna : le seuil d'alerte doit être supérieur à 0.",
+    ),
+    "cap beyond what is stored": (
+        edited(REFERENCE_CSV, 12, 2, str(2**31)),
+        "ligne 12, colonne moderna : plafond trop grand.",
+    ),
+    "alert threshold beyond what is stored": (
+        edited(REFERENCE_CSV, 2, 3, f"illimité (alerte {2**31})"),
+        "ligne 2, colonne pfizer-adult : seuil d'alerte trop grand.",
+    ),
 }
 
 
@@ -170,6 +196,74 @@ async def test_every_bad_cell_is_reported_at_once(seeded: SessionsService) -> No
         "ligne 12, colonne moderna",
     ]
     assert refused.value.message == "Le fichier CSV contient des erreurs : rien n'a été importé."
+
+
+async def test_every_bad_row_and_every_bad_cell_of_a_row_is_reported_in_file_order(seeded: SessionsService) -> None:
+    data = REFERENCE_CSV.replace(
+        b"PHARMACIEN,illimit\xc3\xa9,illimit\xc3\xa9,illimit\xc3\xa9\n", b"PHARMACIEN,illimit\xc3\xa9\n"
+    )
+    data = edited(data, 6, 1, "DENTISTE")
+    data = edited(data, 10, 1, "MEDECIN")  # the FAM row becomes a second MEDECIN row
+    data = edited(edited(data, 12, 2, "beaucoup"), 12, 3, "0")
+    before = await _versions(seeded)
+    with pytest.raises(InvalidArgument) as refused:
+        await seeded.quotas.import_csv(OPERATOR_CALLER, REFERENCE, data)
+    assert [(v.field, v.description) for v in refused.value.violations] == [
+        ("csv", "ligne 3 : 2 cellules au lieu de 4."),
+        ("csv", "ligne 6, colonne type : type d'effecteur inconnu « DENTISTE »."),
+        ("csv", "ligne 10, colonne type : le type MEDECIN figure déjà ligne 2."),
+        (
+            "csv",
+            "ligne 12, colonne moderna : valeur « beaucoup » non reconnue "
+            "(attendu « illimité », « illimité (alerte N) », « non ouvert » ou un nombre de flacons).",
+        ),
+        (
+            "csv",
+            "ligne 12, colonne pfizer-adult : le plafond doit être supérieur à 0"
+            " (écrivez « non ouvert » pour fermer la commande).",
+        ),
+        ("csv", "Types d'effecteur absents du fichier : PHARMACIEN, CHIRURGIEN_DENTISTE, FAM."),
+    ]
+    assert await _versions(seeded) == before
+
+
+async def test_the_smallest_and_largest_caps_and_alert_thresholds_are_accepted(
+    seeded: SessionsService,
+) -> None:
+    data = edited(edited(REFERENCE_CSV, 12, 2, "1"), 12, 3, str(2**31 - 1))
+    data = edited(edited(data, 2, 2, "illimité (alerte 1)"), 2, 3, f"illimité (alerte {2**31 - 1})")
+    table = await seeded.quotas.import_csv(OPERATOR_CALLER, REFERENCE, data, validate_only=True)
+    ehpad_moderna = table.rule_for(EffecteurType.EHPAD, "moderna")
+    ehpad_pfizer = table.rule_for(EffecteurType.EHPAD, "pfizer-adult")
+    medecin_moderna = table.rule_for(EffecteurType.MEDECIN, "moderna")
+    assert ehpad_moderna is not None and (ehpad_moderna.kind, ehpad_moderna.max_vials) == (QuotaKind.CAPPED, 1)
+    assert ehpad_pfizer is not None and (ehpad_pfizer.kind, ehpad_pfizer.max_vials) == (QuotaKind.CAPPED, 2**31 - 1)
+    medecin_pfizer = table.rule_for(EffecteurType.MEDECIN, "pfizer-adult")
+    assert medecin_moderna is not None and (medecin_moderna.kind, medecin_moderna.soft_threshold) == (
+        QuotaKind.UNLIMITED,
+        1,
+    )
+    assert medecin_pfizer is not None and medecin_pfizer.soft_threshold == 2**31 - 1
+
+
+def test_a_stored_table_without_a_rule_for_a_type_exports_that_type_as_not_open() -> None:
+    """A table stored before a type existed has no rule for it: resolve reads it as not open, and so
+    does the spreadsheet (rather than failing the whole export)."""
+    table = QuotaTable(
+        "2022-03-07",
+        1,
+        None,
+        "899700000906",
+        (
+            QuotaRule(EffecteurType.MEDECIN, "moderna", QuotaKind.CAPPED, max_vials=5),
+            QuotaRule(EffecteurType.PMI, "moderna", QuotaKind.UNLIMITED, soft_threshold=50),
+        ),
+    )
+    lines = format_csv(table, ["moderna"]).decode().splitlines()
+    assert lines[0] == "type,moderna"
+    assert lines[1] == "MEDECIN,5"
+    assert lines[2:-1] == [f"{t.name},non ouvert" for t in list(EffecteurType)[1:-1]]
+    assert lines[-1] == "PMI,illimité (alerte 50)"
 
 
 @pytest.mark.parametrize("version", ["٣", "３", "¹"])
