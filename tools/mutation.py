@@ -71,6 +71,8 @@ RULE_MODULES = (
     RuleModule("services/common/text.py", ("tests/common/test_text.py",)),
     RuleModule("services/common/phones.py", ("tests/common/test_phones.py",)),
     RuleModule("services/common/masks.py", ("tests/common/test_masks.py",)),
+    RuleModule("services/orders/plan_csv.py", ("tests/orders/test_plan_csv.py", "tests/orders/test_delivery_plan.py")),
+    RuleModule("services/sessions/quota_csv.py", ("tests/sessions/test_quota_csv.py",)),
 )
 
 
