@@ -8,6 +8,7 @@ import pytest
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, timestamp_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from services.common import dates
 from services.common.dates import (
     MALFORMED_TIMESTAMP,
     accepted_range,
@@ -19,7 +20,6 @@ from services.common.dates import (
 )
 from services.common.errors import InvalidArgument
 from services.common.timefmt import paris_long, to_timestamp
-from services.common import dates
 from vaxorders.sessions.v1 import sessions_service_pb2 as pb
 
 
@@ -28,6 +28,7 @@ def _plans_built_afresh() -> None:
     """Which fields of a type can hold a Timestamp is worked out once per type and kept: each test
     here works it out itself, so a wrong plan cannot hide behind one an earlier call kept."""
     dates._PLANS.clear()
+
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
