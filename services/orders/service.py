@@ -138,7 +138,8 @@ class OrderRules:
         return _in_catalogue(await self.sessions.products(), name, field)
 
     async def attached(self, effecteur: str, finess: str) -> EffecteurAttachment:
-        """The effecteur as attached to this officine right now (never cached)."""
+        """The effecteur as attached to this officine now: the attachment mirror (never more than
+        its bound behind effecteurs, services/orders/README.md), or a LookupAttachment call."""
         found = await self.attachments.lookup(effecteur)
         if found is None or found.officine != f"officines/{finess}":
             raise errors.not_attached(effecteur)
