@@ -25,6 +25,7 @@ from alembic.config import Config
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 from services.common.settings import CommonSettings
@@ -111,11 +112,14 @@ class PoolSizes:
 
 # What a Core statement runs on: an ORM session's transaction or a bare connection's.
 Executor = AsyncSession | AsyncConnection
+# The same, synchronous: a `run_write`/`run_read` connection, or the session an
+# `AsyncSession.run_sync` hands over (so one synchronous repository serves both).
+SyncExecutor = Session | Connection
 
 
-def dialect_name(executor: Executor) -> str:
+def dialect_name(executor: Executor | SyncExecutor) -> str:
     """ "sqlite" or "postgresql", for the statements that differ (upserts, collations)."""
-    if isinstance(executor, AsyncConnection):
+    if isinstance(executor, AsyncConnection | Connection):
         return executor.dialect.name
     return executor.get_bind().dialect.name
 
