@@ -188,18 +188,6 @@ class Database:
         async with self.reader.begin() as connection:
             return await connection.run_sync(work)
 
-    # The hot path's flavour (the grid save): Core on a connection, no ORM session around it.
-    @asynccontextmanager
-    async def write_core(self) -> AsyncIterator[AsyncConnection]:
-        """One write transaction on a bare connection: committed on exit, rolled back on error."""
-        async with self.writer.begin() as connection:
-            yield connection
-
-    @asynccontextmanager
-    async def read_core(self) -> AsyncIterator[AsyncConnection]:
-        async with self.reader.begin() as connection:
-            yield connection
-
     async def dispose(self) -> None:
         await self.writer.dispose()
         await self.reader.dispose()

@@ -18,6 +18,8 @@ import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.db import SyncExecutor, dialect_name
+
 log = structlog.get_logger("feeds")
 
 # One key per feed, across services (they may share a PostgreSQL server).
@@ -26,11 +28,17 @@ DELIVERY_DATE_CHANGES = 0x7E0E58
 ATTACHMENT_EVENTS = 0x7E0E59
 
 
-async def append_in_commit_order(s: AsyncSession, feed: int) -> None:
+def lock_for_append(s: SyncExecutor, feed: int) -> None:
     """Call in the appending transaction, right before the insert (its last statement ideally:
-    the lock is held until commit)."""
+    the lock is held until commit). Synchronous: for `Database.run_write` work."""
+    if dialect_name(s) == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": feed})
+
+
+async def append_in_commit_order(s: AsyncSession, feed: int) -> None:
+    """`lock_for_append` from an ORM session (nothing to do on SQLite: its single writer)."""
     if s.get_bind().dialect.name == "postgresql":
-        await s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": feed})
+        await s.run_sync(lock_for_append, feed)
 
 
 async def follow_forever(

@@ -1,6 +1,7 @@
 """request_id idempotency: one algorithm for every service (claim first).
 
-A mutation that carries a request_id runs in `run_once`:
+A mutation that carries a request_id runs in `run_once` (`run_once_sync` for
+synchronous Core work in `Database.run_write`; the same statements, below):
 
 1. In the write transaction, the key is INSERTed first (ON CONFLICT DO
    NOTHING). Whoever inserts it owns the request and runs the work; the
@@ -19,6 +20,7 @@ services never share a database.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
@@ -30,14 +32,15 @@ from enum import Enum
 from typing import Any, TypeVar
 
 import structlog
-from sqlalchemy import Column, MetaData, String, Table, Text, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Column, MetaData, String, Table, Text, bindparam, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
-from services.common.db import Database, Executor, UTCDateTime, dialect_name
+from services.common.db import Database, SyncExecutor, UTCDateTime
 from services.common.errors import InvalidArgument
+from services.common.statements import per_dialect
 from services.common.timefmt import as_utc
 
 log = structlog.get_logger("idempotency")
@@ -97,18 +100,15 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-async def recorded_outcome(
-    session: Executor, table: Table, request_id: str, operation: str, digest: str
+def recorded_outcome(
+    session: SyncExecutor, table: Table, request_id: str, operation: str, digest: str
 ) -> dict[str, Any] | None:
     """The outcome stored for this request_id, None when unknown; a reuse for
-    another call is refused."""
+    another call is refused. Synchronous, as `claim` and `settle`: run inside
+    `Database.run_write`/`run_read`, or from an `AsyncSession` through `run_sync`."""
     if not request_id:
         return None
-    row = (
-        await session.execute(
-            select(table.c.operation, table.c.fingerprint, table.c.result).where(table.c.request_id == request_id)
-        )
-    ).first()
+    row = session.execute(_statements(table).recorded, {"k_request_id": request_id}).first()
     if row is None:
         return None
     if row.operation != operation or row.fingerprint != digest:
@@ -117,36 +117,77 @@ async def recorded_outcome(
     return result
 
 
-def _insert(session: Executor, table: Table) -> Any:
-    return (postgresql if dialect_name(session) == "postgresql" else sqlite).insert(table)
+class _Statements:
+    """A key table's statements, built once (services.common.statements): they run on every write."""
+
+    def __init__(self, table: Table) -> None:
+        key = table.c.request_id == bindparam("k_request_id")
+        self.recorded = select(table.c.operation, table.c.fingerprint, table.c.result).where(key)
+        self.settle = update(table).where(key).values(result=bindparam("k_result"))
+        self.claim = per_dialect(
+            lambda dialect: dialect.insert(table).on_conflict_do_nothing().returning(table.c.request_id)
+        )
 
 
-async def claim(
-    session: Executor, table: Table, request_id: str, operation: str, digest: str, now: datetime
+@functools.cache
+def _statements(table: Table) -> _Statements:
+    return _Statements(table)
+
+
+def claim(
+    session: SyncExecutor, table: Table, request_id: str, operation: str, digest: str, now: datetime
 ) -> dict[str, Any] | None:
     """Insert the key first, in the write's transaction: None when this call
     owns it, else the outcome the owner recorded (see the module docstring)."""
     if not request_id:
         return None
-    claimed = await session.execute(
-        _insert(session, table)
-        .values(request_id=request_id, operation=operation, fingerprint=digest, result="{}", created_at=now)
-        .on_conflict_do_nothing()
-        .returning(table.c.request_id)
+    claimed = session.execute(
+        _statements(table).claim(session),
+        {"request_id": request_id, "operation": operation, "fingerprint": digest, "result": "{}", "created_at": now},
     )
     if claimed.first() is not None:
         return None
-    previous = await recorded_outcome(session, table, request_id, operation, digest)
+    previous = recorded_outcome(session, table, request_id, operation, digest)
     assert previous is not None  # the key exists: it was committed by its owner
     return previous
 
 
-async def settle(session: Executor, table: Table, request_id: str, result: dict[str, Any]) -> None:
+def settle(session: SyncExecutor, table: Table, request_id: str, result: dict[str, Any]) -> None:
     """Store the outcome on the claimed key, in the same transaction as the work."""
     if request_id:
-        await session.execute(
-            update(table).where(table.c.request_id == request_id).values(result=json.dumps(result, default=str))
+        session.execute(
+            _statements(table).settle, {"k_request_id": request_id, "k_result": json.dumps(result, default=str)}
         )
+
+
+class _Recorded:
+    """What a transaction returns when its key was already settled: the first call's outcome."""
+
+    def __init__(self, outcome: dict[str, Any]) -> None:
+        self.outcome = outcome
+
+
+async def _attempts(
+    transaction: Callable[[], Awaitable[T | _Recorded]],
+    operation: str,
+    load: Callable[[dict[str, Any]], T | Awaitable[T]],
+    attempts: int,
+) -> T:
+    """Run the transaction, again from the start when it lost a race on another unique
+    key; a retry of a settled request_id gets `load(outcome)` once the transaction is closed."""
+    for attempt in range(1, attempts + 1):
+        try:
+            done = await transaction()
+        except IntegrityError:
+            if attempt == attempts:
+                raise
+            log.info("idempotency.write_conflict_retried", operation=operation, attempt=attempt)
+            continue
+        if not isinstance(done, _Recorded):
+            return done
+        loaded = load(done.outcome)
+        return await loaded if inspect.isawaitable(loaded) else loaded
+    raise AssertionError("unreachable")
 
 
 async def run_once(
@@ -157,37 +198,57 @@ async def run_once(
     request_id: str,
     operation: str,
     digest: str,
-    work: Callable[[Any, datetime], Awaitable[T]],
+    work: Callable[[AsyncSession, datetime], Awaitable[T]],
     dump: Callable[[T], dict[str, Any]],
     load: Callable[[dict[str, Any]], T | Awaitable[T]],
     attempts: int = WRITE_ATTEMPTS,
-    core: bool = False,
 ) -> T:
     """Run `work(session, now)` at most once per request_id, in one write
     transaction with its key. A retry gets `load(outcome)` of the first call
     (`load` may be async: it runs after the write transaction is closed, so it
     may read). Should the work lose a race on another unique key, it is rolled
-    back and re-run from the start (the key is rolled back with it). With
-    `core`, the transaction is a bare Core connection (`Database.write_core`)
-    and `work` gets that connection instead of an ORM session."""
-    begin = db.write_core if core else db.write
-    for attempt in range(1, attempts + 1):
-        try:
-            async with begin() as session:
-                now = clock.now()
-                previous = await claim(session, table, request_id, operation, digest, now)
-                if previous is None:
-                    outcome = await work(session, now)
-                    await settle(session, table, request_id, dump(outcome))
-                    return outcome
-        except IntegrityError:
-            if attempt == attempts:
-                raise
-            log.info("idempotency.write_conflict_retried", operation=operation, attempt=attempt)
-            continue
-        loaded = load(previous)
-        return await loaded if inspect.isawaitable(loaded) else loaded
-    raise AssertionError("unreachable")
+    back and re-run from the start (the key is rolled back with it)."""
+
+    async def transaction() -> T | _Recorded:
+        async with db.write() as session:
+            now = clock.now()
+            previous = await session.run_sync(claim, table, request_id, operation, digest, now)
+            if previous is not None:
+                return _Recorded(previous)
+            outcome = await work(session, now)
+            await session.run_sync(settle, table, request_id, dump(outcome))
+            return outcome
+
+    return await _attempts(transaction, operation, load, attempts)
+
+
+async def run_once_sync(
+    db: Database,
+    table: Table,
+    clock: Clock,
+    *,
+    request_id: str,
+    operation: str,
+    digest: str,
+    work: Callable[[Connection, datetime], T],
+    dump: Callable[[T], dict[str, Any]],
+    load: Callable[[dict[str, Any]], T | Awaitable[T]],
+    attempts: int = WRITE_ATTEMPTS,
+) -> T:
+    """`run_once` for synchronous Core work (the orders hot path): claim, work and
+    settle in one `Database.run_write` transaction, one thread hand-off on SQLite.
+    `work` runs off the event loop on SQLite: it must not await nor touch asyncio."""
+
+    def transaction(connection: Connection) -> T | _Recorded:
+        now = clock.now()
+        previous = claim(connection, table, request_id, operation, digest, now)
+        if previous is not None:
+            return _Recorded(previous)
+        outcome = work(connection, now)
+        settle(connection, table, request_id, dump(outcome))
+        return outcome
+
+    return await _attempts(lambda: db.run_write(transaction), operation, load, attempts)
 
 
 class Idempotency:

@@ -238,7 +238,7 @@ class Confirmations(DirectoryMail):
             # A retry of a finished run is answered without running again; the queueing
             # itself is idempotent (one message per dedupe key) should twins both run.
             async with self._db.read() as db_session:
-                previous = await recorded_outcome(db_session, idempotency_keys, request_id, OPERATION, digest)
+                previous = await db_session.run_sync(recorded_outcome, idempotency_keys, request_id, OPERATION, digest)
             if previous is not None:
                 return await self._replay(previous)
 

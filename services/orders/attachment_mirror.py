@@ -17,7 +17,7 @@ committed before t - bound.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 
 import structlog
@@ -29,6 +29,7 @@ from services.common.errors import Unavailable
 from services.common.feeds import follow_forever
 from services.orders import errors
 from services.orders import repository_mirror as repo
+from services.orders.models import AnyRow
 from services.orders.ports import EffecteurAttachment
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as epb
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as epb_grpc
@@ -105,15 +106,13 @@ class AttachmentFeed:
     async def run_once(self) -> int:
         """One round: the changes after the stored position, applied; returns how many."""
         sent_at = monotonic()
-        async with self._db.read() as s:
-            after = await repo.position(s)
+        after = await self._db.run_read(repo.position)
         answer = await self._stub.ListAttachmentChanges(
             epb.ListAttachmentChangesRequest(after_id=after, page_size=PAGE), timeout=self._timeout
         )
         changes = [_change(c) for c in answer.changes]
         if changes:
-            async with self._db.write() as s:
-                await repo.apply(s, changes)
+            await self._db.run_write(lambda c: repo.apply(c, changes))
             log.info("orders.attachment_mirror_applied", after=after, changes=len(changes), position=changes[-1].id)
         if len(changes) < PAGE:
             self.freshness.caught_up(sent_at)
@@ -128,6 +127,15 @@ class AttachmentFeed:
         )
 
 
+def _attachment(row: AnyRow) -> EffecteurAttachment:
+    return EffecteurAttachment(
+        effecteur=row.effecteur,
+        type=row.type,
+        display_name=row.display_name,
+        officine=f"officines/{row.officine}" if row.officine else None,
+    )
+
+
 class MirroredAttachmentDirectory:
     """AttachmentDirectory (ports.py) answered from the mirror: one indexed read, no RPC."""
 
@@ -136,21 +144,16 @@ class MirroredAttachmentDirectory:
         self.freshness = freshness
 
     async def lookup(self, effecteur: str) -> EffecteurAttachment | None:
+        return (await self.lookup_many([effecteur]))[effecteur]
+
+    async def lookup_many(self, effecteurs: Sequence[str]) -> dict[str, EffecteurAttachment | None]:
+        """A grid save's effecteurs in one read; None for one never attached anywhere (unknown to orders)."""
         self.freshness.require_fresh()
-        async with self._db.read() as s:
-            row = await repo.attachment(s, effecteur)
-        if row is None:
-            return None  # never attached anywhere: unknown to orders
-        return EffecteurAttachment(
-            effecteur=row.effecteur,
-            type=row.type,
-            display_name=row.display_name,
-            officine=f"officines/{row.officine}" if row.officine else None,
-        )
+        rows = await self._db.run_read(lambda c: repo.attachments(c, effecteurs))
+        return {e: _attachment(rows[e]) if e in rows else None for e in effecteurs}
 
     async def officine_department(self, finess: str) -> str:
-        async with self._db.read() as s:
-            department = await repo.department(s, finess)
+        department = await self._db.run_read(lambda c: repo.department(c, finess))
         if department is None:
             raise errors.not_found("Officine")
         return department

@@ -4,9 +4,10 @@ session, in one transaction, each write saved or refused on its own.
 The same rules as the single-line writes (lines.py), read once per submission:
 the window, the catalogue, the quota table and each effecteur's attachment
 (OrderRules.orderings) before the transaction, the officine's lines once inside
-it. SQLAlchemy Core on a bare connection (no ORM session); the request_id is
-claimed in the write transaction itself (services.common.idempotency.run_once),
-with no look-up before it. A refused write changes nothing: the ledger refuses without writing, and a
+it. Synchronous SQLAlchemy Core in one `Database.run_write` transaction (one
+thread hand-off on SQLite, no ORM session); the request_id is claimed in that
+transaction (services.common.idempotency.run_once_sync), looked up before it
+only when a check refuses the whole call. A refused write changes nothing: the ledger refuses without writing, and a
 write that loses a race after moving the ledger moves it back in the same
 transaction. Ledger rows are touched in (effecteur, product) order, so two
 concurrent saves of the same officine cannot deadlock on PostgreSQL.
@@ -18,7 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from services.common.context import Principal
 from services.common.errors import Aborted, DomainError, InvalidArgument, Violations
@@ -75,8 +76,8 @@ class BatchLineService:
         try:
             window = await rules.open_window(order.session_id)
             early = _checked(rules, order, writes)
-            async with rules.db.read_core() as c:
-                seen = {row.id: row for row in await repo.officine_session_lines(c, window.id, order.finess)}
+            rows = await rules.db.run_read(lambda c: repo.officine_session_lines(c, window.id, order.finess))
+            seen = {row.id: row for row in rows}
             # Only a write that may raise a quantity needs the attachment and the rule.
             pairs = [(w.effecteur, w.product) for i, w in enumerate(writes) if w.kind == CREATE and i not in early]
             for i, w in enumerate(writes):
@@ -84,31 +85,28 @@ class BatchLineService:
                 if row is not None and w.vials > row.vials:
                     pairs.append((row.effecteur, row.product))
             orderings = await rules.orderings(window, order.finess, pairs)
-        except DomainError:
+        except DomainError as refusal:
             # A retry is answered by the write transaction (its key claimed first); only when
             # the window closed (or maintenance began) since the first call is it looked up here.
-            previous = await rules.recorded(principal, request_id, OPERATION, payload, BatchOutcome.load)
-            if previous is not None:
-                return previous
-            raise
+            return await rules.retried(principal, request_id, OPERATION, payload, BatchOutcome.load, refusal)
 
-        async def work(s: AsyncConnection, now: datetime) -> BatchOutcome:
+        def work(s: Connection, now: datetime) -> BatchOutcome:
             rules.still_open(window, now)
             cells = _Cells(s, rules, orderings, repo.Audit.by(principal, now, request_id), now)
-            await cells.load(window.id, order.finess)
+            cells.load(window.id, order.finess)
             results: list[CellOutcome | None] = [None] * len(writes)
             for i in sorted(range(len(writes)), key=lambda i: (cells.key_of(writes[i]), i)):
                 if i in early:
                     results[i] = _refused(early[i])
                     continue
                 try:
-                    results[i] = await cells.apply(writes[i])
+                    results[i] = cells.apply(writes[i])
                 except DomainError as refusal:
                     results[i] = _refused(refusal)
-            await cells.record()
+            cells.record()
             return BatchOutcome([r for r in results if r is not None])
 
-        return await rules.write(principal, request_id, OPERATION, payload, work, BatchOutcome.load, core=True)
+        return await rules.write_sync(principal, request_id, OPERATION, payload, work, BatchOutcome.load)
 
 
 def _line_id(write: LineWrite) -> str:
@@ -163,7 +161,7 @@ class _Cells:
 
     def __init__(
         self,
-        s: AsyncConnection,
+        s: Connection,
         rules: OrderRules,
         orderings: dict[tuple[str, str], Ordering | DomainError],
         audit: repo.Audit,
@@ -174,9 +172,9 @@ class _Cells:
         self.by_key: dict[tuple[str, str], AnyRow] = {}
         self.changes: list[dict[str, Any]] = []
 
-    async def load(self, session_id: str, finess: str) -> None:
+    def load(self, session_id: str, finess: str) -> None:
         self.session_id, self.finess = session_id, finess
-        for row in await repo.officine_session_lines(self.s, session_id, finess):
+        for row in repo.officine_session_lines(self.s, session_id, finess):
             self.by_id[row.id] = row
             self.by_key[(row.effecteur, row.product)] = row
 
@@ -194,59 +192,59 @@ class _Cells:
             raise found
         return found
 
-    async def apply(self, write: LineWrite) -> CellOutcome:
+    def apply(self, write: LineWrite) -> CellOutcome:
         if write.kind == CREATE:
-            return await self._create(write)
+            return self._create(write)
         row = self.by_id.get(_line_id(write))
         if row is None:
             raise errors.not_found(LINE)
         if write.etag and row.etag != write.etag:
             raise Aborted(STALE, metadata={"etag": row.etag})
         if write.kind == UPDATE:
-            return await self._update(row, write.vials)
-        return await self._delete(row, write.name)
+            return self._update(row, write.vials)
+        return self._delete(row, write.name)
 
-    async def _create(self, write: LineWrite) -> CellOutcome:
+    def _create(self, write: LineWrite) -> CellOutcome:
         existing = self.by_key.get((write.effecteur, write.product))
         if existing is not None:
             raise line_exists(existing)
         ordering = self._ordering(write.effecteur, write.product)
-        _, warnings = await add_to_usage(self.s, ordering, write.effecteur, write.vials, 0)
+        _, warnings = add_to_usage(self.s, ordering, write.effecteur, write.vials, 0)
         values = new_line(ordering, self.finess, write.effecteur, write.vials, self.audit.actor, self.now)
-        row = await repo.insert_line(self.s, **values, vials_from_requests=0)
+        row = repo.insert_line(self.s, **values, vials_from_requests=0)
         if row is None:  # a twin committed since the read: give the vials back, refuse like CreateOrderLine
-            await repo.change_usage(self.s, self.session_id, write.effecteur, write.product, -write.vials, None)
-            twin = await repo.find_line(self.s, self.session_id, self.finess, write.effecteur, write.product)
+            repo.change_usage(self.s, self.session_id, write.effecteur, write.product, -write.vials, None)
+            twin = repo.find_line(self.s, self.session_id, self.finess, write.effecteur, write.product)
             assert twin is not None
             raise line_exists(twin)
         self._track(row)
         self._change(row, "CREATE", 0, write.vials)
         return CellOutcome(True, line_view(row), warnings)
 
-    async def _update(self, row: AnyRow, vials: int) -> CellOutcome:
+    def _update(self, row: AnyRow, vials: int) -> CellOutcome:
         delta = vials - row.vials
         if delta == 0:
             return CellOutcome(True, line_view(row))
         warnings: list[Notice] = []
         if delta > 0:
             ordering = self._ordering(row.effecteur, row.product)
-            _, warnings = await add_to_usage(self.s, ordering, row.effecteur, delta, row.vials)
+            _, warnings = add_to_usage(self.s, ordering, row.effecteur, delta, row.vials)
         else:
-            await repo.change_usage(self.s, row.session_id, row.effecteur, row.product, delta, None)
-        updated = await repo.set_line_vials(
+            repo.change_usage(self.s, row.session_id, row.effecteur, row.product, delta, None)
+        updated = repo.set_line_vials(
             self.s, row.id, row.etag, vials, new_etag=names.new_etag(), actor=self.audit.actor, now=self.now
         )
         if updated is None:  # changed since the read (a confirmed request): undo the ledger move
-            await repo.change_usage(self.s, row.session_id, row.effecteur, row.product, -delta, None)
+            repo.change_usage(self.s, row.session_id, row.effecteur, row.product, -delta, None)
             raise Aborted(STALE)
         self._track(updated)
         self._change(updated, "UPDATE", row.vials, vials)
         return CellOutcome(True, line_view(updated), warnings)
 
-    async def _delete(self, row: AnyRow, name: str) -> CellOutcome:
-        await repo.change_usage(self.s, row.session_id, row.effecteur, row.product, -row.vials, None)
-        if not await repo.delete_line(self.s, row.id, row.etag):
-            await repo.change_usage(self.s, row.session_id, row.effecteur, row.product, row.vials, None)
+    def _delete(self, row: AnyRow, name: str) -> CellOutcome:
+        repo.change_usage(self.s, row.session_id, row.effecteur, row.product, -row.vials, None)
+        if not repo.delete_line(self.s, row.id, row.etag):
+            repo.change_usage(self.s, row.session_id, row.effecteur, row.product, row.vials, None)
             raise Aborted(STALE)
         del self.by_id[row.id]
         self.by_key.pop((row.effecteur, row.product), None)
@@ -262,6 +260,6 @@ class _Cells:
             self.audit.change(line_view(row).name, action, before, after, finess=row.finess, effecteur=row.effecteur)
         )
 
-    async def record(self) -> None:
+    def record(self) -> None:
         if self.changes:
-            await repo.add_changes(self.s, *self.changes)
+            repo.add_changes(self.s, *self.changes)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -272,6 +272,10 @@ class GrpcAttachmentDirectory:
             display_name=answer.effecteur.display_name,
             officine=officine,
         )
+
+    async def lookup_many(self, effecteurs: Sequence[str]) -> dict[str, EffecteurAttachment | None]:
+        """One LookupAttachment each (the mirror, attachment_mirror.py, answers them in one read)."""
+        return {effecteur: await self.lookup(effecteur) for effecteur in effecteurs}
 
     async def officine_department(self, finess: str) -> str:
         async def load() -> str:

@@ -179,8 +179,8 @@ class DeliveryService:
             changed = await drepo.add_date_changes(s, session_id, stale, principal.national_id, now)
             if new:
                 await arepo.mark_confirmations_sent(s, session_id, now)
-                await repo.add_changes(
-                    s,
+                await s.run_sync(
+                    repo.add_changes,
                     repo.Audit.by(principal, now, request_id).change(
                         names.allocation_name(session_id),
                         "RECORD_CONFIRMATIONS",

@@ -150,8 +150,8 @@ class PlanService:
             await mutate(s, now)
             rows = await drepo.overrides(s, [window.id])
             moved = await announce_changes(s, window, before, Plan.of(window, rows), principal.national_id, now)
-            await repo.add_changes(
-                s,
+            await s.run_sync(
+                repo.add_changes,
                 repo.Audit.by(principal, now, request_id).change(
                     names.plan_name(window.id), action, 0, moved, finess=finess, note=note
                 ),

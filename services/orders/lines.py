@@ -6,20 +6,24 @@ then the line, then records the change, all in one transaction.
 
 Raising a quantity needs the session open, the effecteur attached to the
 officine now and the quota rule; lowering or withdrawing needs the session open
-only: it can only reduce what will be shipped. The writes run on Core over a
-bare connection (Database.write_core), as the grid save (batch.py) does.
+only: it can only reduce what will be shipped. The writes are synchronous Core
+in one `Database.run_write` transaction (OrderRules.write_sync), as the grid save
+(batch.py) is: one thread hand-off per write on SQLite, no ORM session. The
+request_id is claimed in that transaction; it is looked up before it only when
+a check refuses the call (a retry after the window closed still gets its answer).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.engine import Connection
 
 from services.common.context import Principal
-from services.common.errors import Aborted, AlreadyExists, InvalidArgument, NotFound, Violations
+from services.common.db import SyncExecutor
+from services.common.errors import Aborted, AlreadyExists, DomainError, InvalidArgument, NotFound, Violations
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.orders import access, errors, names
 from services.orders import repository as repo
@@ -103,8 +107,8 @@ def new_line(ordering: Ordering, finess: str, effecteur: str, vials: int, actor:
     }
 
 
-async def add_vials(
-    s: AsyncSession,
+def add_vials(
+    s: SyncExecutor,
     ordering: Ordering,
     *,
     finess: str,
@@ -115,19 +119,18 @@ async def add_vials(
 ) -> tuple[AnyRow, list[Notice], int]:
     """Add confirmed vials to the line, creating it when missing: (line after,
     warnings, vials before). Ledger first (the cap), then the line (one upsert)."""
-    _, warnings = await add_to_usage(s, ordering, effecteur, vials, None)
+    _, warnings = add_to_usage(s, ordering, effecteur, vials, None)
     values = new_line(ordering, finess, effecteur, vials, actor, now) | {"vials_from_requests": vials}
-    row = await repo.add_to_line(s, vials, **values)
+    row = repo.add_to_line(s, vials, **values)
     return row, warnings, row.vials - vials
 
 
 async def read_child(
-    rules: OrderRules, ref: names.Child, get: Callable[[AsyncSession, str], Awaitable[AnyRow | None]], noun: str
+    rules: OrderRules, ref: names.Child, get: Callable[[SyncExecutor, str], AnyRow | None], noun: str
 ) -> AnyRow:
     """The row `ref` names (a line, a request), only under the session and officine
     its name says; else NOT_FOUND naming `noun`."""
-    async with rules.db.read() as s:
-        row = await get(s, ref.id)
+    row = await rules.db.run_read(lambda c: get(c, ref.id))
     if row is None or row.session_id != ref.parent.session_id or row.finess != ref.parent.finess:
         raise errors.not_found(noun)
     return row
@@ -153,25 +156,25 @@ class LineService:
         assert order is not None
         access.require_officine_writer(principal, order.finess, "Officine")
         payload = {"parent": parent, "effecteur": effecteur, "product": product, "vials": vials}
-        previous = await rules.recorded(principal, request_id, "CreateOrderLine", payload, LineOutcome.load)
-        if previous is not None:
-            return previous
-        window = await rules.open_window(order.session_id)
-        ordering = await rules.ordering(window, effecteur, order.finess, product, "line.product")
+        try:
+            window = await rules.open_window(order.session_id)
+            ordering = await rules.ordering(window, effecteur, order.finess, product, "line.product")
+        except DomainError as refusal:
+            return await rules.retried(principal, request_id, "CreateOrderLine", payload, LineOutcome.load, refusal)
 
-        async def work(s: AsyncConnection, now: datetime) -> LineOutcome:
+        def work(s: Connection, now: datetime) -> LineOutcome:
             rules.still_open(window, now)
-            _, warnings = await add_to_usage(s, ordering, effecteur, vials, 0)
-            row = await repo.insert_line(
+            _, warnings = add_to_usage(s, ordering, effecteur, vials, 0)
+            row = repo.insert_line(
                 s,
                 **new_line(ordering, order.finess, effecteur, vials, principal.national_id, now),
                 vials_from_requests=0,
             )
             if row is None:  # rolls back the ledger change with it
-                existing = await repo.find_line(s, window.id, order.finess, effecteur, product)
+                existing = repo.find_line(s, window.id, order.finess, effecteur, product)
                 assert existing is not None
                 raise line_exists(existing)
-            await repo.add_changes(
+            repo.add_changes(
                 s,
                 repo.Audit.by(principal, now, request_id).change(
                     line_view(row).name, "CREATE", 0, vials, finess=order.finess, effecteur=effecteur
@@ -179,7 +182,7 @@ class LineService:
             )
             return LineOutcome(line_view(row), warnings)
 
-        return await rules.write(principal, request_id, "CreateOrderLine", payload, work, LineOutcome.load, core=True)
+        return await rules.write_sync(principal, request_id, "CreateOrderLine", payload, work, LineOutcome.load)
 
     async def update(self, principal: Principal, name: str, etag: str, vials: int, request_id: str) -> LineOutcome:
         rules = self.rules
@@ -193,22 +196,22 @@ class LineService:
         assert ref is not None
         access.require_officine_writer(principal, ref.parent.finess, LINE)
         payload = {"name": name, "etag": etag, "vials": vials}
-        previous = await rules.recorded(principal, request_id, "UpdateOrderLine", payload, LineOutcome.load)
-        if previous is not None:
-            return previous
-        current = await self._read(ref)
-        if current.etag != etag:
-            raise Aborted(STALE, metadata={"etag": current.etag})
-        window = await rules.open_window(ref.parent.session_id)
-        ordering = None
-        if vials > current.vials:
-            ordering = await rules.ordering(
-                window, current.effecteur, ref.parent.finess, current.product, "line.product"
-            )
+        try:
+            current = await self._read(ref)
+            if current.etag != etag:
+                raise Aborted(STALE, metadata={"etag": current.etag})
+            window = await rules.open_window(ref.parent.session_id)
+            ordering = None
+            if vials > current.vials:
+                ordering = await rules.ordering(
+                    window, current.effecteur, ref.parent.finess, current.product, "line.product"
+                )
+        except DomainError as refusal:
+            return await rules.retried(principal, request_id, "UpdateOrderLine", payload, LineOutcome.load, refusal)
 
-        async def work(s: AsyncConnection, now: datetime) -> LineOutcome:
+        def work(s: Connection, now: datetime) -> LineOutcome:
             rules.still_open(window, now)
-            row = await repo.get_line(s, ref.id)
+            row = repo.get_line(s, ref.id)
             if row is None:
                 raise errors.not_found(LINE)
             if row.etag != etag:
@@ -219,15 +222,15 @@ class LineService:
             warnings: list[Notice] = []
             if delta > 0:
                 assert ordering is not None  # same etag, so the quantity read above
-                _, warnings = await add_to_usage(s, ordering, row.effecteur, delta, row.vials)
+                _, warnings = add_to_usage(s, ordering, row.effecteur, delta, row.vials)
             else:
-                await repo.change_usage(s, row.session_id, row.effecteur, row.product, delta, None)
-            updated = await repo.set_line_vials(
+                repo.change_usage(s, row.session_id, row.effecteur, row.product, delta, None)
+            updated = repo.set_line_vials(
                 s, row.id, etag, vials, new_etag=names.new_etag(), actor=principal.national_id, now=now
             )
             if updated is None:
                 raise Aborted(STALE)
-            await repo.add_changes(
+            repo.add_changes(
                 s,
                 repo.Audit.by(principal, now, request_id).change(
                     name, "UPDATE", row.vials, vials, finess=row.finess, effecteur=row.effecteur
@@ -235,7 +238,7 @@ class LineService:
             )
             return LineOutcome(line_view(updated), warnings)
 
-        return await rules.write(principal, request_id, "UpdateOrderLine", payload, work, LineOutcome.load, core=True)
+        return await rules.write_sync(principal, request_id, "UpdateOrderLine", payload, work, LineOutcome.load)
 
     async def delete(self, principal: Principal, name: str, etag: str, request_id: str) -> LineOutcome:
         rules = self.rules
@@ -246,25 +249,25 @@ class LineService:
         assert ref is not None
         access.require_officine_writer(principal, ref.parent.finess, LINE)
         payload = {"name": name, "etag": etag}
-        previous = await rules.recorded(principal, request_id, "DeleteOrderLine", payload, LineOutcome.load)
-        if previous is not None:
-            return previous
-        current = await self._read(ref)
-        if etag and current.etag != etag:
-            raise Aborted(STALE, metadata={"etag": current.etag})
-        window = await rules.open_window(ref.parent.session_id)
+        try:
+            current = await self._read(ref)
+            if etag and current.etag != etag:
+                raise Aborted(STALE, metadata={"etag": current.etag})
+            window = await rules.open_window(ref.parent.session_id)
+        except DomainError as refusal:
+            return await rules.retried(principal, request_id, "DeleteOrderLine", payload, LineOutcome.load, refusal)
 
-        async def work(s: AsyncConnection, now: datetime) -> LineOutcome:
+        def work(s: Connection, now: datetime) -> LineOutcome:
             rules.still_open(window, now)
-            row = await repo.get_line(s, ref.id)
+            row = repo.get_line(s, ref.id)
             if row is None:
                 raise errors.not_found(LINE)
             if etag and row.etag != etag:
                 raise Aborted(STALE, metadata={"etag": row.etag})
-            await repo.change_usage(s, row.session_id, row.effecteur, row.product, -row.vials, None)
-            if not await repo.delete_line(s, row.id, row.etag):
+            repo.change_usage(s, row.session_id, row.effecteur, row.product, -row.vials, None)
+            if not repo.delete_line(s, row.id, row.etag):
                 raise Aborted(STALE)
-            await repo.add_changes(
+            repo.add_changes(
                 s,
                 repo.Audit.by(principal, now, request_id).change(
                     name, "DELETE", row.vials, 0, finess=row.finess, effecteur=row.effecteur
@@ -272,7 +275,7 @@ class LineService:
             )
             return LineOutcome(None, [])
 
-        return await rules.write(principal, request_id, "DeleteOrderLine", payload, work, LineOutcome.load, core=True)
+        return await rules.write_sync(principal, request_id, "DeleteOrderLine", payload, work, LineOutcome.load)
 
     # -- reads ---------------------------------------------------------------------
 
@@ -304,9 +307,9 @@ class LineService:
         scope = access.list_scope(principal, order, effecteur, "Commande")
         filters = {"parent": parent, "effecteur": effecteur, "product": product}
         after = decode_token(page_token, filters)
-        async with self.rules.db.read() as s:
-            rows = await repo.list_lines(
-                s,
+        rows = await self.rules.db.run_read(
+            lambda c: repo.list_lines(
+                c,
                 finess=scope.finess,
                 session_id=scope.session_id,
                 effecteur=scope.effecteur,
@@ -314,6 +317,7 @@ class LineService:
                 after=after,
                 limit=size + 1,
             )
+        )
         token = ""
         if len(rows) > size:
             rows = rows[:size]
@@ -330,13 +334,16 @@ class LineService:
             ref = names.parse_request(parent, "parent")
         size = clamp_page_size(page_size, DEFAULT_PAGE, MAX_PAGE)
         after = decode_token(page_token, {"parent": parent})
-        async with self.rules.db.read() as s:
-            owner = await repo.change_owner(s, parent)
+
+        def read(c: Connection) -> list[AnyRow]:
+            owner = repo.change_owner(c, parent)
             if owner is None or owner.finess != ref.parent.finess:
                 raise errors.not_found(LINE)
             if not access.may_read(principal, owner.finess, owner.effecteur):
                 raise errors.not_found(LINE)
-            rows = await repo.list_changes(s, parent, after, size + 1)
+            return repo.list_changes(c, parent, after, size + 1)
+
+        rows = await self.rules.db.run_read(read)
         token = ""
         if len(rows) > size:
             rows = rows[:size]

@@ -7,6 +7,7 @@ plain frozen dataclasses: no protobuf crosses into the domain.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -129,6 +130,10 @@ class AttachmentDirectory(Protocol):
 
     async def lookup(self, effecteur: str) -> EffecteurAttachment | None:
         """The effecteur and its officine at this moment; None when unknown."""
+        ...
+
+    async def lookup_many(self, effecteurs: Sequence[str]) -> dict[str, EffecteurAttachment | None]:
+        """`lookup` of each (a grid save's effecteurs), keyed by effecteur."""
         ...
 
     async def officine_department(self, finess: str) -> str:

@@ -43,7 +43,7 @@ class ReportService:
         still_pending = window is not None and not window.is_closed_at(self.rules.clock.now())
         async with self.rules.db.read() as s:
             rows = await reports.officine_totals(s, order.session_id, order.finess)
-            pending = await rrepo.count_pending(s, order.session_id, order.finess) if still_pending else 0
+            pending = await s.run_sync(rrepo.count_pending, order.session_id, order.finess) if still_pending else 0
         per_product: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         per_effecteur: dict[str, list[ProductTotal]] = defaultdict(list)
         for row in rows:

@@ -2,24 +2,29 @@
 
 Core statements on the tables (no ORM identity map): a row read here is what
 the database holds at that statement, which the conditional writes rely on.
+Synchronous, for the hot path's `Database.run_write`/`run_read` work (one thread
+hand-off per transaction on SQLite); an ORM caller runs them through
+`AsyncSession.run_sync`, so each statement has one home.
 Vial requests, totals and exports are in repository_requests.py and
 repository_reports.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, insert, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, case, delete, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.sql.elements import ColumnElement
 
 from services.common.context import Principal
-from services.common.db import Executor, dialect_name
+from services.common.db import Executor, SyncExecutor, dialect_name
+from services.common.statements import per_dialect
 from services.orders.models import AnyRow, Change, OrderLine, QuotaUsage, table_of
 
 LINES = table_of(OrderLine)
@@ -27,14 +32,14 @@ USAGE = table_of(QuotaUsage)
 CHANGES = table_of(Change)
 
 
-def ordered(session: Executor, column: Any) -> Any:
+def ordered(session: Executor | SyncExecutor, column: Any) -> Any:
     """Sort by code point on every backend, so lists and exports come out in the
     same order on SQLite (BINARY) and PostgreSQL (whose default collation would
     ignore punctuation)."""
     return column.collate("C") if dialect_name(session) == "postgresql" else column
 
 
-def _dialect(s: Executor) -> Any:
+def _dialect(s: Executor | SyncExecutor) -> Any:
     return postgresql if dialect_name(s) == "postgresql" else sqlite
 
 
@@ -42,120 +47,148 @@ def _dialect(s: Executor) -> Any:
 
 _USAGE_KEY = [USAGE.c.session_id, USAGE.c.effecteur, USAGE.c.product]
 _LINE_KEY = [LINES.c.session_id, LINES.c.finess, LINES.c.effecteur, LINES.c.product]
+_USAGE_ROW = (
+    USAGE.c.session_id == bindparam("u_session"),
+    USAGE.c.effecteur == bindparam("u_effecteur"),
+    USAGE.c.product == bindparam("u_product"),
+)
+_LOWER_USAGE = (
+    update(USAGE).where(*_USAGE_ROW).values(vials=USAGE.c.vials + bindparam("u_delta")).returning(USAGE.c.vials)
+)
 
 
-async def change_usage(
-    s: Executor, session_id: str, effecteur: str, product: str, delta: int, cap: int | None
+def _raise_usage(capped: bool) -> Callable[[Executor | SyncExecutor], Any]:
+    def build(dialect: Any) -> Any:
+        statement = dialect.insert(USAGE).values(
+            session_id=bindparam("u_session"),
+            effecteur=bindparam("u_effecteur"),
+            product=bindparam("u_product"),
+            vials=bindparam("u_delta"),
+        )
+        return statement.on_conflict_do_update(
+            index_elements=_USAGE_KEY,
+            set_={"vials": USAGE.c.vials + bindparam("u_delta")},
+            where=(USAGE.c.vials + bindparam("u_delta") <= bindparam("u_cap")) if capped else None,
+        ).returning(USAGE.c.vials)
+
+    return per_dialect(build)
+
+
+_RAISE_CAPPED, _RAISE_UNCAPPED = _raise_usage(True), _raise_usage(False)
+_USAGE = select(USAGE.c.vials).where(*_USAGE_ROW)
+
+
+def change_usage(
+    s: SyncExecutor, session_id: str, effecteur: str, product: str, delta: int, cap: int | None
 ) -> int | None:
     """Add `delta` vials to the effecteur's total, only if it stays within `cap`
     (a decrease always passes). One conditional upsert: the check and the write
     are one statement on a row locked for it, so no interleaving of writers can
     slip past the cap (PostgreSQL re-checks the WHERE on the latest row version;
     SQLite has a single writer). Returns the new total, or None when refused."""
-    key = (USAGE.c.session_id == session_id, USAGE.c.effecteur == effecteur, USAGE.c.product == product)
+    row = {"u_session": session_id, "u_effecteur": effecteur, "u_product": product, "u_delta": delta}
     if delta <= 0:  # the row exists (it counts the line being lowered); CHECK forbids a negative insert
-        lowered = update(USAGE).where(*key).values(vials=USAGE.c.vials + delta).returning(USAGE.c.vials)
-        lowered_total: int = (await s.execute(lowered)).scalar_one()
+        lowered_total: int = s.execute(_LOWER_USAGE, row).scalar_one()
         return lowered_total
-    if cap is not None and delta > cap:
+    if cap is None:
+        total: int | None = s.execute(_RAISE_UNCAPPED(s), row).scalar_one_or_none()
+        return total
+    if delta > cap:
         return None
-    statement = (
-        _dialect(s).insert(USAGE).values(session_id=session_id, effecteur=effecteur, product=product, vials=delta)
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=_USAGE_KEY,
-        set_={"vials": USAGE.c.vials + delta},
-        where=(USAGE.c.vials + delta <= cap) if cap is not None else None,
-    ).returning(USAGE.c.vials)
-    return (await s.execute(statement)).scalar_one_or_none()
+    total = s.execute(_RAISE_CAPPED(s), row | {"u_cap": cap}).scalar_one_or_none()
+    return total
 
 
-async def usage(s: Executor, session_id: str, effecteur: str, product: str) -> int:
-    value = await s.scalar(
-        select(USAGE.c.vials).where(
-            USAGE.c.session_id == session_id, USAGE.c.effecteur == effecteur, USAGE.c.product == product
-        )
-    )
+def usage(s: SyncExecutor, session_id: str, effecteur: str, product: str) -> int:
+    value = s.scalar(_USAGE, {"u_session": session_id, "u_effecteur": effecteur, "u_product": product})
     return value or 0
 
 
 # -- order lines -------------------------------------------------------------------
 
-
-async def get_line(s: Executor, line_id: str) -> AnyRow | None:
-    return (await s.execute(select(LINES).where(LINES.c.id == line_id))).first()
-
-
-async def find_line(s: Executor, session_id: str, finess: str, effecteur: str, product: str) -> AnyRow | None:
-    return (
-        await s.execute(
-            select(LINES).where(
-                LINES.c.session_id == session_id,
-                LINES.c.finess == finess,
-                LINES.c.effecteur == effecteur,
-                LINES.c.product == product,
-            )
-        )
-    ).first()
+_GET_LINE = select(LINES).where(LINES.c.id == bindparam("l_id"))
+_FIND_LINE = select(LINES).where(*(column == bindparam(f"l_{column.name}") for column in _LINE_KEY))
+_INSERT_LINE = per_dialect(
+    lambda dialect: dialect.insert(LINES).on_conflict_do_nothing(index_elements=_LINE_KEY).returning(LINES)
+)
 
 
-async def insert_line(s: Executor, **values: Any) -> AnyRow | None:
+def get_line(s: SyncExecutor, line_id: str) -> AnyRow | None:
+    return s.execute(_GET_LINE, {"l_id": line_id}).first()
+
+
+def find_line(s: SyncExecutor, session_id: str, finess: str, effecteur: str, product: str) -> AnyRow | None:
+    key = {"l_session_id": session_id, "l_finess": finess, "l_effecteur": effecteur, "l_product": product}
+    return s.execute(_FIND_LINE, key).first()
+
+
+def insert_line(s: SyncExecutor, /, **values: Any) -> AnyRow | None:
     """A new line, or None when the (session, officine, effecteur, product) line
     already exists (the unique constraint decides, also between concurrent twins)."""
-    statement = _dialect(s).insert(LINES).values(**values).on_conflict_do_nothing(index_elements=_LINE_KEY)
-    return (await s.execute(statement.returning(LINES))).first()
+    return s.execute(_INSERT_LINE(s), values).first()
 
 
-async def set_line_vials(
-    s: Executor, line_id: str, etag: str, vials: int, *, new_etag: str, actor: str, now: datetime
+_SET_VIALS = (
+    update(LINES)
+    .where(LINES.c.id == bindparam("l_id"), LINES.c.etag == bindparam("l_etag"))
+    .values(
+        vials=bindparam("l_vials"),
+        # What came from requests cannot exceed what the line now holds.
+        vials_from_requests=case(
+            (LINES.c.vials_from_requests > bindparam("l_vials"), bindparam("l_vials")),
+            else_=LINES.c.vials_from_requests,
+        ),
+        etag=bindparam("l_new_etag"),
+        updated_by=bindparam("l_actor"),
+        update_time=bindparam("l_now", type_=LINES.c.update_time.type),
+    )
+    .returning(LINES)
+)
+
+
+def set_line_vials(
+    s: SyncExecutor, line_id: str, etag: str, vials: int, *, new_etag: str, actor: str, now: datetime
 ) -> AnyRow | None:
     """Set the quantity if the line still carries `etag`; None when it changed meanwhile."""
-    result = await s.execute(
-        update(LINES)
-        .where(LINES.c.id == line_id, LINES.c.etag == etag)
-        .values(
-            vials=vials,
-            # What came from requests cannot exceed what the line now holds.
-            vials_from_requests=case((LINES.c.vials_from_requests > vials, vials), else_=LINES.c.vials_from_requests),
-            etag=new_etag,
-            updated_by=actor,
-            update_time=now,
-        )
-        .returning(LINES)
-    )
-    row: AnyRow | None = result.first()
+    values = {"l_id": line_id, "l_etag": etag, "l_vials": vials, "l_new_etag": new_etag, "l_actor": actor, "l_now": now}
+    row: AnyRow | None = s.execute(_SET_VIALS, values).first()
     return row
 
 
-async def add_to_line(s: Executor, added: int, **new_line: Any) -> AnyRow:
+# What a confirmation sets on an existing line (the rest of the new line is only for a missing one).
+_ADDED_TO = ("etag", "updated_by", "update_time", "department", "doses_per_unit")
+
+
+def _add_to_line(dialect: Any) -> Any:
+    statement = dialect.insert(LINES)
+    return statement.on_conflict_do_update(
+        index_elements=_LINE_KEY,
+        set_={
+            "vials": LINES.c.vials + bindparam("l_added"),
+            "vials_from_requests": LINES.c.vials_from_requests + bindparam("l_added"),
+            **{column: statement.excluded[column] for column in _ADDED_TO},
+        },
+    ).returning(LINES)
+
+
+_ADD_TO_LINE = per_dialect(_add_to_line)
+
+
+def add_to_line(s: SyncExecutor, added: int, **new_line: Any) -> AnyRow:
     """Add confirmed vials to the line, creating it (from `new_line`) when missing;
     one upsert. The cap was enforced on the ledger just before."""
-    statement = (
-        _dialect(s)
-        .insert(LINES)
-        .values(**new_line)
-        .on_conflict_do_update(
-            index_elements=_LINE_KEY,
-            set_={
-                "vials": LINES.c.vials + added,
-                "vials_from_requests": LINES.c.vials_from_requests + added,
-                "etag": new_line["etag"],
-                "updated_by": new_line["updated_by"],
-                "update_time": new_line["update_time"],
-                "department": new_line["department"],
-                "doses_per_unit": new_line["doses_per_unit"],
-            },
-        )
-        .returning(LINES)
-    )
-    return (await s.execute(statement)).one()
+    return s.execute(_ADD_TO_LINE(s), new_line | {"l_added": added}).one()
 
 
-async def delete_line(s: Executor, line_id: str, etag: str) -> bool:
-    condition = [LINES.c.id == line_id]
+_DELETE_LINE = delete(LINES).where(LINES.c.id == bindparam("l_id"))
+_DELETE_LINE_AT = _DELETE_LINE.where(LINES.c.etag == bindparam("l_etag"))
+
+
+def delete_line(s: SyncExecutor, line_id: str, etag: str) -> bool:
     if etag:
-        condition.append(LINES.c.etag == etag)
-    result = await s.execute(delete(LINES).where(*condition))
+        result = s.execute(_DELETE_LINE_AT, {"l_id": line_id, "l_etag": etag})
+    else:
+        result = s.execute(_DELETE_LINE, {"l_id": line_id})
     assert isinstance(result, CursorResult)  # a DELETE: its row count
     return result.rowcount == 1
 
@@ -176,14 +209,14 @@ def line_scope(
     return condition
 
 
-def after_in_session(s: Executor, a_session: str, then: ColumnElement[bool]) -> ColumnElement[bool]:
+def after_in_session(s: Executor | SyncExecutor, a_session: str, then: ColumnElement[bool]) -> ColumnElement[bool]:
     """Keyset page condition for lines listed by session, newest first: an older
     session, or the same one and `then` (the rest of the key is past the last row)."""
     return or_(ordered(s, LINES.c.session_id) < a_session, and_(LINES.c.session_id == a_session, then))
 
 
-async def list_lines(
-    s: Executor,
+def list_lines(
+    s: SyncExecutor,
     *,
     finess: str | None,
     session_id: str | None,
@@ -194,23 +227,39 @@ async def list_lines(
 ) -> list[AnyRow]:
     """By session (newest first), then officine, effecteur, product: a total order
     (the unique key), so keyset pages never skip or repeat a line."""
-    condition = line_scope(finess, session_id, effecteur, product)
-    rest = tuple_(ordered(s, LINES.c.finess), ordered(s, LINES.c.effecteur), ordered(s, LINES.c.product))
+    scope = {"l_finess": finess, "l_session_id": session_id, "l_effecteur": effecteur, "l_product": product}
+    given = tuple(sorted(name for name, value in scope.items() if value is not None))
+    params: dict[str, Any] = {name: scope[name] for name in given} | {"l_limit": limit}
     if after is not None:
-        a_session, a_finess, a_effecteur, a_product = after
-        condition.append(after_in_session(s, a_session, rest > tuple_(a_finess, a_effecteur, a_product)))
-    statement = (
+        params |= dict(zip(("a_session", "a_finess", "a_effecteur", "a_product"), after, strict=True))
+    statement = _list_lines(dialect_name(s), given, after is not None)
+    return list(s.execute(statement, params).all())
+
+
+@functools.cache
+def _list_lines(dialect: str, given: tuple[str, ...], paged: bool) -> Any:
+    """The listing for one combination of filters, built once (services.common.statements)."""
+
+    def order(column: Any) -> Any:
+        return column.collate("C") if dialect == "postgresql" else column
+
+    condition = [LINES.c[name.removeprefix("l_")] == bindparam(name) for name in given]
+    if paged:
+        rest = tuple_(order(LINES.c.finess), order(LINES.c.effecteur), order(LINES.c.product))
+        then = rest > tuple_(bindparam("a_finess"), bindparam("a_effecteur"), bindparam("a_product"))
+        a_session: Any = bindparam("a_session")
+        condition.append(or_(order(LINES.c.session_id) < a_session, and_(LINES.c.session_id == a_session, then)))
+    return (
         select(LINES)
         .where(*condition)
         .order_by(
-            ordered(s, LINES.c.session_id).desc(),
-            ordered(s, LINES.c.finess),
-            ordered(s, LINES.c.effecteur),
-            ordered(s, LINES.c.product),
+            order(LINES.c.session_id).desc(),
+            order(LINES.c.finess),
+            order(LINES.c.effecteur),
+            order(LINES.c.product),
         )
-        .limit(limit)
+        .limit(bindparam("l_limit"))
     )
-    return list((await s.execute(statement)).all())
 
 
 # -- audit trail ---------------------------------------------------------------------
@@ -257,25 +306,33 @@ class Audit:
         }
 
 
-async def add_changes(s: Executor, *changes: dict[str, Any]) -> None:
-    await s.execute(insert(CHANGES), list(changes))
+_ADD_CHANGES = insert(CHANGES)
 
 
-async def list_changes(s: Executor, subject: str, after_id: int | None, limit: int) -> list[AnyRow]:
+def add_changes(s: SyncExecutor, *changes: dict[str, Any]) -> None:
+    s.execute(_ADD_CHANGES, list(changes))
+
+
+def list_changes(s: SyncExecutor, subject: str, after_id: int | None, limit: int) -> list[AnyRow]:
     condition = [CHANGES.c.subject == subject]
     if after_id is not None:
         condition.append(CHANGES.c.id > after_id)
     statement = select(CHANGES).where(*condition).order_by(CHANGES.c.id).limit(limit)
-    return list((await s.execute(statement)).all())
+    return list((s.execute(statement)).all())
 
 
-async def change_owner(s: Executor, subject: str) -> AnyRow | None:
+def change_owner(s: SyncExecutor, subject: str) -> AnyRow | None:
     """Officine and effecteur of a subject that has changes (lines stay auditable after deletion)."""
     return (
-        await s.execute(select(CHANGES.c.finess, CHANGES.c.effecteur).where(CHANGES.c.subject == subject).limit(1))
+        s.execute(select(CHANGES.c.finess, CHANGES.c.effecteur).where(CHANGES.c.subject == subject).limit(1))
     ).first()
 
 
-async def officine_session_lines(s: Executor, session_id: str, finess: str) -> list[AnyRow]:
+_OFFICINE_SESSION_LINES = select(LINES).where(
+    LINES.c.finess == bindparam("l_finess"), LINES.c.session_id == bindparam("l_session_id")
+)
+
+
+def officine_session_lines(s: SyncExecutor, session_id: str, finess: str) -> list[AnyRow]:
     """Every line of one officine in one session (a grid's worth), in one statement."""
-    return list((await s.execute(select(LINES).where(*line_scope(finess, session_id, None)))).all())
+    return list(s.execute(_OFFICINE_SESSION_LINES, {"l_finess": finess, "l_session_id": session_id}).all())

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, func, select
 
-from services.orders.models import MirroredAttachment, MirroredOfficine, table_of
+from services.common.db import SyncExecutor
+from services.orders.models import AnyRow, MirroredAttachment, MirroredOfficine, table_of
 from services.orders.repository import _dialect
 
 ATTACHMENTS = table_of(MirroredAttachment)
@@ -29,12 +29,12 @@ class Change:
     department: str  # of changed_officine
 
 
-async def position(s: AsyncSession) -> int:
+def position(s: SyncExecutor) -> int:
     """The last feed event applied (0: empty mirror, catch up from the start)."""
-    return int((await s.execute(select(func.coalesce(func.max(ATTACHMENTS.c.event_id), 0)))).scalar_one())
+    return int((s.execute(select(func.coalesce(func.max(ATTACHMENTS.c.event_id), 0)))).scalar_one())
 
 
-async def apply(s: AsyncSession, changes: Sequence[Change]) -> None:
+def apply(s: SyncExecutor, changes: Sequence[Change]) -> None:
     """Apply a page of changes, oldest first. Replaying one already applied, or a page another
     replica applied meanwhile, changes nothing: a row never goes back to an older event."""
     latest: dict[str, Change] = {}
@@ -45,7 +45,7 @@ async def apply(s: AsyncSession, changes: Sequence[Change]) -> None:
     dialect = _dialect(s)
     if latest:
         statement = dialect.insert(ATTACHMENTS)
-        await s.execute(
+        s.execute(
             statement.on_conflict_do_update(
                 index_elements=[ATTACHMENTS.c.effecteur],
                 set_={
@@ -69,7 +69,7 @@ async def apply(s: AsyncSession, changes: Sequence[Change]) -> None:
         )
     if departments:
         statement = dialect.insert(OFFICINES)
-        await s.execute(
+        s.execute(
             statement.on_conflict_do_update(
                 index_elements=[OFFICINES.c.finess],
                 set_={"department": statement.excluded.department, "event_id": statement.excluded.event_id},
@@ -79,13 +79,17 @@ async def apply(s: AsyncSession, changes: Sequence[Change]) -> None:
         )
 
 
-async def attachment(s: AsyncSession, effecteur: str) -> MirroredAttachment | None:
-    return (
-        await s.execute(select(MirroredAttachment).where(MirroredAttachment.effecteur == effecteur))
-    ).scalar_one_or_none()
+# Read on every write that raises a quantity: built once (services.common.statements).
+_ATTACHMENTS = select(ATTACHMENTS).where(ATTACHMENTS.c.effecteur.in_(bindparam("m_effecteurs", expanding=True)))
+_DEPARTMENT = select(OFFICINES.c.department).where(OFFICINES.c.finess == bindparam("m_finess"))
 
 
-async def department(s: AsyncSession, finess: str) -> str | None:
-    found = await s.execute(select(OFFICINES.c.department).where(OFFICINES.c.finess == finess))
-    value: str | None = found.scalar_one_or_none()
+def attachments(s: SyncExecutor, effecteurs: Sequence[str]) -> dict[str, AnyRow]:
+    """The mirrored rows of these effecteurs, by name (one indexed read; absent: never attached)."""
+    rows = s.execute(_ATTACHMENTS, {"m_effecteurs": list(effecteurs)})
+    return {row.effecteur: row for row in rows}
+
+
+def department(s: SyncExecutor, finess: str) -> str | None:
+    value: str | None = s.execute(_DEPARTMENT, {"m_finess": finess}).scalar_one_or_none()
     return value

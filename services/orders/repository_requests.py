@@ -6,11 +6,11 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from services.common import feeds
+from services.common.db import SyncExecutor
 from services.orders.models import AnyRow, VialRequest, VialRequestEvent, table_of
 
 REQUESTS = table_of(VialRequest)
@@ -18,17 +18,39 @@ EVENTS = table_of(VialRequestEvent)
 PENDING = "PENDING"
 
 
-async def insert_request(s: AsyncSession, **values: Any) -> AnyRow:
-    row: AnyRow = (await s.execute(insert(REQUESTS).values(**values).returning(REQUESTS))).one()
+# Built once, run with parameters (services.common.statements): the rush creates and confirms requests.
+_INSERT = insert(REQUESTS).returning(REQUESTS)
+_GET = select(REQUESTS).where(REQUESTS.c.id == bindparam("r_id"))
+_DECIDED_BY = ("confirmed_vials", "decision_reason", "decided_by", "decide_time", "order_line")
+
+
+def _decide(by_requester: bool) -> Any:
+    values: dict[str, Any] = {column: bindparam(f"r_{column}") for column in ("state", "etag", "update_time")}
+    if not by_requester:
+        values |= {column: bindparam(f"r_{column}") for column in _DECIDED_BY}
+    return (
+        update(REQUESTS)
+        .where(REQUESTS.c.id == bindparam("r_id"), REQUESTS.c.state == PENDING)
+        .values(**values)
+        .returning(REQUESTS)
+    )
+
+
+_DECIDE, _CANCEL = _decide(False), _decide(True)
+_ADD_EVENT = insert(EVENTS)
+
+
+def insert_request(s: SyncExecutor, **values: Any) -> AnyRow:
+    row: AnyRow = s.execute(_INSERT, values).one()
     return row
 
 
-async def get_request(s: AsyncSession, request_id: str) -> AnyRow | None:
-    return (await s.execute(select(REQUESTS).where(REQUESTS.c.id == request_id))).first()
+def get_request(s: SyncExecutor, request_id: str) -> AnyRow | None:
+    return s.execute(_GET, {"r_id": request_id}).first()
 
 
-async def decide(
-    s: AsyncSession,
+def decide(
+    s: SyncExecutor,
     request_id: str,
     *,
     state: str,
@@ -43,22 +65,16 @@ async def decide(
     """Move a PENDING request to `state`; None when it was no longer pending (a
     concurrent decision won: on PostgreSQL the second writer waits on the row
     lock, then re-checks `state` on the committed row)."""
-    values: dict[str, Any] = {"state": state, "etag": new_etag, "update_time": now}
+    values: dict[str, Any] = {"r_id": request_id, "r_state": state, "r_etag": new_etag, "r_update_time": now}
     if not by_requester:
         values |= {
-            "confirmed_vials": confirmed_vials,
-            "decision_reason": reason,
-            "decided_by": actor,
-            "decide_time": now,
-            "order_line": order_line,
+            "r_confirmed_vials": confirmed_vials,
+            "r_decision_reason": reason,
+            "r_decided_by": actor,
+            "r_decide_time": now,
+            "r_order_line": order_line,
         }
-    result = await s.execute(
-        update(REQUESTS)
-        .where(REQUESTS.c.id == request_id, REQUESTS.c.state == PENDING)
-        .values(**values)
-        .returning(REQUESTS)
-    )
-    row: AnyRow | None = result.first()
+    row: AnyRow | None = s.execute(_CANCEL if by_requester else _DECIDE, values).first()
     return row
 
 
@@ -75,8 +91,8 @@ def _state_condition(
     return condition
 
 
-async def list_requests(
-    s: AsyncSession,
+def list_requests(
+    s: SyncExecutor,
     *,
     finess: str | None,
     session_id: str | None,
@@ -99,11 +115,11 @@ async def list_requests(
         at, last_id = after
         condition.append(or_(REQUESTS.c.create_time > at, and_(REQUESTS.c.create_time == at, REQUESTS.c.id > last_id)))
     statement = select(REQUESTS).where(*condition).order_by(REQUESTS.c.create_time, REQUESTS.c.id).limit(limit)
-    return list((await s.execute(statement)).all())
+    return list((s.execute(statement)).all())
 
 
-async def count_pending(s: AsyncSession, session_id: str, finess: str) -> int:
-    value = await s.scalar(
+def count_pending(s: SyncExecutor, session_id: str, finess: str) -> int:
+    value = s.scalar(
         select(func.count())
         .select_from(REQUESTS)
         .where(REQUESTS.c.session_id == session_id, REQUESTS.c.finess == finess, REQUESTS.c.state == PENDING)
@@ -111,29 +127,28 @@ async def count_pending(s: AsyncSession, session_id: str, finess: str) -> int:
     return int(value or 0)
 
 
-async def add_event(
-    s: AsyncSession, kind: str, row: AnyRow, *, name: str, actor: str, text: str, now: datetime
-) -> None:
+def add_event(s: SyncExecutor, kind: str, row: AnyRow, *, name: str, actor: str, text: str, now: datetime) -> None:
     """Append what happened to a request to the feed, in the action's transaction.
 
     The reader resumes after the last id it saw: appended in commit order (feeds.py)."""
-    await feeds.append_in_commit_order(s, feeds.VIAL_REQUEST_EVENTS)
-    await s.execute(
-        insert(EVENTS).values(
-            kind=kind,
-            request=name,
-            finess=row.finess,
-            effecteur=row.effecteur,
-            product=row.product,
-            vials=row.vials,
-            confirmed_vials=row.confirmed_vials,
-            text=text,
-            actor=actor,
-            event_time=now,
-        )
+    feeds.lock_for_append(s, feeds.VIAL_REQUEST_EVENTS)
+    s.execute(
+        _ADD_EVENT,
+        {
+            "kind": kind,
+            "request": name,
+            "finess": row.finess,
+            "effecteur": row.effecteur,
+            "product": row.product,
+            "vials": row.vials,
+            "confirmed_vials": row.confirmed_vials,
+            "text": text,
+            "actor": actor,
+            "event_time": now,
+        },
     )
 
 
-async def list_events(s: AsyncSession, after_id: int, limit: int) -> list[AnyRow]:
+def list_events(s: SyncExecutor, after_id: int, limit: int) -> list[AnyRow]:
     statement = select(EVENTS).where(EVENTS.c.id > after_id).order_by(EVENTS.c.id).limit(limit)
-    return list((await s.execute(statement)).all())
+    return list((s.execute(statement)).all())

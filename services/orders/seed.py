@@ -93,8 +93,8 @@ async def seed_dataset(db: Database, dataset: dict[str, Any], *, operator: str, 
             effecteur = f"effecteurs/{effecteur_id}" if effecteur_id else names.self_effecteur(finess)
             product = f"products/{product_id}"
             ordered_at = datetime.fromisoformat(f"{SESSION_ID}T{at}:00").replace(tzinfo=PARIS)
-            row = await repo.insert_line(
-                s,
+            row = await s.run_sync(
+                repo.insert_line,
                 id=names.new_id(),
                 session_id=SESSION_ID,
                 finess=finess,
@@ -114,9 +114,9 @@ async def seed_dataset(db: Database, dataset: dict[str, Any], *, operator: str, 
             if row is None:  # seeded before
                 continue
             created += 1
-            await repo.change_usage(s, SESSION_ID, effecteur, product, vials, None)
-            await repo.add_changes(
-                s,
+            await s.run_sync(repo.change_usage, SESSION_ID, effecteur, product, vials, None)
+            await s.run_sync(
+                repo.add_changes,
                 repo.Audit(operator, now).change(
                     names.OfficineOrder(SESSION_ID, finess).line(row.id),
                     "CREATE",
@@ -133,8 +133,8 @@ async def seed_dataset(db: Database, dataset: dict[str, Any], *, operator: str, 
             await arepo.put_supply(
                 s, SESSION_ID, SUPPLY, old_etag=None, new_etag=names.new_etag(), actor=operator, now=now
             )
-            await repo.add_changes(
-                s,
+            await s.run_sync(
+                repo.add_changes,
                 *[
                     repo.Audit(operator, now).change(
                         names.supply_name(SESSION_ID), "UPDATE_SUPPLY", 0, vials, note=product

@@ -24,6 +24,7 @@ once the receipt exists.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -124,6 +125,9 @@ class DatasetDirectory:
     async def lookup(self, effecteur: str) -> EffecteurAttachment | None:
         return None
 
+    async def lookup_many(self, effecteurs: Sequence[str]) -> dict[str, EffecteurAttachment | None]:
+        return dict.fromkeys(effecteurs)
+
     async def officine_department(self, finess: str) -> str:
         return "75"
 
@@ -141,8 +145,8 @@ async def _order_and_publish(db: Database, dataset: dict[str, Any], operator: st
             effecteur = f"effecteurs/{effecteur_id}" if effecteur_id else names.self_effecteur(LILAS)
             product = f"products/{product_id}"
             ordered_at = _at(SESSION_ID, at)
-            row = await repo.insert_line(
-                s,
+            row = await s.run_sync(
+                repo.insert_line,
                 id=names.new_id(),
                 session_id=SESSION_ID,
                 finess=LILAS,
@@ -163,9 +167,9 @@ async def _order_and_publish(db: Database, dataset: dict[str, Any], operator: st
                 continue
             confirmed[row.id] = vials
             supply[product] = supply.get(product, 0) + vials
-            await repo.change_usage(s, SESSION_ID, effecteur, product, vials, None)
-            await repo.add_changes(
-                s,
+            await s.run_sync(repo.change_usage, SESSION_ID, effecteur, product, vials, None)
+            await s.run_sync(
+                repo.add_changes,
                 repo.Audit(operator, ordered_at).change(
                     names.OfficineOrder(SESSION_ID, LILAS).line(row.id),
                     "CREATE",

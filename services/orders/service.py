@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy.engine import Connection
+
 from services.common import idempotency
 from services.common.clock import Clock
 from services.common.context import Principal
-from services.common.db import Database, Executor
+from services.common.db import Database, SyncExecutor
 from services.common.errors import DomainError, InvalidArgument, NotFound
 from services.common.idempotency import check_request_id
 from services.orders import errors
@@ -140,9 +142,9 @@ class OrderRules:
     async def attached(self, effecteur: str, finess: str) -> EffecteurAttachment:
         """The effecteur as attached to this officine now: the attachment mirror (never more than
         its bound behind effecteurs, services/orders/README.md), or a LookupAttachment call."""
-        found = await self.attachments.lookup(effecteur)
-        if found is None or found.officine != f"officines/{finess}":
-            raise errors.not_attached(effecteur)
+        found = _attached_here(effecteur, await self.attachments.lookup(effecteur), finess)
+        if isinstance(found, DomainError):
+            raise found
         return found
 
     async def rule(self, window: SessionWindow, effecteur_type: str, product: ProductInfo) -> QuotaRule:
@@ -173,12 +175,10 @@ class OrderRules:
         catalogue = await self.sessions.products()
         table = await self.sessions.quota_table(window.id, self.clock.now())
         department = await self.attachments.officine_department(finess)
-        attachments: dict[str, EffecteurAttachment | DomainError] = {}
-        for effecteur in sorted({e for e, _ in wanted}):
-            try:
-                attachments[effecteur] = await self.attached(effecteur, finess)
-            except DomainError as refusal:
-                attachments[effecteur] = refusal
+        found_attached = await self.attachments.lookup_many(sorted({e for e, _ in wanted}))
+        attachments: dict[str, EffecteurAttachment | DomainError] = {
+            effecteur: _attached_here(effecteur, found, finess) for effecteur, found in found_attached.items()
+        }
         found: dict[tuple[str, str], Ordering | DomainError] = {}
         for effecteur, product_name in wanted:
             attached = attachments[effecteur]
@@ -208,9 +208,27 @@ class OrderRules:
         if not request_id:
             return None
         digest = idempotency.fingerprint(principal.national_id, payload)
-        async with self.db.read() as s:
-            previous = await idempotency.recorded_outcome(s, IDEMPOTENCY_KEYS, request_id, operation, digest)
+        previous = await self.db.run_read(
+            lambda c: idempotency.recorded_outcome(c, IDEMPOTENCY_KEYS, request_id, operation, digest)
+        )
         return None if previous is None else load(previous)
+
+    async def retried(
+        self,
+        principal: Principal,
+        request_id: str,
+        operation: str,
+        payload: dict[str, Any],
+        load: Callable[[dict[str, Any]], OutcomeT],
+        refusal: DomainError,
+    ) -> OutcomeT:
+        """A check before a hot-path write refused it: the first call's outcome if this is a
+        retry (the window may have closed since), else the refusal. The request_id is looked
+        up only then: on the way that succeeds, the write transaction claims it first."""
+        previous = await self.recorded(principal, request_id, operation, payload, load)
+        if previous is None:
+            raise refusal
+        return previous
 
     async def write(
         self,
@@ -220,8 +238,6 @@ class OrderRules:
         payload: dict[str, Any],
         work: Callable[[Any, datetime], Awaitable[OutcomeT]],
         load: Callable[[dict[str, Any]], OutcomeT],
-        *,
-        core: bool = False,
     ) -> OutcomeT:
         """Run `work` once per request_id (services.common.idempotency.run_once:
         the key claimed first in the write transaction, a lost race on another
@@ -238,10 +254,42 @@ class OrderRules:
                 work=work,
                 dump=_dump,
                 load=load,
-                core=core,
             )
         except WindowShut as shut:
             raise await self.closed_error(shut.window, shut.now) from None
+
+    async def write_sync(
+        self,
+        principal: Principal,
+        request_id: str,
+        operation: str,
+        payload: dict[str, Any],
+        work: Callable[[Connection, datetime], OutcomeT],
+        load: Callable[[dict[str, Any]], OutcomeT],
+    ) -> OutcomeT:
+        """`write` for the hot path (order lines, grid saves, vial requests): `work` is
+        synchronous Core in one `Database.run_write` transaction with its key (one thread
+        hand-off on SQLite, where `write` pays one per statement)."""
+        try:
+            return await idempotency.run_once_sync(
+                self.db,
+                IDEMPOTENCY_KEYS,
+                self.clock,
+                request_id=request_id,
+                operation=operation,
+                digest=idempotency.fingerprint(principal.national_id, payload),
+                work=work,
+                dump=_dump,
+                load=load,
+            )
+        except WindowShut as shut:
+            raise await self.closed_error(shut.window, shut.now) from None
+
+
+def _attached_here(effecteur: str, found: EffecteurAttachment | None, finess: str) -> EffecteurAttachment | DomainError:
+    if found is None or found.officine != f"officines/{finess}":
+        return errors.not_attached(effecteur)
+    return found
 
 
 def _in_catalogue(catalogue: Mapping[str, ProductInfo], name: str, field: str) -> ProductInfo:
@@ -269,16 +317,16 @@ def _dump(outcome: Outcome) -> dict[str, Any]:
     return outcome.dump()
 
 
-async def add_to_usage(
-    s: Executor, ordering: Ordering, effecteur: str, delta: int, current_line: int | None
+def add_to_usage(
+    s: SyncExecutor, ordering: Ordering, effecteur: str, delta: int, current_line: int | None
 ) -> tuple[int, list[Notice]]:
     """Move the effecteur's total by `delta` under the cap, atomically; the new
     total and any warning. Refused -> QuotaExceeded saying what remains."""
     window, product = ordering.window, ordering.product
-    total = await repo.change_usage(s, window.id, effecteur, product.name, delta, ordering.cap)
+    total = repo.change_usage(s, window.id, effecteur, product.name, delta, ordering.cap)
     label = product.display_name or product.name
     if total is None:
-        used = await repo.usage(s, window.id, effecteur, product.name)
+        used = repo.usage(s, window.id, effecteur, product.name)
         raise errors.quota_exceeded(
             ordering.effecteur.type,
             label,

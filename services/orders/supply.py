@@ -199,8 +199,8 @@ class SupplyService:
             published = await arepo.get_allocation(s, session_id)
             if published is not None:
                 raise errors.allocation_published(self._label(window), published.publish_time, published.publish_by)
-            await repo.add_changes(
-                s,
+            await s.run_sync(
+                repo.add_changes,
                 *[
                     repo.Audit.by(principal, now, request_id).change(
                         names.supply_name(session_id), "UPDATE_SUPPLY", before.get(product, 0), vials, note=product
@@ -269,8 +269,8 @@ class SupplyService:
                     raise errors.allocation_published(self._label(window), now, principal.national_id)
                 raise errors.allocation_published(self._label(window), winner.publish_time, winner.publish_by)
             await arepo.set_confirmed(s, confirmed)
-            await repo.add_changes(
-                s,
+            await s.run_sync(
+                repo.add_changes,
                 repo.Audit.by(principal, now, request_id).change(
                     names.allocation_name(session_id),
                     "PUBLISH_ALLOCATION",

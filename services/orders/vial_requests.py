@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import Connection
 
 from services.common.context import Principal
-from services.common.errors import InvalidArgument, NotFound, PermissionDenied, Violations
+from services.common.errors import DomainError, InvalidArgument, NotFound, PermissionDenied, Violations
 from services.common.numbers import check_stored_int
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.text import CONTROL_CHARACTERS, has_control_characters
@@ -68,8 +68,8 @@ def _text(v: Violations, value: str, field: str) -> None:
         v.add(field, CONTROL_CHARACTERS)
 
 
-async def _end_pending(
-    s: AsyncSession,
+def _end_pending(
+    s: Connection,
     request_pk: str,
     name: str,
     state: str,
@@ -83,7 +83,7 @@ async def _end_pending(
 ) -> AnyRow:
     """Decline or cancel: a PENDING request ends without vials, with its audit row.
     The state change is conditional on PENDING, so a concurrent decision wins once."""
-    row = await rrepo.decide(
+    row = rrepo.decide(
         s,
         request_pk,
         state=state,
@@ -94,16 +94,16 @@ async def _end_pending(
         by_requester=by_requester,
     )
     if row is None:
-        current = await rrepo.get_request(s, request_pk)
+        current = rrepo.get_request(s, request_pk)
         assert current is not None  # requests are never deleted
         raise errors.request_not_pending(current.state)
-    await repo.add_changes(
+    repo.add_changes(
         s,
         repo.Audit.by(principal, now, request_id).change(
             name, action, row.vials, 0, finess=row.finess, effecteur=row.effecteur, note=reason
         ),
     )
-    await rrepo.add_event(s, state, row, name=name, actor=principal.national_id, text=reason, now=now)
+    rrepo.add_event(s, state, row, name=name, actor=principal.national_id, text=reason, now=now)
     return row
 
 
@@ -149,30 +149,31 @@ class RequestService:
             # Only an effecteur asks, for itself; an officine orders directly.
             raise errors.not_found("Officine")
         payload = {"parent": parent, "effecteur": effecteur, "product": product, "vials": vials, "comment": comment}
-        previous = await rules.recorded(principal, request_id, "CreateVialRequest", payload, RequestOutcome.load)
-        if previous is not None:
-            return previous
-        window = await rules.open_window(order.session_id)
-        info = await rules.product(product, "vial_request.product")
-        attached = await rules.attachments.lookup(effecteur)
-        if attached is None or attached.officine != order.officine:
-            raise NotFound(
-                "Cette officine n'est pas votre officine de rattachement : adressez votre demande à l'officine "
-                "à laquelle vous êtes rattaché(e).",
-                reason=errors.EFFECTEUR_NOT_ATTACHED,
-            )
-        rule = await rules.rule(window, attached.type, info)
+        operation = "CreateVialRequest"
+        try:
+            window = await rules.open_window(order.session_id)
+            info = await rules.product(product, "vial_request.product")
+            attached = await rules.attachments.lookup(effecteur)
+            if attached is None or attached.officine != order.officine:
+                raise NotFound(
+                    "Cette officine n'est pas votre officine de rattachement : adressez votre demande à l'officine "
+                    "à laquelle vous êtes rattaché(e).",
+                    reason=errors.EFFECTEUR_NOT_ATTACHED,
+                )
+            rule = await rules.rule(window, attached.type, info)
+        except DomainError as refusal:
+            return await rules.retried(principal, request_id, operation, payload, RequestOutcome.load, refusal)
 
-        async def work(s: AsyncSession, now: datetime) -> RequestOutcome:
+        def work(s: Connection, now: datetime) -> RequestOutcome:
             rules.still_open(window, now)
             if rule.kind == CAPPED:
                 # Early notice only: the confirmation is what enforces the cap.
-                used = await repo.usage(s, window.id, effecteur, product)
+                used = repo.usage(s, window.id, effecteur, product)
                 if vials > rule.max_vials - used:
                     raise errors.quota_exceeded(
                         attached.type, info.display_name or product, rule.max_vials, used, requested=vials
                     )
-            row = await rrepo.insert_request(
+            row = rrepo.insert_request(
                 s,
                 id=names.new_id(),
                 session_id=window.id,
@@ -193,16 +194,16 @@ class RequestService:
                 update_time=now,
             )
             view = request_view(row, window, now)
-            await repo.add_changes(
+            repo.add_changes(
                 s,
                 repo.Audit.by(principal, now, request_id).change(
                     view.name, "CREATE_REQUEST", 0, vials, finess=order.finess, effecteur=effecteur, note=comment
                 ),
             )
-            await rrepo.add_event(s, CREATED, row, name=view.name, actor=principal.national_id, text=comment, now=now)
+            rrepo.add_event(s, CREATED, row, name=view.name, actor=principal.national_id, text=comment, now=now)
             return RequestOutcome(view)
 
-        return await rules.write(principal, request_id, "CreateVialRequest", payload, work, RequestOutcome.load)
+        return await rules.write_sync(principal, request_id, operation, payload, work, RequestOutcome.load)
 
     async def cancel(self, principal: Principal, name: str, request_id: str) -> RequestOutcome:
         rules = self.rules
@@ -219,19 +220,21 @@ class RequestService:
                 )
             raise errors.not_found(REQUEST)
         payload = {"name": name}
-        previous = await rules.recorded(principal, request_id, "CancelVialRequest", payload, RequestOutcome.load)
-        if previous is not None:
-            return previous
-        window = await self._pending(current)
+        try:
+            window = await self._pending(current)
+        except DomainError as refusal:
+            return await rules.retried(
+                principal, request_id, "CancelVialRequest", payload, RequestOutcome.load, refusal
+            )
 
-        async def work(s: AsyncSession, now: datetime) -> RequestOutcome:
+        def work(s: Connection, now: datetime) -> RequestOutcome:
             rules.still_open(window, now)
-            row = await _end_pending(
+            row = _end_pending(
                 s, ref.id, name, CANCELLED, "CANCEL_REQUEST", principal, now, request_id, by_requester=True
             )
             return RequestOutcome(request_view(row, window, now))
 
-        return await rules.write(principal, request_id, "CancelVialRequest", payload, work, RequestOutcome.load)
+        return await rules.write_sync(principal, request_id, "CancelVialRequest", payload, work, RequestOutcome.load)
 
     # -- the officine's side ---------------------------------------------------------
 
@@ -250,25 +253,26 @@ class RequestService:
         access.require_officine_writer(principal, ref.parent.finess, REQUEST)
         reason = reason.strip()
         payload = {"name": name, "vials": vials, "reason": reason}
-        previous = await rules.recorded(principal, request_id, "ConfirmVialRequest", payload, RequestOutcome.load)
-        if previous is not None:
-            return previous
-        current = await self._read(ref)
-        window = await rules.open_window(ref.parent.session_id)
-        await self._pending(current)
-        confirmed = current.vials if vials is None else vials
-        if confirmed != current.vials and not reason:
-            raise InvalidArgument.field(
-                "reason",
-                f"Indiquez pourquoi vous confirmez {confirmed} flacon(s) au lieu des {current.vials} demandé(s).",
-            )
-        ordering = await rules.ordering(window, current.effecteur, ref.parent.finess, current.product, "name")
+        operation = "ConfirmVialRequest"
+        try:
+            current = await self._read(ref)
+            window = await rules.open_window(ref.parent.session_id)
+            await self._pending(current)
+            confirmed = current.vials if vials is None else vials
+            if confirmed != current.vials and not reason:
+                raise InvalidArgument.field(
+                    "reason",
+                    f"Indiquez pourquoi vous confirmez {confirmed} flacon(s) au lieu des {current.vials} demandé(s).",
+                )
+            ordering = await rules.ordering(window, current.effecteur, ref.parent.finess, current.product, "name")
+        except DomainError as refusal:
+            return await rules.retried(principal, request_id, operation, payload, RequestOutcome.load, refusal)
 
-        async def work(s: AsyncSession, now: datetime) -> RequestOutcome:
+        def work(s: Connection, now: datetime) -> RequestOutcome:
             # Lock order of every line write: ledger, line, then the request.
             rules.still_open(window, now)
             actor = principal.national_id
-            line, warnings, before = await add_vials(
+            line, warnings, before = add_vials(
                 s,
                 ordering,
                 finess=ref.parent.finess,
@@ -278,7 +282,7 @@ class RequestService:
                 now=now,
             )
             line_name = line_view(line).name
-            decided = await rrepo.decide(
+            decided = rrepo.decide(
                 s,
                 ref.id,
                 state=CONFIRMED,
@@ -290,12 +294,12 @@ class RequestService:
                 order_line=line_name,
             )
             if decided is None:  # decided meanwhile: the vials added above roll back
-                stored = await rrepo.get_request(s, ref.id)
+                stored = rrepo.get_request(s, ref.id)
                 assert stored is not None  # requests are never deleted
                 raise errors.request_not_pending(stored.state)
             audit = repo.Audit.by(principal, now, request_id)
             common = {"finess": ref.parent.finess, "effecteur": current.effecteur}
-            await repo.add_changes(
+            repo.add_changes(
                 s,
                 audit.change(
                     line_name,
@@ -307,10 +311,10 @@ class RequestService:
                 ),
                 audit.change(name, "CONFIRM_REQUEST", current.vials, confirmed, note=reason, **common),
             )
-            await rrepo.add_event(s, CONFIRMED, decided, name=name, actor=actor, text=reason, now=now)
+            rrepo.add_event(s, CONFIRMED, decided, name=name, actor=actor, text=reason, now=now)
             return RequestOutcome(request_view(decided, window, now), line_view(line), warnings)
 
-        return await rules.write(principal, request_id, "ConfirmVialRequest", payload, work, RequestOutcome.load)
+        return await rules.write_sync(principal, request_id, operation, payload, work, RequestOutcome.load)
 
     async def decline(self, principal: Principal, name: str, reason: str, request_id: str) -> RequestOutcome:
         rules = self.rules
@@ -325,20 +329,19 @@ class RequestService:
         assert ref is not None
         access.require_officine_writer(principal, ref.parent.finess, REQUEST)
         payload = {"name": name, "reason": reason}
-        previous = await rules.recorded(principal, request_id, "DeclineVialRequest", payload, RequestOutcome.load)
-        if previous is not None:
-            return previous
-        current = await self._read(ref)
-        window = await self._pending(current)
+        operation = "DeclineVialRequest"
+        try:
+            current = await self._read(ref)
+            window = await self._pending(current)
+        except DomainError as refusal:
+            return await rules.retried(principal, request_id, operation, payload, RequestOutcome.load, refusal)
 
-        async def work(s: AsyncSession, now: datetime) -> RequestOutcome:
+        def work(s: Connection, now: datetime) -> RequestOutcome:
             rules.still_open(window, now)
-            row = await _end_pending(
-                s, ref.id, name, DECLINED, "DECLINE_REQUEST", principal, now, request_id, reason=reason
-            )
+            row = _end_pending(s, ref.id, name, DECLINED, "DECLINE_REQUEST", principal, now, request_id, reason=reason)
             return RequestOutcome(request_view(row, window, now))
 
-        return await rules.write(principal, request_id, "DeclineVialRequest", payload, work, RequestOutcome.load)
+        return await rules.write_sync(principal, request_id, operation, payload, work, RequestOutcome.load)
 
     # -- the feed the mailer announces -----------------------------------------------
 
@@ -351,8 +354,7 @@ class RequestService:
             raise InvalidArgument.field("after_id", "La position ne peut pas être négative.")
         check_stored_int(after_id, "after_id")  # PostgreSQL refuses a bigger one with an error
         size = clamp_page_size(page_size, DEFAULT_PAGE, MAX_PAGE)
-        async with self.rules.db.read() as s:
-            rows = await rrepo.list_events(s, after_id, size)
+        rows = await self.rules.db.run_read(lambda c: rrepo.list_events(c, after_id, size))
         return [
             RequestEventView(
                 id=r.id,
@@ -402,9 +404,9 @@ class RequestService:
             not_in_sessions = closed
         elif state == EXPIRED:
             stored, in_sessions = PENDING, closed
-        async with self.rules.db.read() as s:
-            rows = await rrepo.list_requests(
-                s,
+        rows = await self.rules.db.run_read(
+            lambda c: rrepo.list_requests(
+                c,
                 finess=scope.finess,
                 session_id=scope.session_id,
                 effecteur=scope.effecteur,
@@ -414,6 +416,7 @@ class RequestService:
                 after=None if after is None else (datetime.fromisoformat(after[0]), after[1]),
                 limit=size + 1,
             )
+        )
         token = ""
         if len(rows) > size:
             rows = rows[:size]

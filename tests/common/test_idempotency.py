@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import ManualClock
-from services.common.db import Database, Executor, naming_metadata
+from services.common.db import Database, naming_metadata
 from services.common.errors import InvalidArgument
-from services.common.idempotency import check_request_id, fingerprint, idempotency_table, run_once
+from services.common.idempotency import check_request_id, fingerprint, idempotency_table, run_once, run_once_sync
 from tests.conftest import PG_URL, _pg_admin, _pg_url
 
 METADATA: MetaData = naming_metadata()
@@ -51,26 +52,31 @@ async def _count(db: Database) -> int:
 
 
 def _create(db: Database, label: str, request_id: str, actor: str = "899700000013", *, core: bool = False) -> Any:
-    async def work(s: Executor, now: datetime) -> dict[str, Any]:
-        row = await s.execute(insert(THINGS).values(label=f"{label}-{uuid.uuid4().hex[:6]}").returning(THINGS.c.id))
+    def values() -> Any:
+        return insert(THINGS).values(label=f"{label}-{uuid.uuid4().hex[:6]}").returning(THINGS.c.id)
+
+    async def work(s: AsyncSession, now: datetime) -> dict[str, Any]:
+        row = await s.execute(values())
         await asyncio.sleep(0)  # let a twin reach the key while this one is in flight
         return {"id": row.scalar_one(), "at": now.isoformat()}
 
-    return run_once(
-        db,
-        KEYS,
-        ManualClock(NOW),
-        request_id=request_id,
-        operation="CreateThing",
-        digest=fingerprint(actor, {"label": label}),
-        work=work,
-        dump=lambda outcome: outcome,
-        load=lambda stored: stored,
-        core=core,
-    )
+    def sync_work(c: Connection, now: datetime) -> dict[str, Any]:
+        return {"id": c.execute(values()).scalar_one(), "at": now.isoformat()}
+
+    common: dict[str, Any] = {
+        "request_id": request_id,
+        "operation": "CreateThing",
+        "digest": fingerprint(actor, {"label": label}),
+        "dump": lambda outcome: outcome,
+        "load": lambda stored: stored,
+    }
+    if core:
+        return run_once_sync(db, KEYS, ManualClock(NOW), work=sync_work, **common)
+    return run_once(db, KEYS, ManualClock(NOW), work=work, **common)
 
 
-# The same algorithm on an ORM session's transaction and on a bare Core connection (the grid save's).
+# The same algorithm on an ORM session's transaction and in a synchronous Core
+# transaction (`Database.run_write`: the order lines' and grid save's).
 FLAVOURS = pytest.mark.parametrize("core", [False, True], ids=["session", "core-connection"])
 
 

@@ -119,5 +119,8 @@ class MemoryAttachmentDirectory:
         effecteur_type, display_name = self.effecteurs[effecteur]
         return EffecteurAttachment(effecteur, effecteur_type, display_name, self.attached.get(effecteur))
 
+    async def lookup_many(self, effecteurs: list[str]) -> dict[str, EffecteurAttachment | None]:
+        return {effecteur: await self.lookup(effecteur) for effecteur in effecteurs}
+
     async def officine_department(self, finess: str) -> str:
         return self.departments[finess]

@@ -121,8 +121,7 @@ class MirrorStack:
         """The FINESS the mirror has the effecteur attached to (None: nowhere or unknown)."""
         db = Database(self.orders_url)
         try:
-            async with db.read() as s:
-                row = await mirror_repo.attachment(s, effecteur)
+            row = (await db.run_read(lambda c: mirror_repo.attachments(c, [effecteur]))).get(effecteur)
         finally:
             await db.dispose()
         return None if row is None else row.officine
@@ -261,8 +260,7 @@ async def test_orders_restarting_resumes_from_its_position_and_a_newcomer_orders
     await until(lambda: fresh(stack), "the mirror caught up at start")
     await stack.stop("orders")
     db = Database(stack.orders_url)
-    async with db.read() as s:
-        position = await mirror_repo.position(s)
+    position = await db.run_read(mirror_repo.position)
     await db.dispose()
     assert position > 0  # kept across the restart: the new process resumes after it
     await detach(stack, DUBOIS)

@@ -40,7 +40,7 @@ def create(effecteur: str, product: str, vials: int) -> LineWrite:
 
 async def ledger(domain: Domain, effecteur: str, product: str) -> int:
     async with domain.db.read() as s:
-        return await repo.usage(s, SESSION, effecteur, product)
+        return await s.run_sync(repo.usage, SESSION, effecteur, product)
 
 
 async def stored(domain: Domain) -> dict[tuple[str, str], int]:

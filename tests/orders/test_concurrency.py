@@ -20,7 +20,7 @@ _sessions = itertools.count()
 
 async def ledger(domain: Domain, session_id: str) -> int:
     async with domain.db.read() as s:
-        return await repo.usage(s, session_id, DUBOIS, MODERNA)
+        return await s.run_sync(repo.usage, session_id, DUBOIS, MODERNA)
 
 
 async def test_two_hundred_one_vial_confirmations_against_a_cap_of_ten_confirm_exactly_ten(domain: Domain) -> None:
