@@ -1,6 +1,8 @@
 """Optional sampling profiles of the servers during a phase (py-spy, not a
 dependency: `pip install py-spy`, then `make bench BENCH_ARGS="--profile orders,gateway"`).
 
+Only the thread holding the GIL is sampled (`--gil`): the Python work that costs CPU,
+not a thread waiting on SQLite, an fsync or the event loop's selector.
 Each profiled process gets a raw folded-stack file in the run's folder, summed
 up into bench/results/profiles/<database>-<phase>-<process>.txt: the functions where the
 samples were (self time), and the share of samples passing through each of our
@@ -52,6 +54,7 @@ def profiled(
                 "--rate",
                 "200",
                 "--nonblocking",
+                "--gil",
                 "-o",
                 str(raw),
             ],
