@@ -6,6 +6,9 @@ pooled writer connection, so two writers never deadlock upgrading a read
 lock; reads run on their own connections and never wait for writers.
 PostgreSQL: psycopg 3, a pool for writes and another for reads (a read never waits for a
 connection behind writes), each sized by the settings, with server-side prepared statements.
+Two ways in: `write()`/`read()` give an async ORM session; `run_write()`/`run_read()` run a
+synchronous Core function as one transaction on a worker thread (the hot path: one hand-off
+per transaction instead of one per statement).
 """
 
 from __future__ import annotations
@@ -130,7 +133,7 @@ class Database:
     def __init__(self, url: str, *, pools: PoolSizes | None = None) -> None:
         pools = pools or PoolSizes()
         self.url = url
-        self._one_hop: _OneHopSqlite | None = None
+        self._one_hop: _OneHop | None = None
         self.is_sqlite = make_url(url).drivername.startswith("sqlite")
         if self.is_sqlite:
             database = make_url(url).database
@@ -141,7 +144,8 @@ class Database:
             _sqlite_tuning(self.writer.sync_engine, immediate=True)
             _sqlite_tuning(self.reader.sync_engine, immediate=False)
             # In memory, another engine would open another database: the async path serves it.
-            self._one_hop = _OneHopSqlite(url, pools.read) if database and database != ":memory:" else None
+            if database and database != ":memory:":
+                self._one_hop = _OneHop(url, writers=1, readers=pools.read)
         else:
             connect_args = {"prepare_threshold": pools.prepare_threshold}
             self.writer = create_async_engine(
@@ -150,6 +154,7 @@ class Database:
             self.reader = create_async_engine(
                 async_url(url), pool_size=pools.read, max_overflow=0, pool_pre_ping=True, connect_args=connect_args
             )
+            self._one_hop = _OneHop(url, writers=pools.write, readers=pools.read, connect_args=connect_args)
         self._write_sessions = async_sessionmaker(self.writer, expire_on_commit=False)
         self._read_sessions = async_sessionmaker(self.reader, expire_on_commit=False)
 
@@ -170,12 +175,13 @@ class Database:
 
     async def run_write(self, work: Callable[[Connection], T]) -> T:
         """`work(connection)` in one write transaction (SQLAlchemy Core, synchronous), committed
-        when it returns, rolled back if it raises. On SQLite the whole transaction is one hand-off
-        to a thread, where `write()` (aiosqlite) pays one per statement: for short transactions
-        of sub-millisecond statements the hand-offs were most of the cost. Same guarantees as
-        `write()`: BEGIN IMMEDIATE, synchronous=FULL, readers not blocked (WAL).
-        `work` is synchronous code: on SQLite it runs on the writer thread, on PostgreSQL on the
-        event loop (SQLAlchemy's greenlet bridge): it must not block or touch asyncio objects."""
+        when it returns, rolled back if it raises. The whole transaction is one hand-off to a
+        thread, where `write()` pays one per statement (aiosqlite's thread; psycopg's event-loop
+        round trips through SQLAlchemy's greenlet bridge): for short transactions of
+        sub-millisecond statements the hand-offs were most of the cost. Same guarantees as
+        `write()` (SQLite: BEGIN IMMEDIATE, synchronous=FULL, readers not blocked under WAL).
+        `work` is synchronous code run on a worker thread: it must not touch asyncio objects.
+        (An in-memory SQLite database, for some tests, runs it through the async engine.)"""
         if self._one_hop is not None:
             return await self._one_hop.write(work)
         async with self.writer.begin() as connection:
@@ -195,27 +201,37 @@ class Database:
             await self._one_hop.dispose()
 
 
-class _OneHopSqlite:
-    """Synchronous SQLite engines, each transaction run whole on one thread: the writer on a
-    thread of its own (one writer connection, BEGIN IMMEDIATE), readers on a pool of threads.
-    Opened on first use."""
+class _OneHop:
+    """Synchronous engines, each transaction run whole on one thread, as many threads as
+    pooled connections: on SQLite one writer (BEGIN IMMEDIATE) and a pool of readers; on
+    PostgreSQL the write and read pools' sizes (psycopg releases the GIL while it waits on
+    the server). Opened on first use: a process that never takes the hot path opens nothing."""
 
-    def __init__(self, url: str, readers: int) -> None:
-        self._url, self._readers = url, readers
+    def __init__(self, url: str, *, writers: int, readers: int, connect_args: dict[str, Any] | None = None) -> None:
+        self._url, self._writers, self._readers = url, writers, readers
+        self._connect_args = connect_args or {}
         self._engines: tuple[Engine, Engine] | None = None
         self._opening = threading.Lock()  # the writer and a reader thread may both open first
-        self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
-        self._read_threads = ThreadPoolExecutor(readers, thread_name_prefix="sqlite-reader")
+        self._write_threads = ThreadPoolExecutor(writers, thread_name_prefix="db-writer")
+        self._read_threads = ThreadPoolExecutor(readers, thread_name_prefix="db-reader")
 
     def _opened(self) -> tuple[Engine, Engine]:
         with self._opening:
             return self._engines or self._open()
 
     def _open(self) -> tuple[Engine, Engine]:
-        # A pooled connection may serve another reader thread later (never two at once).
+        url = sync_url(self._url)
+        if not make_url(url).drivername.startswith("sqlite"):
+            writer, reader = (
+                create_engine(url, pool_size=size, max_overflow=0, pool_pre_ping=True, connect_args=self._connect_args)
+                for size in (self._writers, self._readers)
+            )
+            self._engines = (writer, reader)
+            return self._engines
+        # A pooled connection may serve another thread later (never two at once).
         shared = {"check_same_thread": False}
-        writer = create_engine(sync_url(self._url), pool_size=1, max_overflow=0, pool_timeout=60, connect_args=shared)
-        reader = create_engine(sync_url(self._url), pool_size=self._readers, max_overflow=0, connect_args=shared)
+        writer = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=60, connect_args=shared)
+        reader = create_engine(url, pool_size=self._readers, max_overflow=0, connect_args=shared)
         _sqlite_tuning(writer, immediate=True)
         _sqlite_tuning(reader, immediate=False)
         self._engines = (writer, reader)
@@ -226,7 +242,7 @@ class _OneHopSqlite:
             with self._opened()[0].begin() as connection:
                 return work(connection)
 
-        return await asyncio.get_running_loop().run_in_executor(self._write_thread, transaction)
+        return await asyncio.get_running_loop().run_in_executor(self._write_threads, transaction)
 
     async def read(self, work: Callable[[Connection], T]) -> T:
         def transaction() -> T:
@@ -243,7 +259,7 @@ class _OneHopSqlite:
                 engine.dispose()
 
         await asyncio.get_running_loop().run_in_executor(None, close)
-        self._write_thread.shutdown(wait=False)
+        self._write_threads.shutdown(wait=False)
         self._read_threads.shutdown(wait=False)
 
 
