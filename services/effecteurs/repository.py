@@ -1,7 +1,9 @@
 """Every SQL statement of the effecteurs service.
 
 Functions take the caller's AsyncSession (one transaction per use case, opened
-by the service) and return model instances. Only this module touches SQLAlchemy
+by the service) and return model instances; the reads of an officine's attachment
+list (every officine's 08:00) are synchronous Core functions on a SyncExecutor instead,
+run whole in one `Database.run_read` transaction, and return plain records. Only this module touches SQLAlchemy
 constructs; the one database-level conflict the service must react to (a
 second current attachment for an effecteur) comes back as CurrentAttachmentExists.
 """
@@ -9,7 +11,7 @@ second current attachment for an effecteur) comes back as CurrentAttachmentExist
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, TypeVarTuple
 
@@ -19,7 +21,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import feeds
-from services.effecteurs.models import Attachment, AttachmentEvent, Effecteur, Officine
+from services.common.db import SyncExecutor
+from services.effecteurs.models import (
+    Attachment,
+    AttachmentEvent,
+    AttachmentRecord,
+    Effecteur,
+    EffecteurRecord,
+    Officine,
+    table_of,
+)
+
+OFFICINES, ATTACHMENTS, EFFECTEURS = table_of(Officine), table_of(Attachment), table_of(Effecteur)
 
 
 class CurrentAttachmentExists(Exception):
@@ -38,6 +51,11 @@ async def get_officine(session: AsyncSession, finess: str, *, for_update: bool =
     if for_update:
         query = query.with_for_update()
     return (await session.execute(query)).scalar_one_or_none()
+
+
+def officine_exists(db: SyncExecutor, finess: str) -> bool:
+    """On the primary key, with no row to build (the attachment list's check)."""
+    return db.execute(select(OFFICINES.c.finess).where(OFFICINES.c.finess == finess)).first() is not None
 
 
 async def existing_officines(session: AsyncSession, finesses: Iterable[str]) -> dict[str, Officine]:
@@ -313,21 +331,28 @@ def _filtered(query: Select[*Row], f: AttachmentFilter) -> Select[*Row]:
     return query
 
 
-async def list_attachments(
-    session: AsyncSession, f: AttachmentFilter, *, after: tuple[str, int] | None, limit: int
-) -> list[tuple[Attachment, Effecteur]]:
+# The records' columns, in their fields' order: a row is the attachment's fields, then the effecteur's.
+_LISTED = [ATTACHMENTS.c[f.name] for f in fields(AttachmentRecord)] + [
+    EFFECTEURS.c[f.name] for f in fields(EffecteurRecord)
+]
+_SPLIT = len(fields(AttachmentRecord))
+
+
+def list_attachments(
+    db: SyncExecutor, f: AttachmentFilter, *, after: tuple[str, int] | None, limit: int
+) -> list[tuple[AttachmentRecord, EffecteurRecord]]:
     """Keyset page by (effecteur, attachment id)."""
-    query = _filtered(select(Attachment, Effecteur), f).order_by(Attachment.effecteur_key, Attachment.id).limit(limit)
+    query = _filtered(select(*_LISTED), f).order_by(Attachment.effecteur_key, Attachment.id).limit(limit)
     if after is not None:
         key, attachment_id = after
         query = query.where(
             or_(Attachment.effecteur_key > key, and_(Attachment.effecteur_key == key, Attachment.id > attachment_id))
         )
-    return [(a, e) for a, e in (await session.execute(query))]
+    return [(AttachmentRecord(*row[:_SPLIT]), EffecteurRecord(*row[_SPLIT:])) for row in db.execute(query)]
 
 
-async def count_attachments(session: AsyncSession, f: AttachmentFilter) -> int:
-    return int((await session.execute(_filtered(select(func.count(Attachment.id)), f))).scalar_one())
+def count_attachments(db: SyncExecutor, f: AttachmentFilter) -> int:
+    return int(db.execute(_filtered(select(func.count(Attachment.id)), f)).scalar_one())
 
 
 # ------------------------------------------------------------------- events
