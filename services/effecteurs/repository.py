@@ -315,19 +315,19 @@ Row = TypeVarTuple("Row")
 
 
 def _filtered(query: Select[*Row], f: AttachmentFilter) -> Select[*Row]:
-    query = query.join(Effecteur, Attachment.effecteur_key == Effecteur.key).where(
-        Attachment.officine_finess == f.officine_finess
-    )
+    """Core columns (not the ORM's): the list and its count run on a bare connection."""
+    a, e = ATTACHMENTS.c, EFFECTEURS.c
+    query = query.join(EFFECTEURS, a.effecteur_key == e.key).where(a.officine_finess == f.officine_finess)
     if not f.include_ended:
-        query = query.where(Attachment.detach_time.is_(None))
+        query = query.where(a.detach_time.is_(None))
     if f.type_code:
-        query = query.where(Effecteur.type == f.type_code)
+        query = query.where(e.type == f.type_code)
     if f.name_contains:
-        query = query.where(Effecteur.search_name.contains(f.name_contains, autoescape=True))
+        query = query.where(e.search_name.contains(f.name_contains, autoescape=True))
     if f.key_prefix:
-        query = query.where(Effecteur.key.startswith(f.key_prefix, autoescape=True))
+        query = query.where(e.key.startswith(f.key_prefix, autoescape=True))
     if f.identifier_prefix:
-        query = query.where(Effecteur.identifier.startswith(f.identifier_prefix, autoescape=True))
+        query = query.where(e.identifier.startswith(f.identifier_prefix, autoescape=True))
     return query
 
 
@@ -342,17 +342,16 @@ def list_attachments(
     db: SyncExecutor, f: AttachmentFilter, *, after: tuple[str, int] | None, limit: int
 ) -> list[tuple[AttachmentRecord, EffecteurRecord]]:
     """Keyset page by (effecteur, attachment id)."""
-    query = _filtered(select(*_LISTED), f).order_by(Attachment.effecteur_key, Attachment.id).limit(limit)
+    a = ATTACHMENTS.c
+    query = _filtered(select(*_LISTED), f).order_by(a.effecteur_key, a.id).limit(limit)
     if after is not None:
         key, attachment_id = after
-        query = query.where(
-            or_(Attachment.effecteur_key > key, and_(Attachment.effecteur_key == key, Attachment.id > attachment_id))
-        )
+        query = query.where(or_(a.effecteur_key > key, and_(a.effecteur_key == key, a.id > attachment_id)))
     return [(AttachmentRecord(*row[:_SPLIT]), EffecteurRecord(*row[_SPLIT:])) for row in db.execute(query)]
 
 
 def count_attachments(db: SyncExecutor, f: AttachmentFilter) -> int:
-    return int(db.execute(_filtered(select(func.count(Attachment.id)), f)).scalar_one())
+    return int(db.execute(_filtered(select(func.count(ATTACHMENTS.c.id)), f)).scalar_one())
 
 
 # ------------------------------------------------------------------- events
