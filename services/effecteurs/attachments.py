@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
@@ -33,7 +34,15 @@ from services.effecteurs import access, errors, identifiers, repository
 from services.effecteurs.clients import ChangeGate
 from services.effecteurs.fields import check_email, require_text
 from services.effecteurs.identifiers import Identifier, IdKind
-from services.effecteurs.models import Attachment, AttachmentEvent, Effecteur, IdempotencyKeys, Officine
+from services.effecteurs.models import (
+    Attachment,
+    AttachmentEvent,
+    AttachmentRecord,
+    Effecteur,
+    EffecteurRecord,
+    IdempotencyKeys,
+    Officine,
+)
 from services.effecteurs.service import Page
 from services.effecteurs.vocabulary import (
     EffecteurKind,
@@ -56,11 +65,13 @@ class NewEffecteur:
 
 @dataclass(frozen=True)
 class AttachmentView:
-    attachment: Attachment
-    effecteur: Effecteur
+    """ORM instances from a write, plain records from the list (a read, see repository)."""
+
+    attachment: Attachment | AttachmentRecord
+    effecteur: Effecteur | EffecteurRecord
 
 
-def attachment_name(attachment: Attachment) -> str:
+def attachment_name(attachment: Attachment | AttachmentRecord) -> str:
     return f"officines/{attachment.officine_finess}/attachments/{attachment.id}"
 
 
@@ -107,13 +118,17 @@ class AttachmentService:
         after = decode_token(page_token, bound)
         if not access.reads_officine(principal, finess):
             raise errors.officine_not_found(finess)
-        async with self.db.read() as session:
-            if await repository.get_officine(session, finess) is None:
+        position = tuple(after) if after else None
+
+        def read(db: Connection) -> tuple[list[tuple[AttachmentRecord, EffecteurRecord]], int]:
+            if not repository.officine_exists(db, finess):
                 raise errors.officine_not_found(finess)
-            rows = await repository.list_attachments(
-                session, filters, after=tuple(after) if after else None, limit=size + 1
-            )
-            total = await repository.count_attachments(session, filters)
+            rows = repository.list_attachments(db, filters, after=position, limit=size + 1)
+            return rows, repository.count_attachments(db, filters)
+
+        # Every officine lists its attachments at 08:00 on Monday: one read transaction, one
+        # thread hand-off on SQLite.
+        rows, total = await self.db.run_read(read)
         more = len(rows) > size
         views = [AttachmentView(a, e) for a, e in rows[:size]]
         token = encode_token([views[-1].attachment.effecteur_key, views[-1].attachment.id], bound) if more else ""

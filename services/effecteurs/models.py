@@ -8,9 +8,10 @@ concurrent attaches of one effecteur exactly one can commit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Table, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import UTCDateTime, naming_metadata
@@ -19,6 +20,14 @@ from services.common.idempotency import idempotency_table
 
 class Base(DeclarativeBase):
     metadata = naming_metadata()
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model, for the repository's synchronous Core reads
+    (DeclarativeBase declares `__table__` as a FromClause; ours are Tables)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class Officine(Base):
@@ -88,6 +97,42 @@ class Attachment(Base):
     @property
     def is_current(self) -> bool:
         return self.detach_time is None
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentRecord:
+    """An attachment as a Core read returns it: a plain value, with no ORM session behind it
+    (an officine's list, read at 08:00 by every officine: an ORM instance costs several times more)."""
+
+    id: int
+    officine_finess: str
+    effecteur_key: str
+    attach_time: datetime
+    attached_by: str
+    detach_time: datetime | None
+    detached_by: str | None
+
+    @property
+    def is_current(self) -> bool:
+        return self.detach_time is None
+
+
+@dataclass(frozen=True, slots=True)
+class EffecteurRecord:
+    """An effecteur as a Core read returns it (see AttachmentRecord): every column of Effecteur."""
+
+    key: str
+    identifier_kind: str
+    identifier: str
+    kind: str
+    type: str
+    display_name: str
+    search_name: str
+    email: str
+    department: str
+    version: int
+    create_time: datetime
+    update_time: datetime
 
 
 class AttachmentEvent(Base):

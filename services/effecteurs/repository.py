@@ -1,7 +1,9 @@
 """Every SQL statement of the effecteurs service.
 
 Functions take the caller's AsyncSession (one transaction per use case, opened
-by the service) and return model instances. Only this module touches SQLAlchemy
+by the service) and return model instances; the reads of an officine's attachment
+list (every officine's 08:00) are synchronous Core functions on a SyncExecutor instead,
+run whole in one `Database.run_read` transaction, and return plain records. Only this module touches SQLAlchemy
 constructs; the one database-level conflict the service must react to (a
 second current attachment for an effecteur) comes back as CurrentAttachmentExists.
 """
@@ -9,7 +11,7 @@ second current attachment for an effecteur) comes back as CurrentAttachmentExist
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, TypeVarTuple
 
@@ -19,7 +21,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import feeds
-from services.effecteurs.models import Attachment, AttachmentEvent, Effecteur, Officine
+from services.common.db import SyncExecutor
+from services.effecteurs.models import (
+    Attachment,
+    AttachmentEvent,
+    AttachmentRecord,
+    Effecteur,
+    EffecteurRecord,
+    Officine,
+    table_of,
+)
+
+OFFICINES, ATTACHMENTS, EFFECTEURS = table_of(Officine), table_of(Attachment), table_of(Effecteur)
 
 
 class CurrentAttachmentExists(Exception):
@@ -38,6 +51,11 @@ async def get_officine(session: AsyncSession, finess: str, *, for_update: bool =
     if for_update:
         query = query.with_for_update()
     return (await session.execute(query)).scalar_one_or_none()
+
+
+def officine_exists(db: SyncExecutor, finess: str) -> bool:
+    """On the primary key, with no row to build (the attachment list's check)."""
+    return db.execute(select(OFFICINES.c.finess).where(OFFICINES.c.finess == finess)).first() is not None
 
 
 async def existing_officines(session: AsyncSession, finesses: Iterable[str]) -> dict[str, Officine]:
@@ -297,37 +315,43 @@ Row = TypeVarTuple("Row")
 
 
 def _filtered(query: Select[*Row], f: AttachmentFilter) -> Select[*Row]:
-    query = query.join(Effecteur, Attachment.effecteur_key == Effecteur.key).where(
-        Attachment.officine_finess == f.officine_finess
-    )
+    """Core columns (not the ORM's): the list and its count run on a bare connection."""
+    a, e = ATTACHMENTS.c, EFFECTEURS.c
+    query = query.join(EFFECTEURS, a.effecteur_key == e.key).where(a.officine_finess == f.officine_finess)
     if not f.include_ended:
-        query = query.where(Attachment.detach_time.is_(None))
+        query = query.where(a.detach_time.is_(None))
     if f.type_code:
-        query = query.where(Effecteur.type == f.type_code)
+        query = query.where(e.type == f.type_code)
     if f.name_contains:
-        query = query.where(Effecteur.search_name.contains(f.name_contains, autoescape=True))
+        query = query.where(e.search_name.contains(f.name_contains, autoescape=True))
     if f.key_prefix:
-        query = query.where(Effecteur.key.startswith(f.key_prefix, autoescape=True))
+        query = query.where(e.key.startswith(f.key_prefix, autoescape=True))
     if f.identifier_prefix:
-        query = query.where(Effecteur.identifier.startswith(f.identifier_prefix, autoescape=True))
+        query = query.where(e.identifier.startswith(f.identifier_prefix, autoescape=True))
     return query
 
 
-async def list_attachments(
-    session: AsyncSession, f: AttachmentFilter, *, after: tuple[str, int] | None, limit: int
-) -> list[tuple[Attachment, Effecteur]]:
+# The records' columns, in their fields' order: a row is the attachment's fields, then the effecteur's.
+_LISTED = [ATTACHMENTS.c[f.name] for f in fields(AttachmentRecord)] + [
+    EFFECTEURS.c[f.name] for f in fields(EffecteurRecord)
+]
+_SPLIT = len(fields(AttachmentRecord))
+
+
+def list_attachments(
+    db: SyncExecutor, f: AttachmentFilter, *, after: tuple[str, int] | None, limit: int
+) -> list[tuple[AttachmentRecord, EffecteurRecord]]:
     """Keyset page by (effecteur, attachment id)."""
-    query = _filtered(select(Attachment, Effecteur), f).order_by(Attachment.effecteur_key, Attachment.id).limit(limit)
+    a = ATTACHMENTS.c
+    query = _filtered(select(*_LISTED), f).order_by(a.effecteur_key, a.id).limit(limit)
     if after is not None:
         key, attachment_id = after
-        query = query.where(
-            or_(Attachment.effecteur_key > key, and_(Attachment.effecteur_key == key, Attachment.id > attachment_id))
-        )
-    return [(a, e) for a, e in (await session.execute(query))]
+        query = query.where(or_(a.effecteur_key > key, and_(a.effecteur_key == key, a.id > attachment_id)))
+    return [(AttachmentRecord(*row[:_SPLIT]), EffecteurRecord(*row[_SPLIT:])) for row in db.execute(query)]
 
 
-async def count_attachments(session: AsyncSession, f: AttachmentFilter) -> int:
-    return int((await session.execute(_filtered(select(func.count(Attachment.id)), f))).scalar_one())
+def count_attachments(db: SyncExecutor, f: AttachmentFilter) -> int:
+    return int(db.execute(_filtered(select(func.count(ATTACHMENTS.c.id)), f)).scalar_one())
 
 
 # ------------------------------------------------------------------- events

@@ -18,7 +18,7 @@ from services.effecteurs.attachments import AttachmentService, AttachmentView, N
 from services.effecteurs.fields import etag_of
 from services.effecteurs.identifiers import IdKind
 from services.effecteurs.importer import AttachmentImporter, ImportReport
-from services.effecteurs.models import AttachmentEvent, Effecteur, Officine
+from services.effecteurs.models import AttachmentEvent, Effecteur, EffecteurRecord, Officine
 from services.effecteurs.service import DirectoryService, OfficineInput
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as pb
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2_grpc as pb_grpc
@@ -100,7 +100,7 @@ def change_pb(event: AttachmentEvent, effecteur: Effecteur, officine: Officine) 
     )
 
 
-def effecteur_pb(effecteur: Effecteur) -> pb.Effecteur:
+def effecteur_pb(effecteur: Effecteur | EffecteurRecord) -> pb.Effecteur:
     return pb.Effecteur(
         name=f"effecteurs/{effecteur.key}",
         identifier_kind=_ID_KINDS_PB[IdKind(effecteur.identifier_kind)],

@@ -104,10 +104,10 @@ class CatalogueService:
         limit = clamp_page_size(page_size, 100, 500)
         filters = {"list": "products", "inactive": include_inactive}
         after = decode_token(page_token, filters)
-        async with self.db.read() as db:
-            products = await repo.list_products(
-                db, include_inactive=include_inactive, after=tuple(after) if after else None, limit=limit + 1
-            )
+        position = tuple(after) if after else None
+        products = await self.db.run_read(
+            lambda db: repo.list_products(db, include_inactive=include_inactive, after=position, limit=limit + 1)
+        )
         more = len(products) > limit
         products = products[:limit]
         token = encode_token([products[-1].display_order, products[-1].id], filters) if more else ""
@@ -116,8 +116,7 @@ class CatalogueService:
     async def get_product(self, name: str) -> Product:
         """Public."""
         product_id = parse_name(name, "products", "name", "produit")
-        async with self.db.read() as db:
-            product = await repo.get_product(db, product_id)
+        product = await self.db.run_read(lambda db: repo.get_product(db, product_id))
         if product is None:
             raise errors.product_not_found(product_id)
         return product
@@ -134,7 +133,7 @@ class CatalogueService:
         product = _validated(product_id, draft, revision=1)
 
         async def write(db: AsyncSession, now: datetime) -> Product:
-            if await repo.get_product(db, product_id) is not None:
+            if await db.run_sync(repo.get_product, product_id) is not None:
                 raise AlreadyExists(f"Le produit « {product_id} » existe déjà.", reason="PRODUCT_EXISTS")
             await repo.insert_product(db, product, now)
             return product
@@ -159,7 +158,7 @@ class CatalogueService:
         digest = fingerprint(principal.national_id, {"id": product_id, "etag": etag, "mask": fields, **asdict(draft)})
 
         async def write(db: AsyncSession, now: datetime) -> Product:
-            current = await repo.get_product(db, product_id)
+            current = await db.run_sync(repo.get_product, product_id)
             if current is None:
                 raise errors.product_not_found(product_id)
             check_etag(etag, current.etag, "Le produit")

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from datetime import datetime
 
 import structlog
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
@@ -26,6 +27,7 @@ from services.sessions.access import require_caller, require_operator
 from services.sessions.domain import (
     EffecteurType,
     EffectiveTable,
+    Product,
     QuotaTable,
     ResolvedQuota,
     RuleDraft,
@@ -61,9 +63,9 @@ class QuotaService:
 
         async def write(db: AsyncSession, now: datetime) -> QuotaTable:
             # Locks the session row (PostgreSQL) so two publishers cannot take the same version number.
-            if await repo.get_session(db, session_id, for_update=True) is None:
+            if await db.run_sync(repo.get_session, session_id, for_update=True) is None:
                 raise errors.session_not_found(session_id)
-            rules = validate_rules(drafts, await repo.all_products(db))
+            rules = validate_rules(drafts, await db.run_sync(repo.all_products))
             version = await repo.last_version_number(db, session_id) + 1
             table = QuotaTable(session_id, version, now, principal.national_id, rules)
             await repo.insert_version(db, table)
@@ -85,10 +87,13 @@ class QuotaService:
         """Parses a spreadsheet export; errors name the line and column of the cell."""
         principal = require_operator(caller)
         session_id = parse_name(parent, "sessions", "parent", "session")
-        async with self.db.read() as db:
-            if await repo.get_session(db, session_id) is None:
+
+        def read(db: Connection) -> dict[str, Product]:
+            if repo.get_session(db, session_id) is None:
                 raise errors.session_not_found(session_id)
-            catalogue = await repo.all_products(db)
+            return repo.all_products(db)
+
+        catalogue = await self.db.run_read(read)
         drafts = parse_csv(data, catalogue)
         if not validate_only:
             return await self.publish(principal, parent, drafts, request_id=request_id, operation="ImportQuotaTableCsv")
@@ -97,8 +102,8 @@ class QuotaService:
     async def get_table(self, caller: Principal | None, name: str) -> QuotaTable:
         """A version by number, or "current": the one in force at the server's clock."""
         require_caller(caller)
-        async with self.db.read() as db:
-            table, _ = await self._version(db, name, self.clock.now())
+        now = self.clock.now()
+        table, _ = await self.db.run_read(lambda db: _version(db, name, now))
         return table
 
     async def effective_table(self, caller: Principal | None, name: str, at: datetime) -> EffectiveTable:
@@ -107,32 +112,12 @@ class QuotaService:
         answered here, for orders and the gateway alike."""
         require_caller(caller)
         at = as_utc(at)
-        async with self.db.read() as db:
-            table, next_version_at = await self._version(db, name, at)
-            catalogue = await repo.all_products(db)
-        return effective_table(table, catalogue, at, next_version_at)
 
-    async def _version(self, db: AsyncSession, name: str, at: datetime) -> tuple[QuotaTable, datetime | None]:
-        """The named version (or the one in force at `at` for "current"), and for
-        "current" the publication of the next version after `at`, if any."""
-        session_id, version = parse_quota_table_name(name)
-        if await repo.get_session(db, session_id) is None:
-            raise errors.session_not_found(session_id)
-        next_version_at = None
-        if version is None:
-            headers = await repo.version_headers(db, session_id)
-            chosen = version_in_force(headers, at)
-            if chosen is None:
-                raise errors.no_quota_table(session_id)
-            version = chosen.version
-            next_version_at = min(
-                (h.publish_time for h in headers if h.version > version and h.publish_time and h.publish_time > at),
-                default=None,
-            )
-        table = await repo.get_version(db, session_id, version)
-        if table is None:
-            raise errors.quota_table_version_not_found(session_id, version)
-        return table, next_version_at
+        def read(db: Connection) -> EffectiveTable:
+            table, next_version_at = _version(db, name, at)
+            return effective_table(table, repo.all_products(db), at, next_version_at)
+
+        return await self.db.run_read(read)
 
     async def list_tables(
         self, caller: Principal | None, parent: str, *, page_size: int = 0, page_token: str = ""
@@ -143,10 +128,13 @@ class QuotaService:
         limit = clamp_page_size(page_size, 50, 500)
         filters = {"list": "quotaTables", "parent": session_id}
         before = decode_token(page_token, filters)
-        async with self.db.read() as db:
-            if await repo.get_session(db, session_id) is None:
+
+        def read(db: Connection) -> list[QuotaTable]:
+            if repo.get_session(db, session_id) is None:
                 raise errors.session_not_found(session_id)
-            tables = await repo.list_versions(db, session_id, before=before, limit=limit + 1)
+            return repo.list_versions(db, session_id, before=before, limit=limit + 1)
+
+        tables = await self.db.run_read(read)
         more = len(tables) > limit
         tables = tables[:limit]
         return tables, encode_token(tables[-1].version, filters) if more else ""
@@ -154,8 +142,7 @@ class QuotaService:
     async def export_csv(self, caller: Principal | None, name: str) -> bytes:
         """Byte-stable: types in enum order, products in catalogue display order."""
         table = await self.get_table(caller, name)
-        async with self.db.read() as db:
-            catalogue = await repo.all_products(db)  # ordered by display_order, id
+        catalogue = await self.db.run_read(repo.all_products)  # ordered by display_order, id
         in_table = set(table.product_ids())
         return format_csv(table, [p for p in catalogue if p in in_table])
 
@@ -175,12 +162,38 @@ class QuotaService:
             raise InvalidArgument.field("effecteur_type", "Indiquez un type d'effecteur connu.")
         product_id = parse_name(product_name, "products", "product", "produit")
         at = as_utc(at) if at else self.clock.now()
-        async with self.db.read() as db:
-            if await repo.get_session(db, session_id) is None:
+
+        def read(db: Connection) -> ResolvedQuota:
+            if repo.get_session(db, session_id) is None:
                 raise errors.session_not_found(session_id)
-            product = await repo.get_product(db, product_id)
+            product = repo.get_product(db, product_id)
             if product is None:
                 raise errors.product_not_found(product_id)
-            chosen = version_in_force(await repo.version_headers(db, session_id), at)
-            table = await repo.get_version(db, session_id, chosen.version) if chosen else None
-        return ResolvedQuota(resolve(table, kind, product, at), table)
+            chosen = version_in_force(repo.version_headers(db, session_id), at)
+            table = repo.get_version(db, session_id, chosen.version) if chosen else None
+            return ResolvedQuota(resolve(table, kind, product, at), table)
+
+        return await self.db.run_read(read)
+
+
+def _version(db: Connection, name: str, at: datetime) -> tuple[QuotaTable, datetime | None]:
+    """The named version (or the one in force at `at` for "current"), and for
+    "current" the publication of the next version after `at`, if any."""
+    session_id, version = parse_quota_table_name(name)
+    if repo.get_session(db, session_id) is None:
+        raise errors.session_not_found(session_id)
+    next_version_at = None
+    if version is None:
+        headers = repo.version_headers(db, session_id)
+        chosen = version_in_force(headers, at)
+        if chosen is None:
+            raise errors.no_quota_table(session_id)
+        version = chosen.version
+        next_version_at = min(
+            (h.publish_time for h in headers if h.version > version and h.publish_time and h.publish_time > at),
+            default=None,
+        )
+    table = repo.get_version(db, session_id, version)
+    if table is None:
+        raise errors.quota_table_version_not_found(session_id, version)
+    return table, next_version_at

@@ -1,4 +1,10 @@
-"""Every SQL statement of the sessions service. Rows in, domain values out."""
+"""Every SQL statement of the sessions service. Rows in, domain values out.
+
+The reads are synchronous Core statements on a `SyncExecutor`: the read paths run them
+whole in one `Database.run_read` transaction (one thread hand-off on SQLite, not one per
+statement), and the ORM writers call the same functions through `AsyncSession.run_sync`,
+so each statement has one home. Writes stay on the writer's AsyncSession.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.db import SyncExecutor, dialect_name
 from services.sessions.domain import (
     CalendarWindow,
     EffecteurType,
@@ -22,31 +29,35 @@ from services.sessions.domain import (
     WindowKind,
 )
 from services.sessions.models import (
+    AnyRow,
     CalendarWindowRow,
     ProductRow,
     QuotaRuleRow,
     QuotaTableRow,
     SessionRow,
     WindowChangeRow,
+    table_of,
 )
 
 # Key of the PostgreSQL advisory lock serialising schedule changes (overlap checks).
 _SCHEDULE_LOCK = 0x5E5510
-_PRODUCT_ORDER = (ProductRow.display_order, ProductRow.id)
+PRODUCTS, SESSIONS, WINDOW_CHANGES = table_of(ProductRow), table_of(SessionRow), table_of(WindowChangeRow)
+WINDOWS, TABLES, RULES = table_of(CalendarWindowRow), table_of(QuotaTableRow), table_of(QuotaRuleRow)
+_PRODUCT_ORDER = (PRODUCTS.c.display_order, PRODUCTS.c.id)
 
 
 async def lock_schedule(db: AsyncSession) -> None:
     """Serialise writers that check for overlapping sessions. SQLite writers
     are already serialised by BEGIN IMMEDIATE; PostgreSQL needs a lock, since
     two transactions could each see no overlap and both insert."""
-    if db.get_bind().dialect.name == "postgresql":
+    if dialect_name(db) == "postgresql":
         await db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEDULE_LOCK})
 
 
 # ---------------------------------------------------------------- products
 
 
-def _product(row: ProductRow) -> Product:
+def _product(row: AnyRow) -> Product:
     return Product(
         id=row.id,
         display_name=row.display_name,
@@ -79,28 +90,31 @@ def _product_values(product: Product) -> dict[str, Any]:
     }
 
 
-async def get_product(db: AsyncSession, product_id: str) -> Product | None:
-    row = await db.get(ProductRow, product_id)
+def get_product(db: SyncExecutor, product_id: str) -> Product | None:
+    row = db.execute(select(PRODUCTS).where(PRODUCTS.c.id == product_id)).first()
     return _product(row) if row else None
 
 
-async def all_products(db: AsyncSession) -> dict[str, Product]:
-    rows = (await db.scalars(select(ProductRow).order_by(*_PRODUCT_ORDER))).all()
+def all_products(db: SyncExecutor) -> dict[str, Product]:
+    rows = db.execute(select(PRODUCTS).order_by(*_PRODUCT_ORDER))
     return {row.id: _product(row) for row in rows}
 
 
-async def list_products(
-    db: AsyncSession, *, include_inactive: bool, after: tuple[int, str] | None, limit: int
+def list_products(
+    db: SyncExecutor, *, include_inactive: bool, after: tuple[int, str] | None, limit: int
 ) -> list[Product]:
-    query = select(ProductRow).order_by(*_PRODUCT_ORDER).limit(limit)
+    query = select(PRODUCTS).order_by(*_PRODUCT_ORDER).limit(limit)
     if not include_inactive:
-        query = query.where(ProductRow.active.is_(True))
+        query = query.where(PRODUCTS.c.active.is_(True))
     if after is not None:
         order, product_id = after
         query = query.where(
-            or_(ProductRow.display_order > order, and_(ProductRow.display_order == order, ProductRow.id > product_id))
+            or_(
+                PRODUCTS.c.display_order > order,
+                and_(PRODUCTS.c.display_order == order, PRODUCTS.c.id > product_id),
+            )
         )
-    return [_product(row) for row in (await db.scalars(query)).all()]
+    return [_product(row) for row in db.execute(query)]
 
 
 async def insert_product(db: AsyncSession, product: Product, now: datetime) -> None:
@@ -120,7 +134,7 @@ async def update_product(db: AsyncSession, product: Product, now: datetime) -> N
 # ---------------------------------------------------------------- sessions
 
 
-def _session(row: SessionRow, changes: Sequence[WindowChangeRow] = ()) -> Session:
+def _session(row: AnyRow, changes: Sequence[AnyRow] = ()) -> Session:
     return Session(
         id=row.id,
         label=row.label,
@@ -141,50 +155,51 @@ def _session(row: SessionRow, changes: Sequence[WindowChangeRow] = ()) -> Sessio
     )
 
 
-async def _with_changes(db: AsyncSession, rows: Sequence[SessionRow]) -> list[Session]:
+def _with_changes(db: SyncExecutor, rows: Sequence[AnyRow]) -> list[Session]:
     if not rows:
         return []
-    changes = (
-        await db.scalars(
-            select(WindowChangeRow)
-            .where(WindowChangeRow.session_id.in_([r.id for r in rows]))
-            .order_by(WindowChangeRow.change_time, WindowChangeRow.id)
-        )
+    changes = db.execute(
+        select(WINDOW_CHANGES)
+        .where(WINDOW_CHANGES.c.session_id.in_([r.id for r in rows]))
+        .order_by(WINDOW_CHANGES.c.change_time, WINDOW_CHANGES.c.id)
     ).all()
     return [_session(row, [c for c in changes if c.session_id == row.id]) for row in rows]
 
 
-async def get_session(db: AsyncSession, session_id: str, *, for_update: bool = False) -> Session | None:
-    query = select(SessionRow).where(SessionRow.id == session_id)
+def get_session(db: SyncExecutor, session_id: str, *, for_update: bool = False) -> Session | None:
+    query = select(SESSIONS).where(SESSIONS.c.id == session_id)
     if for_update:
         query = query.with_for_update()
-    row = (await db.scalars(query)).first()
-    return (await _with_changes(db, [row]))[0] if row else None
+    row = db.execute(query).first()
+    return _with_changes(db, [row])[0] if row else None
 
 
-async def list_sessions(db: AsyncSession, *, after: tuple[datetime, str] | None, limit: int) -> list[Session]:
+def list_sessions(db: SyncExecutor, *, after: tuple[datetime, str] | None, limit: int) -> list[Session]:
     """Most recent opening first."""
-    query = select(SessionRow).order_by(SessionRow.open_time.desc(), SessionRow.id.desc()).limit(limit)
+    query = select(SESSIONS).order_by(SESSIONS.c.open_time.desc(), SESSIONS.c.id.desc()).limit(limit)
     if after is not None:
         open_time, session_id = after
         query = query.where(
-            or_(SessionRow.open_time < open_time, and_(SessionRow.open_time == open_time, SessionRow.id < session_id))
+            or_(
+                SESSIONS.c.open_time < open_time,
+                and_(SESSIONS.c.open_time == open_time, SESSIONS.c.id < session_id),
+            )
         )
-    return await _with_changes(db, (await db.scalars(query)).all())
+    return _with_changes(db, db.execute(query).all())
 
 
-async def overlapping_sessions(
-    db: AsyncSession, open_time: datetime, close_time: datetime, *, except_id: str | None = None
+def overlapping_sessions(
+    db: SyncExecutor, open_time: datetime, close_time: datetime, *, except_id: str | None = None
 ) -> list[Session]:
-    query = select(SessionRow).where(SessionRow.open_time < close_time, SessionRow.close_time > open_time)
+    query = select(SESSIONS).where(SESSIONS.c.open_time < close_time, SESSIONS.c.close_time > open_time)
     if except_id is not None:
-        query = query.where(SessionRow.id != except_id)
-    return [_session(row) for row in (await db.scalars(query.order_by(SessionRow.open_time))).all()]
+        query = query.where(SESSIONS.c.id != except_id)
+    return [_session(row) for row in db.execute(query.order_by(SESSIONS.c.open_time))]
 
 
-async def sessions_closing_after(db: AsyncSession, at: datetime) -> list[Session]:
-    query = select(SessionRow).where(SessionRow.close_time > at).order_by(SessionRow.open_time)
-    return [_session(row) for row in (await db.scalars(query)).all()]
+def sessions_closing_after(db: SyncExecutor, at: datetime) -> list[Session]:
+    query = select(SESSIONS).where(SESSIONS.c.close_time > at).order_by(SESSIONS.c.open_time)
+    return [_session(row) for row in db.execute(query)]
 
 
 async def insert_session(db: AsyncSession, session: Session) -> None:
@@ -235,7 +250,7 @@ async def delete_session(db: AsyncSession, session_id: str) -> None:
 # ---------------------------------------------------------------- calendar
 
 
-def _window(row: CalendarWindowRow) -> CalendarWindow:
+def _window(row: CalendarWindowRow | AnyRow) -> CalendarWindow:
     return CalendarWindow(row.id, WindowKind(row.kind), row.start_time, row.end_time, row.message)
 
 
@@ -257,9 +272,9 @@ async def list_windows(db: AsyncSession, *, after: tuple[datetime, str] | None, 
     return [_window(row) for row in (await db.scalars(query)).all()]
 
 
-async def windows_ending_after(db: AsyncSession, at: datetime) -> list[CalendarWindow]:
-    query = select(CalendarWindowRow).where(CalendarWindowRow.end_time > at).order_by(CalendarWindowRow.start_time)
-    return [_window(row) for row in (await db.scalars(query)).all()]
+def windows_ending_after(db: SyncExecutor, at: datetime) -> list[CalendarWindow]:
+    query = select(WINDOWS).where(WINDOWS.c.end_time > at).order_by(WINDOWS.c.start_time)
+    return [_window(row) for row in db.execute(query)]
 
 
 async def insert_window(db: AsyncSession, window: CalendarWindow, now: datetime) -> None:
@@ -283,26 +298,22 @@ async def delete_window(db: AsyncSession, window_id: str) -> None:
 # ---------------------------------------------------------------- quota tables
 
 
-def _header(row: QuotaTableRow) -> QuotaTable:
+def _header(row: AnyRow) -> QuotaTable:
     return QuotaTable(row.session_id, row.version, row.publish_time, row.published_by)
 
 
-def _rule(row: QuotaRuleRow) -> QuotaRule:
+def _rule(row: AnyRow) -> QuotaRule:
     return QuotaRule(
         EffecteurType[row.effecteur_type], row.product_id, QuotaKind(row.kind), row.max_vials, row.soft_threshold
     )
 
 
-async def _with_rules(db: AsyncSession, headers: Sequence[QuotaTable]) -> list[QuotaTable]:
+def _with_rules(db: SyncExecutor, headers: Sequence[QuotaTable]) -> list[QuotaTable]:
     if not headers:
         return []
     session_id = headers[0].session_id
-    rows = (
-        await db.scalars(
-            select(QuotaRuleRow).where(
-                QuotaRuleRow.session_id == session_id, QuotaRuleRow.version.in_([h.version for h in headers])
-            )
-        )
+    rows = db.execute(
+        select(RULES).where(RULES.c.session_id == session_id, RULES.c.version.in_([h.version for h in headers]))
     ).all()
     order = lambda r: (r.effecteur_type.value, r.product_id)  # noqa: E731
     return [
@@ -310,28 +321,23 @@ async def _with_rules(db: AsyncSession, headers: Sequence[QuotaTable]) -> list[Q
     ]
 
 
-async def version_headers(db: AsyncSession, session_id: str) -> list[QuotaTable]:
+def version_headers(db: SyncExecutor, session_id: str) -> list[QuotaTable]:
     """Every version of a session's table, oldest first, without its rules."""
-    query = select(QuotaTableRow).where(QuotaTableRow.session_id == session_id).order_by(QuotaTableRow.version)
-    return [_header(row) for row in (await db.scalars(query)).all()]
+    query = select(TABLES).where(TABLES.c.session_id == session_id).order_by(TABLES.c.version)
+    return [_header(row) for row in db.execute(query)]
 
 
-async def get_version(db: AsyncSession, session_id: str, version: int) -> QuotaTable | None:
-    row = await db.get(QuotaTableRow, (session_id, version))
-    return (await _with_rules(db, [_header(row)]))[0] if row else None
+def get_version(db: SyncExecutor, session_id: str, version: int) -> QuotaTable | None:
+    row = db.execute(select(TABLES).where(TABLES.c.session_id == session_id, TABLES.c.version == version)).first()
+    return _with_rules(db, [_header(row)])[0] if row else None
 
 
-async def list_versions(db: AsyncSession, session_id: str, *, before: int | None, limit: int) -> list[QuotaTable]:
+def list_versions(db: SyncExecutor, session_id: str, *, before: int | None, limit: int) -> list[QuotaTable]:
     """Newest first."""
-    query = (
-        select(QuotaTableRow)
-        .where(QuotaTableRow.session_id == session_id)
-        .order_by(QuotaTableRow.version.desc())
-        .limit(limit)
-    )
+    query = select(TABLES).where(TABLES.c.session_id == session_id).order_by(TABLES.c.version.desc()).limit(limit)
     if before is not None:
-        query = query.where(QuotaTableRow.version < before)
-    return await _with_rules(db, [_header(row) for row in (await db.scalars(query)).all()])
+        query = query.where(TABLES.c.version < before)
+    return _with_rules(db, [_header(row) for row in db.execute(query)])
 
 
 async def last_version_number(db: AsyncSession, session_id: str) -> int:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 import structlog
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.clock import Clock
@@ -143,9 +144,12 @@ class ScheduleService:
     async def get_service_state(self, at: datetime | None = None) -> ServiceStatus:
         """Public: the home page shows it before anyone logs in."""
         at = as_utc(at) if at else self.clock.now()
-        async with self.db.read() as db:
-            sessions = await repo.sessions_closing_after(db, at)
-            windows = await repo.windows_ending_after(db, at)
+
+        def read(db: Connection) -> tuple[list[Session], list[CalendarWindow]]:
+            return repo.sessions_closing_after(db, at), repo.windows_ending_after(db, at)
+
+        # Every officine asks at 08:00 on Monday: one read transaction, one thread hand-off on SQLite.
+        sessions, windows = await self.db.run_read(read)
         return service_status(at, sessions, windows)
 
     # ------------------------------------------------------------ sessions
@@ -153,8 +157,7 @@ class ScheduleService:
     async def get_session(self, name: str) -> Session:
         # Public: the calendar is shown to visitors on the home page.
         session_id = parse_name(name, "sessions", "name", "session")
-        async with self.db.read() as db:
-            session = await repo.get_session(db, session_id)
+        session = await self.db.run_read(lambda db: repo.get_session(db, session_id))
         if session is None:
             raise errors.session_not_found(session_id)
         return session
@@ -164,8 +167,7 @@ class ScheduleService:
         limit = clamp_page_size(page_size, 50, 500)
         filters = {"list": "sessions"}
         position = decode_time_position(page_token, filters)
-        async with self.db.read() as db:
-            sessions = await repo.list_sessions(db, after=position, limit=limit + 1)
+        sessions = await self.db.run_read(lambda db: repo.list_sessions(db, after=position, limit=limit + 1))
         more = len(sessions) > limit
         sessions = sessions[:limit]
         token = encode_time_position(sessions[-1].open_time, sessions[-1].id, filters) if more else ""
@@ -187,9 +189,9 @@ class ScheduleService:
 
         async def write(db: AsyncSession, _now: datetime) -> Session:
             await repo.lock_schedule(db)
-            if await repo.get_session(db, session_id) is not None:
+            if await db.run_sync(repo.get_session, session_id) is not None:
                 raise AlreadyExists(f"La session « {session_id} » existe déjà.", reason="SESSION_EXISTS")
-            others = await repo.overlapping_sessions(db, session.open_time, session.close_time)
+            others = await db.run_sync(repo.overlapping_sessions, session.open_time, session.close_time)
             if others:
                 raise errors.session_overlap(others)
             await repo.insert_session(db, session)
@@ -222,7 +224,7 @@ class ScheduleService:
 
         async def write(db: AsyncSession, now: datetime) -> Session:
             await repo.lock_schedule(db)
-            current = await repo.get_session(db, session_id, for_update=True)
+            current = await db.run_sync(repo.get_session, session_id, for_update=True)
             if current is None:
                 raise errors.session_not_found(session_id)
             check_etag(etag, current.etag, "La session")
@@ -231,8 +233,8 @@ class ScheduleService:
             window_moved = (session.open_time, session.close_time) != (current.open_time, current.close_time)
             change = None
             if window_moved:
-                others = await repo.overlapping_sessions(
-                    db, session.open_time, session.close_time, except_id=session_id
+                others = await db.run_sync(
+                    repo.overlapping_sessions, session.open_time, session.close_time, except_id=session_id
                 )
                 if others:
                     raise errors.session_overlap(others)
@@ -286,7 +288,7 @@ class ScheduleService:
         session_id = parse_name(name, "sessions", "name", "session")
 
         async def write(db: AsyncSession, now: datetime) -> None:
-            current = await repo.get_session(db, session_id, for_update=True)
+            current = await db.run_sync(repo.get_session, session_id, for_update=True)
             if current is None:
                 raise errors.session_not_found(session_id)
             check_etag(etag, current.etag, "La session")

@@ -319,6 +319,26 @@ async def test_concurrent_attaches_of_a_known_free_effecteur_exactly_one_wins_ea
     assert [e[0] for e in events] == ["DETACHED", "ATTACHED"] * 6
 
 
+async def test_the_list_reads_every_column_as_the_orm_reads_it(
+    attachments: AttachmentService, seeded, principal
+) -> None:  # type: ignore[no-untyped-def]
+    """The list's plain records (one Core read) carry what the ORM instances of the same rows
+    carry, column by column, an ended attachment's detach time and author included."""
+    lilas = principal(TITULAIRE_LILAS)
+    current = await attachments.list_attachments(lilas, f"officines/{LILAS}")
+    leaving = next(v for v in current.items if v.effecteur.kind != "OFFICINE")
+    await attachments.detach(lilas, f"officines/{LILAS}/attachments/{leaving.attachment.id}")
+    page = await attachments.list_attachments(lilas, f"officines/{LILAS}", include_ended=True)
+    assert any(not v.attachment.is_current for v in page.items)
+    async with seeded.read() as session:
+        for view in page.items:
+            found = await repository.get_attachment(session, view.attachment.id)
+            assert found is not None
+            for record, instance in zip((view.attachment, view.effecteur), found, strict=True):
+                columns = type(instance).__table__.columns.keys()
+                assert {c: getattr(record, c) for c in columns} == {c: getattr(instance, c) for c in columns}
+
+
 async def test_the_database_itself_refuses_a_second_current_attachment(seeded, clock) -> None:  # type: ignore[no-untyped-def]
     """Even a writer that skipped every check cannot give an effecteur two officines."""
     with pytest.raises(repository.CurrentAttachmentExists):
