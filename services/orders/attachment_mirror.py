@@ -29,6 +29,7 @@ from services.common.errors import Unavailable
 from services.common.feeds import follow_forever
 from services.orders import errors
 from services.orders import repository_mirror as repo
+from services.orders.clients import TtlCache
 from services.orders.models import AnyRow
 from services.orders.ports import EffecteurAttachment
 from vaxorders.effecteurs.v1 import effecteurs_service_pb2 as epb
@@ -139,9 +140,11 @@ def _attachment(row: AnyRow) -> EffecteurAttachment:
 class MirroredAttachmentDirectory:
     """AttachmentDirectory (ports.py) answered from the mirror: one indexed read, no RPC."""
 
-    def __init__(self, db: Database, freshness: Freshness) -> None:
+    def __init__(self, db: Database, freshness: Freshness, departments: TtlCache[str]) -> None:
         self._db = db
         self.freshness = freshness
+        # The département only changes with the officine's address; cached as the RPC directory's is.
+        self._departments = departments
 
     async def lookup(self, effecteur: str) -> EffecteurAttachment | None:
         return (await self.lookup_many([effecteur]))[effecteur]
@@ -153,7 +156,10 @@ class MirroredAttachmentDirectory:
         return {e: _attachment(rows[e]) if e in rows else None for e in effecteurs}
 
     async def officine_department(self, finess: str) -> str:
-        department = await self._db.run_read(lambda c: repo.department(c, finess))
-        if department is None:
-            raise errors.not_found("Officine")
-        return department
+        async def load() -> str:
+            department = await self._db.run_read(lambda c: repo.department(c, finess))
+            if department is None:
+                raise errors.not_found("Officine")
+            return department
+
+        return await self._departments.get(finess, load)

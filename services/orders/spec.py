@@ -12,7 +12,7 @@ from services.common.bootstrap import Runtime, ServiceSpec
 from services.common.grants import ORDERS_ATTACHMENT_MIRROR as MIRROR_IDENTITY
 from services.common.server import Registration
 from services.orders.attachment_mirror import SHARED_KEY, AttachmentFeed, Freshness, MirroredAttachmentDirectory
-from services.orders.clients import GrpcAttachmentDirectory, GrpcSessionDirectory
+from services.orders.clients import GrpcAttachmentDirectory, GrpcSessionDirectory, TtlCache
 from services.orders.deliveries import DeliveryService
 from services.orders.delivery_plan import PlanService
 from services.orders.lines import LineService
@@ -71,7 +71,8 @@ def _attachment_directory(runtime: Runtime, settings: OrdersSettings) -> Attachm
         poll_seconds=settings.attachment_feed_poll_seconds,
         timeout_seconds=settings.dependency_timeout_seconds,
     )
-    return MirroredAttachmentDirectory(runtime.db, freshness)
+    departments: TtlCache[str] = TtlCache(settings.officine_cache_seconds, settings.cache_max_entries)
+    return MirroredAttachmentDirectory(runtime.db, freshness, departments)
 
 
 async def follow_attachments(runtime: Runtime) -> None:
