@@ -49,7 +49,14 @@ async def prepare(context: BrowserContext) -> None:
 
 
 async def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Serious and critical axe-core violations of the page as it is now."""
+    """Serious and critical axe-core violations of the page as it is now, once its CSS
+    transitions have ended (a colour caught mid-fade is not the page's contrast: seen on
+    a loaded machine, a grid's rule text read half-way through DSFR's transition)."""
+    await page.evaluate(
+        """async () => await Promise.all(document.getAnimations()
+            .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+            .map(a => a.finished.catch(() => null)))"""
+    )
     result = await page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
