@@ -11,23 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Table, false, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import UTCDateTime, naming_metadata
+from services.common.db import table_of as table_of  # re-exported: the repositories import it from here
 from services.common.idempotency import idempotency_table
 
 
 class Base(DeclarativeBase):
     metadata = naming_metadata()
-
-
-def table_of(model: type[Base]) -> Table:
-    """The Core table of a model, for the repository's synchronous Core reads
-    (DeclarativeBase declares `__table__` as a FromClause; ours are Tables)."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
 
 
 class Officine(Base):

@@ -10,12 +10,13 @@ second current attachment for an effecteur) comes back as CurrentAttachmentExist
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, Integer, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,9 +54,14 @@ async def get_officine(session: AsyncSession, finess: str, *, for_update: bool =
     return (await session.execute(query)).scalar_one_or_none()
 
 
+# Built once, run with bind parameters (services.common.statements), as every statement of the
+# attachment list (every officine's 08:00).
+_OFFICINE_EXISTS = select(OFFICINES.c.finess).where(OFFICINES.c.finess == bindparam("o_finess"))
+
+
 def officine_exists(db: SyncExecutor, finess: str) -> bool:
     """On the primary key, with no row to build (the attachment list's check)."""
-    return db.execute(select(OFFICINES.c.finess).where(OFFICINES.c.finess == finess)).first() is not None
+    return db.execute(_OFFICINE_EXISTS, {"o_finess": finess}).first() is not None
 
 
 async def existing_officines(session: AsyncSession, finesses: Iterable[str]) -> dict[str, Officine]:
@@ -314,20 +320,39 @@ class AttachmentFilter:
 Row = TypeVarTuple("Row")
 
 
-def _filtered(query: Select[*Row], f: AttachmentFilter) -> Select[*Row]:
+def _like_escaped(value: str) -> str:
+    """What LIKE's autoescape=True does to a literal, done here: it cannot to a bind parameter."""
+    return value.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def _filter_params(f: AttachmentFilter) -> dict[str, Any]:
+    """The filter's bind parameters; their names (the filters given) pick the statement."""
+    params: dict[str, Any] = {"f_finess": f.officine_finess}
+    if f.type_code:
+        params["f_type"] = f.type_code
+    if f.name_contains:
+        params["f_name"] = _like_escaped(f.name_contains)
+    if f.key_prefix:
+        params["f_key_prefix"] = _like_escaped(f.key_prefix)
+    if f.identifier_prefix:
+        params["f_identifier_prefix"] = _like_escaped(f.identifier_prefix)
+    return params
+
+
+def _filtered(query: Select[*Row], given: frozenset[str], include_ended: bool) -> Select[*Row]:
     """Core columns (not the ORM's): the list and its count run on a bare connection."""
     a, e = ATTACHMENTS.c, EFFECTEURS.c
-    query = query.join(EFFECTEURS, a.effecteur_key == e.key).where(a.officine_finess == f.officine_finess)
-    if not f.include_ended:
+    query = query.join(EFFECTEURS, a.effecteur_key == e.key).where(a.officine_finess == bindparam("f_finess"))
+    if not include_ended:
         query = query.where(a.detach_time.is_(None))
-    if f.type_code:
-        query = query.where(e.type == f.type_code)
-    if f.name_contains:
-        query = query.where(e.search_name.contains(f.name_contains, autoescape=True))
-    if f.key_prefix:
-        query = query.where(e.key.startswith(f.key_prefix, autoescape=True))
-    if f.identifier_prefix:
-        query = query.where(e.identifier.startswith(f.identifier_prefix, autoescape=True))
+    if "f_type" in given:
+        query = query.where(e.type == bindparam("f_type"))
+    if "f_name" in given:
+        query = query.where(e.search_name.contains(bindparam("f_name"), escape="/"))
+    if "f_key_prefix" in given:
+        query = query.where(e.key.startswith(bindparam("f_key_prefix"), escape="/"))
+    if "f_identifier_prefix" in given:
+        query = query.where(e.identifier.startswith(bindparam("f_identifier_prefix"), escape="/"))
     return query
 
 
@@ -338,20 +363,41 @@ _LISTED = [ATTACHMENTS.c[f.name] for f in fields(AttachmentRecord)] + [
 _SPLIT = len(fields(AttachmentRecord))
 
 
+@functools.cache
+def _list_statement(given: frozenset[str], include_ended: bool, paged: bool) -> Select[*tuple[Any, ...]]:
+    """The page for one combination of filters, built once."""
+    a = ATTACHMENTS.c
+    query = (
+        _filtered(select(*_LISTED), given, include_ended)
+        .order_by(a.effecteur_key, a.id)
+        .limit(bindparam("limit", type_=Integer()))
+    )
+    if paged:
+        key: BindParameter[str] = bindparam("after_key")
+        query = query.where(or_(a.effecteur_key > key, and_(a.effecteur_key == key, a.id > bindparam("after_id"))))
+    return query
+
+
+@functools.cache
+def _count_statement(given: frozenset[str], include_ended: bool) -> Select[int]:
+    return _filtered(select(func.count(ATTACHMENTS.c.id)), given, include_ended)
+
+
 def list_attachments(
     db: SyncExecutor, f: AttachmentFilter, *, after: tuple[str, int] | None, limit: int
 ) -> list[tuple[AttachmentRecord, EffecteurRecord]]:
     """Keyset page by (effecteur, attachment id)."""
-    a = ATTACHMENTS.c
-    query = _filtered(select(*_LISTED), f).order_by(a.effecteur_key, a.id).limit(limit)
+    filters = _filter_params(f)
+    statement = _list_statement(frozenset(filters), f.include_ended, after is not None)
+    params = filters | {"limit": limit}
     if after is not None:
-        key, attachment_id = after
-        query = query.where(or_(a.effecteur_key > key, and_(a.effecteur_key == key, a.id > attachment_id)))
-    return [(AttachmentRecord(*row[:_SPLIT]), EffecteurRecord(*row[_SPLIT:])) for row in db.execute(query)]
+        params["after_key"], params["after_id"] = after
+    return [(AttachmentRecord(*row[:_SPLIT]), EffecteurRecord(*row[_SPLIT:])) for row in db.execute(statement, params)]
 
 
 def count_attachments(db: SyncExecutor, f: AttachmentFilter) -> int:
-    return int(db.execute(_filtered(select(func.count(ATTACHMENTS.c.id)), f)).scalar_one())
+    params = _filter_params(f)
+    return int(db.execute(_count_statement(frozenset(params), f.include_ended), params).scalar_one())
 
 
 # ------------------------------------------------------------------- events

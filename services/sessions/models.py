@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, TypeAlias
 
-from sqlalchemy import Boolean, Date, ForeignKey, ForeignKeyConstraint, Index, Integer, Row, String, Table, Text
+from sqlalchemy import Boolean, Date, ForeignKey, ForeignKeyConstraint, Index, Integer, Row, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import UTCDateTime, naming_metadata
+from services.common.db import table_of as table_of  # re-exported: the repositories import it from here
 from services.common.idempotency import idempotency_table
 
 
@@ -20,14 +21,6 @@ idempotency_keys = idempotency_table(Base.metadata)
 
 # A row of any shape, as Core statements return them (Row is generic over its column types).
 AnyRow: TypeAlias = "Row[*tuple[Any, ...]]"
-
-
-def table_of(model: type[Base]) -> Table:
-    """The Core table of a model, for the repository's synchronous Core reads
-    (DeclarativeBase declares `__table__` as a FromClause; ours are Tables)."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
 
 
 class ProductRow(Base):

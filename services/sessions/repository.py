@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, text
+from sqlalchemy import and_, bindparam, delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import SyncExecutor, dialect_name
@@ -44,6 +44,34 @@ _SCHEDULE_LOCK = 0x5E5510
 PRODUCTS, SESSIONS, WINDOW_CHANGES = table_of(ProductRow), table_of(SessionRow), table_of(WindowChangeRow)
 WINDOWS, TABLES, RULES = table_of(CalendarWindowRow), table_of(QuotaTableRow), table_of(QuotaRuleRow)
 _PRODUCT_ORDER = (PRODUCTS.c.display_order, PRODUCTS.c.id)
+
+# The statements of the Monday rush's reads (GetServiceState, GetQuotaTable), built once and
+# run with bind parameters: building one per call costs more than running it (services.common.statements).
+_ALL_PRODUCTS = select(PRODUCTS).order_by(*_PRODUCT_ORDER)
+_GET_SESSION = select(SESSIONS).where(SESSIONS.c.id == bindparam("s_id"))
+_GET_SESSION_FOR_UPDATE = _GET_SESSION.with_for_update()
+_CHANGES_OF = (
+    select(WINDOW_CHANGES)
+    .where(WINDOW_CHANGES.c.session_id.in_(bindparam("s_ids", expanding=True)))
+    .order_by(WINDOW_CHANGES.c.change_time, WINDOW_CHANGES.c.id)
+)
+_SESSIONS_CLOSING_AFTER = (
+    select(SESSIONS)
+    .where(SESSIONS.c.close_time > bindparam("at", type_=SESSIONS.c.close_time.type))
+    .order_by(SESSIONS.c.open_time)
+)
+_WINDOWS_ENDING_AFTER = (
+    select(WINDOWS)
+    .where(WINDOWS.c.end_time > bindparam("at", type_=WINDOWS.c.end_time.type))
+    .order_by(WINDOWS.c.start_time)
+)
+_VERSION_HEADERS = select(TABLES).where(TABLES.c.session_id == bindparam("t_session")).order_by(TABLES.c.version)
+_GET_VERSION = select(TABLES).where(
+    TABLES.c.session_id == bindparam("t_session"), TABLES.c.version == bindparam("t_version")
+)
+_RULES_OF = select(RULES).where(
+    RULES.c.session_id == bindparam("t_session"), RULES.c.version.in_(bindparam("t_versions", expanding=True))
+)
 
 
 async def lock_schedule(db: AsyncSession) -> None:
@@ -96,7 +124,7 @@ def get_product(db: SyncExecutor, product_id: str) -> Product | None:
 
 
 def all_products(db: SyncExecutor) -> dict[str, Product]:
-    rows = db.execute(select(PRODUCTS).order_by(*_PRODUCT_ORDER))
+    rows = db.execute(_ALL_PRODUCTS)
     return {row.id: _product(row) for row in rows}
 
 
@@ -158,19 +186,12 @@ def _session(row: AnyRow, changes: Sequence[AnyRow] = ()) -> Session:
 def _with_changes(db: SyncExecutor, rows: Sequence[AnyRow]) -> list[Session]:
     if not rows:
         return []
-    changes = db.execute(
-        select(WINDOW_CHANGES)
-        .where(WINDOW_CHANGES.c.session_id.in_([r.id for r in rows]))
-        .order_by(WINDOW_CHANGES.c.change_time, WINDOW_CHANGES.c.id)
-    ).all()
+    changes = db.execute(_CHANGES_OF, {"s_ids": [r.id for r in rows]}).all()
     return [_session(row, [c for c in changes if c.session_id == row.id]) for row in rows]
 
 
 def get_session(db: SyncExecutor, session_id: str, *, for_update: bool = False) -> Session | None:
-    query = select(SESSIONS).where(SESSIONS.c.id == session_id)
-    if for_update:
-        query = query.with_for_update()
-    row = db.execute(query).first()
+    row = db.execute(_GET_SESSION_FOR_UPDATE if for_update else _GET_SESSION, {"s_id": session_id}).first()
     return _with_changes(db, [row])[0] if row else None
 
 
@@ -198,8 +219,7 @@ def overlapping_sessions(
 
 
 def sessions_closing_after(db: SyncExecutor, at: datetime) -> list[Session]:
-    query = select(SESSIONS).where(SESSIONS.c.close_time > at).order_by(SESSIONS.c.open_time)
-    return [_session(row) for row in db.execute(query)]
+    return [_session(row) for row in db.execute(_SESSIONS_CLOSING_AFTER, {"at": at})]
 
 
 async def insert_session(db: AsyncSession, session: Session) -> None:
@@ -273,8 +293,7 @@ async def list_windows(db: AsyncSession, *, after: tuple[datetime, str] | None, 
 
 
 def windows_ending_after(db: SyncExecutor, at: datetime) -> list[CalendarWindow]:
-    query = select(WINDOWS).where(WINDOWS.c.end_time > at).order_by(WINDOWS.c.start_time)
-    return [_window(row) for row in db.execute(query)]
+    return [_window(row) for row in db.execute(_WINDOWS_ENDING_AFTER, {"at": at})]
 
 
 async def insert_window(db: AsyncSession, window: CalendarWindow, now: datetime) -> None:
@@ -312,9 +331,7 @@ def _with_rules(db: SyncExecutor, headers: Sequence[QuotaTable]) -> list[QuotaTa
     if not headers:
         return []
     session_id = headers[0].session_id
-    rows = db.execute(
-        select(RULES).where(RULES.c.session_id == session_id, RULES.c.version.in_([h.version for h in headers]))
-    ).all()
+    rows = db.execute(_RULES_OF, {"t_session": session_id, "t_versions": [h.version for h in headers]}).all()
     order = lambda r: (r.effecteur_type.value, r.product_id)  # noqa: E731
     return [
         replace(h, rules=tuple(sorted((_rule(r) for r in rows if r.version == h.version), key=order))) for h in headers
@@ -323,12 +340,11 @@ def _with_rules(db: SyncExecutor, headers: Sequence[QuotaTable]) -> list[QuotaTa
 
 def version_headers(db: SyncExecutor, session_id: str) -> list[QuotaTable]:
     """Every version of a session's table, oldest first, without its rules."""
-    query = select(TABLES).where(TABLES.c.session_id == session_id).order_by(TABLES.c.version)
-    return [_header(row) for row in db.execute(query)]
+    return [_header(row) for row in db.execute(_VERSION_HEADERS, {"t_session": session_id})]
 
 
 def get_version(db: SyncExecutor, session_id: str, version: int) -> QuotaTable | None:
-    row = db.execute(select(TABLES).where(TABLES.c.session_id == session_id, TABLES.c.version == version)).first()
+    row = db.execute(_GET_VERSION, {"t_session": session_id, "t_version": version}).first()
     return _with_rules(db, [_header(row)])[0] if row else None
 
 
