@@ -55,7 +55,8 @@ class CommonSettings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64)
     # Database connections per process (services/common/db.py), sized to the RPCs one process
     # has in flight. PostgreSQL: writes and reads have pools of their own, so a read never
-    # waits for a connection behind writes; SQLite: one writer, this many readers.
+    # waits for a connection behind writes, each twice (the async ORM paths' and the hot path's
+    # worker threads', opened on demand); SQLite: one writer, this many readers.
     database_pool_size: int = Field(default=10, ge=1, le=200)
     database_read_pool_size: int = Field(default=10, ge=1, le=200)
     # PostgreSQL (psycopg 3): a statement is prepared on a connection from its n-th execution

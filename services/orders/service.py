@@ -243,20 +243,7 @@ class OrderRules:
         the key claimed first in the write transaction, a lost race on another
         unique key re-run from the start). The window closing inside the
         transaction becomes the French refusal once it is rolled back."""
-        try:
-            return await idempotency.run_once(
-                self.db,
-                IDEMPOTENCY_KEYS,
-                self.clock,
-                request_id=request_id,
-                operation=operation,
-                digest=idempotency.fingerprint(principal.national_id, payload),
-                work=work,
-                dump=_dump,
-                load=load,
-            )
-        except WindowShut as shut:
-            raise await self.closed_error(shut.window, shut.now) from None
+        return await self._once(idempotency.run_once, principal, request_id, operation, payload, work, load)
 
     async def write_sync(
         self,
@@ -269,9 +256,21 @@ class OrderRules:
     ) -> OutcomeT:
         """`write` for the hot path (order lines, grid saves, vial requests): `work` is
         synchronous Core in one `Database.run_write` transaction with its key (one thread
-        hand-off on SQLite, where `write` pays one per statement)."""
+        hand-off, where `write` pays one per statement)."""
+        return await self._once(idempotency.run_once_sync, principal, request_id, operation, payload, work, load)
+
+    async def _once(
+        self,
+        run_once: Callable[..., Awaitable[OutcomeT]],
+        principal: Principal,
+        request_id: str,
+        operation: str,
+        payload: dict[str, Any],
+        work: Callable[[Any, datetime], Any],
+        load: Callable[[dict[str, Any]], OutcomeT],
+    ) -> OutcomeT:
         try:
-            return await idempotency.run_once_sync(
+            return await run_once(
                 self.db,
                 IDEMPOTENCY_KEYS,
                 self.clock,
