@@ -20,14 +20,16 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 START_MARK = "<!-- bench:results:start -->"
-# Pinned to one server core (comparable with earlier runs), then unpinned with 2 workers per
-# server (every core of this machine) beside them.
+# Pinned to one server core (comparable with earlier runs), then unpinned with 1 or 2 workers
+# per server (every core of this machine) beside them.
 KINDS = (
     "sqlite",
+    "sqlite-unpinned",
     "sqlite-unpinned-2w",
     "postgresql",
     "postgresql-unpinned-2w",
     "sqlite-national",
+    "sqlite-national-unpinned",
     "sqlite-national-unpinned-2w",
     "postgresql-national",
     "postgresql-national-unpinned-2w",
