@@ -15,7 +15,6 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import UTCDateTime, naming_metadata
-from services.common.db import table_of as table_of  # re-exported: the repositories import it from here
 from services.common.idempotency import idempotency_table
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import feeds
-from services.common.db import SyncExecutor
+from services.common.db import SyncExecutor, table_of
 from services.effecteurs.models import (
     Attachment,
     AttachmentEvent,
@@ -30,7 +30,6 @@ from services.effecteurs.models import (
     Effecteur,
     EffecteurRecord,
     Officine,
-    table_of,
 )
 
 OFFICINES, ATTACHMENTS, EFFECTEURS = table_of(Officine), table_of(Attachment), table_of(Effecteur)

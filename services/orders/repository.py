@@ -23,9 +23,9 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.sql.elements import ColumnElement
 
 from services.common.context import Principal
-from services.common.db import Executor, SyncExecutor, dialect_name
+from services.common.db import Executor, SyncExecutor, dialect_name, table_of
 from services.common.statements import per_dialect
-from services.orders.models import AnyRow, Change, OrderLine, QuotaUsage, table_of
+from services.orders.models import AnyRow, Change, OrderLine, QuotaUsage
 
 LINES = table_of(OrderLine)
 USAGE = table_of(QuotaUsage)

@@ -11,7 +11,8 @@ from sqlalchemy import bindparam, case, func, select, text, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.orders.models import Allocation, AnyRow, Supply, SupplyProduct, table_of
+from services.common.db import table_of
+from services.orders.models import Allocation, AnyRow, Supply, SupplyProduct
 from services.orders.repository import LINES, _dialect, ordered
 
 SUPPLIES = table_of(Supply)

@@ -12,7 +12,8 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import feeds
-from services.orders.models import AnyRow, ConfirmationSent, DeliveryDateChange, DeliveryOverride, table_of
+from services.common.db import table_of
+from services.orders.models import AnyRow, ConfirmationSent, DeliveryDateChange, DeliveryOverride
 from services.orders.repository import LINES, _dialect, after_in_session, line_scope, ordered
 from services.orders.repository_allocation import ALLOCATIONS
 

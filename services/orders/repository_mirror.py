@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select
 
-from services.common.db import SyncExecutor
-from services.orders.models import AnyRow, MirroredAttachment, MirroredOfficine, table_of
+from services.common.db import SyncExecutor, table_of
+from services.orders.models import AnyRow, MirroredAttachment, MirroredOfficine
 from services.orders.repository import _dialect
 
 ATTACHMENTS = table_of(MirroredAttachment)

@@ -10,8 +10,8 @@ from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from services.common import feeds
-from services.common.db import SyncExecutor
-from services.orders.models import AnyRow, VialRequest, VialRequestEvent, table_of
+from services.common.db import SyncExecutor, table_of
+from services.orders.models import AnyRow, VialRequest, VialRequestEvent
 
 REQUESTS = table_of(VialRequest)
 EVENTS = table_of(VialRequestEvent)

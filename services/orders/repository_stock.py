@@ -16,7 +16,8 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.context import current_principal
-from services.orders.models import AnyRow, table_of
+from services.common.db import table_of
+from services.orders.models import AnyRow
 from services.orders.repository import LINES, _dialect
 from services.orders.repository_allocation import ALLOCATIONS
 from services.orders.stock_models import (

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.db import SyncExecutor, dialect_name
+from services.common.db import SyncExecutor, dialect_name, table_of
 from services.sessions.domain import (
     CalendarWindow,
     EffecteurType,
@@ -36,7 +36,6 @@ from services.sessions.models import (
     QuotaTableRow,
     SessionRow,
     WindowChangeRow,
-    table_of,
 )
 
 # Key of the PostgreSQL advisory lock serialising schedule changes (overlap checks).
