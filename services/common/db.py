@@ -7,8 +7,9 @@ lock; reads run on their own connections and never wait for writers.
 PostgreSQL: psycopg 3, a pool for writes and another for reads (a read never waits for a
 connection behind writes), each sized by the settings, with server-side prepared statements.
 Two ways in: `write()`/`read()` give an async ORM session; `run_write()`/`run_read()` run a
-synchronous Core function as one transaction on a worker thread (the hot path: one hand-off
-per transaction instead of one per statement).
+synchronous Core function as one transaction in one go (the hot path): on PostgreSQL on a
+worker thread, on SQLite writes on the one writer thread, committed in groups
+(services.common.group_commit), and reads on the event loop itself.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
+from services.common.group_commit import GroupCommitWriter
 from services.common.settings import CommonSettings
 from services.common.timefmt import as_utc
 
@@ -187,16 +189,19 @@ class Database:
         thread, where `write()` pays one per statement (aiosqlite's thread; psycopg's event-loop
         round trips through SQLAlchemy's greenlet bridge): for short transactions of
         sub-millisecond statements the hand-offs were most of the cost. Same guarantees as
-        `write()` (SQLite: BEGIN IMMEDIATE, synchronous=FULL, readers not blocked under WAL).
-        `work` is synchronous code run on a worker thread: it must not touch asyncio objects.
-        (An in-memory SQLite database, for some tests, runs it through the async engine.)"""
+        `write()` (SQLite: BEGIN IMMEDIATE, synchronous=FULL, readers not blocked under WAL;
+        committed with whatever else queued meanwhile, each `work` in its own savepoint:
+        services.common.group_commit). `work` is synchronous code run on a worker thread: it
+        must not touch asyncio objects. (An in-memory SQLite database, for some tests, runs it through
+        the async engine.)"""
         if self._one_hop is not None:
             return await self._one_hop.write(work)
         async with self.writer.begin() as connection:
             return await connection.run_sync(work)
 
     async def run_read(self, work: Callable[[Connection], T]) -> T:
-        """`work(connection)` in one read transaction, as `run_write` (one hand-off on SQLite)."""
+        """`work(connection)` in one read transaction, as `run_write`. On SQLite it runs on the
+        event loop (no hand-off): keep it to the hot path's short reads, never a report."""
         if self._one_hop is not None:
             return await self._one_hop.read(work)
         async with self.reader.begin() as connection:
@@ -210,18 +215,26 @@ class Database:
 
 
 class _OneHop:
-    """Synchronous engines, each transaction run whole on one thread, as many threads as
-    pooled connections: on SQLite one writer (BEGIN IMMEDIATE) and a pool of readers; on
-    PostgreSQL the write and read pools' sizes (psycopg releases the GIL while it waits on
-    the server). Opened on first use: a process that never takes the hot path opens nothing."""
+    """Synchronous engines, each transaction run whole in one go.
+
+    PostgreSQL: as many threads as pooled connections, for writes and for reads (psycopg
+    releases the GIL while it waits on the server).
+    SQLite: one writer thread that commits the transactions queued behind it together
+    (services.common.group_commit: one fsync for many), and reads run right on the event
+    loop. A read of the hot path is a few hundred microseconds of SQLite on a WAL database,
+    which never waits for the writer: handing it to a thread and back cost more than the
+    read itself (docs/benchmarks.md). Opened on first use: a process that never takes the
+    hot path opens nothing."""
 
     def __init__(self, url: str, *, writers: int, readers: int, connect_args: dict[str, Any] | None = None) -> None:
         self._url, self._writers, self._readers = url, writers, readers
         self._connect_args = connect_args or {}
         self._engines: tuple[Engine, Engine] | None = None
-        self._opening = threading.Lock()  # the writer and a reader thread may both open first
-        self._write_threads = ThreadPoolExecutor(writers, thread_name_prefix="db-writer")
-        self._read_threads = ThreadPoolExecutor(readers, thread_name_prefix="db-reader")
+        self._opening = threading.Lock()  # the writer thread and the event loop may both open first
+        self._sqlite = make_url(url).drivername.startswith("sqlite")
+        self._group_writer = GroupCommitWriter(lambda: self._opened()[0]) if self._sqlite else None
+        self._write_threads = None if self._sqlite else ThreadPoolExecutor(writers, thread_name_prefix="db-writer")
+        self._read_threads = None if self._sqlite else ThreadPoolExecutor(readers, thread_name_prefix="db-reader")
 
     def _opened(self) -> tuple[Engine, Engine]:
         with self._opening:
@@ -229,14 +242,14 @@ class _OneHop:
 
     def _open(self) -> tuple[Engine, Engine]:
         url = sync_url(self._url)
-        if not make_url(url).drivername.startswith("sqlite"):
+        if not self._sqlite:
             writer, reader = (
                 create_engine(url, pool_size=size, max_overflow=0, pool_pre_ping=True, connect_args=self._connect_args)
                 for size in (self._writers, self._readers)
             )
             self._engines = (writer, reader)
             return self._engines
-        # A pooled connection may serve another thread later (never two at once).
+        # The writer's connection lives on its thread; the readers' on the event loop's.
         shared = {"check_same_thread": False}
         writer = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=60, connect_args=shared)
         reader = create_engine(url, pool_size=self._readers, max_overflow=0, connect_args=shared)
@@ -246,6 +259,9 @@ class _OneHop:
         return self._engines
 
     async def write(self, work: Callable[[Connection], T]) -> T:
+        if self._group_writer is not None:
+            return await self._group_writer.write(work)
+
         def transaction() -> T:
             with self._opened()[0].begin() as connection:
                 return work(connection)
@@ -257,6 +273,8 @@ class _OneHop:
             with self._opened()[1].begin() as connection:
                 return work(connection)
 
+        if self._read_threads is None:
+            return transaction()
         return await asyncio.get_running_loop().run_in_executor(self._read_threads, transaction)
 
     async def dispose(self) -> None:
@@ -266,9 +284,12 @@ class _OneHop:
             for engine in engines or ():
                 engine.dispose()
 
+        if self._group_writer is not None:
+            self._group_writer.close()
         await asyncio.get_running_loop().run_in_executor(None, close)
-        self._write_threads.shutdown(wait=False)
-        self._read_threads.shutdown(wait=False)
+        for threads in (self._write_threads, self._read_threads):
+            if threads is not None:
+                threads.shutdown(wait=False)
 
 
 def migrate(url: str, migrations_dir: Path, version_table: str) -> None:

@@ -1,7 +1,9 @@
-"""services.common.db: the pool settings, and run_write/run_read (one thread hand-off per
-transaction on SQLite) with the guarantees of write()/read(): committed or rolled back whole,
-synchronous=FULL and BEGIN IMMEDIATE on SQLite, readers not blocked by an open writer.
-On PostgreSQL too when VAXORDERS_TEST_DATABASE_URL is set."""
+"""services.common.db: the pool settings, and run_write/run_read with the guarantees of
+write()/read(): committed or rolled back whole, synchronous=FULL and BEGIN IMMEDIATE on
+SQLite, readers not blocked by an open writer. On SQLite the writes queued behind the one
+writer are committed together (services.common.group_commit): each still all or nothing, each
+caller answered once its rows are committed. On PostgreSQL too when
+VAXORDERS_TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from services.common.db import Database, PoolSizes
 from services.common.settings import ServiceSettings
@@ -127,7 +130,6 @@ async def test_a_reader_does_not_wait_for_an_open_write_transaction(db: Database
     assert await db.run_read(_body) == "pas encore"
 
 
-# On PostgreSQL run_write's work runs on the event loop (SQLAlchemy's greenlet): it must not block.
 @pytest.mark.skipif(bool(PG_URL), reason="SQLite's writer thread")
 async def test_a_reader_does_not_wait_for_run_write_holding_its_transaction(db: Database) -> None:
     in_transaction, release = threading.Event(), threading.Event()
@@ -146,3 +148,113 @@ async def test_a_reader_does_not_wait_for_run_write_holding_its_transaction(db: 
         release.set()
         await writing
     assert await db.run_read(_body) == "pas encore"
+
+
+class _HeldWriter:
+    """A write that holds the writer (SQLite's only one) until released: what is queued meanwhile
+    is committed together once it ends."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.inside, self.release = threading.Event(), threading.Event()
+
+    def _hold(self, connection: Connection) -> str:
+        connection.execute(insert(NOTES).values(body="tenue"))
+        self.inside.set()
+        self.release.wait(30)
+        return "tenue"
+
+    async def __aenter__(self) -> _HeldWriter:
+        self.task = asyncio.ensure_future(self.db.run_write(self._hold))
+        assert await asyncio.to_thread(self.inside.wait, 30)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.release.set()
+        await self.task
+
+
+def _add(body: str):  # type: ignore[no-untyped-def]
+    def work(connection: Connection) -> str:
+        connection.execute(insert(NOTES).values(body=body))
+        return body
+
+    return work
+
+
+def _bodies(connection: Connection) -> list[str]:
+    return sorted(str(b) for b in connection.execute(select(NOTES.c.body)).scalars())
+
+
+async def test_writes_committed_together_each_stay_all_or_nothing(db: Database) -> None:
+    def refused(connection: Connection) -> None:
+        connection.execute(insert(NOTES).values(body="refusée"))
+        connection.execute(update(NOTES).where(NOTES.c.id == 1).values(body="écrasée"))
+        raise ValueError("quota dépassé")
+
+    async with _HeldWriter(db):
+        queued = [asyncio.ensure_future(db.run_write(w)) for w in (_add("a"), refused, _add("b"), _add("c"))]
+        await asyncio.sleep(0.05)  # all four queued behind the held writer
+    outcomes = await asyncio.gather(*queued, return_exceptions=True)
+    assert outcomes[0] == "a" and outcomes[2:] == ["b", "c"]
+    assert isinstance(outcomes[1], ValueError) and str(outcomes[1]) == "quota dépassé"
+    # The refused write left nothing, the others are all there.
+    assert await db.run_read(_bodies) == ["a", "avant", "b", "c", "tenue"]
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's one writer")
+async def test_queued_writes_run_one_after_another_each_seeing_the_one_before(db: Database) -> None:
+    """A read-then-write in Python loses no update: the writes of a group are not concurrent."""
+
+    def bump(connection: Connection) -> int:
+        count = int(connection.execute(select(NOTES.c.body).where(NOTES.c.id == 1)).scalar_one().count("+"))
+        connection.execute(update(NOTES).where(NOTES.c.id == 1).values(body="+" * (count + 1)))
+        return count + 1
+
+    async with _HeldWriter(db):
+        queued = [asyncio.ensure_future(db.run_write(bump)) for _ in range(12)]
+        await asyncio.sleep(0.05)
+    assert sorted(await asyncio.gather(*queued)) == list(range(1, 13))
+    assert await db.run_read(_body) == "+" * 12
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's group commit")
+async def test_no_caller_is_told_saved_when_the_commit_of_its_group_fails(tmp_path: Path) -> None:
+    """A deferred foreign key is checked at COMMIT: the one bad write makes the group's COMMIT fail,
+    and then every caller of that group gets the error and none of their rows is stored."""
+    database = Database(f"sqlite:///{tmp_path / 'deferred.db'}")
+    async with database.writer.begin() as connection:
+        await connection.exec_driver_sql("CREATE TABLE parents (id INTEGER PRIMARY KEY)")
+        await connection.exec_driver_sql(
+            "CREATE TABLE children (id INTEGER PRIMARY KEY, parent INTEGER"
+            " REFERENCES parents(id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+        await connection.exec_driver_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(40))")
+    try:
+        async with _HeldWriter(database):
+            good = asyncio.ensure_future(database.run_write(_add("bonne")))
+            orphan = asyncio.ensure_future(
+                database.run_write(lambda c: c.exec_driver_sql("INSERT INTO children (parent) VALUES (99)").rowcount)
+            )
+            await asyncio.sleep(0.05)
+        outcomes = await asyncio.gather(good, orphan, return_exceptions=True)
+        assert all(isinstance(o, IntegrityError) for o in outcomes), outcomes
+        assert await database.run_read(_bodies) == ["tenue"]
+        # The writer goes on: the next write commits.
+        assert await database.run_write(_add("après")) == "après"
+        assert await database.run_read(_bodies) == ["après", "tenue"]
+    finally:
+        await database.dispose()
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's writer queue")
+async def test_a_write_whose_caller_gave_up_before_its_turn_is_not_run(db: Database) -> None:
+    async with _HeldWriter(db):
+        abandoned = asyncio.ensure_future(db.run_write(_add("abandonnée")))
+        kept = asyncio.ensure_future(db.run_write(_add("gardée")))
+        await asyncio.sleep(0.05)
+        abandoned.cancel()
+    assert await kept == "gardée"
+    with pytest.raises(asyncio.CancelledError):
+        await abandoned
+    assert await db.run_read(_bodies) == ["avant", "gardée", "tenue"]

@@ -1,0 +1,150 @@
+"""SQLite's one writer, committing the write transactions queued behind it together.
+
+SQLite has a single writer and, with synchronous=FULL, one fsync per COMMIT: on this
+kind of disk about 200 to 240 commits a second (make bench, ceiling-database), while an
+officine's Monday rush makes six write transactions. One commit per transaction capped
+the rush at 33 to 39 officines a second whatever the CPU did (docs/benchmarks.md).
+
+So the writer thread takes every transaction waiting when it becomes free (up to
+`GROUP_LIMIT`) and runs them one after the other inside one BEGIN IMMEDIATE … COMMIT,
+each in its own SAVEPOINT: a transaction that raises is rolled back alone and its caller
+gets the exception; the others go on. Nobody waits on purpose: at low load a group is one
+transaction (then no savepoint is needed), under load it is whatever queued during the
+previous commit. This is the group commit PostgreSQL does itself.
+
+What a caller is promised does not change:
+- its `work` is all or nothing, and runs alone (one after the other, on one connection,
+  as with a single writer before): what the previous `work` wrote is simply visible;
+- it is answered only after the COMMIT that holds its rows returned (it is on disk); if
+  that COMMIT (or the BEGIN) fails, every caller of the group gets that error and nothing
+  of the group is stored, as each would have had on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import structlog
+from sqlalchemy.engine import Connection, Engine
+
+log = structlog.get_logger("db")
+
+T = TypeVar("T")
+
+# The first transaction of a group waits for the others' work (about a millisecond each)
+# before its commit: bounded, so a long queue is committed in several groups.
+GROUP_LIMIT = 32
+
+
+@dataclass(slots=True)
+class _Waiting:
+    work: Callable[[Connection], Any]
+    future: asyncio.Future[Any]
+    loop: asyncio.AbstractEventLoop
+
+
+class GroupCommitWriter:
+    """One thread, one connection of `engine_of()` (opened on first use), BEGIN IMMEDIATE."""
+
+    def __init__(self, engine_of: Callable[[], Engine], *, limit: int = GROUP_LIMIT) -> None:
+        self._engine_of = engine_of
+        self._limit = limit
+        self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._starting = threading.Lock()
+
+    async def write(self, work: Callable[[Connection], T]) -> T:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._started()
+        self._queue.put(_Waiting(work, future, loop))
+        return await future
+
+    def close(self) -> None:
+        """The thread ends once what is queued is committed (a daemon: exit never waits on it)."""
+        if self._thread is not None:
+            self._queue.put(None)
+
+    def _started(self) -> None:
+        if self._thread is None:
+            with self._starting:
+                if self._thread is None:
+                    thread = threading.Thread(target=self._serve, name="db-writer", daemon=True)
+                    thread.start()
+                    self._thread = thread
+
+    def _serve(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            group, closing = [first], False
+            while len(group) < self._limit:
+                try:
+                    waiting = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if waiting is None:
+                    closing = True
+                    break
+                group.append(waiting)
+            # A caller that gave up (its deadline) before its turn: its work is not run, as a
+            # thread pool drops a queued task whose future was cancelled.
+            group = [waiting for waiting in group if not waiting.future.cancelled()]
+            if group:
+                _answer(group, self._run(group))
+            if closing:
+                return
+
+    def _run(self, group: list[_Waiting]) -> list[tuple[bool, Any]]:
+        """(True, result) or (False, exception) per transaction of the group, in order."""
+        outcomes: list[tuple[bool, Any]] = []
+        try:
+            with self._engine_of().begin() as connection:
+                if len(group) == 1:
+                    outcomes.append((True, group[0].work(connection)))
+                else:
+                    for waiting in group:
+                        outcomes.append(_in_savepoint(connection, waiting.work))
+        except Exception as error:  # BEGIN, COMMIT, or the lone transaction: the group has nothing stored
+            if len(group) > 1:
+                log.warning(
+                    "db.group_commit_failed", transactions=len(group), error=f"{type(error).__name__}: {error}"[:300]
+                )
+            return [(False, error)] * len(group)
+        return outcomes
+
+
+def _in_savepoint(connection: Connection, work: Callable[[Connection], Any]) -> tuple[bool, Any]:
+    try:
+        with connection.begin_nested():
+            return True, work(connection)
+    except Exception as error:
+        return False, error
+
+
+def _answer(group: list[_Waiting], outcomes: list[tuple[bool, Any]]) -> None:
+    """One wake-up per event loop for the whole group, not one per transaction."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], tuple[bool, Any]]]] = {}
+    for waiting, outcome in zip(group, outcomes, strict=True):
+        by_loop.setdefault(waiting.loop, []).append((waiting.future, outcome))
+    for loop, answers in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_settle, answers)
+        except RuntimeError:  # that loop is closed: its callers are gone
+            pass
+
+
+def _settle(answers: list[tuple[asyncio.Future[Any], tuple[bool, Any]]]) -> None:
+    for future, (ok, value) in answers:
+        if future.cancelled():  # the caller gave up (deadline); what it wrote is committed all the same
+            continue
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
