@@ -235,6 +235,7 @@ class _OneHop:
         self._group_writer = GroupCommitWriter(lambda: self._opened()[0]) if self._sqlite else None
         self._write_threads = None if self._sqlite else ThreadPoolExecutor(writers, thread_name_prefix="db-writer")
         self._read_threads = None if self._sqlite else ThreadPoolExecutor(readers, thread_name_prefix="db-reader")
+        self._loop_reader: Connection | None = None
 
     def _opened(self) -> tuple[Engine, Engine]:
         with self._opening:
@@ -269,23 +270,36 @@ class _OneHop:
         return await asyncio.get_running_loop().run_in_executor(self._write_threads, transaction)
 
     async def read(self, work: Callable[[Connection], T]) -> T:
+        if self._read_threads is None:
+            # SQLite, inline: reads never overlap on the event loop's thread, so one connection
+            # kept open serves them all (no pool check-out and return per read).
+            reader = self._loop_reader
+            if reader is None or reader.closed:
+                reader = self._loop_reader = self._opened()[1].connect()
+            try:
+                with reader.begin():
+                    return work(reader)
+            except BaseException:
+                reader.close()  # whatever state it is left in, the pool's reset rolls it back
+                raise
+
         def transaction() -> T:
             with self._opened()[1].begin() as connection:
                 return work(connection)
 
-        if self._read_threads is None:
-            return transaction()
         return await asyncio.get_running_loop().run_in_executor(self._read_threads, transaction)
 
     async def dispose(self) -> None:
+        if self._group_writer is not None:
+            await self._group_writer.close()
+        if self._loop_reader is not None:
+            self._loop_reader.close()
         engines = self._engines
 
         def close() -> None:
             for engine in engines or ():
                 engine.dispose()
 
-        if self._group_writer is not None:
-            self._group_writer.close()
         await asyncio.get_running_loop().run_in_executor(None, close)
         for threads in (self._write_threads, self._read_threads):
             if threads is not None:

@@ -39,6 +39,8 @@ T = TypeVar("T")
 # The first transaction of a group waits for the others' work (about a millisecond each)
 # before its commit: bounded, so a long queue is committed in several groups.
 GROUP_LIMIT = 32
+# How long dispose() waits for the queue to drain before closing the engines anyway.
+CLOSE_SECONDS = 10.0
 
 
 @dataclass(slots=True)
@@ -49,7 +51,7 @@ class _Waiting:
 
 
 class GroupCommitWriter:
-    """One thread, one connection of `engine_of()` (opened on first use), BEGIN IMMEDIATE."""
+    """One thread, one connection of `engine_of()` (opened on first use, kept), BEGIN IMMEDIATE."""
 
     def __init__(self, engine_of: Callable[[], Engine], *, limit: int = GROUP_LIMIT) -> None:
         self._engine_of = engine_of
@@ -65,10 +67,13 @@ class GroupCommitWriter:
         self._queue.put(_Waiting(work, future, loop))
         return await future
 
-    def close(self) -> None:
-        """The thread ends once what is queued is committed (a daemon: exit never waits on it)."""
-        if self._thread is not None:
+    async def close(self) -> None:
+        """Once what is queued is committed, the thread closes its connection and ends (a write
+        after this starts another)."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
             self._queue.put(None)
+            await asyncio.to_thread(thread.join, CLOSE_SECONDS)
 
     def _started(self) -> None:
         if self._thread is None:
@@ -79,33 +84,55 @@ class GroupCommitWriter:
                     self._thread = thread
 
     def _serve(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            group, closing = [first], False
-            while len(group) < self._limit:
-                try:
-                    waiting = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if waiting is None:
-                    closing = True
-                    break
-                group.append(waiting)
-            # A caller that gave up (its deadline) before its turn: its work is not run, as a
-            # thread pool drops a queued task whose future was cancelled.
-            group = [waiting for waiting in group if not waiting.future.cancelled()]
-            if group:
-                _answer(group, self._run(group))
-            if closing:
-                return
+        # One connection for the thread's life: no pool check-out and return per group.
+        connection: Connection | None = None
+        try:
+            while True:
+                first = self._queue.get()
+                if first is None:
+                    return
+                group, closing = [first], False
+                while len(group) < self._limit:
+                    try:
+                        waiting = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if waiting is None:
+                        closing = True
+                        break
+                    group.append(waiting)
+                # A caller that gave up (its deadline) before its turn: its work is not run, as a
+                # thread pool drops a queued task whose future was cancelled.
+                group = [waiting for waiting in group if not waiting.future.cancelled()]
+                if group:
+                    if connection is None or connection.closed:
+                        connection = self._connect(group)
+                    if connection is not None:
+                        outcomes, whole_failed = self._run(connection, group)
+                        if whole_failed:
+                            # A failed COMMIT can leave SQLite inside the transaction: the pool's
+                            # reset on return rolls it back, the next group takes a fresh connection.
+                            connection.close()
+                        _answer(group, outcomes)
+                if closing:
+                    return
+        finally:
+            if connection is not None:
+                connection.close()
 
-    def _run(self, group: list[_Waiting]) -> list[tuple[bool, Any]]:
-        """(True, result) or (False, exception) per transaction of the group, in order."""
+    def _connect(self, group: list[_Waiting]) -> Connection | None:
+        try:
+            return self._engine_of().connect()
+        except Exception as error:  # the database cannot be opened: this group fails, the next tries again
+            _answer(group, [(False, error)] * len(group))
+            return None
+
+    def _run(self, connection: Connection, group: list[_Waiting]) -> tuple[list[tuple[bool, Any]], bool]:
+        """(True, result) or (False, exception) per transaction of the group, in order; and
+        whether the transaction itself failed (nothing of the group stored)."""
         outcomes: list[tuple[bool, Any]] = []
         try:
-            with self._engine_of().begin() as connection:
+            with connection.begin():
                 if len(group) == 1:
                     outcomes.append((True, group[0].work(connection)))
                 else:
@@ -116,8 +143,8 @@ class GroupCommitWriter:
                 log.warning(
                     "db.group_commit_failed", transactions=len(group), error=f"{type(error).__name__}: {error}"[:300]
                 )
-            return [(False, error)] * len(group)
-        return outcomes
+            return [(False, error)] * len(group), True
+        return outcomes, False
 
 
 def _in_savepoint(connection: Connection, work: Callable[[Connection], Any]) -> tuple[bool, Any]:
