@@ -9,7 +9,7 @@ connection behind writes), each sized by the settings, with server-side prepared
 Two ways in: `write()`/`read()` give an async ORM session; `run_write()`/`run_read()` run a
 synchronous Core function as one transaction in one go (the hot path): on PostgreSQL on a
 worker thread, on SQLite writes on the one writer thread, committed in groups
-(services.common.group_commit), and reads on the event loop itself.
+(services.common.group_commit), reads on a pool of reader threads.
 """
 
 from __future__ import annotations
@@ -200,8 +200,7 @@ class Database:
             return await connection.run_sync(work)
 
     async def run_read(self, work: Callable[[Connection], T]) -> T:
-        """`work(connection)` in one read transaction, as `run_write`. On SQLite it runs on the
-        event loop (no hand-off): keep it to the hot path's short reads, never a report."""
+        """`work(connection)` in one read transaction, as `run_write` (on a reader thread)."""
         if self._one_hop is not None:
             return await self._one_hop.read(work)
         async with self.reader.begin() as connection:
@@ -220,22 +219,21 @@ class _OneHop:
     PostgreSQL: as many threads as pooled connections, for writes and for reads (psycopg
     releases the GIL while it waits on the server).
     SQLite: one writer thread that commits the transactions queued behind it together
-    (services.common.group_commit: one fsync for many), and reads run right on the event
-    loop. A read of the hot path is a few hundred microseconds of SQLite on a WAL database,
-    which never waits for the writer: handing it to a thread and back cost more than the
-    read itself (docs/benchmarks.md). Opened on first use: a process that never takes the
-    hot path opens nothing."""
+    (services.common.group_commit: one fsync for many), and a pool of reader threads. Reads
+    stay off the event loop: a read that waits on a lock would freeze the loop, and with it
+    an aiosqlite writer of the same process that the lock is waiting for (tried, and seen in
+    tests: docs/benchmarks.md). Opened on first use: a process that never takes the hot path
+    opens nothing."""
 
     def __init__(self, url: str, *, writers: int, readers: int, connect_args: dict[str, Any] | None = None) -> None:
         self._url, self._writers, self._readers = url, writers, readers
         self._connect_args = connect_args or {}
         self._engines: tuple[Engine, Engine] | None = None
-        self._opening = threading.Lock()  # the writer thread and the event loop may both open first
+        self._opening = threading.Lock()  # the writer and a reader thread may both open first
         self._sqlite = make_url(url).drivername.startswith("sqlite")
         self._group_writer = GroupCommitWriter(lambda: self._opened()[0]) if self._sqlite else None
         self._write_threads = None if self._sqlite else ThreadPoolExecutor(writers, thread_name_prefix="db-writer")
-        self._read_threads = None if self._sqlite else ThreadPoolExecutor(readers, thread_name_prefix="db-reader")
-        self._loop_reader: Connection | None = None
+        self._read_threads = ThreadPoolExecutor(readers, thread_name_prefix="db-reader")
 
     def _opened(self) -> tuple[Engine, Engine]:
         with self._opening:
@@ -250,7 +248,7 @@ class _OneHop:
             )
             self._engines = (writer, reader)
             return self._engines
-        # The writer's connection lives on its thread; the readers' on the event loop's.
+        # A pooled reader connection may serve another thread later (never two at once).
         shared = {"check_same_thread": False}
         writer = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=60, connect_args=shared)
         reader = create_engine(url, pool_size=self._readers, max_overflow=0, connect_args=shared)
@@ -270,19 +268,6 @@ class _OneHop:
         return await asyncio.get_running_loop().run_in_executor(self._write_threads, transaction)
 
     async def read(self, work: Callable[[Connection], T]) -> T:
-        if self._read_threads is None:
-            # SQLite, inline: reads never overlap on the event loop's thread, so one connection
-            # kept open serves them all (no pool check-out and return per read).
-            reader = self._loop_reader
-            if reader is None or reader.closed:
-                reader = self._loop_reader = self._opened()[1].connect()
-            try:
-                with reader.begin():
-                    return work(reader)
-            except BaseException:
-                reader.close()  # whatever state it is left in, the pool's reset rolls it back
-                raise
-
         def transaction() -> T:
             with self._opened()[1].begin() as connection:
                 return work(connection)
@@ -292,8 +277,6 @@ class _OneHop:
     async def dispose(self) -> None:
         if self._group_writer is not None:
             await self._group_writer.close()
-        if self._loop_reader is not None:
-            self._loop_reader.close()
         engines = self._engines
 
         def close() -> None:
@@ -301,9 +284,9 @@ class _OneHop:
                 engine.dispose()
 
         await asyncio.get_running_loop().run_in_executor(None, close)
-        for threads in (self._write_threads, self._read_threads):
-            if threads is not None:
-                threads.shutdown(wait=False)
+        if self._write_threads is not None:
+            self._write_threads.shutdown(wait=False)
+        self._read_threads.shutdown(wait=False)
 
 
 def migrate(url: str, migrations_dir: Path, version_table: str) -> None:
