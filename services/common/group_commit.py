@@ -88,37 +88,39 @@ class GroupCommitWriter:
         connection: Connection | None = None
         try:
             while True:
-                first = self._queue.get()
-                if first is None:
-                    return
-                group, closing = [first], False
-                while len(group) < self._limit:
-                    try:
-                        waiting = self._queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if waiting is None:
-                        closing = True
-                        break
-                    group.append(waiting)
-                # A caller that gave up (its deadline) before its turn: its work is not run, as a
-                # thread pool drops a queued task whose future was cancelled.
-                group = [waiting for waiting in group if not waiting.future.cancelled()]
-                if group:
-                    if connection is None or connection.closed:
-                        connection = self._connect(group)
-                    if connection is not None:
-                        outcomes, whole_failed = self._run(connection, group)
-                        if whole_failed:
-                            # A failed COMMIT can leave SQLite inside the transaction: the pool's
-                            # reset on return rolls it back, the next group takes a fresh connection.
-                            connection.close()
-                        _answer(group, outcomes)
+                group, closing = self._next_group()
+                if group and (connection is None or connection.closed):
+                    connection = self._connect(group)
+                if group and connection is not None:
+                    outcomes, whole_failed = self._run(connection, group)
+                    if whole_failed:
+                        # A failed COMMIT can leave SQLite inside the transaction: the pool's
+                        # reset on return rolls it back, the next group takes a fresh connection.
+                        connection.close()
+                    _answer(group, outcomes)
                 if closing:
                     return
         finally:
             if connection is not None:
                 connection.close()
+
+    def _next_group(self) -> tuple[list[_Waiting], bool]:
+        """What is queued (waiting for the first), at most `limit`; and whether close() was asked.
+        A caller that gave up (its deadline) before its turn is left out: its work is not run, as
+        a thread pool drops a queued task whose future was cancelled."""
+        first = self._queue.get()
+        if first is None:
+            return [], True
+        group = [first]
+        while len(group) < self._limit:
+            try:
+                waiting = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if waiting is None:
+                return [w for w in group if not w.future.cancelled()], True
+            group.append(waiting)
+        return [w for w in group if not w.future.cancelled()], False
 
     def _connect(self, group: list[_Waiting]) -> Connection | None:
         try:

@@ -11,7 +11,7 @@ import asyncio
 import sqlite3
 import threading
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -174,7 +174,7 @@ class _HeldWriter:
         await self.task
 
 
-def _add(body: str):  # type: ignore[no-untyped-def]
+def _add(body: str) -> Callable[[Connection], str]:
     def work(connection: Connection) -> str:
         connection.execute(insert(NOTES).values(body=body))
         return body
