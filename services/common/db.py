@@ -15,10 +15,11 @@ worker thread, on SQLite writes on the one writer thread, committed in groups
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -299,4 +300,10 @@ def migrate(url: str, migrations_dir: Path, version_table: str) -> None:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # WAL once, here, before anything else opens the file (it stays in the file): a
+            # connection's own `PRAGMA journal_mode=WAL` (_sqlite_tuning) is then a no-op. Left to
+            # the first connections, two of them switching at once could get "database is locked"
+            # (seen in the tests, where a process opens its writer and readers at the same moment).
+            with closing(sqlite3.connect(database)) as connection:
+                connection.execute("PRAGMA journal_mode=WAL")
     command.upgrade(config, "head")
