@@ -281,13 +281,16 @@ class _OneHop:
         engines = self._engines
 
         def close() -> None:
+            # A transaction whose caller was cancelled (a stopping task) may still run on its
+            # thread: wait for it, so that its connection is back in the pool before the pool is
+            # closed (disposed under it, the connection was left open: psycopg's ResourceWarning).
+            for threads in (self._write_threads, self._read_threads):
+                if threads is not None:
+                    threads.shutdown(wait=True, cancel_futures=True)
             for engine in engines or ():
                 engine.dispose()
 
         await asyncio.get_running_loop().run_in_executor(None, close)
-        if self._write_threads is not None:
-            self._write_threads.shutdown(wait=False)
-        self._read_threads.shutdown(wait=False)
 
 
 def migrate(url: str, migrations_dir: Path, version_table: str) -> None:

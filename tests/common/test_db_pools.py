@@ -258,3 +258,36 @@ async def test_a_write_whose_caller_gave_up_before_its_turn_is_not_run(db: Datab
     with pytest.raises(asyncio.CancelledError):
         await abandoned
     assert await db.run_read(_bodies) == ["avant", "gardée", "tenue"]
+
+
+def _is_closed(dbapi_connection: object) -> bool:
+    if hasattr(dbapi_connection, "closed"):  # psycopg
+        return bool(dbapi_connection.closed)
+    try:  # sqlite3 has no such flag: a closed connection refuses to work
+        dbapi_connection.execute("SELECT 1")  # type: ignore[attr-defined]
+    except sqlite3.ProgrammingError:
+        return True
+    return False
+
+
+async def test_a_read_still_running_when_the_database_is_disposed_has_its_connection_closed(db: Database) -> None:
+    # A stopping service cancels its tasks, then disposes the database: a transaction whose
+    # caller was cancelled still runs on its thread. Its connection must not outlive the pool
+    # (psycopg warns of a connection left open; seen in .ci/run on orders' restart).
+    inside, release = threading.Event(), threading.Event()
+    used: list[object] = []
+
+    def slow_read(connection: Connection) -> str:
+        used.append(connection.connection.dbapi_connection)
+        inside.set()
+        release.wait(30)
+        return _body(connection)
+
+    reading = asyncio.ensure_future(db.run_read(slow_read))
+    assert await asyncio.to_thread(inside.wait, 30)
+    reading.cancel()
+    disposing = asyncio.ensure_future(db.dispose())
+    await asyncio.sleep(0.05)
+    release.set()
+    await asyncio.wait_for(disposing, 30)
+    assert _is_closed(used[0])

@@ -101,6 +101,10 @@ async def three_services(
                 sessions_address=sessions_address,
                 effecteurs_address=f"127.0.0.1:{effecteurs.port}",
                 directory_cache_seconds=directory_cache_seconds,
+                # Three services share this test process and its one event loop, beside another
+                # test process: production's 2 s deadline to effecteurs measured the machine's load
+                # (a 200-request test failed UNAVAILABLE once in .ci/run), not a rule under test.
+                dependency_timeout_seconds=10.0,
                 **common,
             ),
             address="127.0.0.1:0",
