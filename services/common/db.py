@@ -29,8 +29,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import DateTime, MetaData, Table, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from services.common.group_commit import GroupCommitWriter
@@ -94,7 +96,7 @@ def sync_url(url: str) -> str:
     return url
 
 
-def _sqlite_tuning(engine: Engine, *, immediate: bool) -> None:
+def _sqlite_tuning(engine: Engine, *, immediate: bool, busy_timeout_ms: int = 15000) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:  # the driver's own (sqlite3) connection
         # Take transaction control from the driver: we emit BEGIN ourselves.
@@ -102,13 +104,21 @@ def _sqlite_tuning(engine: Engine, *, immediate: bool) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # On the driver's cursor: through exec_driver_sql, SQLAlchemy's execution machinery
+        # cost more than the BEGIN itself (2 % of orders' CPU in the rush's profile).
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(begin)
+        finally:
+            cursor.close()
 
 
 @dataclass(frozen=True)
@@ -201,7 +211,9 @@ class Database:
             return await connection.run_sync(work)
 
     async def run_read(self, work: Callable[[Connection], T]) -> T:
-        """`work(connection)` in one read transaction, as `run_write` (on a reader thread)."""
+        """`work(connection)` in one read transaction, as `run_write`. `work` only reads: on
+        SQLite it runs on the event loop's thread, and again on a reader thread if it found the
+        database locked (_OneHop)."""
         if self._one_hop is not None:
             return await self._one_hop.read(work)
         async with self.reader.begin() as connection:
@@ -220,11 +232,14 @@ class _OneHop:
     PostgreSQL: as many threads as pooled connections, for writes and for reads (psycopg
     releases the GIL while it waits on the server).
     SQLite: one writer thread that commits the transactions queued behind it together
-    (services.common.group_commit: one fsync for many), and a pool of reader threads. Reads
-    stay off the event loop: a read that waits on a lock would freeze the loop, and with it
-    an aiosqlite writer of the same process that the lock is waiting for (tried, and seen in
-    tests: docs/benchmarks.md). Opened on first use: a process that never takes the hot path
-    opens nothing."""
+    (services.common.group_commit: one fsync for many). A read runs on the event loop's own
+    thread, on a connection kept for it, that never waits for a lock (busy timeout 0): a
+    hot-path read costs less than a hand-off to a thread and back. One that finds the
+    database locked (rare under WAL) is run again on a reader thread, which may wait: a read
+    waiting on the loop would freeze it, and with it an aiosqlite writer of the same process
+    that the lock may be waiting for (seen in tests when reads waited on the loop:
+    docs/benchmarks.md). Opened on first use: a process that never takes the hot path opens
+    nothing."""
 
     def __init__(self, url: str, *, writers: int, readers: int, connect_args: dict[str, Any] | None = None) -> None:
         self._url, self._writers, self._readers = url, writers, readers
@@ -235,6 +250,10 @@ class _OneHop:
         self._group_writer = GroupCommitWriter(lambda: self._opened()[0]) if self._sqlite else None
         self._write_threads = None if self._sqlite else ThreadPoolExecutor(writers, thread_name_prefix="db-writer")
         self._read_threads = ThreadPoolExecutor(readers, thread_name_prefix="db-reader")
+        # SQLite: one connection per event loop's thread (a Database may serve several loops).
+        self._loop_engine: Engine | None = None
+        self._loop_readers = threading.local()
+        self._loop_connections: list[Connection] = []
 
     def _opened(self) -> tuple[Engine, Engine]:
         with self._opening:
@@ -255,8 +274,30 @@ class _OneHop:
         reader = create_engine(url, pool_size=self._readers, max_overflow=0, connect_args=shared)
         _sqlite_tuning(writer, immediate=True)
         _sqlite_tuning(reader, immediate=False)
+        # Each loop thread keeps its one connection open (_loop_reader): no pool needed.
+        self._loop_engine = create_engine(url, poolclass=NullPool, connect_args={**shared, "timeout": 0})
+        _sqlite_tuning(self._loop_engine, immediate=False, busy_timeout_ms=0)
         self._engines = (writer, reader)
         return self._engines
+
+    def _loop_reader(self) -> Connection:
+        connection: Connection | None = getattr(self._loop_readers, "connection", None)
+        if connection is None or connection.closed:
+            self._opened()
+            assert self._loop_engine is not None
+            connection = self._loop_readers.connection = self._loop_engine.connect()
+            self._loop_connections = [c for c in self._loop_connections if not c.closed] + [connection]
+        return connection
+
+    def _read_on_loop(self, work: Callable[[Connection], T]) -> T:
+        reader = self._loop_reader()
+        try:
+            with reader.begin():  # rolled back if `work` raises (a refusal, a lock)
+                return work(reader)
+        except BaseException:
+            if reader.invalidated or reader.in_transaction():
+                reader.close()  # left in an unknown state: the next read opens a fresh one
+            raise
 
     async def write(self, work: Callable[[Connection], T]) -> T:
         if self._group_writer is not None:
@@ -269,6 +310,14 @@ class _OneHop:
         return await asyncio.get_running_loop().run_in_executor(self._write_threads, transaction)
 
     async def read(self, work: Callable[[Connection], T]) -> T:
+        if self._sqlite:
+            try:
+                return self._read_on_loop(work)
+            except OperationalError as error:
+                if not _locked(error):
+                    raise
+                # Locked: on a reader thread, which may wait (a read is safe to run again).
+
         def transaction() -> T:
             with self._opened()[1].begin() as connection:
                 return work(connection)
@@ -279,6 +328,9 @@ class _OneHop:
         if self._group_writer is not None:
             await self._group_writer.close()
         engines = self._engines
+        for connection in self._loop_connections:
+            connection.close()  # sqlite3 allows it from another thread (check_same_thread off)
+        self._loop_connections.clear()
 
         def close() -> None:
             # A transaction whose caller was cancelled (a stopping task) may still run on its
@@ -287,10 +339,17 @@ class _OneHop:
             for threads in (self._write_threads, self._read_threads):
                 if threads is not None:
                     threads.shutdown(wait=True, cancel_futures=True)
-            for engine in engines or ():
-                engine.dispose()
+            for engine in (*(engines or ()), self._loop_engine):
+                if engine is not None:
+                    engine.dispose()
 
         await asyncio.get_running_loop().run_in_executor(None, close)
+
+
+def _locked(error: OperationalError) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED (and their extended codes)."""
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return isinstance(error.orig, sqlite3.OperationalError) and code is not None and code & 0xFF in (5, 6)
 
 
 def migrate(url: str, migrations_dir: Path, version_table: str) -> None:

@@ -12,6 +12,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -270,6 +271,7 @@ def _is_closed(dbapi_connection: object) -> bool:
     return False
 
 
+@pytest.mark.skipif(not PG_URL, reason="reads on threads (SQLite's run on the event loop)")
 async def test_a_read_still_running_when_the_database_is_disposed_has_its_connection_closed(db: Database) -> None:
     # A stopping service cancels its tasks, then disposes the database: a transaction whose
     # caller was cancelled still runs on its thread. Its connection must not outlive the pool
@@ -291,3 +293,52 @@ async def test_a_read_still_running_when_the_database_is_disposed_has_its_connec
     release.set()
     await asyncio.wait_for(disposing, 30)
     assert _is_closed(used[0])
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's reads on the event loop")
+async def test_a_read_that_finds_the_database_locked_waits_off_the_event_loop(db: Database) -> None:
+    # A read runs on the event loop's thread without ever waiting for a lock: one that finds the
+    # database locked goes to a reader thread, so the service keeps answering meanwhile.
+    assert db.url.startswith("sqlite")
+    await db.writer.dispose()  # nothing else has the file open: the holder below may lock it whole
+    await db.reader.dispose()
+    path = db.url.removeprefix("sqlite:///")
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_file() -> None:
+        # WAL with an exclusive locking mode: nobody else may even read the file until it closes.
+        with closing(sqlite3.connect(path, isolation_level=None)) as holder:
+            holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+            holder.execute("BEGIN IMMEDIATE")
+            holder.execute("UPDATE notes SET body = 'pendant' WHERE id = 1")
+            holder.execute("COMMIT")
+            locked.set()
+            release.wait(30)
+
+    holding = asyncio.ensure_future(asyncio.to_thread(hold_the_file))
+    assert await asyncio.to_thread(locked.wait, 30)
+    reading = asyncio.ensure_future(db.run_read(_body))
+    ticks = 0
+    for _ in range(5):  # the event loop still turns while the read waits
+        await asyncio.sleep(0.01)
+        ticks += 1
+    assert ticks == 5 and not reading.done()
+    release.set()
+    await holding
+    assert await asyncio.wait_for(reading, 30) == "pendant"
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's read transactions (PostgreSQL's run at READ COMMITTED)")
+async def test_a_sqlite_read_sees_one_snapshot_from_its_first_statement_to_its_last(db: Database) -> None:
+    # A listing and its total read in one run_read agree: a write committed between the two
+    # statements is seen by the next read only.
+    path = db.url.removeprefix("sqlite:///")
+
+    def read_around_a_write(connection: Connection) -> tuple[str, str]:
+        first = _body(connection)
+        with closing(sqlite3.connect(path, isolation_level=None)) as other:
+            other.execute("UPDATE notes SET body = 'entre-temps' WHERE id = 1")
+        return first, _body(connection)
+
+    assert await db.run_read(read_around_a_write) == ("avant", "avant")
+    assert await db.run_read(_body) == "entre-temps"
