@@ -250,10 +250,10 @@ class _OneHop:
         self._group_writer = GroupCommitWriter(lambda: self._opened()[0]) if self._sqlite else None
         self._write_threads = None if self._sqlite else ThreadPoolExecutor(writers, thread_name_prefix="db-writer")
         self._read_threads = ThreadPoolExecutor(readers, thread_name_prefix="db-reader")
-        # SQLite: one connection per event loop's thread (a Database may serve several loops).
+        # SQLite: one connection per event loop's thread (a Database may serve several loops),
+        # by thread id, so that dispose() closes them all.
         self._loop_engine: Engine | None = None
-        self._loop_readers = threading.local()
-        self._loop_connections: list[Connection] = []
+        self._loop_readers: dict[int, Connection] = {}
 
     def _opened(self) -> tuple[Engine, Engine]:
         with self._opening:
@@ -281,12 +281,12 @@ class _OneHop:
         return self._engines
 
     def _loop_reader(self) -> Connection:
-        connection: Connection | None = getattr(self._loop_readers, "connection", None)
+        thread = threading.get_ident()
+        connection = self._loop_readers.get(thread)
         if connection is None or connection.closed:
             self._opened()
             assert self._loop_engine is not None
-            connection = self._loop_readers.connection = self._loop_engine.connect()
-            self._loop_connections = [c for c in self._loop_connections if not c.closed] + [connection]
+            connection = self._loop_readers[thread] = self._loop_engine.connect()
         return connection
 
     def _read_on_loop(self, work: Callable[[Connection], T]) -> T:
@@ -328,9 +328,9 @@ class _OneHop:
         if self._group_writer is not None:
             await self._group_writer.close()
         engines = self._engines
-        for connection in self._loop_connections:
+        for connection in self._loop_readers.values():
             connection.close()  # sqlite3 allows it from another thread (check_same_thread off)
-        self._loop_connections.clear()
+        self._loop_readers.clear()
 
         def close() -> None:
             # A transaction whose caller was cancelled (a stopping task) may still run on its
@@ -347,9 +347,9 @@ class _OneHop:
 
 
 def _locked(error: OperationalError) -> bool:
-    """SQLITE_BUSY or SQLITE_LOCKED (and their extended codes)."""
+    """SQLITE_BUSY or SQLITE_LOCKED (and their extended codes, whose low byte is the primary one)."""
     code = getattr(error.orig, "sqlite_errorcode", None)
-    return isinstance(error.orig, sqlite3.OperationalError) and code is not None and code & 0xFF in (5, 6)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def migrate(url: str, migrations_dir: Path, version_table: str) -> None:

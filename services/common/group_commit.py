@@ -111,16 +111,17 @@ class GroupCommitWriter:
         first = self._queue.get()
         if first is None:
             return [], True
-        group = [first]
+        group, closing = [first], False
         while len(group) < self._limit:
             try:
                 waiting = self._queue.get_nowait()
             except queue.Empty:
                 break
             if waiting is None:
-                return [w for w in group if not w.future.cancelled()], True
+                closing = True
+                break
             group.append(waiting)
-        return [w for w in group if not w.future.cancelled()], False
+        return [w for w in group if not w.future.cancelled()], closing
 
     def _connect(self, group: list[_Waiting]) -> Connection | None:
         try:
