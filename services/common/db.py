@@ -247,7 +247,9 @@ class _OneHop:
         self._engines: tuple[Engine, Engine] | None = None
         self._opening = threading.Lock()  # the writer and a reader thread may both open first
         self._sqlite = make_url(url).drivername.startswith("sqlite")
-        self._group_writer = GroupCommitWriter(lambda: self._opened()[0]) if self._sqlite else None
+        self._group_writer = (
+            GroupCommitWriter(lambda: self._opened()[0], lock_path=_writers_lock_path(url)) if self._sqlite else None
+        )
         self._write_threads = None if self._sqlite else ThreadPoolExecutor(writers, thread_name_prefix="db-writer")
         self._read_threads = ThreadPoolExecutor(readers, thread_name_prefix="db-reader")
         # SQLite: one connection per event loop's thread (a Database may serve several loops),
@@ -344,6 +346,13 @@ class _OneHop:
                     engine.dispose()
 
         await asyncio.get_running_loop().run_in_executor(None, close)
+
+
+def _writers_lock_path(url: str) -> Path:
+    """Beside the database file, as SQLite's own -wal and -shm (services.common.group_commit)."""
+    database = make_url(url).database
+    assert database  # _OneHop serves file-backed SQLite only
+    return Path(f"{database}-writer.lock")
 
 
 def _locked(error: OperationalError) -> bool:

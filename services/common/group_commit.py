@@ -12,6 +12,12 @@ gets the exception; the others go on. Nobody waits on purpose: at low load a gro
 transaction (then no savepoint is needed), under load it is whatever queued during the
 previous commit. This is the group commit PostgreSQL does itself.
 
+Several worker processes on one file (VAXORDERS_WORKERS) each have their writer: they take
+turns through an advisory lock on a file beside the database (`<database>-writer.lock`,
+flock), held from BEGIN IMMEDIATE to COMMIT. A writer waiting for it sleeps in the kernel and
+wakes when the other releases it; left to SQLite's busy handler, it polled with sleeps of 1,
+2, 5, 10… ms while the file was long free, and two workers wrote no faster than one.
+
 What a caller is promised does not change:
 - its `work` is all or nothing, and runs alone (one after the other, on one connection,
   as with a single writer before): what the previous `work` wrote is simply visible;
@@ -23,10 +29,13 @@ What a caller is promised does not change:
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import structlog
@@ -51,10 +60,14 @@ class _Waiting:
 
 
 class GroupCommitWriter:
-    """One thread, one connection of `engine_of()` (opened on first use, kept), BEGIN IMMEDIATE."""
+    """One thread, one connection of `engine_of()` (opened on first use, kept), BEGIN IMMEDIATE;
+    each group under the writers' file lock `lock_path` when given (a file-backed database)."""
 
-    def __init__(self, engine_of: Callable[[], Engine], *, limit: int = GROUP_LIMIT) -> None:
+    def __init__(
+        self, engine_of: Callable[[], Engine], *, lock_path: Path | None = None, limit: int = GROUP_LIMIT
+    ) -> None:
         self._engine_of = engine_of
+        self._lock_path = lock_path
         self._limit = limit
         self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -86,31 +99,34 @@ class GroupCommitWriter:
     def _serve(self) -> None:
         # One connection for the thread's life: no pool check-out and return per group.
         connection: Connection | None = None
+        lock = _WritersLock(self._lock_path)
         try:
             while True:
-                group, closing = self._next_group()
-                if group and (connection is None or connection.closed):
-                    connection = self._connect(group)
-                if group and connection is not None:
-                    outcomes, whole_failed = self._run(connection, group)
-                    if whole_failed:
-                        # A failed COMMIT can leave SQLite inside the transaction: the pool's
-                        # reset on return rolls it back, the next group takes a fresh connection.
-                        connection.close()
-                    _answer(group, outcomes)
+                first = self._queue.get()
+                if first is None:
+                    return
+                with lock:  # what queued while another process wrote joins this group
+                    group, closing = self._next_group(first)
+                    if group and (connection is None or connection.closed):
+                        connection = self._connect(group)
+                    if group and connection is not None:
+                        outcomes, whole_failed = self._run(connection, group)
+                        if whole_failed:
+                            # A failed COMMIT can leave SQLite inside the transaction: the pool's
+                            # reset on return rolls it back, the next group takes a fresh connection.
+                            connection.close()
+                        _answer(group, outcomes)
                 if closing:
                     return
         finally:
+            lock.close()
             if connection is not None:
                 connection.close()
 
-    def _next_group(self) -> tuple[list[_Waiting], bool]:
-        """What is queued (waiting for the first), at most `limit`; and whether close() was asked.
+    def _next_group(self, first: _Waiting) -> tuple[list[_Waiting], bool]:
+        """`first` and what queued behind it, at most `limit`; and whether close() was asked.
         A caller that gave up (its deadline) before its turn is left out: its work is not run, as
         a thread pool drops a queued task whose future was cancelled."""
-        first = self._queue.get()
-        if first is None:
-            return [], True
         group, closing = [first], False
         while len(group) < self._limit:
             try:
@@ -150,12 +166,55 @@ class GroupCommitWriter:
         return outcomes, False
 
 
+# Emitted on the driver's cursor, as the BEGIN (services.common.db._sqlite_tuning): through
+# `begin_nested()`, SQLAlchemy's transaction bookkeeping cost more than SQLite's savepoint.
+# `work` never sees it: a `begin_nested()` of its own uses SQLAlchemy's names (sa_savepoint_N).
+_SAVEPOINT, _RELEASE, _ROLLBACK_TO = "SAVEPOINT group_work", "RELEASE group_work", "ROLLBACK TO group_work"
+
+
 def _in_savepoint(connection: Connection, work: Callable[[Connection], Any]) -> tuple[bool, Any]:
+    """`work` alone in a savepoint of the group's transaction: its rows released into the
+    group, or rolled back (its caller gets the exception) while the others' stay. Should the
+    rollback itself fail, the connection's state is unknown: the whole group fails."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        with connection.begin_nested():
-            return True, work(connection)
-    except Exception as error:
-        return False, error
+        cursor.execute(_SAVEPOINT)
+        try:
+            result = work(connection)
+        except Exception as error:
+            cursor.execute(_ROLLBACK_TO)
+            cursor.execute(_RELEASE)
+            return False, error
+        cursor.execute(_RELEASE)
+        return True, result
+    finally:
+        cursor.close()
+
+
+class _WritersLock:
+    """The lock the writers of one database file take turns with, across processes (flock on
+    `path`, opened on first use and kept); without a path, nothing to take. The kernel drops it
+    when its process dies, so a killed worker cannot hold the others up."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._fd: int | None = None
+
+    def __enter__(self) -> None:
+        if self._path is None:
+            return
+        if self._fd is None:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *_: object) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def _answer(group: list[_Waiting], outcomes: list[tuple[bool, Any]]) -> None:

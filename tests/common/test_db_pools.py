@@ -8,6 +8,8 @@ VAXORDERS_TEST_DATABASE_URL is set."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import sqlite3
 import threading
 import uuid
@@ -259,6 +261,25 @@ async def test_a_write_whose_caller_gave_up_before_its_turn_is_not_run(db: Datab
     with pytest.raises(asyncio.CancelledError):
         await abandoned
     assert await db.run_read(_bodies) == ["avant", "gardée", "tenue"]
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's writers of several processes")
+async def test_a_write_waits_while_another_process_holds_the_writers_lock(db: Database, tmp_path: Path) -> None:
+    # Two workers of one service share the file: each writer takes the lock beside it for its
+    # whole transaction (services.common.group_commit). The other worker is played here by a
+    # second open of the lock file, which flock treats as another holder.
+    fd = os.open(f"{tmp_path / 'pools.db'}-writer.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        queued = [asyncio.ensure_future(db.run_write(_add(body))) for body in ("un", "deux")]
+        await asyncio.sleep(0.2)
+        assert not any(write.done() for write in queued)
+        assert await db.run_read(_bodies) == ["avant"]
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        assert await asyncio.wait_for(asyncio.gather(*queued), 30) == ["un", "deux"]
+    finally:
+        os.close(fd)
+    assert await db.run_read(_bodies) == ["avant", "deux", "un"]
 
 
 def _is_closed(dbapi_connection: object) -> bool:
