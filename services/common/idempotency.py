@@ -40,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.clock import Clock
 from services.common.db import Database, SyncExecutor, UTCDateTime
 from services.common.errors import InvalidArgument
-from services.common.statements import per_dialect
+from services.common.statements import CursorStatement
 from services.common.timefmt import as_utc
 
 log = structlog.get_logger("idempotency")
@@ -108,7 +108,7 @@ def recorded_outcome(
     `Database.run_write`/`run_read`, or from an `AsyncSession` through `run_sync`."""
     if not request_id:
         return None
-    row = session.execute(_statements(table).recorded, {"k_request_id": request_id}).first()
+    row = _statements(table).recorded.first(session, {"k_request_id": request_id})
     if row is None:
         return None
     if row.operation != operation or row.fingerprint != digest:
@@ -118,14 +118,15 @@ def recorded_outcome(
 
 
 class _Statements:
-    """A key table's statements, built once (services.common.statements): they run on every write."""
+    """A key table's statements, built once and run on SQLite's cursor
+    (services.common.statements): they run on every write."""
 
     def __init__(self, table: Table) -> None:
         key = table.c.request_id == bindparam("k_request_id")
-        self.recorded = select(table.c.operation, table.c.fingerprint, table.c.result).where(key)
-        self.settle = update(table).where(key).values(result=bindparam("k_result"))
-        self.claim = per_dialect(
-            lambda dialect: dialect.insert(table).on_conflict_do_nothing().returning(table.c.request_id)
+        self.recorded = CursorStatement(select(table.c.operation, table.c.fingerprint, table.c.result).where(key))
+        self.settle = CursorStatement(update(table).where(key).values(result=bindparam("k_result")))
+        self.claim = CursorStatement(
+            build=lambda dialect: dialect.insert(table).on_conflict_do_nothing().returning(table.c.request_id)
         )
 
 
@@ -141,11 +142,11 @@ def claim(
     owns it, else the outcome the owner recorded (see the module docstring)."""
     if not request_id:
         return None
-    claimed = session.execute(
-        _statements(table).claim(session),
+    claimed = _statements(table).claim.first(
+        session,
         {"request_id": request_id, "operation": operation, "fingerprint": digest, "result": "{}", "created_at": now},
     )
-    if claimed.first() is not None:
+    if claimed is not None:
         return None
     previous = recorded_outcome(session, table, request_id, operation, digest)
     assert previous is not None  # the key exists: it was committed by its owner
@@ -155,8 +156,8 @@ def claim(
 def settle(session: SyncExecutor, table: Table, request_id: str, result: dict[str, Any]) -> None:
     """Store the outcome on the claimed key, in the same transaction as the work."""
     if request_id:
-        session.execute(
-            _statements(table).settle, {"k_request_id": request_id, "k_result": json.dumps(result, default=str)}
+        _statements(table).settle.rowcount(
+            session, {"k_request_id": request_id, "k_result": json.dumps(result, default=str)}
         )
 
 

@@ -1,34 +1,204 @@
-"""Hot-path SQL built once, run with bind parameters.
+"""Hot-path SQL built once, and on SQLite run straight on sqlite3's cursor.
 
 Building a Core statement (coercions, its cache key) costs far more than running it
 on our sub-millisecond statements: measured on SQLite, a ledger upsert built per call
 took 290 µs against 24 µs for the same statement built once and executed with its
 parameters (docs/benchmarks.md). The statements the Monday rush runs are therefore
-built once per dialect (the upserts differ) by `per_dialect`, or once at import.
+built once, at import (per dialect when they differ: the upserts).
+
+Built once, a statement still paid SQLAlchemy's execution machinery on every run:
+cache-key look-up, execution context, parameter construction, events, result metadata.
+Profiled in the Monday rush, `Connection.execute` was a fifth of the orders service's CPU,
+of which sqlite3's own `execute` was 3 points. A `CursorStatement` does what that
+machinery does for our statements, once: it compiles the statement with SQLAlchemy for
+the keys it is given (as `Connection.execute` does), keeps the SQL, the order of its
+parameters and each one's type conversion (UTCDateTime, sqlite's DATETIME...), and then
+per run only orders and converts the values, calls `cursor.execute` and converts the
+returned columns. What SQLAlchemy would do beyond that is refused when the statement is
+first compiled (Python-side column defaults, expanding IN parameters), so a statement
+cannot silently run differently here. A driver error becomes SQLAlchemy's exception
+(IntegrityError, OperationalError...), as callers expect.
+
+Elsewhere (PostgreSQL, where the time is the server's; an ORM session of a cold path)
+the same statement runs through `execute`, and the rows are SQLAlchemy's `Row`s: both
+kinds give their columns as attributes and as a tuple, which is all callers use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+import sqlite3
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
-from services.common.db import Executor, SyncExecutor, dialect_name
+from services.common.db import SyncExecutor, dialect_name
 
-S = TypeVar("S")
+Processor = Callable[[Any], Any]
 
 
-def per_dialect(build: Callable[[Any], S]) -> Callable[[Executor | SyncExecutor], S]:
-    """`build(dialect_module)` (sqlalchemy.dialects.sqlite or .postgresql, for their `insert`
-    with ON CONFLICT) once per dialect, the statement for the connection's dialect after that."""
-    built: dict[str, S] = {}
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """One statement for one set of parameter keys, ready for sqlite3."""
 
-    def statement(s: Executor | SyncExecutor) -> S:
+    sql: str
+    names: tuple[str, ...]  # the parameter of each `?`, in order (a name may come back)
+    bound: Mapping[str, Any]  # values carried by the statement itself (a literal, a LIMIT)
+    binds: tuple[tuple[int, Processor], ...]  # (position, conversion) of the typed parameters
+    row: Any  # the class of the returned rows (a named tuple), None when nothing is returned
+    results: tuple[tuple[int, Processor], ...]  # (column, conversion) of the typed columns
+
+    def arguments(self, params: Mapping[str, Any]) -> list[Any]:
+        bound = self.bound
+        values = [params[name] if name in params else bound[name] for name in self.names]
+        for position, convert in self.binds:
+            values[position] = convert(values[position])
+        return values
+
+    def rows(self, raw: list[Any]) -> list[Any]:
+        make = self.row._make
+        if not self.results:
+            return [make(r) for r in raw]
+        converted = []
+        for r in raw:
+            values = list(r)
+            for column, convert in self.results:
+                values[column] = convert(values[column])
+            converted.append(make(values))
+        return converted
+
+
+class CursorStatement:
+    """`statement`, or `build(dialect_module)` once per dialect (sqlalchemy.dialects.sqlite or
+    .postgresql, for their `insert` with ON CONFLICT); run on the driver's cursor on SQLite,
+    through SQLAlchemy elsewhere."""
+
+    def __init__(self, statement: ClauseElement | None = None, *, build: Callable[[Any], Any] | None = None) -> None:
+        if (statement is None) == (build is None):
+            raise TypeError("give a statement or a build function")
+        self._build = build if build is not None else (lambda _dialect: statement)
+        self._statements: dict[str, Any] = {}
+        self._compiled: dict[tuple[str, ...], _Compiled] = {}
+
+    def statement(self, s: SyncExecutor) -> Any:
+        """The SQLAlchemy statement for this connection's dialect."""
         name = dialect_name(s)
-        found = built.get(name)
+        found = self._statements.get(name)
         if found is None:
-            found = built[name] = build(postgresql if name == "postgresql" else sqlite)
+            found = self._statements[name] = self._build(postgresql if name == "postgresql" else sqlite)
         return found
 
-    return statement
+    # -- running -----------------------------------------------------------------------
+
+    def all(self, s: SyncExecutor, params: Mapping[str, Any]) -> list[Any]:
+        """Every row returned."""
+        on_cursor = _sqlite_connection(s)
+        if on_cursor is None:
+            return list(s.execute(self.statement(s), params))
+        compiled = self._for(on_cursor, params)
+        return compiled.rows(_run(on_cursor, compiled, params).fetchall())
+
+    def first(self, s: SyncExecutor, params: Mapping[str, Any]) -> Any | None:
+        """The first row returned, None when none was."""
+        rows = self.all(s, params)
+        return rows[0] if rows else None
+
+    def one(self, s: SyncExecutor, params: Mapping[str, Any]) -> Any:
+        """The one row returned; SQLAlchemy's NoResultFound or MultipleResultsFound otherwise."""
+        rows = self.all(s, params)
+        if len(rows) != 1:
+            raise (NoResultFound if not rows else MultipleResultsFound)(f"{len(rows)} rows, one expected")
+        return rows[0]
+
+    def scalar(self, s: SyncExecutor, params: Mapping[str, Any]) -> Any | None:
+        """The first column of the first row, None when no row was returned."""
+        row = self.first(s, params)
+        return None if row is None else row[0]
+
+    def rowcount(self, s: SyncExecutor, params: Mapping[str, Any]) -> int:
+        """How many rows an UPDATE or DELETE touched."""
+        on_cursor = _sqlite_connection(s)
+        if on_cursor is None:
+            result = s.execute(self.statement(s), params)
+            count: int = result.rowcount  # type: ignore[attr-defined]  # a DML's CursorResult
+            return count
+        return int(_run(on_cursor, self._for(on_cursor, params), params).rowcount)
+
+    def many(self, s: SyncExecutor, rows: Sequence[Mapping[str, Any]]) -> None:
+        """The statement once per row of parameters (executemany), nothing returned."""
+        if not rows:
+            return
+        on_cursor = _sqlite_connection(s)
+        if on_cursor is None:
+            s.execute(self.statement(s), list(rows))
+            return
+        compiled = self._for(on_cursor, rows[0])
+        arguments = [compiled.arguments(row) for row in rows]
+        cursor = on_cursor.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(compiled.sql, arguments)
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(compiled.sql, arguments, error, sqlite3.Error) from error
+        finally:
+            cursor.close()
+
+    # -- compiling -----------------------------------------------------------------------
+
+    def _for(self, connection: Connection, params: Mapping[str, Any]) -> _Compiled:
+        keys = tuple(sorted(params))
+        found = self._compiled.get(keys)
+        if found is None:
+            found = self._compiled[keys] = _compile(self.statement(connection), connection, keys)
+        return found
+
+
+def _sqlite_connection(s: SyncExecutor) -> Connection | None:
+    if isinstance(s, Session) or s.dialect.name != "sqlite":
+        return None
+    return s
+
+
+def _run(connection: Connection, compiled: _Compiled, params: Mapping[str, Any]) -> Any:
+    arguments = compiled.arguments(params)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(compiled.sql, arguments)
+    except sqlite3.Error as error:
+        cursor.close()
+        raise DBAPIError.instance(compiled.sql, arguments, error, sqlite3.Error) from error
+    return cursor
+
+
+def _compile(statement: Any, connection: Connection, keys: tuple[str, ...]) -> _Compiled:
+    dialect = connection.dialect
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    assert isinstance(compiled, SQLCompiler)
+    if compiled.insert_prefetch or compiled.update_prefetch:
+        missing = sorted(c.key for c in (*compiled.insert_prefetch, *compiled.update_prefetch))
+        raise ValueError(f"give every column: SQLAlchemy would compute the defaults of {missing}")
+    if compiled.post_compile_params or compiled.literal_execute_params:
+        raise ValueError("expanding or literal-execute parameters are not run on the cursor")
+    if compiled.positiontup is None:
+        raise ValueError(f"{dialect.name}: positional parameters expected")
+    names = tuple(compiled.positiontup)
+    binds = []
+    for position, name in enumerate(names):
+        convert = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if convert is not None:
+            binds.append((position, convert))
+    bound = {name: value for name, value in compiled.params.items() if name not in keys}
+    results = []
+    columns = list(statement.exported_columns) if statement.is_select or compiled.effective_returning else []
+    for position, column in enumerate(columns):
+        convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
+        if convert is not None:
+            results.append((position, convert))
+    row = namedtuple("Row", [c.key for c in columns]) if columns else None
+    return _Compiled(compiled.string, names, bound, tuple(binds), row, tuple(results))

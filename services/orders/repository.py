@@ -12,19 +12,18 @@ repository_reports.py.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, delete, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.sql.elements import ColumnElement
 
 from services.common.context import Principal
 from services.common.db import Executor, SyncExecutor, dialect_name, table_of
-from services.common.statements import per_dialect
+from services.common.statements import CursorStatement
 from services.orders.models import AnyRow, Change, OrderLine, QuotaUsage
 
 LINES = table_of(OrderLine)
@@ -52,12 +51,12 @@ _USAGE_ROW = (
     USAGE.c.effecteur == bindparam("u_effecteur"),
     USAGE.c.product == bindparam("u_product"),
 )
-_LOWER_USAGE = (
+_LOWER_USAGE = CursorStatement(
     update(USAGE).where(*_USAGE_ROW).values(vials=USAGE.c.vials + bindparam("u_delta")).returning(USAGE.c.vials)
 )
 
 
-def _raise_usage(capped: bool) -> Callable[[Executor | SyncExecutor], Any]:
+def _raise_usage(capped: bool) -> CursorStatement:
     def build(dialect: Any) -> Any:
         statement = dialect.insert(USAGE).values(
             session_id=bindparam("u_session"),
@@ -71,11 +70,11 @@ def _raise_usage(capped: bool) -> Callable[[Executor | SyncExecutor], Any]:
             where=(USAGE.c.vials + bindparam("u_delta") <= bindparam("u_cap")) if capped else None,
         ).returning(USAGE.c.vials)
 
-    return per_dialect(build)
+    return CursorStatement(build=build)
 
 
 _RAISE_CAPPED, _RAISE_UNCAPPED = _raise_usage(True), _raise_usage(False)
-_USAGE = select(USAGE.c.vials).where(*_USAGE_ROW)
+_USAGE = CursorStatement(select(USAGE.c.vials).where(*_USAGE_ROW))
 
 
 def change_usage(
@@ -88,47 +87,50 @@ def change_usage(
     SQLite has a single writer). Returns the new total, or None when refused."""
     row = {"u_session": session_id, "u_effecteur": effecteur, "u_product": product, "u_delta": delta}
     if delta <= 0:  # the row exists (it counts the line being lowered); CHECK forbids a negative insert
-        lowered_total: int = s.execute(_LOWER_USAGE, row).scalar_one()
+        lowered_total: int = _LOWER_USAGE.one(s, row)[0]
         return lowered_total
     if cap is None:
-        total: int | None = s.execute(_RAISE_UNCAPPED(s), row).scalar_one_or_none()
+        total: int | None = _RAISE_UNCAPPED.scalar(s, row)
         return total
     if delta > cap:
         return None
-    total = s.execute(_RAISE_CAPPED(s), row | {"u_cap": cap}).scalar_one_or_none()
+    total = _RAISE_CAPPED.scalar(s, row | {"u_cap": cap})
     return total
 
 
 def usage(s: SyncExecutor, session_id: str, effecteur: str, product: str) -> int:
-    value = s.scalar(_USAGE, {"u_session": session_id, "u_effecteur": effecteur, "u_product": product})
+    value = _USAGE.scalar(s, {"u_session": session_id, "u_effecteur": effecteur, "u_product": product})
     return value or 0
 
 
 # -- order lines -------------------------------------------------------------------
 
-_GET_LINE = select(LINES).where(LINES.c.id == bindparam("l_id"))
-_FIND_LINE = select(LINES).where(*(column == bindparam(f"l_{column.name}") for column in _LINE_KEY))
-_INSERT_LINE = per_dialect(
-    lambda dialect: dialect.insert(LINES).on_conflict_do_nothing(index_elements=_LINE_KEY).returning(LINES)
+_GET_LINE = CursorStatement(select(LINES).where(LINES.c.id == bindparam("l_id")))
+_FIND_LINE = CursorStatement(select(LINES).where(*(column == bindparam(f"l_{column.name}") for column in _LINE_KEY)))
+_INSERT_LINE = CursorStatement(
+    build=lambda dialect: dialect.insert(LINES).on_conflict_do_nothing(index_elements=_LINE_KEY).returning(LINES)
 )
 
 
 def get_line(s: SyncExecutor, line_id: str) -> AnyRow | None:
-    return s.execute(_GET_LINE, {"l_id": line_id}).first()
+    row: AnyRow | None = _GET_LINE.first(s, {"l_id": line_id})
+    return row
 
 
 def find_line(s: SyncExecutor, session_id: str, finess: str, effecteur: str, product: str) -> AnyRow | None:
     key = {"l_session_id": session_id, "l_finess": finess, "l_effecteur": effecteur, "l_product": product}
-    return s.execute(_FIND_LINE, key).first()
+    row: AnyRow | None = _FIND_LINE.first(s, key)
+    return row
 
 
 def insert_line(s: SyncExecutor, /, **values: Any) -> AnyRow | None:
     """A new line, or None when the (session, officine, effecteur, product) line
     already exists (the unique constraint decides, also between concurrent twins)."""
-    return s.execute(_INSERT_LINE(s), values).first()
+    row: AnyRow | None = _INSERT_LINE.first(s, values)
+    return row
 
 
-_SET_VIALS = (
+_SET_VIALS = CursorStatement(
     update(LINES)
     .where(LINES.c.id == bindparam("l_id"), LINES.c.etag == bindparam("l_etag"))
     .values(
@@ -151,7 +153,7 @@ def set_line_vials(
 ) -> AnyRow | None:
     """Set the quantity if the line still carries `etag`; None when it changed meanwhile."""
     values = {"l_id": line_id, "l_etag": etag, "l_vials": vials, "l_new_etag": new_etag, "l_actor": actor, "l_now": now}
-    row: AnyRow | None = s.execute(_SET_VIALS, values).first()
+    row: AnyRow | None = _SET_VIALS.first(s, values)
     return row
 
 
@@ -171,26 +173,25 @@ def _add_to_line(dialect: Any) -> Any:
     ).returning(LINES)
 
 
-_ADD_TO_LINE = per_dialect(_add_to_line)
+_ADD_TO_LINE = CursorStatement(build=_add_to_line)
 
 
 def add_to_line(s: SyncExecutor, added: int, **new_line: Any) -> AnyRow:
     """Add confirmed vials to the line, creating it (from `new_line`) when missing;
     one upsert. The cap was enforced on the ledger just before."""
-    return s.execute(_ADD_TO_LINE(s), new_line | {"l_added": added}).one()
+    row: AnyRow = _ADD_TO_LINE.one(s, new_line | {"l_added": added})
+    return row
 
 
 _DELETE_LINE = delete(LINES).where(LINES.c.id == bindparam("l_id"))
-_DELETE_LINE_AT = _DELETE_LINE.where(LINES.c.etag == bindparam("l_etag"))
+_DELETE_ANY_LINE = CursorStatement(_DELETE_LINE)
+_DELETE_LINE_AT = CursorStatement(_DELETE_LINE.where(LINES.c.etag == bindparam("l_etag")))
 
 
 def delete_line(s: SyncExecutor, line_id: str, etag: str) -> bool:
     if etag:
-        result = s.execute(_DELETE_LINE_AT, {"l_id": line_id, "l_etag": etag})
-    else:
-        result = s.execute(_DELETE_LINE, {"l_id": line_id})
-    assert isinstance(result, CursorResult)  # a DELETE: its row count
-    return result.rowcount == 1
+        return _DELETE_LINE_AT.rowcount(s, {"l_id": line_id, "l_etag": etag}) == 1
+    return _DELETE_ANY_LINE.rowcount(s, {"l_id": line_id}) == 1
 
 
 def line_scope(
@@ -232,12 +233,11 @@ def list_lines(
     params: dict[str, Any] = {name: scope[name] for name in given} | {"l_limit": limit}
     if after is not None:
         params |= dict(zip(("a_session", "a_finess", "a_effecteur", "a_product"), after, strict=True))
-    statement = _list_lines(dialect_name(s), given, after is not None)
-    return list(s.execute(statement, params).all())
+    return _list_lines(dialect_name(s), given, after is not None).all(s, params)
 
 
 @functools.cache
-def _list_lines(dialect: str, given: tuple[str, ...], paged: bool) -> Any:
+def _list_lines(dialect: str, given: tuple[str, ...], paged: bool) -> CursorStatement:
     """The listing for one combination of filters, built once (services.common.statements)."""
 
     def order(column: Any) -> Any:
@@ -249,7 +249,7 @@ def _list_lines(dialect: str, given: tuple[str, ...], paged: bool) -> Any:
         then = rest > tuple_(bindparam("a_finess"), bindparam("a_effecteur"), bindparam("a_product"))
         a_session: Any = bindparam("a_session")
         condition.append(or_(order(LINES.c.session_id) < a_session, and_(LINES.c.session_id == a_session, then)))
-    return (
+    return CursorStatement(
         select(LINES)
         .where(*condition)
         .order_by(
@@ -306,11 +306,11 @@ class Audit:
         }
 
 
-_ADD_CHANGES = insert(CHANGES)
+_ADD_CHANGES = CursorStatement(insert(CHANGES))
 
 
 def add_changes(s: SyncExecutor, *changes: dict[str, Any]) -> None:
-    s.execute(_ADD_CHANGES, list(changes))
+    _ADD_CHANGES.many(s, changes)
 
 
 def list_changes(s: SyncExecutor, subject: str, after_id: int | None, limit: int) -> list[AnyRow]:
@@ -328,11 +328,11 @@ def change_owner(s: SyncExecutor, subject: str) -> AnyRow | None:
     ).first()
 
 
-_OFFICINE_SESSION_LINES = select(LINES).where(
-    LINES.c.finess == bindparam("l_finess"), LINES.c.session_id == bindparam("l_session_id")
+_OFFICINE_SESSION_LINES = CursorStatement(
+    select(LINES).where(LINES.c.finess == bindparam("l_finess"), LINES.c.session_id == bindparam("l_session_id"))
 )
 
 
 def officine_session_lines(s: SyncExecutor, session_id: str, finess: str) -> list[AnyRow]:
     """Every line of one officine in one session (a grid's worth), in one statement."""
-    return list(s.execute(_OFFICINE_SESSION_LINES, {"l_finess": finess, "l_session_id": session_id}).all())
+    return _OFFICINE_SESSION_LINES.all(s, {"l_finess": finess, "l_session_id": session_id})

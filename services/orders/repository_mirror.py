@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, select
 
 from services.common.db import SyncExecutor, table_of
+from services.common.statements import CursorStatement
 from services.orders.models import AnyRow, MirroredAttachment, MirroredOfficine
 from services.orders.repository import _dialect
 
@@ -79,17 +80,23 @@ def apply(s: SyncExecutor, changes: Sequence[Change]) -> None:
         )
 
 
-# Read on every write that raises a quantity: built once (services.common.statements).
+# Read on every write that raises a quantity: built once (services.common.statements); one
+# effecteur (a vial request, a line) by equality, which runs on SQLite's cursor
+# (services.common.statements); a grid's several by an expanding IN, through SQLAlchemy.
+_ATTACHMENT = CursorStatement(select(ATTACHMENTS).where(ATTACHMENTS.c.effecteur == bindparam("m_effecteur")))
 _ATTACHMENTS = select(ATTACHMENTS).where(ATTACHMENTS.c.effecteur.in_(bindparam("m_effecteurs", expanding=True)))
-_DEPARTMENT = select(OFFICINES.c.department).where(OFFICINES.c.finess == bindparam("m_finess"))
+_DEPARTMENT = CursorStatement(select(OFFICINES.c.department).where(OFFICINES.c.finess == bindparam("m_finess")))
 
 
 def attachments(s: SyncExecutor, effecteurs: Sequence[str]) -> dict[str, AnyRow]:
     """The mirrored rows of these effecteurs, by name (one indexed read; absent: never attached)."""
-    rows = s.execute(_ATTACHMENTS, {"m_effecteurs": list(effecteurs)})
+    if len(effecteurs) == 1:
+        rows = _ATTACHMENT.all(s, {"m_effecteur": effecteurs[0]})
+    else:
+        rows = list(s.execute(_ATTACHMENTS, {"m_effecteurs": list(effecteurs)}))
     return {row.effecteur: row for row in rows}
 
 
 def department(s: SyncExecutor, finess: str) -> str | None:
-    value: str | None = s.execute(_DEPARTMENT, {"m_finess": finess}).scalar_one_or_none()
+    value: str | None = _DEPARTMENT.scalar(s, {"m_finess": finess})
     return value

@@ -11,6 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from services.common import feeds
 from services.common.db import SyncExecutor, table_of
+from services.common.statements import CursorStatement
 from services.orders.models import AnyRow, VialRequest, VialRequestEvent
 
 REQUESTS = table_of(VialRequest)
@@ -19,16 +20,16 @@ PENDING = "PENDING"
 
 
 # Built once, run with parameters (services.common.statements): the rush creates and confirms requests.
-_INSERT = insert(REQUESTS).returning(REQUESTS)
-_GET = select(REQUESTS).where(REQUESTS.c.id == bindparam("r_id"))
+_INSERT = CursorStatement(insert(REQUESTS).returning(REQUESTS))
+_GET = CursorStatement(select(REQUESTS).where(REQUESTS.c.id == bindparam("r_id")))
 _DECIDED_BY = ("confirmed_vials", "decision_reason", "decided_by", "decide_time", "order_line")
 
 
-def _decide(by_requester: bool) -> Any:
+def _decide(by_requester: bool) -> CursorStatement:
     values: dict[str, Any] = {column: bindparam(f"r_{column}") for column in ("state", "etag", "update_time")}
     if not by_requester:
         values |= {column: bindparam(f"r_{column}") for column in _DECIDED_BY}
-    return (
+    return CursorStatement(
         update(REQUESTS)
         .where(REQUESTS.c.id == bindparam("r_id"), REQUESTS.c.state == PENDING)
         .values(**values)
@@ -37,16 +38,17 @@ def _decide(by_requester: bool) -> Any:
 
 
 _DECIDE, _CANCEL = _decide(False), _decide(True)
-_ADD_EVENT = insert(EVENTS)
+_ADD_EVENT = CursorStatement(insert(EVENTS))
 
 
 def insert_request(s: SyncExecutor, **values: Any) -> AnyRow:
-    row: AnyRow = s.execute(_INSERT, values).one()
+    row: AnyRow = _INSERT.one(s, values)
     return row
 
 
 def get_request(s: SyncExecutor, request_id: str) -> AnyRow | None:
-    return s.execute(_GET, {"r_id": request_id}).first()
+    row: AnyRow | None = _GET.first(s, {"r_id": request_id})
+    return row
 
 
 def decide(
@@ -74,7 +76,7 @@ def decide(
             "r_decide_time": now,
             "r_order_line": order_line,
         }
-    row: AnyRow | None = s.execute(_CANCEL if by_requester else _DECIDE, values).first()
+    row: AnyRow | None = (_CANCEL if by_requester else _DECIDE).first(s, values)
     return row
 
 
@@ -132,20 +134,22 @@ def add_event(s: SyncExecutor, kind: str, row: AnyRow, *, name: str, actor: str,
 
     The reader resumes after the last id it saw: appended in commit order (feeds.py)."""
     feeds.lock_for_append(s, feeds.VIAL_REQUEST_EVENTS)
-    s.execute(
-        _ADD_EVENT,
-        {
-            "kind": kind,
-            "request": name,
-            "finess": row.finess,
-            "effecteur": row.effecteur,
-            "product": row.product,
-            "vials": row.vials,
-            "confirmed_vials": row.confirmed_vials,
-            "text": text,
-            "actor": actor,
-            "event_time": now,
-        },
+    _ADD_EVENT.many(
+        s,
+        [
+            {
+                "kind": kind,
+                "request": name,
+                "finess": row.finess,
+                "effecteur": row.effecteur,
+                "product": row.product,
+                "vials": row.vials,
+                "confirmed_vials": row.confirmed_vials,
+                "text": text,
+                "actor": actor,
+                "event_time": now,
+            }
+        ],
     )
 
 
