@@ -38,6 +38,7 @@ Keys: `python -m services.common.service_identity generate-keys DIR`.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import uuid
 from collections.abc import Iterator, Mapping
@@ -96,7 +97,11 @@ def unverified_issuer(token: str) -> str | None:
     return issuer if isinstance(issuer, str) else None
 
 
+@functools.lru_cache(maxsize=4096)
 def is_service_token(token: str) -> bool:
+    """Asked on every call of every service; a token's claimed issuer never changes and a user's
+    token comes back on each of their calls: kept for the last tokens seen (decoding it again
+    was 1.4 % of orders' CPU in the Monday rush)."""
     return unverified_issuer(token) == ISSUER
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from google.protobuf.timestamp_pb2 import Timestamp
 
 PARIS = ZoneInfo("Europe/Paris")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 _DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 _MONTHS = [
@@ -39,9 +40,11 @@ def to_timestamp(value: datetime | None) -> Timestamp | None:
     """None stays None: the field is left unset."""
     if value is None:
         return None
-    ts = Timestamp()
-    ts.FromDatetime(as_utc(value))
-    return ts
+    # What Timestamp.FromDatetime computes, without its pure-Python calendar arithmetic (2 % of
+    # orders' CPU in the Monday rush, a line carrying two instants). timedelta keeps
+    # seconds and microseconds non-negative, as Timestamp wants its nanos, before 1970 too.
+    since = as_utc(value) - _EPOCH
+    return Timestamp(seconds=since.days * 86_400 + since.seconds, nanos=since.microseconds * 1000)
 
 
 def from_timestamp(ts: Timestamp) -> datetime:
