@@ -63,6 +63,8 @@ class _Compiled:
         return values
 
     def rows(self, raw: list[Any]) -> list[Any]:
+        if self.row is None:
+            return []
         make = self.row._make
         if not self.results:
             return [make(r) for r in raw]
@@ -103,7 +105,11 @@ class CursorStatement:
         if on_cursor is None:
             return list(s.execute(self.statement(s), params))
         compiled = self._for(on_cursor, params)
-        return compiled.rows(_run(on_cursor, compiled, params).fetchall())
+        cursor = _run(on_cursor, compiled, params)
+        try:
+            return compiled.rows(cursor.fetchall())
+        finally:
+            cursor.close()
 
     def first(self, s: SyncExecutor, params: Mapping[str, Any]) -> Any | None:
         """The first row returned, None when none was."""
@@ -129,7 +135,11 @@ class CursorStatement:
             result = s.execute(self.statement(s), params)
             count: int = result.rowcount  # type: ignore[attr-defined]  # a DML's CursorResult
             return count
-        return int(_run(on_cursor, self._for(on_cursor, params), params).rowcount)
+        cursor = _run(on_cursor, self._for(on_cursor, params), params)
+        try:
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()
 
     def many(self, s: SyncExecutor, rows: Sequence[Mapping[str, Any]]) -> None:
         """The statement once per row of parameters (executemany), nothing returned."""
@@ -166,6 +176,7 @@ def _sqlite_connection(s: SyncExecutor) -> Connection | None:
 
 
 def _run(connection: Connection, compiled: _Compiled, params: Mapping[str, Any]) -> Any:
+    """The cursor that ran the statement (its caller closes it)."""
     arguments = compiled.arguments(params)
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -193,7 +204,8 @@ def _compile(statement: Any, connection: Connection, keys: tuple[str, ...]) -> _
         convert = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None:
             binds.append((position, convert))
-    bound = {name: value for name, value in compiled.params.items() if name not in keys}
+    # A parameter left out is an error (KeyError), as in SQLAlchemy, unless the statement carries its value.
+    bound = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
     results = []
     columns = list(statement.exported_columns) if statement.is_select or compiled.effective_returning else []
     for position, column in enumerate(columns):

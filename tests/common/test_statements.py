@@ -136,3 +136,9 @@ def test_an_orm_session_runs_the_same_statement_through_sqlalchemy(tmp_path: Pat
         row = _BY_ID.first(session, {"s_id": "a"})
         assert (row.id, row.vials, row.seen_at) == ("a", 3, seen)
     engine.dispose()
+
+
+def test_a_parameter_left_out_is_an_error_not_a_null(connection: Connection) -> None:
+    _ADD.many(connection, [_row("a", 1)])
+    with pytest.raises(KeyError, match="s_id"):
+        _BY_ID.first(connection, {"id": "a"})
