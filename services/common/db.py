@@ -35,6 +35,7 @@ from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
+from services.common.driver import driver_cursor
 from services.common.group_commit import GroupCommitWriter
 from services.common.settings import CommonSettings
 from services.common.timefmt import as_utc
@@ -114,11 +115,8 @@ def _sqlite_tuning(engine: Engine, *, immediate: bool, busy_timeout_ms: int = 15
     def _begin(conn: Connection) -> None:
         # On the driver's cursor: through exec_driver_sql, SQLAlchemy's execution machinery
         # cost more than the BEGIN itself (2 % of orders' CPU in the rush's profile).
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
+        with driver_cursor(conn) as cursor:
             cursor.execute(begin)
-        finally:
-            cursor.close()
 
 
 @dataclass(frozen=True)

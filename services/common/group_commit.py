@@ -41,6 +41,8 @@ from typing import Any, TypeVar
 import structlog
 from sqlalchemy.engine import Connection, Engine
 
+from services.common.driver import driver_cursor
+
 log = structlog.get_logger("db")
 
 T = TypeVar("T")
@@ -61,11 +63,9 @@ class _Waiting:
 
 class GroupCommitWriter:
     """One thread, one connection of `engine_of()` (opened on first use, kept), BEGIN IMMEDIATE;
-    each group under the writers' file lock `lock_path` when given (a file-backed database)."""
+    each group under the writers' file lock `lock_path`."""
 
-    def __init__(
-        self, engine_of: Callable[[], Engine], *, lock_path: Path | None = None, limit: int = GROUP_LIMIT
-    ) -> None:
+    def __init__(self, engine_of: Callable[[], Engine], *, lock_path: Path, limit: int = GROUP_LIMIT) -> None:
         self._engine_of = engine_of
         self._lock_path = lock_path
         self._limit = limit
@@ -176,8 +176,7 @@ def _in_savepoint(connection: Connection, work: Callable[[Connection], Any]) -> 
     """`work` alone in a savepoint of the group's transaction: its rows released into the
     group, or rolled back (its caller gets the exception) while the others' stay. Should the
     rollback itself fail, the connection's state is unknown: the whole group fails."""
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
+    with driver_cursor(connection) as cursor:
         cursor.execute(_SAVEPOINT)
         try:
             result = work(connection)
@@ -187,22 +186,18 @@ def _in_savepoint(connection: Connection, work: Callable[[Connection], Any]) -> 
             return False, error
         cursor.execute(_RELEASE)
         return True, result
-    finally:
-        cursor.close()
 
 
 class _WritersLock:
     """The lock the writers of one database file take turns with, across processes (flock on
-    `path`, opened on first use and kept); without a path, nothing to take. The kernel drops it
-    when its process dies, so a killed worker cannot hold the others up."""
+    `path`, opened on first use and kept). The kernel drops it when its process dies, so a
+    killed worker cannot hold the others up."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path) -> None:
         self._path = path
         self._fd: int | None = None
 
     def __enter__(self) -> None:
-        if self._path is None:
-            return
         if self._fd is None:
             self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(self._fd, fcntl.LOCK_EX)

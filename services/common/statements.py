@@ -40,6 +40,7 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from services.common.db import SyncExecutor, dialect_name
+from services.common.driver import driver_cursor
 
 Processor = Callable[[Any], Any]
 
@@ -105,11 +106,9 @@ class CursorStatement:
         if on_cursor is None:
             return list(s.execute(self.statement(s), params))
         compiled = self._for(on_cursor, params)
-        cursor = _run(on_cursor, compiled, params)
-        try:
+        with driver_cursor(on_cursor) as cursor:
+            _execute(cursor.execute, compiled.sql, compiled.arguments(params))
             return compiled.rows(cursor.fetchall())
-        finally:
-            cursor.close()
 
     def first(self, s: SyncExecutor, params: Mapping[str, Any]) -> Any | None:
         """The first row returned, None when none was."""
@@ -135,11 +134,10 @@ class CursorStatement:
             result = s.execute(self.statement(s), params)
             count: int = result.rowcount  # type: ignore[attr-defined]  # a DML's CursorResult
             return count
-        cursor = _run(on_cursor, self._for(on_cursor, params), params)
-        try:
+        compiled = self._for(on_cursor, params)
+        with driver_cursor(on_cursor) as cursor:
+            _execute(cursor.execute, compiled.sql, compiled.arguments(params))
             return int(cursor.rowcount)
-        finally:
-            cursor.close()
 
     def many(self, s: SyncExecutor, rows: Sequence[Mapping[str, Any]]) -> None:
         """The statement once per row of parameters (executemany), nothing returned."""
@@ -150,14 +148,8 @@ class CursorStatement:
             s.execute(self.statement(s), list(rows))
             return
         compiled = self._for(on_cursor, rows[0])
-        arguments = [compiled.arguments(row) for row in rows]
-        cursor = on_cursor.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.executemany(compiled.sql, arguments)
-        except sqlite3.Error as error:
-            raise DBAPIError.instance(compiled.sql, arguments, error, sqlite3.Error) from error
-        finally:
-            cursor.close()
+        with driver_cursor(on_cursor) as cursor:
+            _execute(cursor.executemany, compiled.sql, [compiled.arguments(row) for row in rows])
 
     # -- compiling -----------------------------------------------------------------------
 
@@ -175,16 +167,12 @@ def _sqlite_connection(s: SyncExecutor) -> Connection | None:
     return s
 
 
-def _run(connection: Connection, compiled: _Compiled, params: Mapping[str, Any]) -> Any:
-    """The cursor that ran the statement (its caller closes it)."""
-    arguments = compiled.arguments(params)
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+def _execute(run: Callable[[str, Any], Any], sql: str, arguments: Any) -> None:
+    """`cursor.execute` or `executemany`; a driver error raised as SQLAlchemy's (IntegrityError...)."""
     try:
-        cursor.execute(compiled.sql, arguments)
+        run(sql, arguments)
     except sqlite3.Error as error:
-        cursor.close()
-        raise DBAPIError.instance(compiled.sql, arguments, error, sqlite3.Error) from error
-    return cursor
+        raise DBAPIError.instance(sql, arguments, error, sqlite3.Error) from error
 
 
 def _compile(statement: Any, connection: Connection, keys: tuple[str, ...]) -> _Compiled:
