@@ -119,6 +119,11 @@ def _sqlite_tuning(engine: Engine, *, immediate: bool, busy_timeout_ms: int = 15
             cursor.execute(begin)
 
 
+# How long dispose() waits for cancelled sessions to give their connections back: below the
+# bound the bootstrap gives the whole dispose (services/common/bootstrap.py, 5 s).
+_RETURN_SECONDS = 2.0
+
+
 @dataclass(frozen=True)
 class PoolSizes:
     """How many connections one process opens (services.common.settings: database_*)."""
@@ -218,10 +223,26 @@ class Database:
             return await connection.run_sync(work)
 
     async def dispose(self) -> None:
+        await self._pooled_connections_returned()
         await self.writer.dispose()
         await self.reader.dispose()
         if self._one_hop is not None:
             await self._one_hop.dispose()
+
+    async def _pooled_connections_returned(self) -> None:
+        """Wait (bounded) until no async session holds or is opening a pooled connection.
+
+        A stopping server cancels its RPCs, but a cancelled one may still be unwinding, even
+        still opening its connection. Disposed under it, the pool is replaced: the connection
+        is given back to the old one and never closed, and aiosqlite warns of it when it is
+        collected (the intermittent `Connection was deleted before being closed` of the mailer
+        tests: orders stopped while the mailer's change poller had a call in flight)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _RETURN_SECONDS
+        pools: list[Any] = [self.writer.sync_engine.pool, self.reader.sync_engine.pool]
+        # Polled: a pool tells how many connections are out; it has nothing to await.
+        while any(pool.checkedout() for pool in pools) and loop.time() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
 
 
 class _OneHop:

@@ -316,6 +316,42 @@ async def test_a_read_still_running_when_the_database_is_disposed_has_its_connec
     assert _is_closed(used[0])
 
 
+async def test_a_session_still_unwinding_when_the_database_is_disposed_has_its_connection_closed(
+    db: Database,
+) -> None:
+    # A stopping server cancels its RPCs, then disposes the database; a cancelled RPC may still
+    # be unwinding with its session's connection. Disposed under it, the pool was replaced and
+    # the connection, given back to the old one, was never closed (aiosqlite warned of it when
+    # collected, failing whichever test was running: seen in the mailer tests).
+    holding, release = asyncio.Event(), asyncio.Event()
+    used: list[object] = []
+
+    async def rpc() -> None:
+        async with db.read() as session:
+            await session.execute(select(NOTES.c.body))
+            used.append((await session.connection()).sync_connection.connection.driver_connection)
+            holding.set()
+            await release.wait()
+
+    task = asyncio.ensure_future(rpc())
+    await asyncio.wait_for(holding.wait(), 30)
+    disposing = asyncio.ensure_future(db.dispose())
+    await asyncio.sleep(0.05)
+    release.set()
+    await asyncio.wait_for(asyncio.gather(task, disposing), 30)
+    assert await _is_closed_async(used[0])
+
+
+async def _is_closed_async(driver_connection: object) -> bool:
+    if hasattr(driver_connection, "closed"):  # psycopg's AsyncConnection
+        return bool(driver_connection.closed)
+    try:  # aiosqlite has no such flag: a closed connection refuses to work
+        await driver_connection.execute("SELECT 1")  # type: ignore[attr-defined]
+    except ValueError:
+        return True
+    return False
+
+
 @pytest.mark.skipif(bool(PG_URL), reason="SQLite's reads on the event loop")
 async def test_a_read_that_finds_the_database_locked_waits_off_the_event_loop(db: Database) -> None:
     # A read runs on the event loop's thread without ever waiting for a lock: one that finds the
