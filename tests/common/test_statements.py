@@ -1,9 +1,10 @@
-"""services.common.statements: a statement run on sqlite3's cursor gives what
-SQLAlchemy's `execute` gives for it (values, their Python types, column names), writes
-what it would write, and raises the exceptions it would raise."""
+"""services.common.statements: a statement run on the driver's cursor (sqlite3's, psycopg's)
+gives what SQLAlchemy's `execute` gives for it (values, their Python types, column names),
+writes what it would write, and raises the exceptions it would raise."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -23,12 +24,14 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from services.common.db import UTCDateTime
+from services.common.db import UTCDateTime, sync_url
+from services.common.db_failures import is_database_unavailable
 from services.common.statements import CursorStatement
+from tests.conftest import PG_URL, _pg_admin, _pg_url
 
 METADATA = MetaData()
 STOCK = Table(
@@ -65,12 +68,35 @@ def _row(id_: str, vials: int, seen_at: datetime | None = None) -> dict[str, obj
 
 
 @pytest.fixture
-def connection(tmp_path: Path) -> Iterator[Connection]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'stock.db'}")
+def postgresql_url() -> Iterator[str]:
+    """A database of its own on the test server, dropped on the way out."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL: set VAXORDERS_TEST_DATABASE_URL")
+    name = f"vaxtest_statements_{uuid.uuid4().hex[:8]}"
+    with _pg_admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield sync_url(_pg_url(name))
+    with _pg_admin() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """The services' synchronous engines (run_write, run_read): sqlite3 and psycopg."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'stock.db'}"
+    else:
+        url = request.getfixturevalue("postgresql_url")
+    engine = create_engine(url)
     METADATA.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as connection, connection.begin():
         yield connection
-    engine.dispose()
 
 
 def test_a_read_on_the_cursor_gives_what_sqlalchemy_gives(connection: Connection) -> None:
@@ -111,13 +137,38 @@ def test_updates_and_deletes_say_how_many_rows_they_touched(connection: Connecti
 def test_a_driver_error_is_sqlalchemys_exception(connection: Connection) -> None:
     # The idempotency retry loop re-runs a write that lost a race on a unique key: it
     # catches SQLAlchemy's IntegrityError, whatever ran the statement.
+    # (Each in a savepoint, as that loop runs them: PostgreSQL refuses any statement after an
+    # error in a transaction until it is rolled back.)
     _ADD.many(connection, [_row("a", 1)])
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), connection.begin_nested():
         _ADD.many(connection, [_row("a", 2)])
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), connection.begin_nested():
         _RAISE.scalar(
             connection, {"id": "z", "vials": None, "open": True, "seen_at": None, "note": ""} | {"delta": 1, "cap": 1}
         )
+    assert _BY_ID.first(connection, {"s_id": "a"}).vials == 1
+
+
+def test_a_connection_the_server_dropped_is_invalidated_and_the_next_transaction_gets_a_live_one(
+    postgresql_url: str,
+) -> None:
+    # A PostgreSQL restarted under the service: the error says "unavailable" (the client retries)
+    # and the pool does not hand the dead connection out again.
+    engine = create_engine(postgresql_url)
+    METADATA.create_all(engine)
+    with engine.connect() as connection:
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with _pg_admin() as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(DBAPIError) as raised:
+            _BY_ID.first(connection, {"s_id": "a"})
+        assert raised.value.connection_invalidated
+        assert connection.invalidated
+        assert is_database_unavailable(raised.value)
+    with engine.begin() as connection:
+        _ADD.many(connection, [_row("a", 1)])
+        assert _BY_ID.first(connection, {"s_id": "a"}).vials == 1
+    engine.dispose()
 
 
 def test_a_statement_that_needs_python_side_defaults_is_refused_before_it_runs(connection: Connection) -> None:
