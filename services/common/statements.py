@@ -91,7 +91,7 @@ class CursorStatement:
             raise TypeError("give a statement or a build function")
         self._build = build if build is not None else (lambda _dialect: statement)
         self._statements: dict[str, Any] = {}
-        self._compiled: dict[tuple[str, ...], _Compiled] = {}  # (dialect, *parameter keys)
+        self._compiled: dict[str, dict[tuple[str, ...], _Compiled]] = {}  # dialect -> keys ->
 
     def statement(self, s: SyncExecutor) -> Any:
         """The SQLAlchemy statement for this connection's dialect."""
@@ -158,11 +158,10 @@ class CursorStatement:
 
     def _for(self, connection: Connection, params: Mapping[str, Any]) -> _Compiled:
         keys = tuple(sorted(params))
-        found = self._compiled.get((connection.dialect.name, *keys))
+        compiled = self._compiled.setdefault(connection.dialect.name, {})
+        found = compiled.get(keys)
         if found is None:
-            found = self._compiled[(connection.dialect.name, *keys)] = _compile(
-                self.statement(connection), connection, keys
-            )
+            found = compiled[keys] = _compile(self.statement(connection), connection, keys)
         return found
 
 
