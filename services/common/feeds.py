@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import SyncExecutor, dialect_name
+from services.common.statements import CursorStatement
 
 log = structlog.get_logger("feeds")
 
@@ -28,11 +29,14 @@ DELIVERY_DATE_CHANGES = 0x7E0E58
 ATTACHMENT_EVENTS = 0x7E0E59
 
 
+_LOCK = CursorStatement(text("SELECT pg_advisory_xact_lock(:key)"))
+
+
 def lock_for_append(s: SyncExecutor, feed: int) -> None:
     """Call in the appending transaction, right before the insert (its last statement ideally:
     the lock is held until commit). Synchronous: for `Database.run_write` work."""
     if dialect_name(s) == "postgresql":
-        s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": feed})
+        _LOCK.all(s, {"key": feed})  # on the cursor: orders takes it for every vial-request event
 
 
 async def append_in_commit_order(s: AsyncSession, feed: int) -> None:
