@@ -91,7 +91,7 @@ class CursorStatement:
             raise TypeError("give a statement or a build function")
         self._build = build if build is not None else (lambda _dialect: statement)
         self._statements: dict[str, Any] = {}
-        self._compiled: dict[str, dict[tuple[str, ...], _Compiled]] = {}  # dialect -> keys ->
+        self._compiled: dict[str, dict[tuple[str, ...], _Compiled]] = {}  # by dialect, then parameter keys
 
     def statement(self, s: SyncExecutor) -> Any:
         """The SQLAlchemy statement for this connection's dialect."""
@@ -171,7 +171,8 @@ def _connection(s: SyncExecutor) -> Connection | None:
 
 def _execute(connection: Connection, cursor: Any, many: bool, sql: str, arguments: Any) -> None:
     """`cursor.execute` or `executemany`. A driver error goes through SQLAlchemy's own handling
-    (a private method, the one its `execute` uses): raised as SQLAlchemy's exception
+    (a private method, the one its `execute` uses; SQLAlchemy is pinned, and
+    tests/common/test_statements.py would tell on an upgrade): raised as SQLAlchemy's exception
     (IntegrityError...), and a dead connection invalidated with its pool, so that the next
     transaction gets a live one (tests/common/test_statements.py checks both)."""
     try:
