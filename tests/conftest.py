@@ -70,6 +70,20 @@ def _pg_url(database: str) -> str:
     return make_url(PG_URL).set(database=database).render_as_string(hide_password=False)
 
 
+@contextmanager
+def empty_pg_database(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database on the test server, dropped (even if still in use) on the
+    way out."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with _pg_admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _pg_url(name)
+    finally:
+        with _pg_admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """service name -> migrated template (file path or database name)."""

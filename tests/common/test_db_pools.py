@@ -12,9 +12,8 @@ import fcntl
 import os
 import sqlite3
 import threading
-import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import closing
+from contextlib import ExitStack, closing
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.db import Database, PoolSizes
 from services.common.settings import ServiceSettings
-from tests.conftest import PG_URL, _pg_admin, _pg_url
+from tests.conftest import PG_URL, empty_pg_database
 
 METADATA = MetaData()
 NOTES = Table("notes", METADATA, Column("id", Integer, primary_key=True), Column("body", String(40)))
@@ -31,22 +30,17 @@ NOTES = Table("notes", METADATA, Column("id", Integer, primary_key=True), Column
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    name = ""
-    if PG_URL:
-        name = f"vaxtest_pools_{uuid.uuid4().hex[:8]}"
-        with _pg_admin() as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        database = Database(_pg_url(name), pools=PoolSizes(write=2, read=3, prepare_threshold=0))
-    else:
-        database = Database(f"sqlite:///{tmp_path / 'pools.db'}", pools=PoolSizes(write=2, read=3))
-    async with database.writer.begin() as connection:
-        await connection.run_sync(METADATA.create_all)
-        await connection.execute(insert(NOTES).values(body="avant"))  # id 1
-    yield database
-    await database.dispose()
-    if name:
-        with _pg_admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with ExitStack() as stack:
+        if PG_URL:
+            url = stack.enter_context(empty_pg_database("vaxtest_pools"))
+            database = Database(url, pools=PoolSizes(write=2, read=3, prepare_threshold=0))
+        else:
+            database = Database(f"sqlite:///{tmp_path / 'pools.db'}", pools=PoolSizes(write=2, read=3))
+        async with database.writer.begin() as connection:
+            await connection.run_sync(METADATA.create_all)
+            await connection.execute(insert(NOTES).values(body="avant"))  # id 1
+        yield database
+        await database.dispose()
 
 
 def _body(connection: Connection) -> str:

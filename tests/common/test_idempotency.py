@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import ExitStack
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from services.common.clock import ManualClock
 from services.common.db import Database, naming_metadata
 from services.common.errors import InvalidArgument
 from services.common.idempotency import check_request_id, fingerprint, idempotency_table, run_once, run_once_sync
-from tests.conftest import PG_URL, _pg_admin, _pg_url
+from tests.conftest import PG_URL, empty_pg_database
 
 METADATA: MetaData = naming_metadata()
 KEYS = idempotency_table(METADATA)
@@ -29,21 +30,15 @@ NOW = datetime.fromisoformat("2022-03-07T08:00:00+01:00")
 
 @pytest.fixture
 async def db(tmp_path) -> AsyncIterator[Database]:  # type: ignore[no-untyped-def]
-    name = ""
-    if PG_URL:
-        name = f"vaxtest_idem_{uuid.uuid4().hex[:8]}"
-        with _pg_admin() as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        database = Database(_pg_url(name))
-    else:
-        database = Database(f"sqlite:///{tmp_path / 'idem.db'}")
-    async with database.writer.begin() as connection:
-        await connection.run_sync(METADATA.create_all)
-    yield database
-    await database.dispose()
-    if name:
-        with _pg_admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with ExitStack() as stack:
+        if PG_URL:
+            database = Database(stack.enter_context(empty_pg_database("vaxtest_idem")))
+        else:
+            database = Database(f"sqlite:///{tmp_path / 'idem.db'}")
+        async with database.writer.begin() as connection:
+            await connection.run_sync(METADATA.create_all)
+        yield database
+        await database.dispose()
 
 
 async def _count(db: Database) -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -14,7 +13,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from services.common.db import migrate, sync_url
-from tests.conftest import PG_URL, ROOT, _pg_admin, _pg_url
+from tests.conftest import PG_URL, ROOT, empty_pg_database
 
 SERVICES = ["auth", "effecteurs", "sessions", "orders", "mailer"]
 
@@ -24,12 +23,8 @@ def empty_database_url(tmp_path):  # type: ignore[no-untyped-def]
     if not PG_URL:
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    name = f"vaxempty_{uuid.uuid4().hex[:10]}"
-    with _pg_admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield _pg_url(name)
-    with _pg_admin() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with empty_pg_database("vaxempty") as url:
+        yield url
 
 
 @pytest.mark.parametrize("name", SERVICES)

@@ -4,7 +4,6 @@ writes what it would write, and raises the exceptions it would raise."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -31,7 +30,7 @@ from sqlalchemy.orm import Session
 from services.common.db import UTCDateTime, sync_url
 from services.common.db_failures import is_database_unavailable
 from services.common.statements import CursorStatement
-from tests.conftest import PG_URL, _pg_admin, _pg_url
+from tests.conftest import PG_URL, _pg_admin, empty_pg_database
 
 METADATA = MetaData()
 STOCK = Table(
@@ -72,12 +71,8 @@ def postgresql_url() -> Iterator[str]:
     """A database of its own on the test server, dropped on the way out."""
     if not PG_URL:
         pytest.skip("PostgreSQL: set VAXORDERS_TEST_DATABASE_URL")
-    name = f"vaxtest_statements_{uuid.uuid4().hex[:8]}"
-    with _pg_admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield sync_url(_pg_url(name))
-    with _pg_admin() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with empty_pg_database("vaxtest_statements") as url:
+        yield sync_url(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
