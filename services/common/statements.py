@@ -171,10 +171,10 @@ def _connection(s: SyncExecutor) -> Connection | None:
 
 def _execute(connection: Connection, cursor: Any, many: bool, sql: str, arguments: Any) -> None:
     """`cursor.execute` or `executemany`. A driver error goes through SQLAlchemy's own handling
-    (a private method, the one its `execute` uses; SQLAlchemy is pinned, and
-    tests/common/test_statements.py would tell on an upgrade): raised as SQLAlchemy's exception
-    (IntegrityError...), and a dead connection invalidated with its pool, so that the next
-    transaction gets a live one (tests/common/test_statements.py checks both)."""
+    (the private method its `execute` uses; SQLAlchemy is pinned): raised as SQLAlchemy's
+    exception (IntegrityError...), and a dead connection invalidated with its pool, so that the
+    next transaction gets a live one (tests/common/test_statements.py checks both, and would
+    tell on an upgrade)."""
     try:
         (cursor.executemany if many else cursor.execute)(sql, arguments)
     except connection.dialect.loaded_dbapi.Error as error:
