@@ -12,17 +12,19 @@ import fcntl
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import ExitStack, closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, create_engine, insert, select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from services.common.db import Database, PoolSizes
+from services.common.db import Database, PoolSizes, ping_when_idle, sync_url
+from services.common.db_failures import is_database_unavailable
 from services.common.settings import ServiceSettings
-from tests.conftest import PG_URL, empty_pg_database
+from tests.conftest import PG_URL, _pg_admin, empty_pg_database
 
 METADATA = MetaData()
 NOTES = Table("notes", METADATA, Column("id", Integer, primary_key=True), Column("body", String(40)))
@@ -66,6 +68,36 @@ async def test_postgresql_reads_and_writes_have_pools_of_their_own_sized_by_the_
     finally:
         for connection in holders:
             await connection.close()
+
+
+def _backend_pid(connection: Connection) -> int:
+    return int(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL backends")
+def test_a_pooled_connection_killed_while_idle_is_replaced_at_checkout_and_a_fresh_one_is_not_pinged() -> None:
+    with empty_pg_database("vaxtest_ping") as url:
+        engine = create_engine(sync_url(url), pool_size=1, max_overflow=0)
+        ping_when_idle(engine, idle_seconds=0.2)
+        with engine.connect() as connection:
+            first = _backend_pid(connection)
+        # Back in use at once: not pinged, so a backend killed meanwhile fails that one use.
+        with engine.connect() as connection:
+            with _pg_admin() as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (first,))
+        with pytest.raises(DBAPIError) as raised, engine.connect() as connection:
+            _backend_pid(connection)
+        assert is_database_unavailable(raised.value)
+        with engine.connect() as connection:
+            second = _backend_pid(connection)
+        # Idle past the bound, then killed: the checkout pings it and hands out a live one.
+        with _pg_admin() as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (second,))
+        time.sleep(0.3)
+        with engine.connect() as connection:
+            third = _backend_pid(connection)
+        assert third not in (first, second)
+        engine.dispose()
 
 
 @pytest.mark.skipif(not PG_URL, reason="psycopg's prepared statements")
