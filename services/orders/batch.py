@@ -10,7 +10,9 @@ transaction (services.common.idempotency.run_once_sync), looked up before it
 only when a check refuses the whole call. A refused write changes nothing: the ledger refuses without writing, and a
 write that loses a race after moving the ledger moves it back in the same
 transaction. Ledger rows are touched in (effecteur, product) order, so two
-concurrent saves of the same officine cannot deadlock on PostgreSQL.
+concurrent saves of the same officine cannot deadlock on PostgreSQL; the creates that
+follow one another in that order are written together (one statement for their ledger
+rows, one for their lines, one for the audit), where each cost three round trips.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from services.orders import access, errors, names
 from services.orders import repository as repo
 from services.orders.lines import LINE, STALE, collect, line_exists, line_view, new_line
 from services.orders.models import AnyRow
-from services.orders.service import Ordering, OrderRules, add_to_usage
+from services.orders.service import Ordering, OrderRules, add_to_usage, quota_refusal, usage_warnings
 from services.orders.views import BatchOutcome, CellOutcome, Notice
 
 MAX_WRITES = 200
@@ -100,9 +102,10 @@ class BatchLineService:
                     results[i] = _refused(early[i])
                     continue
                 try:
-                    results[i] = cells.apply(writes[i])
+                    results[i] = cells.apply(i, writes[i], results)
                 except DomainError as refusal:
                     results[i] = _refused(refusal)
+            cells.flush(results)
             cells.record()
             return BatchOutcome([r for r in results if r is not None])
 
@@ -171,6 +174,7 @@ class _Cells:
         self.by_id: dict[str, AnyRow] = {}
         self.by_key: dict[tuple[str, str], AnyRow] = {}
         self.changes: list[dict[str, Any]] = []
+        self.creates: list[tuple[int, LineWrite, Ordering]] = []  # checked, not yet written (flush)
 
     def load(self, session_id: str, finess: str) -> None:
         self.session_id, self.finess = session_id, finess
@@ -192,9 +196,13 @@ class _Cells:
             raise found
         return found
 
-    def apply(self, write: LineWrite) -> CellOutcome:
+    def apply(self, i: int, write: LineWrite, results: list[CellOutcome | None]) -> CellOutcome | None:
+        """The outcome of a write, or None for a create, whose outcome `flush` gives."""
         if write.kind == CREATE:
-            return self._create(write)
+            self._create(i, write)
+            return None
+        # The creates before it in key order first: ledger rows stay touched in key order.
+        self.flush(results)
         row = self.by_id.get(_line_id(write))
         if row is None:
             raise errors.not_found(LINE)
@@ -204,22 +212,49 @@ class _Cells:
             return self._update(row, write.vials)
         return self._delete(row, write.name)
 
-    def _create(self, write: LineWrite) -> CellOutcome:
+    def _create(self, i: int, write: LineWrite) -> None:
+        """A create checked, then kept for `flush`: the creates that follow one another in key
+        order are written together, three statements for all of them (ledger, lines, audit)."""
         existing = self.by_key.get((write.effecteur, write.product))
         if existing is not None:
             raise line_exists(existing)
         ordering = self._ordering(write.effecteur, write.product)
-        _, warnings = add_to_usage(self.s, ordering, write.effecteur, write.vials, 0)
-        values = new_line(ordering, self.finess, write.effecteur, write.vials, self.audit.actor, self.now)
-        row = repo.insert_line(self.s, **values, vials_from_requests=0)
-        if row is None:  # a twin committed since the read: give the vials back, refuse like CreateOrderLine
-            repo.change_usage(self.s, self.session_id, write.effecteur, write.product, -write.vials, None)
-            twin = repo.find_line(self.s, self.session_id, self.finess, write.effecteur, write.product)
-            assert twin is not None
-            raise line_exists(twin)
-        self._track(row)
-        self._change(row, "CREATE", 0, write.vials)
-        return CellOutcome(True, line_view(row), warnings)
+        if ordering.cap is not None and write.vials > ordering.cap:
+            raise quota_refusal(self.s, ordering, write.effecteur, write.vials, None)
+        self.creates.append((i, write, ordering))
+
+    def flush(self, results: list[CellOutcome | None]) -> None:
+        """Write the creates kept so far, and put their outcomes in `results`: the ledger raised
+        for all in one statement (each within its cap), then their lines in one statement. A
+        raise the cap refuses, or a line a twin inserted since the read, is refused alone (the
+        twin's vials given back), as CreateOrderLine would refuse it."""
+        creates, self.creates = self.creates, []
+        if not creates:
+            return
+        raises = [(w.effecteur, w.product, w.vials, ordering.cap) for _, w, ordering in creates]
+        totals = repo.raise_usages(self.s, self.session_id, raises)
+        raised = [(i, w, ordering) for i, w, ordering in creates if (w.effecteur, w.product) in totals]
+        for i, w, ordering in creates:
+            if (w.effecteur, w.product) not in totals:
+                results[i] = _refused(quota_refusal(self.s, ordering, w.effecteur, w.vials, None))
+        actor = self.audit.actor
+        lines = [
+            new_line(ordering, self.finess, w.effecteur, w.vials, actor, self.now) | {"vials_from_requests": 0}
+            for _, w, ordering in raised
+        ]
+        inserted = repo.insert_lines(self.s, lines)
+        for i, w, ordering in raised:
+            row = inserted.get((w.effecteur, w.product))
+            if row is None:  # a twin committed since the read
+                repo.change_usage(self.s, self.session_id, w.effecteur, w.product, -w.vials, None)
+                twin = repo.find_line(self.s, self.session_id, self.finess, w.effecteur, w.product)
+                assert twin is not None
+                results[i] = _refused(line_exists(twin))
+                continue
+            self._track(row)
+            self._change(row, "CREATE", 0, w.vials)
+            warnings = usage_warnings(ordering, w.vials, totals[(w.effecteur, w.product)])
+            results[i] = CellOutcome(True, line_view(row), warnings)
 
     def _update(self, row: AnyRow, vials: int) -> CellOutcome:
         delta = vials - row.vials

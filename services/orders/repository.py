@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, insert, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
 from services.common.context import Principal
 from services.common.db import Executor, SyncExecutor, dialect_name, table_of
-from services.common.statements import CursorStatement
+from services.common.statements import CursorStatement, RowsStatement, numbered
 from services.orders.models import AnyRow, Change, OrderLine, QuotaUsage
 
 LINES = table_of(OrderLine)
@@ -103,6 +103,43 @@ def usage(s: SyncExecutor, session_id: str, effecteur: str, product: str) -> int
     return value or 0
 
 
+def _raise_usages(dialect: Any, keys: tuple[str, ...], n: int) -> Any:
+    """`_raise_usage(capped=True)` for `n` rows: each row's cap picked by its key (a CASE over
+    the rows), no cap where it is NULL."""
+    rows = _rows_of(USAGE, ("effecteur", "product", "vials"), n)
+    caps = [bindparam(numbered("cap", i), type_=USAGE.c.vials.type) for i in range(n)]
+    statement = dialect.insert(USAGE).values([{"session_id": bindparam("u_session"), **row} for row in rows])
+    excluded = statement.excluded
+    raised = USAGE.c.vials + excluded.vials
+    cap = case(
+        *(
+            (and_(excluded.effecteur == row["effecteur"], excluded.product == row["product"]), caps[i])
+            for i, row in enumerate(rows)
+        )
+    )
+    return statement.on_conflict_do_update(
+        index_elements=_USAGE_KEY, set_={"vials": raised}, where=raised <= func.coalesce(cap, raised)
+    ).returning(USAGE.c.effecteur, USAGE.c.product, USAGE.c.vials)
+
+
+_RAISE_USAGES = RowsStatement(_raise_usages)
+
+
+def raise_usages(
+    s: SyncExecutor, session_id: str, raises: Sequence[tuple[str, str, int, int | None]]
+) -> dict[tuple[str, str], int]:
+    """`change_usage` of several (effecteur, product, delta > 0, cap) of one session in one
+    statement, each within its own cap, rows touched in the order given (sorted by the caller,
+    as every writer of the ledger does): the new totals by (effecteur, product), absent for a
+    raise refused by its cap."""
+    rows = [
+        {"effecteur": e, "product": p, "vials": delta, "cap": cap}
+        for e, p, delta, cap in raises
+        if cap is None or delta <= cap
+    ]
+    return {(row.effecteur, row.product): row.vials for row in _RAISE_USAGES.all(s, rows, {"u_session": session_id})}
+
+
 # -- order lines -------------------------------------------------------------------
 
 _GET_LINE = CursorStatement(select(LINES).where(LINES.c.id == bindparam("l_id")))
@@ -128,6 +165,24 @@ def insert_line(s: SyncExecutor, /, **values: Any) -> AnyRow | None:
     already exists (the unique constraint decides, also between concurrent twins)."""
     row: AnyRow | None = _INSERT_LINE.first(s, values)
     return row
+
+
+_INSERT_LINES = RowsStatement(
+    lambda dialect, keys, n: (
+        dialect.insert(LINES)
+        .values(_rows_of(LINES, keys, n))
+        .on_conflict_do_nothing(index_elements=_LINE_KEY)
+        .returning(LINES)
+    )
+)
+
+
+def insert_lines(s: SyncExecutor, lines: Sequence[dict[str, Any]]) -> dict[tuple[str, str], AnyRow]:
+    """`insert_line` of several lines of one officine and session in one statement: the new
+    rows by (effecteur, product), absent for a line that already existed."""
+    if not lines:
+        return {}
+    return {(row.effecteur, row.product): row for row in _INSERT_LINES.all(s, lines)}
 
 
 _SET_VIALS = CursorStatement(
@@ -306,11 +361,18 @@ class Audit:
         }
 
 
-_ADD_CHANGES = CursorStatement(insert(CHANGES))
+def _rows_of(table: Any, keys: tuple[str, ...], n: int) -> list[dict[str, Any]]:
+    """The VALUES of `n` rows of `table`: each key's numbered parameter, typed as its column."""
+    return [{key: bindparam(numbered(key, i), type_=table.c[key].type) for key in keys} for i in range(n)]
+
+
+_ADD_CHANGES = RowsStatement(lambda _dialect, keys, n: insert(CHANGES).values(_rows_of(CHANGES, keys, n)))
 
 
 def add_changes(s: SyncExecutor, *changes: dict[str, Any]) -> None:
-    _ADD_CHANGES.many(s, changes)
+    """The audit rows of one write, in one statement."""
+    if changes:
+        _ADD_CHANGES.run(s, changes)
 
 
 def list_changes(s: SyncExecutor, subject: str, after_id: int | None, limit: int) -> list[AnyRow]:

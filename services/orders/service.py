@@ -321,23 +321,31 @@ def add_to_usage(
 ) -> tuple[int, list[Notice]]:
     """Move the effecteur's total by `delta` under the cap, atomically; the new
     total and any warning. Refused -> QuotaExceeded saying what remains."""
-    window, product = ordering.window, ordering.product
-    total = repo.change_usage(s, window.id, effecteur, product.name, delta, ordering.cap)
-    label = product.display_name or product.name
+    total = repo.change_usage(s, ordering.window.id, effecteur, ordering.product.name, delta, ordering.cap)
     if total is None:
-        used = repo.usage(s, window.id, effecteur, product.name)
-        raise errors.quota_exceeded(
-            ordering.effecteur.type,
-            label,
-            ordering.rule.max_vials,
-            used,
-            current_line,
-            requested=(current_line or 0) + delta,
-        )
-    warnings: list[Notice] = []
+        raise quota_refusal(s, ordering, effecteur, delta, current_line)
+    return total, usage_warnings(ordering, delta, total)
+
+
+def quota_refusal(
+    s: SyncExecutor, ordering: Ordering, effecteur: str, delta: int, current_line: int | None
+) -> DomainError:
+    """The refusal of a raise of `delta` the cap did not let through, saying what remains."""
+    used = repo.usage(s, ordering.window.id, effecteur, ordering.product.name)
+    return errors.quota_exceeded(
+        ordering.effecteur.type,
+        ordering.product.display_name or ordering.product.name,
+        ordering.rule.max_vials,
+        used,
+        current_line,
+        requested=(current_line or 0) + delta,
+    )
+
+
+def usage_warnings(ordering: Ordering, delta: int, total: int) -> list[Notice]:
+    """The notice of a raise past the soft threshold of an unlimited product."""
     threshold = ordering.rule.soft_threshold
     if ordering.rule.kind == UNLIMITED and threshold > 0 and delta > 0 and total > threshold:
-        warnings.append(
-            Notice(errors.ABOVE_SOFT_THRESHOLD, errors.above_soft_threshold_message(label, total, threshold))
-        )
-    return total, warnings
+        label = ordering.product.display_name or ordering.product.name
+        return [Notice(errors.ABOVE_SOFT_THRESHOLD, errors.above_soft_threshold_message(label, total, threshold))]
+    return []

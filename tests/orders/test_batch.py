@@ -201,6 +201,36 @@ async def test_ten_concurrent_saves_on_one_capped_cell_never_pass_the_cap(domain
     assert {reason for r in results for reason in r} <= {"SAVED", "STALE_ETAG", "QUOTA_EXCEEDED"}
 
 
+async def test_a_create_the_ledger_already_fills_is_refused_alone_and_the_others_are_saved(domain: Domain) -> None:
+    domain.sessions.set_rule(SESSION, "MEDECIN", MODERNA, QuotaRule("CAPPED", max_vials=10))
+    # Dr Dubois already ordered 8 Moderna vials this week at his former officine.
+    await domain.db.run_write(lambda c: repo.change_usage(c, SESSION, DUBOIS, MODERNA, 8, None))
+    outcome = await BatchLineService(domain.rules).write(
+        CLAIRE, PARENT, [create(DUBOIS, MODERNA, 3), create(DUBOIS, PFIZER, 4), create(OWN, PEDIATRIC, 3)], rid()
+    )
+    assert [(c.saved, c.reason) for c in outcome.cells] == [(False, "QUOTA_EXCEEDED"), (True, ""), (True, "")]
+    assert "10" in outcome.cells[0].message
+    assert await stored(domain) == {(DUBOIS, PFIZER): 4, (OWN, PEDIATRIC): 3}
+    assert (await ledger(domain, DUBOIS, MODERNA), await ledger(domain, DUBOIS, PFIZER)) == (8, 4)
+    trail = (await domain.lines.changes(CLAIRE, outcome.cells[1].line.name, 0, "")).items  # type: ignore[union-attr]
+    assert [(c.action, c.vials_before, c.vials_after) for c in trail] == [("CREATE", 0, 4)]
+
+
+async def test_concurrent_saves_creating_the_same_cells_create_each_line_once(domain: Domain) -> None:
+    domain.sessions.set_rule(SESSION, "MEDECIN", MODERNA, QuotaRule("CAPPED", max_vials=10))
+    writes = [create(DUBOIS, MODERNA, 4), create(DUBOIS, PFIZER, 2), create(OWN, PEDIATRIC, 3)]
+    saves = await asyncio.gather(
+        *(BatchLineService(domain.rules).write(CLAIRE, PARENT, writes, rid()) for _ in range(6))
+    )
+    for column in range(len(writes)):
+        cells = [save.cells[column] for save in saves]
+        assert sum(c.saved for c in cells) == 1
+        assert {c.reason for c in cells if not c.saved} == {"LINE_ALREADY_EXISTS"}
+    assert await stored(domain) == {(DUBOIS, MODERNA): 4, (DUBOIS, PFIZER): 2, (OWN, PEDIATRIC): 3}
+    ledgers = [await ledger(domain, e, p) for e, p in ((DUBOIS, MODERNA), (DUBOIS, PFIZER), (OWN, PEDIATRIC))]
+    assert ledgers == [4, 2, 3]
+
+
 async def test_a_save_asks_the_other_services_once_per_submission_not_per_cell(
     domain: Domain, monkeypatch: pytest.MonkeyPatch
 ) -> None:
