@@ -13,11 +13,19 @@ before it was *sent* is applied; order writes are refused (UNAVAILABLE, "réessa
 last such round was sent longer ago than the bound: effecteurs unreachable, the feed behind,
 or orders just started. So a write at t accepts an effecteur only if no detachment of it
 committed before t - bound.
+
+An attachment read from the mirror is remembered (RecentAttachments) with the moment the
+mirror was last proved caught up before that read, and answered again only while that moment
+is within the bound: the same guarantee as reading the mirror again, without a read per write
+(an officine's rush asks for the same few effecteurs six times in a second). The process's own
+follower forgets an effecteur as soon as it applies a change of it, so a detachment is honoured
+at once where it is applied, and within the bound in the other workers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 
 import structlog
@@ -54,7 +62,15 @@ class Freshness:
             self._caught_up_at = as_of
 
     def is_fresh(self) -> bool:
-        return self._caught_up_at is not None and monotonic() - self._caught_up_at <= self.max_lag
+        return self._caught_up_at is not None and self.covers(self._caught_up_at)
+
+    def as_of(self) -> float | None:
+        """When the mirror was last proved caught up: it holds every change committed before."""
+        return self._caught_up_at
+
+    def covers(self, as_of: float) -> bool:
+        """A mirror state proved caught up at `as_of` may still be answered from."""
+        return monotonic() - as_of <= self.max_lag
 
     def register_gauge(self, registry: CollectorRegistry) -> None:
         """`vaxorders_attachment_mirror_caught_up` (1 or 0) on the process's /metrics: 0 means
@@ -86,6 +102,39 @@ def _change(message: epb.AttachmentChange) -> repo.Change:
     )
 
 
+class RecentAttachments:
+    """Attachments read from the mirror, by effecteur, each with the `Freshness.as_of` of its
+    read; bounded, the least recently used dropped first. `forget` bumps a generation, so a
+    read that started before a change was applied is not remembered after it."""
+
+    def __init__(self, max_entries: int) -> None:
+        self._max = max_entries
+        self._entries: OrderedDict[str, tuple[float, EffecteurAttachment | None]] = OrderedDict()
+        self.generation = 0
+
+    def get(self, effecteur: str, freshness: Freshness) -> tuple[bool, EffecteurAttachment | None]:
+        """(known, attachment): known only while the read it came from is within the bound."""
+        entry = self._entries.get(effecteur)
+        if entry is None or not freshness.covers(entry[0]):
+            return False, None
+        self._entries.move_to_end(effecteur)
+        return True, entry[1]
+
+    def put(self, generation: int, as_of: float, found: Mapping[str, EffecteurAttachment | None]) -> None:
+        if generation != self.generation:
+            return  # a change was applied during the read: it may not show it
+        for effecteur, attachment in found.items():
+            self._entries[effecteur] = (as_of, attachment)
+            self._entries.move_to_end(effecteur)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+
+    def forget(self, effecteurs: Iterable[str]) -> None:
+        self.generation += 1
+        for effecteur in effecteurs:
+            self._entries.pop(effecteur, None)
+
+
 class AttachmentFeed:
     """The background follower: polls effecteurs' feed and applies it to the mirror."""
 
@@ -94,6 +143,7 @@ class AttachmentFeed:
         db: Database,
         stub: epb_grpc.EffecteurServiceStub,
         freshness: Freshness,
+        recent: RecentAttachments,
         *,
         poll_seconds: float,
         timeout_seconds: float,
@@ -101,6 +151,7 @@ class AttachmentFeed:
         self._db = db
         self._stub = stub
         self.freshness = freshness
+        self._recent = recent
         self._poll = poll_seconds
         self._timeout = timeout_seconds
 
@@ -114,6 +165,7 @@ class AttachmentFeed:
         changes = [_change(c) for c in answer.changes]
         if changes:
             await self._db.run_write(lambda c: repo.apply(c, changes))
+            self._recent.forget(c.effecteur for c in changes)
             log.info("orders.attachment_mirror_applied", after=after, changes=len(changes), position=changes[-1].id)
         if len(changes) < PAGE:
             self.freshness.caught_up(sent_at)
@@ -140,9 +192,12 @@ def _attachment(row: AnyRow) -> EffecteurAttachment:
 class MirroredAttachmentDirectory:
     """AttachmentDirectory (ports.py) answered from the mirror: one indexed read, no RPC."""
 
-    def __init__(self, db: Database, freshness: Freshness, departments: TtlCache[str]) -> None:
+    def __init__(
+        self, db: Database, freshness: Freshness, recent: RecentAttachments, departments: TtlCache[str]
+    ) -> None:
         self._db = db
         self.freshness = freshness
+        self._recent = recent
         # The département only changes with the officine's address; cached as the RPC directory's is.
         self._departments = departments
 
@@ -152,8 +207,22 @@ class MirroredAttachmentDirectory:
     async def lookup_many(self, effecteurs: Sequence[str]) -> dict[str, EffecteurAttachment | None]:
         """A grid save's effecteurs in one read; None for one never attached anywhere (unknown to orders)."""
         self.freshness.require_fresh()
-        rows = await self._db.run_read(lambda c: repo.attachments(c, effecteurs))
-        return {e: _attachment(rows[e]) if e in rows else None for e in effecteurs}
+        found: dict[str, EffecteurAttachment | None] = {}
+        missing = []
+        for effecteur in effecteurs:
+            known, attachment = self._recent.get(effecteur, self.freshness)
+            if known:
+                found[effecteur] = attachment
+            else:
+                missing.append(effecteur)
+        if missing:
+            as_of, generation = self.freshness.as_of(), self._recent.generation
+            rows = await self._db.run_read(lambda c: repo.attachments(c, missing))
+            read = {e: _attachment(rows[e]) if e in rows else None for e in missing}
+            if as_of is not None:
+                self._recent.put(generation, as_of, read)
+            found |= read
+        return {e: found[e] for e in effecteurs}
 
     async def officine_department(self, finess: str) -> str:
         async def load() -> str:

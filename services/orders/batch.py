@@ -78,14 +78,17 @@ class BatchLineService:
         try:
             window = await rules.open_window(order.session_id)
             early = _checked(rules, order, writes)
-            rows = await rules.db.run_read(lambda c: repo.officine_session_lines(c, window.id, order.finess))
-            seen = {row.id: row for row in rows}
-            # Only a write that may raise a quantity needs the attachment and the rule.
+            # Only a write that may raise a quantity needs the attachment and the rule: a create,
+            # or an update above what its line holds (the lines read for it, when there is one).
             pairs = [(w.effecteur, w.product) for i, w in enumerate(writes) if w.kind == CREATE and i not in early]
-            for i, w in enumerate(writes):
-                row = seen.get(_line_id(w)) if w.kind == UPDATE and i not in early else None
-                if row is not None and w.vials > row.vials:
-                    pairs.append((row.effecteur, row.product))
+            updates = [w for i, w in enumerate(writes) if w.kind == UPDATE and i not in early]
+            if updates:
+                rows = await rules.db.run_read(lambda c: repo.officine_session_lines(c, window.id, order.finess))
+                seen = {row.id: row for row in rows}
+                for w in updates:
+                    row = seen.get(_line_id(w))
+                    if row is not None and w.vials > row.vials:
+                        pairs.append((row.effecteur, row.product))
             orderings = await rules.orderings(window, order.finess, pairs)
         except DomainError as refusal:
             # A retry is answered by the write transaction (its key claimed first); only when

@@ -11,7 +11,13 @@ import structlog
 from services.common.bootstrap import Runtime, ServiceSpec
 from services.common.grants import ORDERS_ATTACHMENT_MIRROR as MIRROR_IDENTITY
 from services.common.server import Registration
-from services.orders.attachment_mirror import SHARED_KEY, AttachmentFeed, Freshness, MirroredAttachmentDirectory
+from services.orders.attachment_mirror import (
+    SHARED_KEY,
+    AttachmentFeed,
+    Freshness,
+    MirroredAttachmentDirectory,
+    RecentAttachments,
+)
 from services.orders.clients import GrpcAttachmentDirectory, GrpcSessionDirectory, TtlCache
 from services.orders.deliveries import DeliveryService
 from services.orders.delivery_plan import PlanService
@@ -64,15 +70,17 @@ def _attachment_directory(runtime: Runtime, settings: OrdersSettings) -> Attachm
         return GrpcAttachmentDirectory(runtime.channels, settings)
     freshness = Freshness(settings.attachment_mirror_max_lag_seconds)
     freshness.register_gauge(runtime.metrics.registry)
+    recent = RecentAttachments(settings.cache_max_entries)
     runtime.shared[SHARED_KEY] = AttachmentFeed(
         runtime.db,
         runtime.channels.stub(epb_grpc.EffecteurServiceStub, settings.effecteurs_address),
         freshness,
+        recent,
         poll_seconds=settings.attachment_feed_poll_seconds,
         timeout_seconds=settings.dependency_timeout_seconds,
     )
     departments: TtlCache[str] = TtlCache(settings.officine_cache_seconds, settings.cache_max_entries)
-    return MirroredAttachmentDirectory(runtime.db, freshness, departments)
+    return MirroredAttachmentDirectory(runtime.db, freshness, recent, departments)
 
 
 async def follow_attachments(runtime: Runtime) -> None:

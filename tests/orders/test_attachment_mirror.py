@@ -17,6 +17,7 @@ from typing import Any
 
 import grpc
 import pytest
+from sqlalchemy import update
 
 from services.common.bootstrap import Runtime, ServiceSpec, start_service
 from services.common.clock import ManualClock, monotonic
@@ -234,6 +235,27 @@ async def test_a_detachment_is_refused_by_orders_once_applied_and_never_later_th
     error = await refused(stack.order(DUBOIS), grpc.StatusCode.NOT_FOUND)
     assert error.reason == "EFFECTEUR_NOT_ATTACHED"
     assert await stack.lines() == [DUBOIS]  # the refused write stored nothing
+
+
+async def test_a_remembered_attachment_is_read_again_once_older_than_the_bound(
+    mirror_stack: MirrorStack, stepped: SteppedMonotonic
+) -> None:
+    stack = mirror_stack
+    await until(lambda: fresh(stack), "the mirror caught up at start")
+    await stack.order(DUBOIS)  # Dr Dubois's attachment read, and remembered
+    # Another worker's follower applies his detachment to the shared mirror: this process's
+    # follower never sees it as a change of its own, so only the bound makes it forget.
+    db = Database(stack.orders_url)
+    try:
+        detached = update(mirror_repo.ATTACHMENTS).where(mirror_repo.ATTACHMENTS.c.effecteur == DUBOIS)
+        await db.run_write(lambda c: c.execute(detached.values(officine=None)))
+    finally:
+        await db.dispose()
+    stepped.skip(MAX_LAG + 0.5)
+    await until(lambda: fresh(stack), "the mirror proved caught up again")
+    # Answered from the remembered read, this would be "line already exists".
+    error = await refused(stack.order(DUBOIS), grpc.StatusCode.NOT_FOUND)
+    assert error.reason == "EFFECTEUR_NOT_ATTACHED"
 
 
 async def test_effecteurs_restarting_writes_wait_then_orders_catches_up_with_what_changed(
