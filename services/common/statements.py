@@ -211,7 +211,8 @@ def _compile(statement: Any, connection: Connection, keys: tuple[str, ...]) -> _
         convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
         if convert is not None:
             results.append((position, convert))
-    row = namedtuple("Row", [c.key for c in columns]) if columns else None
+    # A column without a usable name (an unlabelled count) is read by position (rename: `_0`).
+    row = namedtuple("Row", [str(c.key) for c in columns], rename=True) if columns else None
     return _Compiled(compiled.string, names, positional, bound, tuple(binds), row, tuple(results))
 
 

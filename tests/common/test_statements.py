@@ -19,6 +19,7 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     delete,
+    func,
     insert,
     select,
     update,
@@ -211,3 +212,9 @@ def test_rows_written_together_are_all_written_with_their_types_past_one_stateme
 
 def _rows_of_stock(keys: tuple[str, ...], n: int) -> list[dict[str, object]]:
     return [{key: bindparam(numbered(key, i), type_=STOCK.c[key].type) for key in keys} for i in range(n)]
+
+
+def test_a_column_without_a_name_is_read_by_position(connection: Connection) -> None:
+    _ADD.many(connection, [_row("a", 3), _row("b", 5)])
+    counted = CursorStatement(select(func.count(STOCK.c.id), func.max(STOCK.c.vials)))
+    assert tuple(counted.one(connection, {})) == (2, 5)
