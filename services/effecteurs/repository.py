@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common import feeds
 from services.common.db import SyncExecutor, table_of
+from services.common.statements import CursorStatement
 from services.effecteurs.models import (
     Attachment,
     AttachmentEvent,
@@ -55,12 +56,12 @@ async def get_officine(session: AsyncSession, finess: str, *, for_update: bool =
 
 # Built once, run with bind parameters (services.common.statements), as every statement of the
 # attachment list (every officine's 08:00).
-_OFFICINE_EXISTS = select(OFFICINES.c.finess).where(OFFICINES.c.finess == bindparam("o_finess"))
+_OFFICINE_EXISTS = CursorStatement(select(OFFICINES.c.finess).where(OFFICINES.c.finess == bindparam("o_finess")))
 
 
 def officine_exists(db: SyncExecutor, finess: str) -> bool:
     """On the primary key, with no row to build (the attachment list's check)."""
-    return db.execute(_OFFICINE_EXISTS, {"o_finess": finess}).first() is not None
+    return _OFFICINE_EXISTS.first(db, {"o_finess": finess}) is not None
 
 
 async def existing_officines(session: AsyncSession, finesses: Iterable[str]) -> dict[str, Officine]:
@@ -363,8 +364,9 @@ _SPLIT = len(fields(AttachmentRecord))
 
 
 @functools.cache
-def _list_statement(given: frozenset[str], include_ended: bool, paged: bool) -> Select[*tuple[Any, ...]]:
-    """The page for one combination of filters, built once."""
+def _list_statement(given: frozenset[str], include_ended: bool, paged: bool) -> CursorStatement:
+    """The page for one combination of filters, built once, run on the driver's cursor
+    (services.common.statements: every officine lists its attachments at the Monday opening)."""
     a = ATTACHMENTS.c
     query = (
         _filtered(select(*_LISTED), given, include_ended)
@@ -374,12 +376,12 @@ def _list_statement(given: frozenset[str], include_ended: bool, paged: bool) -> 
     if paged:
         key: BindParameter[str] = bindparam("after_key")
         query = query.where(or_(a.effecteur_key > key, and_(a.effecteur_key == key, a.id > bindparam("after_id"))))
-    return query
+    return CursorStatement(query)
 
 
 @functools.cache
-def _count_statement(given: frozenset[str], include_ended: bool) -> Select[int]:
-    return _filtered(select(func.count(ATTACHMENTS.c.id)), given, include_ended)
+def _count_statement(given: frozenset[str], include_ended: bool) -> CursorStatement:
+    return CursorStatement(_filtered(select(func.count(ATTACHMENTS.c.id).label("count")), given, include_ended))
 
 
 def list_attachments(
@@ -391,12 +393,12 @@ def list_attachments(
     params = filters | {"limit": limit}
     if after is not None:
         params["after_key"], params["after_id"] = after
-    return [(AttachmentRecord(*row[:_SPLIT]), EffecteurRecord(*row[_SPLIT:])) for row in db.execute(statement, params)]
+    return [(AttachmentRecord(*row[:_SPLIT]), EffecteurRecord(*row[_SPLIT:])) for row in statement.all(db, params)]
 
 
 def count_attachments(db: SyncExecutor, f: AttachmentFilter) -> int:
     params = _filter_params(f)
-    return int(db.execute(_count_statement(frozenset(params), f.include_ended), params).scalar_one())
+    return int(_count_statement(frozenset(params), f.include_ended).scalar(db, params))
 
 
 # ------------------------------------------------------------------- events
