@@ -7,6 +7,8 @@ first version, so a table prepared ahead of its session already answers).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import asdict
 from datetime import datetime
 
@@ -41,10 +43,39 @@ from services.sessions.quota_rules import effective_table, resolve, validate_rul
 log = structlog.get_logger("sessions.quotas")
 
 
+class PublishedVersions:
+    """Quota table versions with their rules, read once per process: a version is published
+    whole and never changed afterwards. Kept by session, version and publication time (a
+    session deleted before it opened and made again publishes its versions at other times).
+    Every officine asks for the current table at the Monday opening; the session and the
+    headers, which say which version is in force, are still read every time. Bounded, the least
+    recently used dropped; shared by the reader threads."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self._max = max_entries
+        self._tables: OrderedDict[tuple[str, int, datetime | None], QuotaTable] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def with_rules(self, db: Connection, header: QuotaTable) -> QuotaTable:
+        key = (header.session_id, header.version, header.publish_time)
+        with self._lock:
+            found = self._tables.get(key)
+            if found is not None:
+                self._tables.move_to_end(key)
+                return found
+        found = repo.with_rules(db, header)
+        with self._lock:
+            self._tables[key] = found
+            while len(self._tables) > self._max:
+                self._tables.popitem(last=False)
+        return found
+
+
 class QuotaService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db, self.clock = db, clock
         self.once = Idempotency(db, idempotency_keys, clock)
+        self.versions = PublishedVersions()
 
     async def publish(
         self,
@@ -103,7 +134,7 @@ class QuotaService:
         """A version by number, or "current": the one in force at the server's clock."""
         require_caller(caller)
         now = self.clock.now()
-        table, _ = await self.db.run_read(lambda db: _version(db, name, now))
+        table, _ = await self.db.run_read(lambda db: _version(db, self.versions, name, now))
         return table
 
     async def effective_table(self, caller: Principal | None, name: str, at: datetime) -> EffectiveTable:
@@ -114,7 +145,7 @@ class QuotaService:
         at = as_utc(at)
 
         def read(db: Connection) -> EffectiveTable:
-            table, next_version_at = _version(db, name, at)
+            table, next_version_at = _version(db, self.versions, name, at)
             return effective_table(table, repo.all_products(db), at, next_version_at)
 
         return await self.db.run_read(read)
@@ -170,30 +201,31 @@ class QuotaService:
             if product is None:
                 raise errors.product_not_found(product_id)
             chosen = version_in_force(repo.version_headers(db, session_id), at)
-            table = repo.get_version(db, session_id, chosen.version) if chosen else None
+            table = self.versions.with_rules(db, chosen) if chosen else None
             return ResolvedQuota(resolve(table, kind, product, at), table)
 
         return await self.db.run_read(read)
 
 
-def _version(db: Connection, name: str, at: datetime) -> tuple[QuotaTable, datetime | None]:
+def _version(
+    db: Connection, versions: PublishedVersions, name: str, at: datetime
+) -> tuple[QuotaTable, datetime | None]:
     """The named version (or the one in force at `at` for "current"), and for
     "current" the publication of the next version after `at`, if any."""
     session_id, version = parse_quota_table_name(name)
     if repo.get_session(db, session_id) is None:
         raise errors.session_not_found(session_id)
-    next_version_at = None
     if version is None:
         headers = repo.version_headers(db, session_id)
         chosen = version_in_force(headers, at)
         if chosen is None:
             raise errors.no_quota_table(session_id)
-        version = chosen.version
         next_version_at = min(
-            (h.publish_time for h in headers if h.version > version and h.publish_time and h.publish_time > at),
+            (h.publish_time for h in headers if h.version > chosen.version and h.publish_time and h.publish_time > at),
             default=None,
         )
+        return versions.with_rules(db, chosen), next_version_at
     table = repo.get_version(db, session_id, version)
     if table is None:
         raise errors.quota_table_version_not_found(session_id, version)
-    return table, next_version_at
+    return table, None

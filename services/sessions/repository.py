@@ -17,6 +17,7 @@ from sqlalchemy import and_, bindparam, delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import SyncExecutor, dialect_name, table_of
+from services.common.statements import CursorStatement
 from services.sessions.domain import (
     CalendarWindow,
     EffecteurType,
@@ -45,26 +46,34 @@ WINDOWS, TABLES, RULES = table_of(CalendarWindowRow), table_of(QuotaTableRow), t
 _PRODUCT_ORDER = (PRODUCTS.c.display_order, PRODUCTS.c.id)
 
 # The statements of the Monday rush's reads (GetServiceState, GetQuotaTable), built once and
-# run with bind parameters: building one per call costs more than running it (services.common.statements).
+# run with bind parameters: building one per call costs more than running it; the hottest on
+# the driver's cursor (services.common.statements).
 _ALL_PRODUCTS = select(PRODUCTS).order_by(*_PRODUCT_ORDER)
-_GET_SESSION = select(SESSIONS).where(SESSIONS.c.id == bindparam("s_id"))
-_GET_SESSION_FOR_UPDATE = _GET_SESSION.with_for_update()
+_SESSION_BY_ID = select(SESSIONS).where(SESSIONS.c.id == bindparam("s_id"))
+_GET_SESSION = CursorStatement(_SESSION_BY_ID)
+_GET_SESSION_FOR_UPDATE = CursorStatement(_SESSION_BY_ID.with_for_update())
+_CHANGE_ORDER = (WINDOW_CHANGES.c.change_time, WINDOW_CHANGES.c.id)
 _CHANGES_OF = (
     select(WINDOW_CHANGES)
     .where(WINDOW_CHANGES.c.session_id.in_(bindparam("s_ids", expanding=True)))
-    .order_by(WINDOW_CHANGES.c.change_time, WINDOW_CHANGES.c.id)
+    .order_by(*_CHANGE_ORDER)
 )
-_SESSIONS_CLOSING_AFTER = (
+_CHANGES_OF_ONE = CursorStatement(
+    select(WINDOW_CHANGES).where(WINDOW_CHANGES.c.session_id == bindparam("s_id")).order_by(*_CHANGE_ORDER)
+)
+_SESSIONS_CLOSING_AFTER = CursorStatement(
     select(SESSIONS)
     .where(SESSIONS.c.close_time > bindparam("at", type_=SESSIONS.c.close_time.type))
     .order_by(SESSIONS.c.open_time)
 )
-_WINDOWS_ENDING_AFTER = (
+_WINDOWS_ENDING_AFTER = CursorStatement(
     select(WINDOWS)
     .where(WINDOWS.c.end_time > bindparam("at", type_=WINDOWS.c.end_time.type))
     .order_by(WINDOWS.c.start_time)
 )
-_VERSION_HEADERS = select(TABLES).where(TABLES.c.session_id == bindparam("t_session")).order_by(TABLES.c.version)
+_VERSION_HEADERS = CursorStatement(
+    select(TABLES).where(TABLES.c.session_id == bindparam("t_session")).order_by(TABLES.c.version)
+)
 _GET_VERSION = select(TABLES).where(
     TABLES.c.session_id == bindparam("t_session"), TABLES.c.version == bindparam("t_version")
 )
@@ -185,12 +194,15 @@ def _session(row: AnyRow, changes: Sequence[AnyRow] = ()) -> Session:
 def _with_changes(db: SyncExecutor, rows: Sequence[AnyRow]) -> list[Session]:
     if not rows:
         return []
-    changes = db.execute(_CHANGES_OF, {"s_ids": [r.id for r in rows]}).all()
+    if len(rows) == 1:  # a session read alone (GetQuotaTable's check, every write's window)
+        changes = _CHANGES_OF_ONE.all(db, {"s_id": rows[0].id})
+    else:
+        changes = list(db.execute(_CHANGES_OF, {"s_ids": [r.id for r in rows]}))
     return [_session(row, [c for c in changes if c.session_id == row.id]) for row in rows]
 
 
 def get_session(db: SyncExecutor, session_id: str, *, for_update: bool = False) -> Session | None:
-    row = db.execute(_GET_SESSION_FOR_UPDATE if for_update else _GET_SESSION, {"s_id": session_id}).first()
+    row = (_GET_SESSION_FOR_UPDATE if for_update else _GET_SESSION).first(db, {"s_id": session_id})
     return _with_changes(db, [row])[0] if row else None
 
 
@@ -218,7 +230,7 @@ def overlapping_sessions(
 
 
 def sessions_closing_after(db: SyncExecutor, at: datetime) -> list[Session]:
-    return [_session(row) for row in db.execute(_SESSIONS_CLOSING_AFTER, {"at": at})]
+    return [_session(row) for row in _SESSIONS_CLOSING_AFTER.all(db, {"at": at})]
 
 
 async def insert_session(db: AsyncSession, session: Session) -> None:
@@ -292,7 +304,7 @@ async def list_windows(db: AsyncSession, *, after: tuple[datetime, str] | None, 
 
 
 def windows_ending_after(db: SyncExecutor, at: datetime) -> list[CalendarWindow]:
-    return [_window(row) for row in db.execute(_WINDOWS_ENDING_AFTER, {"at": at})]
+    return [_window(row) for row in _WINDOWS_ENDING_AFTER.all(db, {"at": at})]
 
 
 async def insert_window(db: AsyncSession, window: CalendarWindow, now: datetime) -> None:
@@ -339,7 +351,12 @@ def _with_rules(db: SyncExecutor, headers: Sequence[QuotaTable]) -> list[QuotaTa
 
 def version_headers(db: SyncExecutor, session_id: str) -> list[QuotaTable]:
     """Every version of a session's table, oldest first, without its rules."""
-    return [_header(row) for row in db.execute(_VERSION_HEADERS, {"t_session": session_id})]
+    return [_header(row) for row in _VERSION_HEADERS.all(db, {"t_session": session_id})]
+
+
+def with_rules(db: SyncExecutor, header: QuotaTable) -> QuotaTable:
+    """A version read by `version_headers`, with its rules."""
+    return _with_rules(db, [header])[0]
 
 
 def get_version(db: SyncExecutor, session_id: str, version: int) -> QuotaTable | None:

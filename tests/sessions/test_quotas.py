@@ -116,6 +116,31 @@ async def test_new_version_applies_from_its_publication_and_the_old_one_stays_re
     assert [t.version for t in listed] == [2, 1] and token == ""
 
 
+async def test_a_session_deleted_and_made_again_answers_its_new_table_not_the_one_read_before(
+    seeded: SessionsService, dataset: dict, clock
+) -> None:  # type: ignore[no-untyped-def]
+    draft = SessionDraft(label="Session du 21 mars", open_time=paris(2022, 3, 21, 8), close_time=paris(2022, 3, 22, 23))
+    capped = [
+        RuleDraft(d.effecteur_type, d.product, "CAPPED", max_vials=5) if d.effecteur_type == "EHPAD" else d
+        for d in reference_drafts(dataset)
+    ]
+    current = "sessions/2022-03-21/quotaTables/current"
+    await seeded.schedule.create_session(OPERATOR_CALLER, "2022-03-21", draft)
+    await seeded.quotas.publish(OPERATOR_CALLER, "sessions/2022-03-21", reference_drafts(dataset))
+    first = await seeded.quotas.get_table(OFFICINE_CALLER, current)
+    assert first.rule_for(EffecteurType.EHPAD, "moderna").kind is QuotaKind.UNLIMITED  # type: ignore[union-attr]
+    clock.set(paris(2022, 3, 8, 9, 0))  # a day later: deleted before it opened, made again
+    await seeded.schedule.delete_session(OPERATOR_CALLER, "sessions/2022-03-21")
+    await seeded.schedule.create_session(OPERATOR_CALLER, "2022-03-21", draft)
+    await seeded.quotas.publish(OPERATOR_CALLER, "sessions/2022-03-21", capped)
+    again = await seeded.quotas.get_table(OFFICINE_CALLER, current)
+    assert again.version == first.version == 1
+    rule = again.rule_for(EffecteurType.EHPAD, "moderna")
+    assert rule is not None and (rule.kind, rule.max_vials) == (QuotaKind.CAPPED, 5)
+    resolved = await resolve(seeded, "EHPAD", "moderna", paris(2022, 3, 21, 9), "sessions/2022-03-21")
+    assert resolved.kind is QuotaKind.CAPPED
+
+
 async def test_before_its_first_publication_a_table_answers_with_its_first_version(seeded: SessionsService) -> None:
     # The seed published the 28 February table on 3 March; the session itself was earlier.
     rule = await resolve(seeded, "PMI", "pfizer-pediatric", paris(2022, 2, 28, 9, 0), "sessions/2022-02-28")
