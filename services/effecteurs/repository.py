@@ -398,7 +398,7 @@ def list_attachments(
 
 def count_attachments(db: SyncExecutor, f: AttachmentFilter) -> int:
     params = _filter_params(f)
-    return int(_count_statement(frozenset(params), f.include_ended).scalar(db, params))
+    return int(_count_statement(frozenset(params), f.include_ended).scalar(db, params) or 0)
 
 
 # ------------------------------------------------------------------- events
