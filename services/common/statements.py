@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound
@@ -224,6 +225,12 @@ MAX_ROWS = 100
 def numbered(name: str, row: int) -> str:
     """The parameter of `name` for the `row`-th row of a RowsStatement."""
     return f"{name}_{row}"
+
+
+def numbered_values(table: Any, keys: tuple[str, ...], n: int) -> list[dict[str, Any]]:
+    """The VALUES of `n` rows of `table` for a RowsStatement's `build`: each key's numbered
+    parameter, typed as its column."""
+    return [{key: bindparam(numbered(key, i), type_=table.c[key].type) for key in keys} for i in range(n)]
 
 
 class RowsStatement:

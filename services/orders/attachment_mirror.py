@@ -24,7 +24,6 @@ at once where it is applied, and within the bound in the other workers.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 
@@ -35,6 +34,7 @@ from services.common.clock import monotonic
 from services.common.db import Database
 from services.common.errors import Unavailable
 from services.common.feeds import follow_forever
+from services.common.lru import Lru
 from services.orders import errors
 from services.orders import repository_mirror as repo
 from services.orders.clients import TtlCache
@@ -108,8 +108,7 @@ class RecentAttachments:
     read that started before a change was applied is not remembered after it."""
 
     def __init__(self, max_entries: int) -> None:
-        self._max = max_entries
-        self._entries: OrderedDict[str, tuple[float, EffecteurAttachment | None]] = OrderedDict()
+        self._entries: Lru[str, tuple[float, EffecteurAttachment | None]] = Lru(max_entries)
         self.generation = 0
 
     def get(self, effecteur: str, freshness: Freshness) -> tuple[bool, EffecteurAttachment | None]:
@@ -117,22 +116,18 @@ class RecentAttachments:
         entry = self._entries.get(effecteur)
         if entry is None or not freshness.covers(entry[0]):
             return False, None
-        self._entries.move_to_end(effecteur)
         return True, entry[1]
 
     def put(self, generation: int, as_of: float, found: Mapping[str, EffecteurAttachment | None]) -> None:
         if generation != self.generation:
             return  # a change was applied during the read: it may not show it
         for effecteur, attachment in found.items():
-            self._entries[effecteur] = (as_of, attachment)
-            self._entries.move_to_end(effecteur)
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
+            self._entries.put(effecteur, (as_of, attachment))
 
     def forget(self, effecteurs: Iterable[str]) -> None:
         self.generation += 1
         for effecteur in effecteurs:
-            self._entries.pop(effecteur, None)
+            self._entries.pop(effecteur)
 
 
 class AttachmentFeed:

@@ -23,7 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from services.common.context import Principal
 from services.common.db import Executor, SyncExecutor, dialect_name, table_of
-from services.common.statements import CursorStatement, RowsStatement, numbered
+from services.common.statements import CursorStatement, RowsStatement, numbered, numbered_values
 from services.orders.models import AnyRow, Change, OrderLine, QuotaUsage
 
 LINES = table_of(OrderLine)
@@ -106,7 +106,7 @@ def usage(s: SyncExecutor, session_id: str, effecteur: str, product: str) -> int
 def _raise_usages(dialect: Any, keys: tuple[str, ...], n: int) -> Any:
     """`_raise_usage(capped=True)` for `n` rows: each row's cap picked by its key (a CASE over
     the rows), no cap where it is NULL."""
-    rows = _rows_of(USAGE, ("effecteur", "product", "vials"), n)
+    rows = numbered_values(USAGE, ("effecteur", "product", "vials"), n)
     caps = [bindparam(numbered("cap", i), type_=USAGE.c.vials.type) for i in range(n)]
     statement = dialect.insert(USAGE).values([{"session_id": bindparam("u_session"), **row} for row in rows])
     excluded = statement.excluded
@@ -170,7 +170,7 @@ def insert_line(s: SyncExecutor, /, **values: Any) -> AnyRow | None:
 _INSERT_LINES = RowsStatement(
     lambda dialect, keys, n: (
         dialect.insert(LINES)
-        .values(_rows_of(LINES, keys, n))
+        .values(numbered_values(LINES, keys, n))
         .on_conflict_do_nothing(index_elements=_LINE_KEY)
         .returning(LINES)
     )
@@ -361,12 +361,7 @@ class Audit:
         }
 
 
-def _rows_of(table: Any, keys: tuple[str, ...], n: int) -> list[dict[str, Any]]:
-    """The VALUES of `n` rows of `table`: each key's numbered parameter, typed as its column."""
-    return [{key: bindparam(numbered(key, i), type_=table.c[key].type) for key in keys} for i in range(n)]
-
-
-_ADD_CHANGES = RowsStatement(lambda _dialect, keys, n: insert(CHANGES).values(_rows_of(CHANGES, keys, n)))
+_ADD_CHANGES = RowsStatement(lambda _dialect, keys, n: insert(CHANGES).values(numbered_values(CHANGES, keys, n)))
 
 
 def add_changes(s: SyncExecutor, *changes: dict[str, Any]) -> None:

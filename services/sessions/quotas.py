@@ -7,8 +7,6 @@ first version, so a table prepared ahead of its session already answers).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import asdict
 from datetime import datetime
 
@@ -21,6 +19,7 @@ from services.common.context import Principal
 from services.common.db import Database
 from services.common.errors import InvalidArgument
 from services.common.idempotency import Idempotency, check_request_id, fingerprint
+from services.common.lru import Lru
 from services.common.pagination import clamp_page_size, decode_token, encode_token
 from services.common.timefmt import as_utc
 from services.sessions import errors
@@ -52,22 +51,14 @@ class PublishedVersions:
     recently used dropped; shared by the reader threads."""
 
     def __init__(self, max_entries: int = 256) -> None:
-        self._max = max_entries
-        self._tables: OrderedDict[tuple[str, int, datetime | None], QuotaTable] = OrderedDict()
-        self._lock = threading.Lock()
+        self._tables: Lru[tuple[str, int, datetime | None], QuotaTable] = Lru(max_entries)
 
     def with_rules(self, db: Connection, header: QuotaTable) -> QuotaTable:
         key = (header.session_id, header.version, header.publish_time)
-        with self._lock:
-            found = self._tables.get(key)
-            if found is not None:
-                self._tables.move_to_end(key)
-                return found
-        found = repo.with_rules(db, header)
-        with self._lock:
-            self._tables[key] = found
-            while len(self._tables) > self._max:
-                self._tables.popitem(last=False)
+        found = self._tables.get(key)
+        if found is None:
+            found = repo.with_rules(db, header)
+            self._tables.put(key, found)
         return found
 
 

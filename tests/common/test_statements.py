@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from services.common.db import UTCDateTime, sync_url
 from services.common.db_failures import is_database_unavailable
-from services.common.statements import MAX_ROWS, CursorStatement, RowsStatement, numbered
+from services.common.statements import MAX_ROWS, CursorStatement, RowsStatement, numbered_values
 from tests.conftest import PG_URL, _pg_admin, empty_pg_database
 
 METADATA = MetaData()
@@ -192,7 +192,7 @@ def test_a_parameter_left_out_is_an_error_not_a_null(connection: Connection) -> 
 
 
 _ADD_ROWS = RowsStatement(
-    lambda _d, keys, n: insert(STOCK).values(_rows_of_stock(keys, n)).returning(STOCK.c.id, STOCK.c.seen_at)
+    lambda _d, keys, n: insert(STOCK).values(numbered_values(STOCK, keys, n)).returning(STOCK.c.id, STOCK.c.seen_at)
 )
 
 
@@ -205,13 +205,9 @@ def test_rows_written_together_are_all_written_with_their_types_past_one_stateme
     stored = connection.execute(select(STOCK.c.id, STOCK.c.vials, STOCK.c.seen_at).order_by(STOCK.c.id)).all()
     assert [tuple(r) for r in stored] == [(row["id"], row["vials"], row["seen_at"]) for row in rows]
     # Written by rows' count alone, without RETURNING rows to read.
-    added = RowsStatement(lambda _d, keys, n: insert(STOCK).values(_rows_of_stock(keys, n)))
+    added = RowsStatement(lambda _d, keys, n: insert(STOCK).values(numbered_values(STOCK, keys, n)))
     assert added.run(connection, [_row("z1", 1), _row("z2", 2)]) == 2
     assert _BY_ID.first(connection, {"s_id": "z2"}).vials == 2
-
-
-def _rows_of_stock(keys: tuple[str, ...], n: int) -> list[dict[str, object]]:
-    return [{key: bindparam(numbered(key, i), type_=STOCK.c[key].type) for key in keys} for i in range(n)]
 
 
 def test_a_column_without_a_name_is_read_by_position(connection: Connection) -> None:
