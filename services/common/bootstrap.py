@@ -23,6 +23,7 @@ from services.common.clock import Clock, clock_from_start
 from services.common.db import Database, PoolSizes, migrate
 from services.common.logging import configure_logging
 from services.common.metrics import RpcMetrics
+from services.common.planner_statistics import warn_if_autovacuum_off
 from services.common.psc_reachability import PscReachability
 from services.common.server import Registration, RunningServer, create_server, serve_until_signalled
 from services.common.service_authn import with_service_identity
@@ -103,6 +104,8 @@ async def start_service(
         channels=Channels(settings.call_timeout_seconds),
         authenticator=authenticator or default_authenticator(settings, clock),
     )
+    if runtime.db is not None:
+        await warn_if_autovacuum_off(runtime.db)
     registrations = await spec.build(runtime)
     running = await create_server(
         address or f"{settings.grpc_host}:{settings.resolved_grpc_port()}",

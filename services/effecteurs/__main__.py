@@ -19,6 +19,7 @@ from services.common.clock import clock_from_start
 from services.common.db import Database
 from services.common.errors import InvalidArgument
 from services.common.logging import configure_logging
+from services.common.planner_statistics import analyze_after_bulk_load
 from services.effecteurs.csvstream import file_chunks
 from services.effecteurs.importer import AttachmentImporter, ImportReport
 from services.effecteurs.seed import seed_file
@@ -82,6 +83,7 @@ def main(argv: list[str]) -> int:
     migrate_service(SPEC, settings)
     if args.command == "seed":
         asyncio.run(_seed(settings, args.dataset))
+        analyze_after_bulk_load(settings.resolved_database_url())
     elif args.command == "import-attachments":
         if not args.file.is_file():
             print(f"Fichier introuvable : {args.file}", file=sys.stderr)
@@ -91,6 +93,8 @@ def main(argv: list[str]) -> int:
         except InvalidArgument as error:
             print(error.message, file=sys.stderr)
             return 2
+        if not args.dry_run:  # a national import is a bulk load (services.common.planner_statistics)
+            analyze_after_bulk_load(settings.resolved_database_url())
         print(json.dumps(asdict(report), ensure_ascii=False, indent=2) if args.json else render(report))
         return 1 if report.rows_rejected else 0
     return 0

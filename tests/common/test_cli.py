@@ -25,6 +25,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(cli, "run", lambda spec, _settings: seen.append(f"serve {spec.name}"))
     monkeypatch.setattr(cli, "migrate_service", lambda spec, _settings: seen.append(f"migrate {spec.name}"))
     monkeypatch.setattr(cli, "configure_logging", lambda *_: None)
+    monkeypatch.setattr(cli, "analyze_after_bulk_load", lambda url: seen.append("analyze"))
     return seen
 
 
@@ -45,10 +46,11 @@ def test_migrate_migrates_only(calls: list[str]) -> None:
     assert calls == ["migrate sessions"]
 
 
-def test_seed_migrates_then_loads_the_file(calls: list[str]) -> None:
+def test_seed_migrates_loads_the_file_then_analyzes(calls: list[str]) -> None:
     SEEDED.clear()
     assert cli.migrate_or_seed(["seed", "data.json"], SPEC, ServiceSettings, _seed) == 0
-    assert calls == ["migrate sessions"]
+    # A seed is a bulk load: PostgreSQL's planner statistics are refreshed after it.
+    assert calls == ["migrate sessions", "analyze"]
     assert SEEDED == [(Path("data.json"), "sessions")]
 
 
