@@ -49,7 +49,7 @@ from bench.phases import (
 from bench.procs import Children, peak_rss_bytes
 from bench.profile import profiled
 from bench.stats import Recorder, timeline
-from bench.suite import databases, new_run_id, prepare, seed, start_services
+from bench.suite import analyze_as_autovacuum_would, databases, new_run_id, prepare, seed, start_services
 
 # Officines seeded beyond N, for the phases that need lines nobody else touches.
 RESERVED_BASE = 200
@@ -126,8 +126,9 @@ async def main_async(config: BenchConfig) -> int:
     )
     peak_rss: dict[str, float] = {}
     ceilings: dict[str, Phase] = {}
+    autovacuum: str | None = None
     try:
-        with databases(config.database_url, workdir, new_run_id()) as urls:
+        with databases(config.database_url, workdir, new_run_id()) as (urls, autovacuum):
             suite = await prepare(children, workdir, total, config.database)
             book = TokenBook(suite.mint)
             rules = orderable(suite.quota_rules)
@@ -207,6 +208,7 @@ async def main_async(config: BenchConfig) -> int:
                             seconds=None,
                         )
                     )
+                await asyncio.to_thread(analyze_as_autovacuum_would, urls)
                 say(f"warmed up with {len(warm_pool)} officines")
 
                 def profiling(phase: str):  # type: ignore[no-untyped-def]
@@ -316,6 +318,7 @@ async def main_async(config: BenchConfig) -> int:
         pinning=pinning,
         workers=config.workers,
         cores=config.cores,
+        postgresql_autovacuum=autovacuum,
         load_average_at_start=round(load_at_start, 2),
         load_average_at_end=round(os.getloadavg()[0], 2),
         machine=report.machine(),

@@ -76,7 +76,7 @@ async def hold_peak(config: BenchConfig, say: Callable[[str], None]) -> int:
     count = officines_needed(config)
     seconds = config.peak_minutes * 60
     try:
-        with databases(config.database_url, workdir, new_run_id()) as urls:
+        with databases(config.database_url, workdir, new_run_id()) as (urls, _autovacuum):
             suite = await prepare(children, workdir, count, config.database)
             book = TokenBook(suite.mint)
             tell(f"seeding {count:,} officines ({config.database})…")
