@@ -5,17 +5,28 @@ On PostgreSQL two transactions can take ids 5 and 6 and commit 6 first; a reader
 would never see 5, and what it stands for (an e-mail, a detachment) would be missed for good.
 A transaction-scoped advisory lock, one per feed, taken just before the append makes appenders
 take ids and commit one after the other (held until commit). SQLite has one writer at a time already.
+
+That lock is the one place where every write of a feed waits for every other: how long it is
+held bounds the feed's writes per second. Measured at national scale, orders held it about
+13 ms (the lock, the insert, the idempotency key's settle and the COMMIT, each a round trip
+whose answer waits for the GIL in a busy process): 78 appends/s, 4 per officine's rush, and
+the rush was capped near 20 officines/s. So the hot path's append (`FeedAppend`) takes the lock
+inside its insert (one statement), and inside `appends_last` it waits until the rest of the
+transaction is done: held from that statement to the COMMIT.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from contextlib import AbstractContextManager
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 import grpc
 import structlog
-from sqlalchemy import text
+from sqlalchemy import Table, bindparam, func, insert, select, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import SyncExecutor, dialect_name
@@ -37,6 +48,57 @@ def lock_for_append(s: SyncExecutor, feed: int) -> None:
     the lock is held until commit). Synchronous: for `Database.run_write` work."""
     if dialect_name(s) == "postgresql":
         _LOCK.all(s, {"key": feed})  # on the cursor: orders takes it for every vial-request event
+
+
+_PENDING = "vaxorders.feed_appends"  # on Connection.info while `appends_last` runs
+
+
+class FeedAppend:
+    """The insert of a feed's rows with the feed's lock taken in the same statement (PostgreSQL:
+    `INSERT … SELECT … FROM (SELECT pg_advisory_xact_lock(:feed))`, the lock before the ids are
+    drawn; SQLite: a plain insert). Every column but the generated id is a parameter."""
+
+    def __init__(self, table: Table, feed: int) -> None:
+        self.feed = feed
+        columns = [c for c in table.c if not (c.primary_key and c.autoincrement)]
+
+        def build(dialect: Any) -> Any:
+            values = select(*(bindparam(c.name, type_=c.type) for c in columns))
+            if dialect is postgresql:
+                # A volatile function in a FROM subquery is evaluated, and first: the planner keeps it.
+                turn = select(func.pg_advisory_xact_lock(bindparam("feed_lock")).label("turn")).subquery("turn")
+                values = values.select_from(turn)
+            return insert(table).from_select([c.name for c in columns], values)
+
+        self._statement = CursorStatement(build=build)
+
+    def run(self, s: SyncExecutor, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Append now, or, inside `appends_last` on this connection, just before the commit."""
+        params = [{**row, "feed_lock": self.feed} for row in rows]
+        pending: list[Callable[[], None]] | None = s.info.get(_PENDING) if isinstance(s, Connection) else None
+        if pending is None:
+            self._statement.many(s, params)
+        else:
+            pending.append(lambda: self._statement.many(s, params))
+
+
+@contextmanager
+def appends_last(connection: Connection) -> Iterator[Callable[[], None]]:
+    """Within it, `FeedAppend.run` on `connection` waits for the function it yields, to be called
+    as the transaction's last statements (the lock is then held from them to the COMMIT). Not
+    called (a refusal, a retry answered from its key), nothing is appended."""
+    pending: list[Callable[[], None]] = []
+    connection.info[_PENDING] = pending
+
+    def flush() -> None:
+        connection.info.pop(_PENDING, None)
+        for append in pending:
+            append()
+
+    try:
+        yield flush
+    finally:
+        connection.info.pop(_PENDING, None)
 
 
 async def append_in_commit_order(s: AsyncSession, feed: int) -> None:

@@ -37,6 +37,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import feeds
 from services.common.clock import Clock
 from services.common.db import Database, SyncExecutor, UTCDateTime
 from services.common.errors import InvalidArgument
@@ -241,13 +242,17 @@ async def run_once_sync(
     `work` runs off the event loop on SQLite: it must not await nor touch asyncio."""
 
     def transaction(connection: Connection) -> T | _Recorded:
-        now = clock.now()
-        previous = claim(connection, table, request_id, operation, digest, now)
-        if previous is not None:
-            return _Recorded(previous)
-        outcome = work(connection, now)
-        settle(connection, table, request_id, dump(outcome))
-        return outcome
+        # A feed's append waits until the key is settled: its lock is then held only from the
+        # append to the COMMIT (services/common/feeds.py).
+        with feeds.appends_last(connection) as append_to_feeds:
+            now = clock.now()
+            previous = claim(connection, table, request_id, operation, digest, now)
+            if previous is not None:
+                return _Recorded(previous)
+            outcome = work(connection, now)
+            settle(connection, table, request_id, dump(outcome))
+            append_to_feeds()
+            return outcome
 
     return await _attempts(lambda: db.run_write(transaction), operation, load, attempts)
 

@@ -38,7 +38,7 @@ def _decide(by_requester: bool) -> CursorStatement:
 
 
 _DECIDE, _CANCEL = _decide(False), _decide(True)
-_ADD_EVENT = CursorStatement(insert(EVENTS))
+_ADD_EVENT = feeds.FeedAppend(EVENTS, feeds.VIAL_REQUEST_EVENTS)
 
 
 def insert_request(s: SyncExecutor, **values: Any) -> AnyRow:
@@ -132,9 +132,9 @@ def count_pending(s: SyncExecutor, session_id: str, finess: str) -> int:
 def add_event(s: SyncExecutor, kind: str, row: AnyRow, *, name: str, actor: str, text: str, now: datetime) -> None:
     """Append what happened to a request to the feed, in the action's transaction.
 
-    The reader resumes after the last id it saw: appended in commit order (feeds.py)."""
-    feeds.lock_for_append(s, feeds.VIAL_REQUEST_EVENTS)
-    _ADD_EVENT.many(
+    The reader resumes after the last id it saw: appended in commit order, at the end of the
+    transaction (services/common/feeds.py)."""
+    _ADD_EVENT.run(
         s,
         [
             {
