@@ -14,9 +14,13 @@ SQLite's planner chooses our indexes from the schema alone: nothing to do there.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
 import structlog
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
@@ -24,35 +28,41 @@ from services.common.db import Database, sync_url
 
 log = structlog.get_logger("planner_statistics")
 
+T = TypeVar("T")
+
+
+def _on_postgresql(url: str, work: Callable[[Connection], T]) -> T:
+    """`work` on one connection of its own, in autocommit, closed after (no pool is kept)."""
+    engine = create_engine(sync_url(url), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            return work(connection)
+    finally:
+        engine.dispose()
+
 
 def analyze_after_bulk_load(url: str) -> bool:
     """ANALYZE every table of the service's database, on PostgreSQL (whether it ran)."""
     if make_url(url).drivername.startswith("sqlite"):
         return False
-    engine = create_engine(sync_url(url), poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("ANALYZE"))
-    finally:
-        engine.dispose()
+    _on_postgresql(url, lambda connection: connection.execute(text("ANALYZE")))
     log.info("db.analyzed", reason="bulk load")
     return True
 
 
-async def autovacuum_is_off(db: Database) -> bool:
+def autovacuum_is_off(url: str) -> bool:
     """True when the PostgreSQL server runs without autovacuum (never on SQLite)."""
-    if db.is_sqlite:
+    if make_url(url).drivername.startswith("sqlite"):
         return False
-    async with db.read() as session:
-        setting: str | None = await session.scalar(text("SELECT current_setting('autovacuum')"))
-    return setting != "on"
+    setting = _on_postgresql(url, lambda connection: connection.scalar(text("SELECT current_setting('autovacuum')")))
+    return bool(setting != "on")
 
 
 async def warn_if_autovacuum_off(db: Database) -> None:
     """At start: a warning when autovacuum is off. Never stops the start (a server briefly
-    unreachable is the pools' business, and the check is only advice)."""
+    unreachable is the pools' business, and the check is only advice); holds no connection."""
     try:
-        off = await autovacuum_is_off(db)
+        off = await asyncio.to_thread(autovacuum_is_off, db.url)
     except DBAPIError as error:
         log.warning("db.autovacuum_not_checked", error=type(error.orig).__name__)
         return

@@ -78,7 +78,7 @@ def test_on_sqlite_nothing_is_analyzed(tmp_path) -> None:
 async def test_the_start_reports_a_server_without_autovacuum(json_logs: io.StringIO, database_url_for) -> None:
     db = Database(database_url_for(EFFECTEURS))
     try:
-        off = await autovacuum_is_off(db)
+        off = autovacuum_is_off(db.url)
         await warn_if_autovacuum_off(db)
     finally:
         await db.dispose()
