@@ -57,7 +57,7 @@ async def main_async(args: argparse.Namespace) -> int:
         with ExitStack() as exits:
             postgres = exits.enter_context(ThrowawayPostgres.start()) if args.postgres else None
             server_url = postgres.server_url if postgres else ""
-            urls = exits.enter_context(databases(server_url, workdir, new_run_id()))
+            urls, _autovacuum = exits.enter_context(databases(server_url, workdir, new_run_id()))
             # Officines: each writer of each scenario gets its own.
             officines = len(chosen) * pace.writers * 2 + 4
             stack = await build_stack(children, workdir, urls, officines)
