@@ -72,11 +72,13 @@ class PostgresDatabases:
         server's setting on the way out."""
         with self._admin() as admin:
             row = admin.execute("SELECT current_setting('autovacuum')").fetchone()
-            if row is not None and row[0] == "on":
-                yield "on"
-                return
-            admin.execute("ALTER SYSTEM SET autovacuum = on")
-            admin.execute("SELECT pg_reload_conf()")
+            already_on = row is not None and row[0] == "on"
+            if not already_on:
+                admin.execute("ALTER SYSTEM SET autovacuum = on")
+                admin.execute("SELECT pg_reload_conf()")
+        if already_on:
+            yield "on"
+            return
         try:
             yield "on for the run (the server had it off)"
         finally:

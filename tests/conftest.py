@@ -66,6 +66,12 @@ def _pg_admin() -> psycopg.Connection:
     )
 
 
+def pg_connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:
+    """A bare psycopg connection to a test database given by its SQLAlchemy URL."""
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return psycopg.connect(plain, autocommit=autocommit)
+
+
 def _pg_url(database: str) -> str:
     return make_url(PG_URL).set(database=database).render_as_string(hide_password=False)
 

@@ -104,7 +104,7 @@ async def start_service(
         channels=Channels(settings.call_timeout_seconds),
         authenticator=authenticator or default_authenticator(settings, clock),
     )
-    if runtime.db is not None:
+    if runtime.db is not None and background:  # once per service, not per worker process
         await warn_if_autovacuum_off(runtime.db)
     registrations = await spec.build(runtime)
     running = await create_server(

@@ -89,6 +89,10 @@ def async_url(url: str) -> str:
     return url
 
 
+def is_sqlite_url(url: str) -> bool:
+    return make_url(url).drivername.startswith("sqlite")
+
+
 def sync_url(url: str) -> str:
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite"):
@@ -189,7 +193,7 @@ class Database:
         pools = pools or PoolSizes()
         self.url = url
         self._one_hop: _OneHop | None = None
-        self.is_sqlite = make_url(url).drivername.startswith("sqlite")
+        self.is_sqlite = is_sqlite_url(url)
         if self.is_sqlite:
             database = make_url(url).database
             if database and database != ":memory:":
@@ -298,7 +302,7 @@ class _OneHop:
         self._connect_args = connect_args or {}
         self._engines: tuple[Engine, Engine] | None = None
         self._opening = threading.Lock()  # the writer and a reader thread may both open first
-        self._sqlite = make_url(url).drivername.startswith("sqlite")
+        self._sqlite = is_sqlite_url(url)
         self._group_writer = (
             GroupCommitWriter(lambda: self._opened()[0], lock_path=_writers_lock_path(url)) if self._sqlite else None
         )
@@ -428,7 +432,7 @@ def migrate(url: str, migrations_dir: Path, version_table: str) -> None:
     config.set_main_option("script_location", str(migrations_dir))
     config.attributes["database_url"] = sync_url(url)
     config.attributes["version_table"] = version_table
-    if make_url(url).drivername.startswith("sqlite"):
+    if is_sqlite_url(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)

@@ -20,11 +20,11 @@ from typing import TypeVar
 
 import structlog
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from services.common.db import Database, sync_url
+from services.common.db import Database, is_sqlite_url, sync_url
 
 log = structlog.get_logger("planner_statistics")
 
@@ -43,7 +43,7 @@ def _on_postgresql(url: str, work: Callable[[Connection], T]) -> T:
 
 def analyze_after_bulk_load(url: str) -> bool:
     """ANALYZE every table of the service's database, on PostgreSQL (whether it ran)."""
-    if make_url(url).drivername.startswith("sqlite"):
+    if is_sqlite_url(url):
         return False
     _on_postgresql(url, lambda connection: connection.execute(text("ANALYZE")))
     log.info("db.analyzed", reason="bulk load")
@@ -52,7 +52,7 @@ def analyze_after_bulk_load(url: str) -> bool:
 
 def autovacuum_is_off(url: str) -> bool:
     """True when the PostgreSQL server runs without autovacuum (never on SQLite)."""
-    if make_url(url).drivername.startswith("sqlite"):
+    if is_sqlite_url(url):
         return False
     setting = _on_postgresql(url, lambda connection: connection.scalar(text("SELECT current_setting('autovacuum')")))
     return bool(setting != "on")

@@ -7,13 +7,12 @@ import io
 import json
 from typing import Any
 
-import psycopg
 import pytest
 
 from services.common.db import Database
 from services.common.planner_statistics import analyze_after_bulk_load, autovacuum_is_off, warn_if_autovacuum_off
 from services.effecteurs.spec import SPEC as EFFECTEURS
-from tests.conftest import PG_URL, log_events
+from tests.conftest import PG_URL, log_events, pg_connect
 
 # An officine's current attachments, as effecteurs lists and counts them at the Monday opening.
 _CURRENT_ATTACHMENTS = (
@@ -24,7 +23,7 @@ _CURRENT_ATTACHMENTS = (
 
 def _bulk_load(url: str, officines: int, per_officine: int) -> None:
     """What a national import leaves: many officines, each with its current attachments."""
-    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
+    with pg_connect(url, autocommit=True) as c:
         c.execute(
             "INSERT INTO officines SELECT (100000000 + n)::text, 'Officine ' || n, '', '75001', 'Paris', '75', '',"
             " '[]', 1, now(), now() FROM generate_series(1, %s) AS n",
@@ -46,7 +45,7 @@ def _bulk_load(url: str, officines: int, per_officine: int) -> None:
 
 def _plan(url: str) -> tuple[str, int]:
     """The plan of the officine's attachments count (as text) and the pages it read."""
-    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
+    with pg_connect(url, autocommit=True) as c:
         plan: Any = c.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {_CURRENT_ATTACHMENTS}").fetchone()
     top = plan[0][0]
     return json.dumps(top["Plan"]), top["Plan"]["Shared Hit Blocks"] + top["Plan"]["Shared Read Blocks"]
@@ -83,7 +82,7 @@ async def test_the_start_reports_a_server_without_autovacuum(json_logs: io.Strin
     finally:
         await db.dispose()
     if PG_URL:
-        with psycopg.connect(PG_URL.replace("postgresql+psycopg", "postgresql")) as c:
+        with pg_connect(PG_URL) as c:
             row: Any = c.execute("SHOW autovacuum").fetchone()
         assert off is (row[0] == "off")
     else:

@@ -10,16 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
-from services.common.db import Database
+from services.common.db import Database, is_sqlite_url
 from services.common.errors import InvalidArgument
 from services.effecteurs.csvstream import records_from
 from services.effecteurs.importer import AttachmentImporter, ImportReport, RejectedRow
 from services.effecteurs.models import Attachment, AttachmentEvent, Effecteur
+from tests.conftest import pg_connect
 from tests.effecteurs.conftest import ROOT_DIR, with_key
 
 N1, N2, N3 = with_key("9970000995"), with_key("9970000996"), with_key("9970000997")
@@ -241,9 +240,9 @@ async def test_importing_five_times_more_rows_does_not_take_more_memory(seeded: 
 
 def _analyzed(url: str) -> bool:
     """Whether the attachments table has planner statistics (PostgreSQL; never on SQLite)."""
-    if make_url(url).drivername.startswith("sqlite"):
+    if is_sqlite_url(url):
         return False
-    with psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)) as c:
+    with pg_connect(url) as c:
         row: Any = c.execute("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'attachments'").fetchone()
     return row[0] is not None
 
